@@ -1,0 +1,27 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# s2own: one Makefile drives everything. `make help` lists the targets.
+# Each mk/*.mk fragment owns one layer; this file only ties them together.
+
+BUILD ?= build
+STAMPS := $(BUILD)/stamps
+Q ?= @
+
+.DEFAULT_GOAL := help
+.PHONY: help test run clean
+# Stamps record installs; make must not delete them as intermediates.
+.SECONDARY:
+
+help:
+	@echo "make run     boot the hypervisor + Debian Linux under QEMU, demo"
+	@echo "make test    every test: unit (cmocka), model check, QEMU"
+	@echo "make unit    host-built cmocka tests of ownership/"
+	@echo "make clean   remove $(BUILD)/"
+
+include mk/deps.mk
+include mk/unit.mk
+
+test: unit
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The arch interface: everything the portable core needs from the machine.
+ *
+ * Two backends implement it: hyp/arch.c (aarch64 EL2: real TLBI, DSB, DC
+ * CVAC) and tests/fake_arch.c (host tests: a per-CPU TLB model and a
+ * break-before-make checker). The core never issues an instruction of its
+ * own, so the same object code semantics hold at EL2 and in tests.
+ */
+#ifndef S2OWN_ARCH_H
+#define S2OWN_ARCH_H
+
+#include "types.h"
+
+/*
+ * Where a descriptor lives, for backends that check the sequence of writes.
+ * The aarch64 backend ignores it.
+ */
+struct s2o_pte_site {
+	u16 vmid;	/* stage-2 the descriptor belongs to */
+	u8 level;	/* 0..3 */
+	u64 ipa;	/* first IPA the descriptor translates */
+};
+
+/*
+ * Atomically replace *@ptep by @new if it holds @old. Returns the value
+ * found. Full barrier semantics (acquire + release, sequentially
+ * consistent), see docs/walker-refcounts.md for why the walker needs it.
+ * On success the backend makes @new visible to the hardware table walker
+ * after every store that preceded the call (DSB ISHST on aarch64).
+ */
+u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
+			 const struct s2o_pte_site *site);
+
+/*
+ * Store @new into a descriptor of a table page that no other CPU and no
+ * hardware walker can reach yet (being filled before it is published).
+ */
+void s2o_arch_pte_init(u64 *ptep, u64 new, const struct s2o_pte_site *site);
+
+/* TLB invalidation, inner shareable, completed (DSB ISH) on return. */
+/* Leaf and walk-cache entries for one descriptor at @level covering @ipa. */
+void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level);
+/* Every entry for [@ipa, @ipa + @size): used when a table is unlinked. */
+void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size);
+/* Every entry of one VMID: used when a whole stage-2 is torn down. */
+void s2o_arch_tlbi_vmid(u16 vmid);
+
+/* Write zeroes to the 4K page at physical address @pa. */
+void s2o_arch_zero_page(u64 pa);
+/* Clean data cache lines of [@pa, @pa + @size) to the point of coherency. */
+void s2o_arch_clean_dcache_poc(u64 pa, u64 size);
+
+/* Table pages: physical <-> the address the core dereferences. */
+void *s2o_arch_table_va(u64 pa);
+u64 s2o_arch_table_pa(const void *va);
+
+/*
+ * A table page goes back to the pool: no descriptor points to it and no
+ * walker holds it. Checking backends verify no TLB can still walk it.
+ */
+void s2o_arch_table_freed(u64 pa);
+
+/* Called by CPUs spinning on a contended descriptor or lock. */
+void s2o_arch_cpu_relax(void);
+
+#endif /* S2OWN_ARCH_H */

@@ -1,0 +1,291 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The host's side of ownership: initialisation, the host stage-2 fault
+ * path, and the host <-> hypervisor transitions. Every transition checks
+ * its whole range, reserves the table pages it may need, then applies: the
+ * apply step cannot fail, so a failed call has changed nothing.
+ */
+#include "mem_protect.h"
+#include "pool.h"
+#include "stats.h"
+
+struct s2o_host_mmu s2o_host_mmu;
+struct s2o_counters s2o_counters;
+
+/**
+ * s2o_init() - reset the tracker to its boot state.
+ * @params: memory map, metadata array and table-page pool.
+ *
+ * Return: 0, -EINVAL for a malformed map, -ENOMEM for an empty pool.
+ */
+int s2o_init(const struct s2o_init_params *params)
+{
+	int ret;
+
+	s2o_host_mmu.lock = (struct s2o_spinlock){ 0 };
+	s2o_counters = (struct s2o_counters){ 0 };
+	ret = s2o_memmap_init(params);
+	if (ret)
+		return ret;
+	ret = s2o_pool_init(params->pool_base, params->pool_pages);
+	if (ret)
+		return ret;
+	s2o_vms_init();
+	return s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID);
+}
+
+/** s2o_host_vttbr() - VTTBR_EL2 for the host: root table and VMID 0. */
+u64 s2o_host_vttbr(void)
+{
+	return s2o_host_mmu.pgt.root_pa | ((u64)S2O_HOST_VMID << 48);
+}
+
+/**
+ * s2o_check_pfn_range() - the checks every pfn range goes through.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ *
+ * Return: 0; -EINVAL if @nr is 0, the range overflows, leaves RAM (MMIO,
+ * holes) or crosses regions; -EPERM if it is the hypervisor's own RAM.
+ */
+int s2o_check_pfn_range(u64 pfn, u64 nr)
+{
+	const struct s2o_mem_region *r;
+	u64 max_pfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
+
+	if (!nr || pfn >= max_pfn || nr > max_pfn - pfn)
+		return -S2O_EINVAL;
+	r = s2o_find_region(pfn << S2O_PAGE_SHIFT);
+	if (!r || ((pfn + nr) << S2O_PAGE_SHIFT) - r->base > r->size)
+		return -S2O_EINVAL;
+	return r->type == S2O_MEM_RAM ? 0 : -S2O_EPERM;
+}
+
+/**
+ * s2o_check_pages() - whether every page of a range is in one state.
+ * @pfn: first page frame (range already checked).
+ * @nr: number of pages.
+ * @state: the state they must all be in.
+ *
+ * Return: 0 or -EPERM.
+ */
+int s2o_check_pages(u64 pfn, u64 nr, enum s2o_pstate state)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		if (s2o_pfn_page(pfn + i)->state != state)
+			return -S2O_EPERM;
+	return 0;
+}
+
+/**
+ * s2o_set_pages() - move every page of a range to a state.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ * @state: the new state.
+ * @vm: the owning VM for guest states, else 0.
+ */
+void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+
+		p->state = state;
+		p->vm = vm;
+	}
+}
+
+static struct s2o_leaf owner_leaf(u32 owner)
+{
+	return (struct s2o_leaf){ .attrs = s2o_pte_annotation(owner) };
+}
+
+/** s2o_host_owner_bound() - tables s2o_host_set_owner() may need. */
+u64 s2o_host_owner_bound(u64 pfn, u64 nr)
+{
+	struct s2o_leaf leaf = owner_leaf(0);
+
+	return s2o_pgt_tables_bound(pfn << S2O_PAGE_SHIFT,
+				    nr << S2O_PAGE_SHIFT, &leaf);
+}
+
+/**
+ * s2o_host_set_owner() - annotate a range's owner in the host stage-2.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ * @owner: S2O_OWNER_HYP or S2O_OWNER_GUEST to take the range from the
+ *         host, S2O_OWNER_HOST to give it back (tables coalesce).
+ * @reserved: the caller's table-page reservation.
+ *
+ * Return: 0.
+ */
+int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved)
+{
+	struct s2o_leaf leaf = owner_leaf(owner);
+
+	return s2o_pgt_set_range(&s2o_host_mmu.pgt, pfn << S2O_PAGE_SHIFT,
+				 nr << S2O_PAGE_SHIFT, &leaf,
+				 owner == S2O_OWNER_HOST ? S2O_COALESCE :
+							   S2O_NO_COALESCE,
+				 reserved);
+}
+
+/*
+ * The largest block around @ipa that the host may map: inside the entry
+ * that is free now (@level), and inside one kind of memory.
+ */
+static u32 host_fault_level(u64 ipa, u32 level)
+{
+	u64 start, end;
+
+	s2o_memory_range(ipa, &start, &end);
+	for (level = S2O_MAX(level, S2O_LEAST_BLOCK_LEVEL); level < 3;
+	     level++) {
+		u64 gran = s2o_granule(level);
+		u64 base = S2O_ALIGN_DOWN(ipa, gran);
+
+		if (base >= start && base + gran <= end)
+			break;
+	}
+	return level;
+}
+
+static int host_map_fault(u64 ipa)
+{
+	const struct s2o_mem_region *r = s2o_find_region(ipa);
+	struct s2o_leaf leaf = { .valid = true };
+	u64 pte, gran, reserved;
+	u32 level;
+	int ret;
+
+	if (ipa >> S2O_IPA_BITS)
+		return -S2O_EINVAL;
+	if (r && r->type != S2O_MEM_RAM)
+		return -S2O_EPERM;
+	s2o_pgt_get_leaf(&s2o_host_mmu.pgt, ipa, &pte, &level);
+	if (s2o_pte_valid(pte) || s2o_pte_is_locked(pte))
+		return 0;	/* another CPU got there first */
+	if (s2o_pte_owner(pte) != S2O_OWNER_HOST)
+		return -S2O_EPERM;
+
+	level = host_fault_level(ipa, level);
+	gran = s2o_granule(level);
+	leaf.oa = S2O_ALIGN_DOWN(ipa, gran);
+	leaf.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO;
+	reserved = s2o_pgt_tables_bound(leaf.oa, gran, &leaf);
+	ret = s2o_pool_reserve(reserved);
+	if (ret)
+		return ret;
+	ret = s2o_pgt_set_range(&s2o_host_mmu.pgt, leaf.oa, gran, &leaf,
+				S2O_NO_COALESCE, &reserved);
+	s2o_pool_unreserve(reserved);
+	return ret;
+}
+
+/**
+ * s2o_host_handle_fault() - map what the host faulted on, if it owns it.
+ * @ipa: the faulting address (an identity map: IPA == PA).
+ *
+ * Return: 0 when a mapping is in place, -EPERM if the host does not own
+ * @ipa, -EINVAL beyond the IPA space, -ENOMEM if the pool is exhausted.
+ */
+int s2o_host_handle_fault(u64 ipa)
+{
+	int ret;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	ret = host_map_fault(ipa);
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	s2o_stat_inc(&s2o_counters.host_faults);
+	if (ret)
+		s2o_stat_inc(&s2o_counters.host_faults_refused);
+	return ret;
+}
+
+/*
+ * A host <-> hyp transition: pages in state @from become @to, and the host
+ * stage-2 annotates them with @owner. Sharing changes no mapping: the host
+ * keeps its access, the state lives in the metadata only.
+ */
+static int host_hyp_transition(u64 pfn, u64 nr, enum s2o_pstate from,
+			       enum s2o_pstate to, int owner)
+{
+	u64 reserved = 0;
+	int ret;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	ret = s2o_check_pfn_range(pfn, nr);
+	if (!ret)
+		ret = s2o_check_pages(pfn, nr, from);
+	if (!ret && owner >= 0) {
+		reserved = s2o_host_owner_bound(pfn, nr);
+		ret = s2o_pool_reserve(reserved);
+		if (ret)
+			reserved = 0;
+	}
+	if (!ret) {
+		if (owner >= 0)
+			s2o_host_set_owner(pfn, nr, owner, &reserved);
+		s2o_set_pages(pfn, nr, to, 0);
+	}
+	s2o_pool_unreserve(reserved);
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+/** s2o_host_share_hyp() - the host lets the hypervisor access its pages. */
+int s2o_host_share_hyp(u64 pfn, u64 nr)
+{
+	return host_hyp_transition(pfn, nr, S2O_PS_HOST,
+				   S2O_PS_HOST_SHARED_HYP, -1);
+}
+
+/** s2o_host_unshare_hyp() - end a share; the host still owns the pages. */
+int s2o_host_unshare_hyp(u64 pfn, u64 nr)
+{
+	return host_hyp_transition(pfn, nr, S2O_PS_HOST_SHARED_HYP,
+				   S2O_PS_HOST, -1);
+}
+
+/** s2o_host_donate_hyp() - the hypervisor becomes the pages' owner. */
+int s2o_host_donate_hyp(u64 pfn, u64 nr)
+{
+	return host_hyp_transition(pfn, nr, S2O_PS_HOST, S2O_PS_HYP,
+				   S2O_OWNER_HYP);
+}
+
+/**
+ * s2o_hyp_donate_host() - give pages the host donated back to it.
+ * @pfn: first page frame; the hypervisor's own RAM is refused (-EPERM).
+ * @nr: number of pages.
+ *
+ * Return: 0 or a negative errno, as the other transitions.
+ */
+int s2o_hyp_donate_host(u64 pfn, u64 nr)
+{
+	return host_hyp_transition(pfn, nr, S2O_PS_HYP, S2O_PS_HOST,
+				   S2O_OWNER_HOST);
+}
+
+/**
+ * s2o_get_stats() - a snapshot of the counters and the pool.
+ * @stats: filled in.
+ */
+void s2o_get_stats(struct s2o_stats *stats)
+{
+	struct s2o_counters *c = &s2o_counters;
+
+	stats->table_pages_used = s2o_pool_nr_used();
+	stats->table_pages_free = s2o_pool_nr_free();
+	stats->splits = s2o_read_once(&c->splits);
+	stats->coalesces = s2o_read_once(&c->coalesces);
+	stats->host_faults = s2o_read_once(&c->host_faults);
+	stats->host_faults_refused = s2o_read_once(&c->host_faults_refused);
+	stats->tlbi_ipa = s2o_read_once(&c->tlbi_ipa);
+	stats->tlbi_range = s2o_read_once(&c->tlbi_range);
+	stats->tlbi_vmid = s2o_read_once(&c->tlbi_vmid);
+	stats->pages_scrubbed = s2o_read_once(&c->pages_scrubbed);
+}

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The stage-2 walker and the operations built on it: set a range (splitting
+ * blocks with break-before-make), coalesce tables back into blocks, find a
+ * leaf, tear a stage-2 down.
+ *
+ * Every descriptor change goes through s2o_arch_pte_cmpxchg(); walkers hold
+ * a reference on each table page they are inside. The protocol is in
+ * docs/walker-refcounts.md.
+ */
+#include "pgtable.h"
+#include "atomic.h"
+#include "pool.h"
+#include "stats.h"
+
+static u64 *table_va(u64 pa)
+{
+	return s2o_arch_table_va(pa);
+}
+
+static struct s2o_pte_site site_of(const struct s2o_walk_ctx *ctx)
+{
+	return (struct s2o_pte_site){ .vmid = ctx->pgt->vmid,
+				      .level = (u8)ctx->level,
+				      .ipa = ctx->addr };
+}
+
+/*
+ * Take a reference on the table @old points to, then check that @ptep still
+ * points there: a table unlinked meanwhile may have been freed and reused,
+ * and only a reference taken while it was reachable keeps it alive.
+ */
+static bool walk_get_table(u64 *ptep, u64 old, struct s2o_page *child)
+{
+	s2o_add_return(&child->refs, 1);
+	if (__atomic_load_n(ptep, __ATOMIC_SEQ_CST) == old)
+		return true;
+	s2o_sub_return(&child->refs, 1);
+	return false;
+}
+
+static void walk_put_table(struct s2o_page *child)
+{
+	__atomic_sub_fetch(&child->refs, 1, __ATOMIC_RELEASE);
+}
+
+/* Wait for the walkers still inside an unlinked table to leave it. */
+static void wait_table_idle(struct s2o_page *child)
+{
+	while (s2o_load_acquire(&child->refs))
+		s2o_arch_cpu_relax();
+}
+
+struct walk_data {
+	const struct s2o_walker *walker;
+	struct s2o_pgt *pgt;
+	u64 start, end;
+	u64 addr;	/* next IPA to visit */
+};
+
+static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
+		      u32 level);
+
+static int visit(struct walk_data *d, struct s2o_walk_ctx *ctx,
+		 enum s2o_visit what)
+{
+	if (!(d->walker->flags & what))
+		return 0;
+	ctx->visit = what;
+	return d->walker->cb(ctx);
+}
+
+static int walk_entry(struct walk_data *d, u64 *ptep, struct s2o_page *meta,
+		      u32 level)
+{
+	u64 gran = s2o_granule(level);
+	struct s2o_walk_ctx ctx = {
+		.pgt = d->pgt,
+		.ptep = ptep,
+		.addr = S2O_ALIGN_DOWN(d->addr, gran),
+		.start = d->start,
+		.end = d->end,
+		.level = level,
+		.table = meta,
+		.arg = d->walker->arg,
+	};
+	struct s2o_page *child;
+	int ret;
+
+retry:
+	ctx.old = s2o_load_acquire(ptep);
+	if (s2o_pte_is_table(ctx.old, level))
+		ret = visit(d, &ctx, S2O_VISIT_TABLE_PRE);
+	else
+		ret = visit(d, &ctx, S2O_VISIT_LEAF);
+	if (ret == -S2O_EAGAIN)
+		goto retry;
+	if (ret)
+		return ret;
+
+	ctx.old = s2o_load_acquire(ptep);
+	if (s2o_pte_is_table(ctx.old, level)) {
+		child = s2o_pa_page(s2o_pte_addr(ctx.old));
+		if (!walk_get_table(ptep, ctx.old, child))
+			goto retry;
+		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
+				 level + 1);
+		walk_put_table(child);
+		if (ret)
+			return ret;
+		ctx.old = s2o_load_acquire(ptep);
+		ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
+		if (ret && ret != -S2O_EAGAIN)
+			return ret;
+	}
+	d->addr = ctx.addr + gran;
+	return 0;
+}
+
+static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
+		      u32 level)
+{
+	u32 idx;
+	int ret;
+
+	for (idx = s2o_pte_index(d->addr, level);
+	     idx < S2O_PTRS_PER_TABLE && d->addr < d->end; idx++) {
+		ret = walk_entry(d, &table[idx], meta, level);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/**
+ * s2o_walk() - visit every entry of a stage-2 that translates a range.
+ * @pgt: the stage-2.
+ * @addr: first IPA.
+ * @size: bytes; the range must lie below 2^48.
+ * @walker: the visitor and which kinds of entries it wants to see.
+ *
+ * Return: 0, or the first error a visitor returned.
+ */
+int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
+	     const struct s2o_walker *walker)
+{
+	struct walk_data d = {
+		.walker = walker,
+		.pgt = pgt,
+		.start = addr,
+		.end = addr + size,
+		.addr = addr,
+	};
+
+	return walk_table(&d, table_va(pgt->root_pa), s2o_pa_page(pgt->root_pa),
+			  S2O_START_LEVEL);
+}
+
+/**
+ * s2o_pgt_init() - allocate an empty stage-2 root from the pool.
+ * @pgt: the stage-2 to set up.
+ * @vmid: its VMID.
+ *
+ * Return: 0, or -ENOMEM.
+ */
+int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
+{
+	struct s2o_pte_site site = { .vmid = vmid, .level = S2O_START_LEVEL };
+	u64 *root;
+	int i, ret;
+
+	ret = s2o_pool_reserve(1);
+	if (ret)
+		return ret;
+	pgt->root_pa = s2o_pool_alloc_reserved();
+	pgt->vmid = vmid;
+	root = table_va(pgt->root_pa);
+	for (i = 0; i < S2O_PTRS_PER_TABLE; i++) {
+		site.ipa = (u64)i << s2o_level_shift(S2O_START_LEVEL);
+		s2o_arch_pte_init(&root[i], S2O_PTE_EMPTY, &site);
+	}
+	*s2o_pa_page(pgt->root_pa) = (struct s2o_page){ 0 };
+	return 0;
+}
+
+/*
+ * Tables a range change can need, at most: at each level, one per entry the
+ * range touches without covering it, plus one per touched entry that cannot
+ * hold the leaf (level 0, or an output address misaligned for the level).
+ */
+static u64 tables_at_level(u64 addr, u64 end, u32 level, bool leaf_ok)
+{
+	u64 g = s2o_granule(level);
+	u64 first = S2O_ALIGN_DOWN(addr, g), last = S2O_ALIGN_DOWN(end - 1, g);
+	bool head = !S2O_ALIGNED(addr, g), tail = !S2O_ALIGNED(end, g);
+
+	if (!leaf_ok)
+		return (last - first) / g + 1;
+	if (first == last)
+		return head || tail;
+	return head + tail;
+}
+
+/**
+ * s2o_pgt_tables_bound() - table pages s2o_pgt_set_range() may allocate.
+ * @addr: first IPA of the range.
+ * @size: bytes, non-zero.
+ * @leaf: what the range will hold.
+ *
+ * Return: an upper bound that holds whatever the current tables look like,
+ * so a reservation of that many pages cannot run out part-way.
+ */
+u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf)
+{
+	u64 delta = leaf->valid ? leaf->oa - addr : 0;
+	u64 n = 0;
+	u32 level;
+
+	for (level = S2O_START_LEVEL; level < 3; level++) {
+		bool leaf_ok = level >= S2O_LEAST_BLOCK_LEVEL &&
+			       S2O_ALIGNED(delta, s2o_granule(level));
+
+		n += tables_at_level(addr, addr + size, level, leaf_ok);
+	}
+	return n;
+}
+
+struct set_range_data {
+	const struct s2o_leaf *leaf;
+	enum s2o_coalesce coalesce;
+	u64 *reserved;
+};
+
+static void account_busy(struct s2o_walk_ctx *ctx, u64 old, u64 new)
+{
+	int delta = (int)s2o_pte_is_busy(new, ctx->level) -
+		    (int)s2o_pte_is_busy(old, ctx->level);
+
+	if (delta > 0)
+		s2o_add_return(&ctx->table->nr_busy, 1);
+	else if (delta < 0)
+		s2o_sub_return(&ctx->table->nr_busy, 1);
+}
+
+/*
+ * Lock the entry for a change: a valid entry becomes LOCKED (invalid) and
+ * its translations are invalidated, so whatever comes next is break-before-
+ * make. An invalid entry is locked too, so no other CPU fills it meanwhile.
+ */
+static int pte_lock(struct s2o_walk_ctx *ctx)
+{
+	struct s2o_pte_site site = site_of(ctx);
+
+	if (s2o_pte_is_locked(ctx->old))
+		return -S2O_EAGAIN;
+	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_LOCKED, &site) !=
+	    ctx->old)
+		return -S2O_EAGAIN;
+	if (s2o_pte_is_table(ctx->old, ctx->level)) {
+		s2o_arch_tlbi_range(ctx->pgt->vmid, ctx->addr,
+				    s2o_granule(ctx->level));
+		s2o_stat_inc(&s2o_counters.tlbi_range);
+	} else if (s2o_pte_valid(ctx->old)) {
+		s2o_arch_tlbi_ipa(ctx->pgt->vmid, ctx->addr, ctx->level);
+		s2o_stat_inc(&s2o_counters.tlbi_ipa);
+	}
+	return 0;
+}
+
+static void pte_unlock(struct s2o_walk_ctx *ctx, u64 new)
+{
+	struct s2o_pte_site site = site_of(ctx);
+
+	s2o_arch_pte_cmpxchg(ctx->ptep, S2O_PTE_LOCKED, new, &site);
+}
+
+static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
+		    u32 level)
+{
+	if (!leaf->valid)
+		return leaf->attrs;
+	return s2o_pte_leaf(leaf->oa + (addr - start), leaf->attrs, level);
+}
+
+/* Replace a leaf entry by a table of 512 entries that translate the same. */
+static int split_leaf(struct s2o_walk_ctx *ctx, u64 *reserved)
+{
+	struct s2o_pte_site site = site_of(ctx);
+	u64 old = ctx->old, child_gran = s2o_granule(ctx->level + 1);
+	struct s2o_page *meta;
+	u64 pa, *child;
+	int i, ret;
+
+	ret = pte_lock(ctx);
+	if (ret)
+		return ret;
+
+	pa = s2o_pool_alloc_reserved();
+	(*reserved)--;
+	child = table_va(pa);
+	site.level++;
+	for (i = 0; i < S2O_PTRS_PER_TABLE; i++) {
+		u64 pte = old;
+
+		site.ipa = ctx->addr + i * child_gran;
+		if (s2o_pte_valid(old))
+			pte = s2o_pte_leaf(s2o_pte_addr(old) + i * child_gran,
+					   s2o_pte_leaf_attrs(old),
+					   ctx->level + 1);
+		s2o_arch_pte_init(&child[i], pte, &site);
+	}
+	meta = s2o_pa_page(pa);
+	meta->nr_busy = s2o_pte_is_busy(old, ctx->level + 1) ?
+				S2O_PTRS_PER_TABLE : 0;
+
+	account_busy(ctx, old, s2o_pte_table(pa));
+	pte_unlock(ctx, s2o_pte_table(pa));
+	if (old != S2O_PTE_EMPTY)
+		s2o_stat_inc(&s2o_counters.splits);
+	return 0;
+}
+
+static int set_leaf(struct s2o_walk_ctx *ctx, u64 new)
+{
+	int ret;
+
+	if (ctx->old == new)
+		return 0;
+	ret = pte_lock(ctx);
+	if (ret)
+		return ret;
+	account_busy(ctx, ctx->old, new);
+	pte_unlock(ctx, new);
+	return 0;
+}
+
+/*
+ * The host block that a table at @ctx may coalesce into: the whole range
+ * must be one kind of host memory (a RAM region or an MMIO gap).
+ */
+static bool host_block_for(const struct s2o_walk_ctx *ctx, u64 *block)
+{
+	u64 gran = s2o_granule(ctx->level), start, end;
+	const struct s2o_mem_region *r = s2o_find_region(ctx->addr);
+
+	if (ctx->level < S2O_LEAST_BLOCK_LEVEL)
+		return false;
+	if (r && r->type != S2O_MEM_RAM)
+		return false;
+	s2o_memory_range(ctx->addr, &start, &end);
+	if (ctx->addr < start || ctx->addr + gran > end)
+		return false;
+	*block = s2o_pte_leaf(ctx->addr,
+			      r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
+			      ctx->level);
+	return true;
+}
+
+/*
+ * A table whose entries are all host-default again becomes one block: lock
+ * the entry pointing to it, let walkers inside drain, re-check (a racing
+ * transition may have made an entry busy again), then invalidate and free.
+ */
+static int try_coalesce(struct s2o_walk_ctx *ctx)
+{
+	struct s2o_page *child = s2o_pa_page(s2o_pte_addr(ctx->old));
+	u64 block;
+	int ret;
+
+	if (s2o_read_once(&child->nr_busy) || !host_block_for(ctx, &block))
+		return 0;
+
+	ret = pte_lock(ctx);
+	if (ret)
+		return ret;
+	wait_table_idle(child);
+	if (s2o_load_acquire(&child->nr_busy)) {
+		pte_unlock(ctx, ctx->old);
+		return 0;
+	}
+	account_busy(ctx, ctx->old, block);
+	pte_unlock(ctx, block);
+	s2o_pool_free(s2o_pte_addr(ctx->old));
+	s2o_stat_inc(&s2o_counters.coalesces);
+	return 0;
+}
+
+static int set_range_visitor(struct s2o_walk_ctx *ctx)
+{
+	const struct set_range_data *d = ctx->arg;
+	u64 gran = s2o_granule(ctx->level);
+	bool covered = ctx->addr >= ctx->start && ctx->addr + gran <= ctx->end;
+	u64 new;
+
+	if (ctx->visit == S2O_VISIT_TABLE_POST)
+		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
+	if (s2o_pte_is_locked(ctx->old)) {
+		s2o_arch_cpu_relax();
+		return -S2O_EAGAIN;
+	}
+
+	new = leaf_pte(d->leaf, ctx->addr, ctx->start, ctx->level);
+	if (covered && ctx->level >= S2O_LEAST_BLOCK_LEVEL &&
+	    (!d->leaf->valid || S2O_ALIGNED(s2o_pte_addr(new), gran)))
+		return set_leaf(ctx, new);
+	return split_leaf(ctx, d->reserved);
+}
+
+/**
+ * s2o_pgt_set_range() - make every entry translating a range hold a leaf.
+ * @pgt: the stage-2.
+ * @addr: first IPA, page aligned.
+ * @size: bytes, page aligned, non-zero.
+ * @leaf: what to install; valid leaves map @leaf->oa + (IPA - @addr).
+ * @coalesce: whether tables left host-default afterwards become blocks.
+ * @reserved: pages the caller reserved (at least s2o_pgt_tables_bound());
+ *            decremented for each table page taken.
+ *
+ * Leaves go at the largest level the range and the output address allow;
+ * blocks partly covered are split first.
+ *
+ * Return: 0 (it cannot fail when the reservation holds).
+ */
+int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
+		      const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
+		      u64 *reserved)
+{
+	struct set_range_data d = {
+		.leaf = leaf,
+		.coalesce = coalesce,
+		.reserved = reserved,
+	};
+	struct s2o_walker walker = {
+		.cb = set_range_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF | S2O_VISIT_TABLE_POST,
+	};
+
+	return s2o_walk(pgt, addr, size, &walker);
+}
+
+struct leaf_data {
+	u64 pte;
+	u32 level;
+};
+
+static int get_leaf_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct leaf_data *d = ctx->arg;
+
+	d->pte = ctx->old;
+	d->level = ctx->level;
+	return 0;
+}
+
+/**
+ * s2o_pgt_get_leaf() - the leaf entry translating an address.
+ * @pgt: the stage-2.
+ * @addr: the IPA.
+ * @pte: set to the entry's value (possibly invalid or locked).
+ * @level: set to its level.
+ */
+void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level)
+{
+	struct leaf_data d = { 0 };
+	struct s2o_walker walker = {
+		.cb = get_leaf_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF,
+	};
+
+	s2o_walk(pgt, S2O_ALIGN_DOWN(addr, S2O_PAGE_SIZE), S2O_PAGE_SIZE,
+		 &walker);
+	*pte = d.pte;
+	*level = d.level;
+}
+
+/*
+ * Unlink every table, chaining the pages through their first word (their
+ * children are gone by then: the walk is post-order) so they are freed
+ * only after the TLB invalidation.
+ */
+static int unlink_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct s2o_pte_site site = site_of(ctx);
+	u64 *unlinked = ctx->arg, pa = s2o_pte_addr(ctx->old);
+
+	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_EMPTY, &site) !=
+	    ctx->old)
+		return -S2O_EAGAIN;
+	site.level++;
+	s2o_arch_pte_init(table_va(pa), *unlinked, &site);
+	*unlinked = pa;
+	return 0;
+}
+
+/**
+ * s2o_pgt_destroy() - free every table of a stage-2 nobody walks any more.
+ * @pgt: the stage-2, which must not be the host's.
+ */
+void s2o_pgt_destroy(struct s2o_pgt *pgt)
+{
+	u64 unlinked = 0;
+	struct s2o_walker walker = {
+		.cb = unlink_visitor,
+		.arg = &unlinked,
+		.flags = S2O_VISIT_TABLE_POST,
+	};
+
+	s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+	s2o_arch_tlbi_vmid(pgt->vmid);
+	s2o_stat_inc(&s2o_counters.tlbi_vmid);
+
+	while (unlinked) {
+		u64 next = *table_va(unlinked);
+
+		wait_table_idle(s2o_pa_page(unlinked));
+		s2o_pool_free(unlinked);
+		unlinked = next;
+	}
+	s2o_pool_free(pgt->root_pa);
+	pgt->root_pa = 0;
+}

@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Stage-2 page tables: one generic walker with visitors (like KVM's
+ * pgtable.c) and the few operations every transition is made of.
+ */
+#ifndef S2OWN_PGTABLE_H
+#define S2OWN_PGTABLE_H
+
+#include "page.h"
+#include "pte.h"
+
+struct s2o_pgt {
+	u64 root_pa;
+	u16 vmid;
+};
+
+enum s2o_visit {
+	S2O_VISIT_LEAF = 1 << 0,	/* a block, page or invalid entry */
+	S2O_VISIT_TABLE_PRE = 1 << 1,	/* a table entry, before its children */
+	S2O_VISIT_TABLE_POST = 1 << 2,	/* a table entry, after its children */
+};
+
+struct s2o_walk_ctx {
+	struct s2o_pgt *pgt;
+	u64 *ptep;
+	u64 old;		/* *ptep as read before the visit */
+	u64 addr;		/* first IPA translated by *ptep */
+	u64 start, end;		/* the range being walked */
+	u32 level;
+	struct s2o_page *table;	/* metadata of the table holding *ptep */
+	enum s2o_visit visit;
+	void *arg;
+};
+
+/*
+ * A visitor returns 0 to go on, -EAGAIN to have the entry read and visited
+ * again (it lost a race for it), or another negative errno to stop the walk.
+ * A leaf visitor that turns its entry into a table makes the walker descend
+ * into the new table.
+ */
+typedef int (*s2o_visitor_fn)(struct s2o_walk_ctx *ctx);
+
+struct s2o_walker {
+	s2o_visitor_fn cb;
+	void *arg;
+	unsigned int flags;	/* enum s2o_visit bits */
+};
+
+int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
+	     const struct s2o_walker *walker);
+
+/* What s2o_pgt_set_range() installs over a range. */
+struct s2o_leaf {
+	bool valid;
+	u64 attrs;	/* valid: leaf attributes; invalid: the whole value */
+	u64 oa;		/* valid: output address of the range's first IPA */
+};
+
+/*
+ * Whether a range change may coalesce tables that end up holding only
+ * host-default entries (the host stage-2 after a page comes back to it).
+ */
+enum s2o_coalesce {
+	S2O_NO_COALESCE,
+	S2O_COALESCE,
+};
+
+u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf);
+int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid);
+int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
+		      const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
+		      u64 *reserved);
+void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level);
+void s2o_pgt_destroy(struct s2o_pgt *pgt);
+
+static inline bool s2o_pte_is_busy(u64 pte, u32 level)
+{
+	/* Entries that keep their table from coalescing. */
+	return s2o_pte_is_table(pte, level) ||
+	       (!s2o_pte_valid(pte) && s2o_pte_owner(pte));
+}
+
+#endif /* S2OWN_PGTABLE_H */

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Table-page pool: a free list threaded through the free pages, and a count
+ * of pages nobody has reserved yet. Allocation only ever takes a page some
+ * earlier s2o_pool_reserve() set aside, so it cannot fail.
+ */
+#include "pool.h"
+#include "atomic.h"
+
+static struct {
+	struct s2o_spinlock lock;
+	u64 base;
+	u64 nr_pages;
+	u64 free_head;		/* physical address, 0 when empty */
+	u64 nr_free;		/* pages on the free list */
+	u64 nr_unreserved;	/* free pages nobody has reserved */
+} pool;
+
+/**
+ * s2o_pool_init() - hand the pool its pages, all free.
+ * @base: physical address of the first page.
+ * @nr_pages: number of pages.
+ *
+ * Return: 0, or -EINVAL if @base is not page aligned.
+ */
+int s2o_pool_init(u64 base, u64 nr_pages)
+{
+	u64 i;
+
+	if (!S2O_ALIGNED(base, S2O_PAGE_SIZE) || !base)
+		return -S2O_EINVAL;
+	pool.lock = (struct s2o_spinlock){ 0 };
+	pool.base = base;
+	pool.nr_pages = nr_pages;
+	pool.free_head = 0;
+	for (i = nr_pages; i-- > 0;) {
+		u64 pa = base + i * S2O_PAGE_SIZE;
+
+		*(u64 *)s2o_arch_table_va(pa) = pool.free_head;
+		pool.free_head = pa;
+	}
+	pool.nr_free = nr_pages;
+	pool.nr_unreserved = nr_pages;
+	return 0;
+}
+
+/**
+ * s2o_pool_reserve() - set aside table pages for a transition.
+ * @nr: number of pages.
+ *
+ * Return: 0, or -ENOMEM if fewer than @nr pages are unreserved.
+ */
+int s2o_pool_reserve(u64 nr)
+{
+	u64 avail = s2o_read_once(&pool.nr_unreserved);
+
+	do {
+		if (avail < nr)
+			return -S2O_ENOMEM;
+	} while (!__atomic_compare_exchange_n(&pool.nr_unreserved, &avail,
+					      avail - nr, false,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
+	return 0;
+}
+
+/**
+ * s2o_pool_unreserve() - return the unused part of a reservation.
+ * @nr: number of pages reserved and not allocated.
+ */
+void s2o_pool_unreserve(u64 nr)
+{
+	__atomic_add_fetch(&pool.nr_unreserved, nr, __ATOMIC_RELAXED);
+}
+
+/**
+ * s2o_pool_alloc_reserved() - take a page out of the caller's reservation.
+ *
+ * Return: the page's physical address; its contents are undefined.
+ */
+u64 s2o_pool_alloc_reserved(void)
+{
+	u64 pa;
+
+	s2o_spin_lock(&pool.lock);
+	pa = pool.free_head;
+	pool.free_head = *(u64 *)s2o_arch_table_va(pa);
+	pool.nr_free--;
+	s2o_spin_unlock(&pool.lock);
+	return pa;
+}
+
+/**
+ * s2o_pool_free() - put a table page back.
+ * @pa: physical address of the page; nothing may reach or hold it.
+ */
+void s2o_pool_free(u64 pa)
+{
+	s2o_arch_table_freed(pa);
+	s2o_spin_lock(&pool.lock);
+	*(u64 *)s2o_arch_table_va(pa) = pool.free_head;
+	pool.free_head = pa;
+	pool.nr_free++;
+	s2o_spin_unlock(&pool.lock);
+	__atomic_add_fetch(&pool.nr_unreserved, 1, __ATOMIC_RELAXED);
+}
+
+/** s2o_pool_nr_free() - pages currently free (reserved or not). */
+u64 s2o_pool_nr_free(void)
+{
+	return s2o_read_once(&pool.nr_free);
+}
+
+/** s2o_pool_nr_used() - pages currently holding tables. */
+u64 s2o_pool_nr_used(void)
+{
+	return pool.nr_pages - s2o_read_once(&pool.nr_free);
+}
+
+/** s2o_pool_contains() - whether @pa is one of the pool's pages. */
+bool s2o_pool_contains(u64 pa)
+{
+	return pa >= pool.base &&
+	       pa - pool.base < pool.nr_pages * S2O_PAGE_SIZE;
+}

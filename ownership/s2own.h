@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * s2own public interface: the ownership tracker for the host stage-2.
+ *
+ * One instance per system (like pKVM's host_mmu). Every transition takes a
+ * page-frame range, validates all of it, then applies it; a call that
+ * returns a negative errno has changed nothing. docs/ownership.md has the
+ * states, the transition table and the error codes.
+ */
+#ifndef S2OWN_H
+#define S2OWN_H
+
+#include "types.h"
+
+#define S2O_MAX_MEM_REGIONS 16
+#define S2O_MAX_VMS 32		/* handles 1..S2O_MAX_VMS */
+#define S2O_HOST_VMID 0		/* a VM's VMID is its handle */
+
+/* Stage-2 geometry the core builds: 4K granule, 48-bit IPA, root level 0. */
+#define S2O_IPA_BITS 48
+#define S2O_START_LEVEL 0
+
+enum s2o_mem_type {
+	S2O_MEM_RAM,	/* host RAM: normal memory, may change hands */
+	S2O_MEM_HYP,	/* the hypervisor's own RAM: never the host's */
+};
+
+/* A physical RAM range; everything outside every region is MMIO. */
+struct s2o_mem_region {
+	u64 base;
+	u64 size;
+	enum s2o_mem_type type;
+};
+
+struct s2o_init_params {
+	/* Sorted, non-overlapping, page-aligned; HYP ranges listed too. */
+	const struct s2o_mem_region *regions;
+	unsigned int nr_regions;
+	/* s2o_metadata_bytes() bytes, 8-byte aligned, hypervisor-private. */
+	void *metadata;
+	/* Table pages: [pool_base, pool_base + pool_pages * 4K), in HYP RAM. */
+	u64 pool_base;
+	u64 pool_pages;
+};
+
+/* Bytes of per-page metadata for @regions: 8 per 4K page they span. */
+u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
+		       unsigned int nr_regions);
+
+/*
+ * s2o_init() - reset the tracker: the host owns all RAM outside HYP
+ * regions, the hypervisor owns HYP regions, no VM exists, the host
+ * stage-2 is an empty root (everything faults in lazily).
+ */
+int s2o_init(const struct s2o_init_params *params);
+
+/* VTTBR_EL2 value for the host stage-2 (root PA, VMID 0, CnP clear). */
+u64 s2o_host_vttbr(void);
+
+/*
+ * s2o_host_handle_fault() - the host took a stage-2 fault at @ipa.
+ * Returns 0 when a mapping is in place (or another CPU raced us: the host
+ * just retries the access), -EPERM when the host does not own @ipa (inject
+ * an abort), -ENOMEM when no table page could be found.
+ */
+int s2o_host_handle_fault(u64 ipa);
+
+/* Transitions, all on [pfn, pfn + nr). */
+int s2o_host_share_hyp(u64 pfn, u64 nr);
+int s2o_host_unshare_hyp(u64 pfn, u64 nr);
+int s2o_host_donate_hyp(u64 pfn, u64 nr);
+int s2o_hyp_donate_host(u64 pfn, u64 nr);
+
+/* Returns a handle in 1..S2O_MAX_VMS or a negative errno. */
+int s2o_vm_create(void);
+int s2o_vm_destroy(int handle);
+/* Map [pfn, pfn + nr) at [gfn, gfn + nr) in VM @handle's stage-2. */
+int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr);
+/* The guest hands [gfn, gfn + nr) back: unmapped, awaiting reclaim. */
+int s2o_guest_relinquish(int handle, u64 gfn, u64 nr);
+/* Scrub and return pages of a destroyed VM or relinquished pages. */
+int s2o_host_reclaim_guest(u64 pfn, u64 nr);
+
+/* Who a page belongs to, as reported by s2o_page_query(). */
+enum s2o_owner {
+	S2O_OWNER_HOST = 0,
+	S2O_OWNER_HYP = 1,
+	S2O_OWNER_GUEST = 2,	/* annotated in the host stage-2 */
+	S2O_OWNER_NONE = 3,	/* outside RAM */
+};
+
+/* Per-component page states, as in pKVM. */
+enum s2o_page_state {
+	S2O_PAGE_OWNED = 0,
+	S2O_PAGE_SHARED_OWNED = 1,
+	S2O_PAGE_SHARED_BORROWED = 2,
+	S2O_PAGE_NOPAGE = 3,
+};
+
+struct s2o_page_info {
+	enum s2o_owner owner;
+	enum s2o_page_state host;
+	enum s2o_page_state hyp;
+	enum s2o_page_state guest;	/* NOPAGE unless owner is a guest */
+	int vm;				/* owning VM handle, 0 if none */
+	bool reclaimable;		/* guest page the host may reclaim */
+};
+
+/* Read the tracked state of one page (-EINVAL outside RAM). */
+int s2o_page_query(u64 pfn, struct s2o_page_info *info);
+
+struct s2o_stats {
+	u64 table_pages_used;
+	u64 table_pages_free;
+	u64 splits;		/* block -> table */
+	u64 coalesces;		/* table -> block or empty */
+	u64 host_faults;
+	u64 host_faults_refused;
+	u64 tlbi_ipa;
+	u64 tlbi_range;
+	u64 tlbi_vmid;
+	u64 pages_scrubbed;
+};
+
+void s2o_get_stats(struct s2o_stats *stats);
+
+/*
+ * A run of consecutive entries of one stage-2 with the same level, kind,
+ * attributes and owner, as visited by s2o_dump().
+ */
+enum s2o_run_kind {
+	S2O_RUN_INVALID,	/* not mapped; owner annotated */
+	S2O_RUN_BLOCK,		/* level 1 or 2 leaf */
+	S2O_RUN_PAGE,		/* level 3 leaf */
+	S2O_RUN_LOCKED,		/* being changed by another CPU */
+};
+
+struct s2o_run {
+	u64 start;
+	u64 end;		/* exclusive */
+	u32 level;
+	enum s2o_run_kind kind;
+	u64 attrs;		/* leaf descriptor bits other than the OA */
+	u32 owner;		/* for INVALID: annotated owner id */
+	u64 nr_entries;
+};
+
+typedef void (*s2o_run_fn)(const struct s2o_run *run, void *arg);
+
+/*
+ * s2o_dump() - visit the runs of VM @handle's stage-2, or of the host's
+ * with @handle 0, in IPA order. Empty (host-owned, unmapped) root entries
+ * are reported too so that runs cover the walked space without gaps.
+ */
+int s2o_dump(int handle, s2o_run_fn fn, void *arg);
+
+#endif /* S2OWN_H */

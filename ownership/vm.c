@@ -1,0 +1,358 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Protected VMs: their lifecycle, their stage-2, and the transitions
+ * between the host and a guest. A VM slot is reused only once every page
+ * naming it has been reclaimed, so a stale handle can never alias a page.
+ */
+#include "mem_protect.h"
+#include "pool.h"
+#include "stats.h"
+
+struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];
+
+/** s2o_vms_init() - forget every VM (boot, or a test's reset). */
+void s2o_vms_init(void)
+{
+	int i;
+
+	for (i = 0; i <= S2O_MAX_VMS; i++)
+		s2o_vms[i] = (struct s2o_vm){ .state = S2O_VM_FREE };
+}
+
+static struct s2o_vm *vm_live(int handle)
+{
+	if (handle < 1 || handle > S2O_MAX_VMS ||
+	    s2o_vms[handle].state != S2O_VM_LIVE)
+		return NULL;
+	return &s2o_vms[handle];
+}
+
+/**
+ * s2o_vm_put_pages() - pages naming @vm went back to the host.
+ * @vm: the VM.
+ * @nr: number of pages.
+ *
+ * The slot of a destroyed VM is freed with its last page.
+ */
+void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr)
+{
+	vm->nr_pages -= nr;
+	if (!vm->nr_pages && vm->state == S2O_VM_DYING)
+		vm->state = S2O_VM_FREE;
+}
+
+/**
+ * s2o_vm_create() - a new protected VM with an empty stage-2.
+ *
+ * Return: its handle (1..S2O_MAX_VMS), -EBUSY when every slot is taken
+ * (or held by a destroyed VM with pages not yet reclaimed), -ENOMEM when
+ * no table page is left for its root.
+ */
+int s2o_vm_create(void)
+{
+	int handle, ret = -S2O_EBUSY;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	for (handle = 1; handle <= S2O_MAX_VMS; handle++) {
+		struct s2o_vm *vm = &s2o_vms[handle];
+
+		if (vm->state != S2O_VM_FREE)
+			continue;
+		ret = s2o_pgt_init(&vm->pgt, (u16)handle);
+		if (!ret) {
+			vm->state = S2O_VM_LIVE;
+			vm->nr_pages = 0;
+			ret = handle;
+		}
+		break;
+	}
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+/**
+ * s2o_vm_destroy() - tear a VM's stage-2 down; its pages become
+ * reclaimable by the host.
+ * @handle: the VM.
+ *
+ * Return: 0, or -ENOENT if @handle is not a live VM.
+ */
+int s2o_vm_destroy(int handle)
+{
+	struct s2o_vm *vm;
+	int ret = 0;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	vm = vm_live(handle);
+	if (vm) {
+		s2o_pgt_destroy(&vm->pgt);
+		vm->state = S2O_VM_DYING;
+		s2o_vm_put_pages(vm, 0);
+	} else {
+		ret = -S2O_ENOENT;
+	}
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+static int check_gfn_range(u64 gfn, u64 nr)
+{
+	u64 max_gfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
+
+	if (!nr || gfn >= max_gfn || nr > max_gfn - gfn)
+		return -S2O_EINVAL;
+	return 0;
+}
+
+/* Counts the valid leaves met; stops at the first hole if asked to. */
+struct guest_range_data {
+	u64 mapped_pages;
+	bool stop_at_hole;
+};
+
+static int guest_range_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct guest_range_data *d = ctx->arg;
+	u64 start = S2O_MAX(ctx->addr, ctx->start);
+	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
+
+	if (s2o_pte_valid(ctx->old)) {
+		d->mapped_pages += (end - start) >> S2O_PAGE_SHIFT;
+		return 0;
+	}
+	return d->stop_at_hole ? -S2O_EPERM : 0;
+}
+
+static u64 guest_mapped_pages(struct s2o_vm *vm, u64 gfn, u64 nr,
+			      bool stop_at_hole)
+{
+	struct guest_range_data d = { .stop_at_hole = stop_at_hole };
+	struct s2o_walker walker = {
+		.cb = guest_range_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF,
+	};
+
+	if (s2o_walk(&vm->pgt, gfn << S2O_PAGE_SHIFT, nr << S2O_PAGE_SHIFT,
+		     &walker))
+		return 0;
+	return d.mapped_pages;
+}
+
+/**
+ * s2o_host_donate_guest() - give host pages to a VM, mapped in its stage-2.
+ * @handle: the VM.
+ * @pfn: first page frame.
+ * @gfn: guest frame where @pfn is mapped.
+ * @nr: number of pages.
+ *
+ * Return: 0; -ENOENT for a VM that is not live; -EINVAL/-EPERM for a bad
+ * pfn range (s2o_check_pfn_range()); -EINVAL for a gfn range past the IPA
+ * space; -EPERM if a page is not the host's alone; -EBUSY if a gfn is
+ * already mapped; -ENOMEM if the table pages cannot be reserved.
+ */
+int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
+{
+	struct s2o_leaf leaf = { .valid = true, .attrs = S2O_PTE_GUEST_RAM };
+	u64 reserved = 0;
+	struct s2o_vm *vm;
+	int ret;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	vm = vm_live(handle);
+	ret = vm ? s2o_check_pfn_range(pfn, nr) : -S2O_ENOENT;
+	if (!ret)
+		ret = check_gfn_range(gfn, nr);
+	if (!ret)
+		ret = s2o_check_pages(pfn, nr, S2O_PS_HOST);
+	if (!ret && guest_mapped_pages(vm, gfn, nr, false))
+		ret = -S2O_EBUSY;
+	if (!ret) {
+		leaf.oa = pfn << S2O_PAGE_SHIFT;
+		reserved = s2o_host_owner_bound(pfn, nr) +
+			   s2o_pgt_tables_bound(gfn << S2O_PAGE_SHIFT,
+						nr << S2O_PAGE_SHIFT, &leaf);
+		ret = s2o_pool_reserve(reserved);
+		if (ret)
+			reserved = 0;
+	}
+	if (!ret) {
+		s2o_host_set_owner(pfn, nr, S2O_OWNER_GUEST, &reserved);
+		s2o_pgt_set_range(&vm->pgt, gfn << S2O_PAGE_SHIFT,
+				  nr << S2O_PAGE_SHIFT, &leaf, S2O_NO_COALESCE,
+				  &reserved);
+		s2o_set_pages(pfn, nr, S2O_PS_GUEST, (u8)handle);
+		vm->nr_pages += nr;
+	}
+	s2o_pool_unreserve(reserved);
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+static int relinquish_visitor(struct s2o_walk_ctx *ctx)
+{
+	u64 start = S2O_MAX(ctx->addr, ctx->start);
+	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
+	u64 pa = s2o_pte_addr(ctx->old) + (start - ctx->addr);
+
+	if (!s2o_pte_valid(ctx->old))
+		return 0;
+	s2o_set_pages(pa >> S2O_PAGE_SHIFT, (end - start) >> S2O_PAGE_SHIFT,
+		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
+	return 0;
+}
+
+/**
+ * s2o_guest_relinquish() - a guest gives pages back, awaiting reclaim.
+ * @handle: the VM.
+ * @gfn: first guest frame.
+ * @nr: number of pages, all of them mapped.
+ *
+ * Return: 0; -ENOENT for a VM that is not live; -EINVAL for a gfn range
+ * past the IPA space; -EPERM if a gfn is not mapped; -ENOMEM if a block
+ * must be split and no table page can be reserved.
+ */
+int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
+{
+	struct s2o_leaf empty = { .attrs = S2O_PTE_EMPTY };
+	struct s2o_walker mark = {
+		.cb = relinquish_visitor,
+		.flags = S2O_VISIT_LEAF,
+	};
+	u64 reserved = 0, addr, size;
+	struct s2o_vm *vm;
+	int ret;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	vm = vm_live(handle);
+	ret = vm ? check_gfn_range(gfn, nr) : -S2O_ENOENT;
+	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
+		ret = -S2O_EPERM;
+	addr = gfn << S2O_PAGE_SHIFT;
+	size = nr << S2O_PAGE_SHIFT;
+	if (!ret) {
+		reserved = s2o_pgt_tables_bound(addr, size, &empty);
+		ret = s2o_pool_reserve(reserved);
+		if (ret)
+			reserved = 0;
+	}
+	if (!ret) {
+		s2o_walk(&vm->pgt, addr, size, &mark);
+		s2o_pgt_set_range(&vm->pgt, addr, size, &empty,
+				  S2O_NO_COALESCE, &reserved);
+	}
+	s2o_pool_unreserve(reserved);
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+/* -EBUSY for a live guest's page, -EPERM for any other non-guest state. */
+static int check_reclaimable(u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+
+		if (p->state == S2O_PS_GUEST_RELINQUISHED)
+			continue;
+		if (p->state != S2O_PS_GUEST)
+			return -S2O_EPERM;
+		if (s2o_vms[p->vm].state == S2O_VM_LIVE)
+			return -S2O_EBUSY;
+	}
+	return 0;
+}
+
+static void scrub_pages(u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		u64 pa = (pfn + i) << S2O_PAGE_SHIFT;
+
+		s2o_arch_zero_page(pa);
+		s2o_arch_clean_dcache_poc(pa, S2O_PAGE_SIZE);
+		s2o_vm_put_pages(&s2o_vms[s2o_pfn_page(pfn + i)->vm], 1);
+	}
+	s2o_counters.pages_scrubbed += nr;
+}
+
+/**
+ * s2o_host_reclaim_guest() - scrub guest pages and give them to the host.
+ * @pfn: first page frame.
+ * @nr: number of pages, each relinquished or of a destroyed VM.
+ *
+ * Pages are zeroed and cleaned to the point of coherency before the host
+ * stage-2 lets the host map them again; tables that end up host-default
+ * coalesce into blocks.
+ *
+ * Return: 0; -EINVAL/-EPERM for a bad range (s2o_check_pfn_range());
+ * -EBUSY if a page still belongs to a live VM; -EPERM if a page is not a
+ * guest's; -ENOMEM if the table pages cannot be reserved.
+ */
+int s2o_host_reclaim_guest(u64 pfn, u64 nr)
+{
+	u64 reserved = 0;
+	int ret;
+
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	ret = s2o_check_pfn_range(pfn, nr);
+	if (!ret)
+		ret = check_reclaimable(pfn, nr);
+	if (!ret) {
+		reserved = s2o_host_owner_bound(pfn, nr);
+		ret = s2o_pool_reserve(reserved);
+		if (ret)
+			reserved = 0;
+	}
+	if (!ret) {
+		scrub_pages(pfn, nr);
+		s2o_host_set_owner(pfn, nr, S2O_OWNER_HOST, &reserved);
+		s2o_set_pages(pfn, nr, S2O_PS_HOST, 0);
+	}
+	s2o_pool_unreserve(reserved);
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return ret;
+}
+
+/**
+ * s2o_page_query() - the tracked state of one page.
+ * @pfn: the page frame.
+ * @info: filled in.
+ *
+ * Return: 0, or -EINVAL if @pfn is not RAM.
+ */
+int s2o_page_query(u64 pfn, struct s2o_page_info *info)
+{
+	static const struct s2o_page_info by_state[] = {
+		[S2O_PS_HOST] = { S2O_OWNER_HOST, S2O_PAGE_OWNED,
+				  S2O_PAGE_NOPAGE, S2O_PAGE_NOPAGE },
+		[S2O_PS_HOST_SHARED_HYP] = { S2O_OWNER_HOST,
+					     S2O_PAGE_SHARED_OWNED,
+					     S2O_PAGE_SHARED_BORROWED,
+					     S2O_PAGE_NOPAGE },
+		[S2O_PS_HYP] = { S2O_OWNER_HYP, S2O_PAGE_NOPAGE,
+				 S2O_PAGE_OWNED, S2O_PAGE_NOPAGE },
+		[S2O_PS_GUEST] = { S2O_OWNER_GUEST, S2O_PAGE_NOPAGE,
+				   S2O_PAGE_NOPAGE, S2O_PAGE_OWNED },
+		[S2O_PS_GUEST_RELINQUISHED] = { S2O_OWNER_GUEST,
+						S2O_PAGE_NOPAGE,
+						S2O_PAGE_NOPAGE,
+						S2O_PAGE_NOPAGE },
+	};
+	const struct s2o_page *p;
+
+	if (s2o_check_pfn_range(pfn, 1) == -S2O_EINVAL)
+		return -S2O_EINVAL;
+	s2o_spin_lock(&s2o_host_mmu.lock);
+	p = s2o_pfn_page(pfn);
+	*info = by_state[p->state];
+	if (info->owner == S2O_OWNER_GUEST) {
+		info->vm = p->vm;
+		info->reclaimable = p->state == S2O_PS_GUEST_RELINQUISHED ||
+				    s2o_vms[p->vm].state != S2O_VM_LIVE;
+	}
+	s2o_spin_unlock(&s2o_host_mmu.lock);
+	return 0;
+}

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Fake arch backend: a break-before-make checker in the spirit of Casemate.
+ *
+ * Each CPU's TLB model holds leaf translations and walk-cache records (a
+ * table descriptor it read on the way). A descriptor may go
+ *   valid -> invalid -> (TLB invalidation) -> valid
+ * but never valid -> different valid, a valid descriptor may not be written
+ * while some TLB still holds a translation for its range, and a table page
+ * may not be freed while some TLB can still walk it.
+ */
+#define _GNU_SOURCE
+#include "fake_arch.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+
+/* Encodings from the Arm ARM (VMSAv8-64, 4K granule), kept apart from
+ * ownership/pte.h on purpose so that a wrong macro there shows up here. */
+#define DESC_VALID 0x1ULL
+#define DESC_TABLE_OR_PAGE 0x2ULL
+#define DESC_AF (1ULL << 10)
+#define DESC_OA_MASK 0x0000fffffffff000ULL
+
+#define TLB_ENTRIES 4096
+
+struct tlb_item {
+	bool used;
+	bool walk;	/* a cached table descriptor, not a leaf */
+	u16 vmid;
+	u32 level;
+	u64 start, end;	/* IPA range the cached descriptor covers */
+	u64 pa;		/* leaf: output of start; walk: the next table */
+	u64 desc;
+};
+
+static struct {
+	pthread_mutex_t lock;
+	u8 *arena;
+	u64 base, size;
+	struct tlb_item tlb[FAKE_NR_CPUS][TLB_ENTRIES];
+	unsigned int next[FAKE_NR_CPUS];
+	unsigned int drop_tlbis;
+	char violation[256];
+} fake = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+struct fake_counters fake_counters;
+
+static u64 level_size(u32 level)
+{
+	return 1ULL << (12 + 9 * (3 - level));
+}
+
+void fake_arch_setup(u64 base, u64 size)
+{
+	fake.arena = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (fake.arena == MAP_FAILED) {
+		perror("fake_arch_setup: mmap");
+		abort();
+	}
+	fake.base = base;
+	fake.size = size;
+}
+
+void fake_arch_reset(void)
+{
+	pthread_mutex_lock(&fake.lock);
+	memset(fake.tlb, 0, sizeof(fake.tlb));
+	memset(fake.next, 0, sizeof(fake.next));
+	fake.drop_tlbis = 0;
+	fake.violation[0] = '\0';
+	fake_counters = (struct fake_counters){ 0 };
+	/* Drop the arena's pages: they read as zero again, cheaply. */
+	madvise(fake.arena, fake.size, MADV_DONTNEED);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+void *fake_phys_va(u64 pa)
+{
+	if (pa < fake.base || pa - fake.base >= fake.size) {
+		fprintf(stderr, "fake: pa %#llx outside the arena\n",
+			(unsigned long long)pa);
+		abort();
+	}
+	return fake.arena + (pa - fake.base);
+}
+
+static void violation(const char *fmt, unsigned long long a,
+		      unsigned long long b, unsigned long long c)
+{
+	fake_counters.bbm_violations++;
+	if (!fake.violation[0])
+		snprintf(fake.violation, sizeof(fake.violation), fmt, a, b, c);
+}
+
+const char *fake_first_violation(void)
+{
+	return fake.violation[0] ? fake.violation : NULL;
+}
+
+void fake_drop_tlbis(unsigned int n)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake.drop_tlbis = n;
+	pthread_mutex_unlock(&fake.lock);
+}
+
+/* Called with fake.lock held. */
+static void check_make(const struct s2o_pte_site *site, u64 old, u64 new)
+{
+	u64 start = site->ipa, end = site->ipa + level_size(site->level);
+	unsigned int cpu, i;
+
+	if (!(new & DESC_VALID))
+		return;
+	if ((old & DESC_VALID) && old != new) {
+		violation("valid -> valid at ipa %#llx: %#llx -> %#llx",
+			  site->ipa, old, new);
+		return;
+	}
+	if (old & DESC_VALID)
+		return;
+	/*
+	 * An invalid descriptor becomes valid: nothing under it may still be
+	 * cached, or the CPU could use the old translation.
+	 */
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
+		for (i = 0; i < TLB_ENTRIES; i++) {
+			struct tlb_item *t = &fake.tlb[cpu][i];
+
+			if (!t->used || t->vmid != site->vmid ||
+			    t->end <= start || t->start >= end)
+				continue;
+			if (t->walk && t->level < site->level)
+				continue;	/* an ancestor: still right */
+			violation("make without TLBI at ipa %#llx: cpu %llu "
+				  "caches level %llu",
+				  site->ipa, cpu, t->level);
+			return;
+		}
+	}
+}
+
+u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
+			 const struct s2o_pte_site *site)
+{
+	u64 found = old;
+
+	pthread_mutex_lock(&fake.lock);
+	if (__atomic_compare_exchange_n(ptep, &found, new, false,
+					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
+		fake_counters.pte_writes++;
+		check_make(site, old, new);
+	}
+	pthread_mutex_unlock(&fake.lock);
+	return found;
+}
+
+void s2o_arch_pte_init(u64 *ptep, u64 new, const struct s2o_pte_site *site)
+{
+	(void)site;
+	__atomic_store_n(ptep, new, __ATOMIC_RELAXED);
+	__atomic_add_fetch(&fake_counters.pte_writes, 1, __ATOMIC_RELAXED);
+}
+
+static void tlb_drop(u16 vmid, u64 start, u64 end)
+{
+	unsigned int cpu, i;
+
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		for (i = 0; i < TLB_ENTRIES; i++) {
+			struct tlb_item *t = &fake.tlb[cpu][i];
+
+			if (t->used && t->vmid == vmid && t->start < end &&
+			    t->end > start)
+				t->used = false;
+		}
+}
+
+/* Returns true if this invalidation is to be dropped (mutation test). */
+static bool tlbi_dropped(void)
+{
+	if (!fake.drop_tlbis)
+		return false;
+	fake.drop_tlbis--;
+	return true;
+}
+
+void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level)
+{
+	(void)level;	/* a non-leaf TLBI IPAS2E1IS: every level */
+	pthread_mutex_lock(&fake.lock);
+	fake_counters.tlbi_ipa++;
+	if (!tlbi_dropped())
+		tlb_drop(vmid, ipa & ~0xfffULL, (ipa & ~0xfffULL) + 0x1000);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake_counters.tlbi_range++;
+	if (!tlbi_dropped())
+		tlb_drop(vmid, ipa, ipa + size);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+void s2o_arch_tlbi_vmid(u16 vmid)
+{
+	pthread_mutex_lock(&fake.lock);
+	fake_counters.tlbi_vmid++;
+	if (!tlbi_dropped())
+		tlb_drop(vmid, 0, ~0ULL);
+	pthread_mutex_unlock(&fake.lock);
+}
+
+void s2o_arch_zero_page(u64 pa)
+{
+	memset(fake_phys_va(pa), 0, 4096);
+	__atomic_add_fetch(&fake_counters.zeroed_pages, 1, __ATOMIC_RELAXED);
+}
+
+void s2o_arch_clean_dcache_poc(u64 pa, u64 size)
+{
+	(void)fake_phys_va(pa);
+	__atomic_add_fetch(&fake_counters.cleaned_bytes, size,
+			   __ATOMIC_RELAXED);
+}
+
+void *s2o_arch_table_va(u64 pa)
+{
+	return fake_phys_va(pa);
+}
+
+u64 s2o_arch_table_pa(const void *va)
+{
+	return fake.base + (u64)((const u8 *)va - fake.arena);
+}
+
+void s2o_arch_table_freed(u64 pa)
+{
+	unsigned int cpu, i;
+
+	pthread_mutex_lock(&fake.lock);
+	fake_counters.tables_freed++;
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		for (i = 0; i < TLB_ENTRIES; i++) {
+			struct tlb_item *t = &fake.tlb[cpu][i];
+
+			if (t->used && t->walk && t->pa == pa) {
+				violation("table %#llx freed while cpu %llu "
+					  "can walk it (level %llu)",
+					  pa, cpu, t->level);
+				goto out;
+			}
+		}
+out:
+	pthread_mutex_unlock(&fake.lock);
+}
+
+void s2o_arch_cpu_relax(void)
+{
+	sched_yield();
+}
+
+static void tlb_insert(unsigned int cpu, const struct tlb_item *item)
+{
+	unsigned int slot = fake.next[cpu]++ % TLB_ENTRIES;
+
+	fake.tlb[cpu][slot] = *item;
+	fake.tlb[cpu][slot].used = true;
+}
+
+static bool tlb_lookup(unsigned int cpu, u16 vmid, u64 ipa,
+		       struct fake_translation *out)
+{
+	unsigned int i;
+
+	for (i = 0; i < TLB_ENTRIES; i++) {
+		struct tlb_item *t = &fake.tlb[cpu][i];
+
+		if (t->used && !t->walk && t->vmid == vmid &&
+		    ipa >= t->start && ipa < t->end) {
+			out->pa = t->pa + (ipa - t->start);
+			out->desc = t->desc;
+			out->level = t->level;
+			out->from_tlb = true;
+			return true;
+		}
+	}
+	return false;
+}
+
+int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
+		      struct fake_translation *out)
+{
+	u16 vmid = (u16)(vttbr >> 48);
+	u64 table = vttbr & DESC_OA_MASK;
+	struct tlb_item walked[3];
+	unsigned int nr_walked = 0, i;
+	u32 level;
+	int ret = -1;
+
+	pthread_mutex_lock(&fake.lock);
+	if (tlb_lookup(cpu, vmid, ipa, out)) {
+		ret = 0;
+		goto out;
+	}
+	for (level = 0; level <= 3; level++) {
+		u64 size = level_size(level);
+		u64 idx = (ipa / size) & 511;
+		u64 desc = __atomic_load_n((u64 *)fake_phys_va(table) + idx,
+					   __ATOMIC_ACQUIRE);
+		u64 start = ipa & ~(size - 1);
+		bool table_or_page = desc & DESC_TABLE_OR_PAGE;
+
+		if (!(desc & DESC_VALID))
+			goto out;
+		if (level < 3 && table_or_page) {
+			walked[nr_walked++] = (struct tlb_item){
+				.walk = true, .vmid = vmid, .level = level,
+				.start = start, .end = start + size,
+				.pa = desc & DESC_OA_MASK, .desc = desc,
+			};
+			table = desc & DESC_OA_MASK;
+			continue;
+		}
+		/* Level 0 blocks and level 3 "blocks" are reserved: fault. */
+		if (level == 0 || (level == 3 && !table_or_page) ||
+		    !(desc & DESC_AF))
+			goto out;
+		out->pa = (desc & DESC_OA_MASK & ~(size - 1)) + (ipa - start);
+		out->desc = desc;
+		out->level = level;
+		out->from_tlb = false;
+		for (i = 0; i < nr_walked; i++)
+			tlb_insert(cpu, &walked[i]);
+		tlb_insert(cpu, &(struct tlb_item){
+					.vmid = vmid, .level = level,
+					.start = start, .end = start + size,
+					.pa = out->pa - (ipa - start),
+					.desc = desc });
+		ret = 0;
+		break;
+	}
+out:
+	pthread_mutex_unlock(&fake.lock);
+	return ret;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The fake arch backend for host-built tests: memory is an mmap()ed arena,
+ * and instead of a TLB there is a model of one per CPU, filled by
+ * fake_hw_translate(), which decodes descriptors by the Arm ARM's rules
+ * (independently of ownership/pte.h). Every descriptor write is recorded
+ * and checked for break-before-make.
+ */
+#ifndef S2OWN_FAKE_ARCH_H
+#define S2OWN_FAKE_ARCH_H
+
+#include "../ownership/arch.h"
+
+#define FAKE_NR_CPUS 4
+
+struct fake_translation {
+	u64 pa;
+	u64 desc;	/* the leaf descriptor */
+	u32 level;
+	bool from_tlb;	/* served by the CPU's TLB model */
+};
+
+struct fake_counters {
+	u64 pte_writes;		/* successful cmpxchg + init */
+	u64 tlbi_ipa;
+	u64 tlbi_range;
+	u64 tlbi_vmid;
+	u64 zeroed_pages;
+	u64 cleaned_bytes;
+	u64 tables_freed;
+	u64 bbm_violations;
+};
+
+extern struct fake_counters fake_counters;
+
+/* Back physical [base, base + size) with zeroed host memory. */
+void fake_arch_setup(u64 base, u64 size);
+/* Forget TLBs, counters and violations; zero the arena. */
+void fake_arch_reset(void);
+/* Host pointer to physical address @pa (must be inside the arena). */
+void *fake_phys_va(u64 pa);
+
+/*
+ * Translate @ipa as CPU @cpu's MMU would with @vttbr, filling its TLB.
+ * Returns 0 or -1 for a translation fault.
+ */
+int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
+		      struct fake_translation *out);
+
+/* Mutation knob: the next N TLB invalidations are silently dropped. */
+void fake_drop_tlbis(unsigned int n);
+
+/* The first violation seen since the last reset, or NULL. */
+const char *fake_first_violation(void);
+
+#endif /* S2OWN_FAKE_ARCH_H */

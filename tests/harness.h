@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Common set-up for the cmocka tests: one memory map, a fresh tracker per
+ * test, and helpers to read the host stage-2 back.
+ *
+ * Layout (physical):
+ *   [HYP_BASE, HYP_END)   hypervisor RAM (S2O_MEM_HYP), holds the pool
+ *   [RAM_BASE, RAM_END)   host RAM, 4 GiB - 4 MiB, starting at 1G + 4M
+ *   everything else       MMIO
+ */
+#ifndef S2OWN_TEST_HARNESS_H
+#define S2OWN_TEST_HARNESS_H
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "../ownership/s2own.h"
+#include "fake_arch.h"
+
+#define GIB (1ULL << 30)
+#define MIB (1ULL << 20)
+#define HYP_BASE (1 * GIB)
+#define HYP_END (HYP_BASE + 4 * MIB)
+#define RAM_BASE HYP_END
+#define RAM_END (5 * GIB)
+#define POOL_BASE (HYP_BASE + 2 * MIB)
+#define POOL_PAGES 512ULL	/* 2 MiB of the hypervisor's RAM */
+
+#define PFN(pa) ((u64)(pa) >> 12)
+/* A 1G-aligned host RAM block used by most tests. */
+#define BLOCK_1G (2 * GIB)
+
+/* cmocka setup: reset the fake and init the tracker (pool of @pages). */
+int harness_setup(void **state);
+int harness_setup_pool(u64 pool_pages);
+int harness_teardown(void **state);
+
+/* The host's leaf entry for @ipa: its raw value and level. */
+void host_leaf(u64 ipa, u64 *pte, u32 *level);
+
+/* Host fault on @ipa then a translation by CPU @cpu's fake MMU. */
+int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr);
+
+/* Assert that the BBM checker saw nothing. */
+void assert_no_violation(void);
+
+/* Table pages in use now. */
+u64 tables_used(void);
+
+#endif /* S2OWN_TEST_HARNESS_H */

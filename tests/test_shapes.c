@@ -1,0 +1,322 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Exact shapes of the host stage-2: what faults map, what splitting on
+ * donate and coalescing on reclaim leave behind, run by run, and how many
+ * table pages each step holds. Also the mutation checks: a skipped TLB
+ * invalidation must be caught by the fake backend.
+ */
+#include "harness.h"
+
+#include <string.h>
+
+#include "../ownership/pte.h"
+
+#define PAGE 4096ULL
+#define RAM_ATTRS 0x7fcULL	/* MemAttr WB, S2AP RW, SH inner, AF */
+
+struct runs {
+	struct s2o_run r[64];
+	unsigned int n;
+	u64 lo, hi;	/* keep only runs meeting [lo, hi) */
+};
+
+static void collect(const struct s2o_run *run, void *arg)
+{
+	struct runs *rs = arg;
+
+	if (run->end <= rs->lo || run->start >= rs->hi)
+		return;
+	assert_true(rs->n < 64);
+	rs->r[rs->n++] = *run;
+}
+
+static void dump_window(int vm, u64 lo, u64 hi, struct runs *rs)
+{
+	memset(rs, 0, sizeof(*rs));
+	rs->lo = lo;
+	rs->hi = hi;
+	assert_int_equal(s2o_dump(vm, collect, rs), 0);
+}
+
+static void assert_run(const struct runs *rs, unsigned int i, u64 start,
+		       u64 end, u32 level, enum s2o_run_kind kind, u32 owner)
+{
+	const struct s2o_run *r = &rs->r[i];
+
+	assert_true(i < rs->n);
+	if (r->start != start || r->end != end || r->level != level ||
+	    r->kind != kind || r->owner != owner)
+		fail_msg("run %u: [%#llx, %#llx) L%u kind %d owner %u, want "
+			 "[%#llx, %#llx) L%u kind %d owner %u",
+			 i, (unsigned long long)r->start,
+			 (unsigned long long)r->end, r->level, r->kind,
+			 r->owner, (unsigned long long)start,
+			 (unsigned long long)end, level, kind, owner);
+	if (kind == S2O_RUN_BLOCK || kind == S2O_RUN_PAGE)
+		assert_int_equal(r->attrs, RAM_ATTRS);
+}
+
+static void stats(struct s2o_stats *st)
+{
+	s2o_get_stats(st);
+}
+
+static void fault_maps_1g_block(void **state)
+{
+	struct fake_translation tr;
+	u64 pte;
+	u32 level;
+
+	(void)state;
+	assert_int_equal(host_touch(0, BLOCK_1G + 0x1234, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	assert_int_equal(tr.pa, BLOCK_1G + 0x1234);
+	host_leaf(BLOCK_1G, &pte, &level);
+	assert_int_equal(level, 1);
+	assert_int_equal(pte, BLOCK_1G | 0x7fd);
+	/* The root and one level-1 table. */
+	assert_int_equal(tables_used(), 2);
+}
+
+static void fault_respects_regions(void **state)
+{
+	struct fake_translation tr;
+	u64 pte;
+	u32 level;
+
+	(void)state;
+	/* Host RAM starts 4M into a 1G block: 2M blocks there. */
+	assert_int_equal(host_touch(0, RAM_BASE, &tr), 0);
+	assert_int_equal(tr.level, 2);
+	host_leaf(RAM_BASE, &pte, &level);
+	assert_int_equal(pte, RAM_BASE | 0x7fd);
+	/* The UART: the whole MMIO gap below RAM is one 1G device block. */
+	assert_int_equal(host_touch(1, 0x09000000, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	host_leaf(0x09000000, &pte, &level);
+	assert_int_equal(pte, 0x00400000000007c5ULL);
+	/* The hypervisor's RAM is never mapped. */
+	assert_int_equal(s2o_host_handle_fault(HYP_BASE + 0x3000),
+			 -S2O_EPERM);
+	assert_int_equal(s2o_host_handle_fault(POOL_BASE), -S2O_EPERM);
+	assert_int_not_equal(host_touch(2, POOL_BASE, &tr), 0);
+	/* Past the IPA space. */
+	assert_int_equal(s2o_host_handle_fault(1ULL << 48), -S2O_EINVAL);
+}
+
+static void donate_one_page_splits_then_coalesces(void **state)
+{
+	u64 page = BLOCK_1G + 5 * PAGE;
+	struct fake_translation tr;
+	struct s2o_stats st;
+	struct runs rs;
+	int vm;
+
+	(void)state;
+	assert_int_equal(host_touch(0, page, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	vm = s2o_vm_create();
+	assert_int_equal(vm, 1);
+	assert_int_equal(tables_used(), 3);	/* + the VM's root */
+
+	assert_int_equal(s2o_host_donate_guest(vm, PFN(page), 0x100, 1), 0);
+	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
+	assert_int_equal(rs.n, 4);
+	assert_run(&rs, 0, BLOCK_1G, page, 3, S2O_RUN_PAGE, 0);
+	assert_run(&rs, 1, page, page + PAGE, 3, S2O_RUN_INVALID,
+		   S2O_OWNER_GUEST);
+	assert_run(&rs, 2, page + PAGE, BLOCK_1G + 2 * MIB, 3, S2O_RUN_PAGE,
+		   0);
+	assert_run(&rs, 3, BLOCK_1G + 2 * MIB, BLOCK_1G + GIB, 2,
+		   S2O_RUN_BLOCK, 0);
+	assert_int_equal(rs.r[3].nr_entries, 511);
+	/* Host: root, L1, L2, L3. VM: root, L1, L2, L3. */
+	assert_int_equal(tables_used(), 8);
+	stats(&st);
+	assert_int_equal(st.splits, 2);
+	assert_int_equal(fake_counters.tlbi_ipa, 3);
+
+	/* The CPU that cached the 1G block lost it; nobody reads the page. */
+	assert_int_not_equal(fake_hw_translate(0, s2o_host_vttbr(), page, &tr),
+			     0);
+	assert_int_not_equal(host_touch(1, page, &tr), 0);
+	/* Its neighbours still translate without a fault. */
+	assert_int_equal(fake_hw_translate(0, s2o_host_vttbr(), page + PAGE,
+					   &tr), 0);
+	assert_int_equal(tr.level, 3);
+
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(tables_used(), 4);
+	assert_int_equal(s2o_host_reclaim_guest(PFN(page), 1), 0);
+
+	/* Back to the original shape, and to the original table count. */
+	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_run(&rs, 0, BLOCK_1G, BLOCK_1G + GIB, 1, S2O_RUN_BLOCK, 0);
+	assert_int_equal(tables_used(), 2);
+	stats(&st);
+	assert_int_equal(st.coalesces, 2);
+	assert_int_equal(st.table_pages_free, POOL_PAGES - 2);
+	assert_int_equal(host_touch(1, page, &tr), 0);
+	assert_int_equal(tr.level, 1);
+}
+
+static void donate_2m_chunk_annotates_level2(void **state)
+{
+	u64 chunk = BLOCK_1G + 6 * MIB;
+	struct runs rs;
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
+	assert_int_equal(s2o_host_donate_guest(vm, PFN(chunk), 0, 512), 0);
+	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_run(&rs, 0, BLOCK_1G, chunk, 2, S2O_RUN_BLOCK, 0);
+	assert_run(&rs, 1, chunk, chunk + 2 * MIB, 2, S2O_RUN_INVALID,
+		   S2O_OWNER_GUEST);
+	assert_run(&rs, 2, chunk + 2 * MIB, BLOCK_1G + GIB, 2, S2O_RUN_BLOCK,
+		   0);
+	/* The guest maps it with one 2M block too (gfn 0 is 2M aligned). */
+	dump_window(vm, 0, 2 * MIB, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_run(&rs, 0, 0, 2 * MIB, 2, S2O_RUN_BLOCK, 0);
+
+	/* Relinquishing one page splits the guest's block, not the host's. */
+	assert_int_equal(s2o_guest_relinquish(vm, 3, 1), 0);
+	dump_window(vm, 0, 2 * MIB, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_run(&rs, 1, 3 * PAGE, 4 * PAGE, 3, S2O_RUN_INVALID, 0);
+
+	/* Reclaiming that page splits the host's annotation down to 4K. */
+	assert_int_equal(s2o_host_reclaim_guest(PFN(chunk) + 3, 1), 0);
+	dump_window(0, chunk, chunk + 2 * MIB, &rs);
+	assert_int_equal(rs.n, 3);
+	assert_run(&rs, 0, chunk, chunk + 3 * PAGE, 3, S2O_RUN_INVALID,
+		   S2O_OWNER_GUEST);
+	assert_run(&rs, 1, chunk + 3 * PAGE, chunk + 4 * PAGE, 3,
+		   S2O_RUN_INVALID, 0);
+	assert_run(&rs, 2, chunk + 4 * PAGE, chunk + 2 * MIB, 3,
+		   S2O_RUN_INVALID, S2O_OWNER_GUEST);
+
+	/* The rest comes back after the VM dies: one 1G block again. */
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(s2o_host_reclaim_guest(PFN(chunk), 3), 0);
+	assert_int_equal(s2o_host_reclaim_guest(PFN(chunk) + 4, 508), 0);
+	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
+	assert_int_equal(rs.n, 1);
+	assert_run(&rs, 0, BLOCK_1G, BLOCK_1G + GIB, 1, S2O_RUN_BLOCK, 0);
+	assert_int_equal(tables_used(), 2);
+}
+
+static void coalesce_waits_for_last_page(void **state)
+{
+	u64 a = BLOCK_1G + 7 * PAGE, b = BLOCK_1G + 9 * PAGE;
+	struct s2o_stats st;
+	u64 pte;
+	u32 level;
+
+	(void)state;
+	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
+	assert_int_equal(s2o_host_donate_hyp(PFN(a), 1), 0);
+	assert_int_equal(s2o_host_donate_hyp(PFN(b), 1), 0);
+	assert_int_equal(s2o_hyp_donate_host(PFN(a), 1), 0);
+	host_leaf(a, &pte, &level);
+	assert_int_equal(level, 3);
+	assert_int_equal(pte, S2O_PTE_EMPTY);
+	stats(&st);
+	assert_int_equal(st.coalesces, 0);
+	assert_int_equal(tables_used(), 4);
+
+	assert_int_equal(s2o_hyp_donate_host(PFN(b), 1), 0);
+	host_leaf(a, &pte, &level);
+	assert_int_equal(level, 1);
+	stats(&st);
+	assert_int_equal(st.coalesces, 2);
+	assert_int_equal(tables_used(), 2);
+}
+
+static void untouched_block_coalesces_to_what_a_fault_maps(void **state)
+{
+	u64 page = BLOCK_1G + 3 * GIB / 4;
+	u64 pte;
+	u32 level;
+
+	(void)state;
+	/* Never faulted: the split starts from empty entries. */
+	assert_int_equal(s2o_host_donate_hyp(PFN(page), 1), 0);
+	host_leaf(page, &pte, &level);
+	assert_int_equal(level, 3);
+	assert_int_equal(pte, s2o_pte_annotation(S2O_OWNER_HYP));
+	host_leaf(page + PAGE, &pte, &level);
+	assert_int_equal(pte, S2O_PTE_EMPTY);
+	assert_int_equal(s2o_hyp_donate_host(PFN(page), 1), 0);
+	host_leaf(page, &pte, &level);
+	assert_int_equal(level, 1);
+	assert_int_equal(pte, BLOCK_1G | 0x7fd);
+	assert_int_equal(tables_used(), 2);
+}
+
+/* The mutation tests: the checker must see a missing invalidation. */
+static void mutation_skipped_tlbi_on_split(void **state)
+{
+	(void)state;
+	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
+	fake_drop_tlbis(1);
+	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G) + 1, 1), 0);
+	assert_non_null(fake_first_violation());
+	assert_non_null(strstr(fake_first_violation(), "without TLBI"));
+}
+
+static void mutation_skipped_tlbi_on_coalesce(void **state)
+{
+	(void)state;
+	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G) + 1, 1), 0);
+	assert_int_equal(host_touch(3, BLOCK_1G, NULL), 0);
+	assert_null(fake_first_violation());
+	/* The first invalidation the coalesce makes is lost. */
+	fake_drop_tlbis(1);
+	assert_int_equal(s2o_hyp_donate_host(PFN(BLOCK_1G) + 1, 1), 0);
+	assert_non_null(fake_first_violation());
+}
+
+static void mutation_table_freed_while_cached(void **state)
+{
+	(void)state;
+	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G) + 1, 1), 0);
+	assert_int_equal(host_touch(2, BLOCK_1G, NULL), 0);
+	/* Drop both of the coalesce's range invalidations. */
+	fake_drop_tlbis(2);
+	assert_int_equal(s2o_hyp_donate_host(PFN(BLOCK_1G) + 1, 1), 0);
+	assert_true(fake_counters.bbm_violations >= 2);
+}
+
+static int teardown_expecting_violation(void **state)
+{
+	(void)state;
+	return 0;
+}
+
+#define SHAPE_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+#define MUTATION_TEST(fn)                                 \
+	cmocka_unit_test_setup_teardown(fn, harness_setup, \
+					teardown_expecting_violation)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		SHAPE_TEST(fault_maps_1g_block),
+		SHAPE_TEST(fault_respects_regions),
+		SHAPE_TEST(donate_one_page_splits_then_coalesces),
+		SHAPE_TEST(donate_2m_chunk_annotates_level2),
+		SHAPE_TEST(coalesce_waits_for_last_page),
+		SHAPE_TEST(untouched_block_coalesces_to_what_a_fault_maps),
+		MUTATION_TEST(mutation_skipped_tlbi_on_split),
+		MUTATION_TEST(mutation_skipped_tlbi_on_coalesce),
+		MUTATION_TEST(mutation_table_freed_while_cached),
+	};
+
+	return cmocka_run_group_tests_name("shapes", tests, NULL, NULL);
+}
