@@ -20,6 +20,8 @@ help:
 
 include mk/deps.mk
 include mk/unit.mk
+include mk/linux.mk
+include mk/qemu.mk
 
 test: unit
 

@@ -68,22 +68,27 @@ int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 		.arg = &d,
 		.flags = S2O_VISIT_LEAF,
 	};
-	struct s2o_pgt *pgt = &s2o_host_mmu.pgt;
+	struct s2o_vm *vm = NULL;
 	int ret = 0;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
+	s2o_op_begin();
 	if (handle) {
-		if (handle < 0 || handle > S2O_MAX_VMS ||
-		    s2o_vms[handle].state != S2O_VM_LIVE)
+		/* A VM's stage-2 must outlive the walk: hold its lock. */
+		vm = handle > 0 && handle <= S2O_MAX_VMS ? &s2o_vms[handle] :
+							   NULL;
+		if (vm)
+			s2o_spin_lock(&vm->lock);
+		if (!vm || vm->state != S2O_VM_LIVE)
 			ret = -S2O_ENOENT;
-		else
-			pgt = &s2o_vms[handle].pgt;
 	}
 	if (!ret) {
-		s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+		s2o_walk(vm ? &vm->pgt : &s2o_host_mmu.pgt, 0,
+			 1ULL << S2O_IPA_BITS, &walker);
 		if (d.open)
 			fn(&d.run, arg);
 	}
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	if (vm)
+		s2o_spin_unlock(&vm->lock);
+	s2o_op_end();
 	return ret;
 }

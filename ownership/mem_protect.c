@@ -11,6 +11,7 @@
 
 struct s2o_host_mmu s2o_host_mmu;
 struct s2o_counters s2o_counters;
+struct s2o_spinlock s2o_big_lock;
 
 /**
  * s2o_init() - reset the tracker to its boot state.
@@ -22,7 +23,7 @@ int s2o_init(const struct s2o_init_params *params)
 {
 	int ret;
 
-	s2o_host_mmu.lock = (struct s2o_spinlock){ 0 };
+	s2o_big_lock = (struct s2o_spinlock){ 0 };
 	s2o_counters = (struct s2o_counters){ 0 };
 	ret = s2o_memmap_init(params);
 	if (ret)
@@ -62,25 +63,80 @@ int s2o_check_pfn_range(u64 pfn, u64 nr)
 }
 
 /**
- * s2o_check_pages() - whether every page of a range is in one state.
- * @pfn: first page frame (range already checked).
- * @nr: number of pages.
- * @state: the state they must all be in.
+ * s2o_page_in_state() - a claim check: the page is in state *@want.
+ * @state: the page's state.
+ * @page: the page.
+ * @want: pointer to the u8 state required.
  *
  * Return: 0 or -EPERM.
  */
-int s2o_check_pages(u64 pfn, u64 nr, enum s2o_pstate state)
+int s2o_page_in_state(u8 state, const struct s2o_page *page,
+		      const void *want)
+{
+	(void)page;
+	return state == *(const u8 *)want ? 0 : -S2O_EPERM;
+}
+
+/**
+ * s2o_release_pages() - give up claimed pages, unchanged.
+ * @pfn: first page frame.
+ * @nr: number of pages, all claimed by the caller.
+ */
+void s2o_release_pages(u64 pfn, u64 nr)
 {
 	u64 i;
 
-	for (i = 0; i < nr; i++)
-		if (s2o_pfn_page(pfn + i)->state != state)
-			return -S2O_EPERM;
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+
+		s2o_store_release(&p->state, (u8)(p->state & ~S2O_PS_BUSY));
+	}
+}
+
+/**
+ * s2o_claim_pages() - take every page of a range for a transition.
+ * @pfn: first page frame (range already checked).
+ * @nr: number of pages.
+ * @check: whether a page's state allows the transition.
+ * @arg: passed to @check.
+ *
+ * Pages are claimed lowest first; a page another transition holds is
+ * waited for, so the check sees a settled state. On failure the pages
+ * claimed so far are released: nothing changed.
+ *
+ * Return: 0 with all pages claimed, or the first error @check returned.
+ */
+int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
+		    const void *arg)
+{
+	u64 i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+		u8 state;
+
+		do {
+			state = s2o_load_acquire(&p->state);
+			if (state & S2O_PS_BUSY) {
+				s2o_arch_cpu_relax();
+				continue;
+			}
+			ret = check(state, p, arg);
+			if (ret) {
+				s2o_release_pages(pfn, i);
+				return ret;
+			}
+		} while ((state & S2O_PS_BUSY) ||
+			 !__atomic_compare_exchange_n(
+				 &p->state, &state, state | S2O_PS_BUSY, false,
+				 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	}
 	return 0;
 }
 
 /**
- * s2o_set_pages() - move every page of a range to a state.
+ * s2o_set_pages() - publish the new state of claimed pages, releasing them.
  * @pfn: first page frame.
  * @nr: number of pages.
  * @state: the new state.
@@ -93,8 +149,8 @@ void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
 	for (i = 0; i < nr; i++) {
 		struct s2o_page *p = s2o_pfn_page(pfn + i);
 
-		p->state = state;
 		p->vm = vm;
+		s2o_store_release(&p->state, (u8)state);
 	}
 }
 
@@ -134,8 +190,8 @@ int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved)
 }
 
 /*
- * The largest block around @ipa that the host may map: inside the entry
- * that is free now (@level), and inside one kind of memory.
+ * The largest block around @ipa that the host may map: no larger than the
+ * free entry found at @level, and inside one kind of memory.
  */
 static u32 host_fault_level(u64 ipa, u32 level)
 {
@@ -153,52 +209,67 @@ static u32 host_fault_level(u64 ipa, u32 level)
 	return level;
 }
 
-static int host_map_fault(u64 ipa)
+struct fault_data {
+	u64 attrs;
+	u64 reserved;
+};
+
+/*
+ * One walk down to @ipa decides and maps: the entry it stops at is the one
+ * it changes, so a racing transition either changed it first (the
+ * compare-and-swap fails and the walk goes again) or comes after.
+ */
+static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 {
-	const struct s2o_mem_region *r = s2o_find_region(ipa);
-	struct s2o_leaf leaf = { .valid = true };
-	u64 pte, gran, reserved;
+	struct fault_data *d = ctx->arg;
+	u64 ipa = ctx->start;
 	u32 level;
-	int ret;
 
-	if (ipa >> S2O_IPA_BITS)
-		return -S2O_EINVAL;
-	if (r && r->type != S2O_MEM_RAM)
+	if (s2o_pte_is_locked(ctx->old))
+		return -S2O_EAGAIN;
+	if (s2o_pte_valid(ctx->old))
+		return 0;	/* another CPU mapped it first */
+	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
 		return -S2O_EPERM;
-	s2o_pgt_get_leaf(&s2o_host_mmu.pgt, ipa, &pte, &level);
-	if (s2o_pte_valid(pte) || s2o_pte_is_locked(pte))
-		return 0;	/* another CPU got there first */
-	if (s2o_pte_owner(pte) != S2O_OWNER_HOST)
-		return -S2O_EPERM;
-
-	level = host_fault_level(ipa, level);
-	gran = s2o_granule(level);
-	leaf.oa = S2O_ALIGN_DOWN(ipa, gran);
-	leaf.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO;
-	reserved = s2o_pgt_tables_bound(leaf.oa, gran, &leaf);
-	ret = s2o_pool_reserve(reserved);
-	if (ret)
-		return ret;
-	ret = s2o_pgt_set_range(&s2o_host_mmu.pgt, leaf.oa, gran, &leaf,
-				S2O_NO_COALESCE, &reserved);
-	s2o_pool_unreserve(reserved);
-	return ret;
+	level = host_fault_level(ipa, ctx->level);
+	if (level > ctx->level)
+		return s2o_pte_split(ctx, &d->reserved);
+	return s2o_pte_set_leaf(ctx, s2o_pte_leaf(ctx->addr, d->attrs, level));
 }
 
 /**
  * s2o_host_handle_fault() - map what the host faulted on, if it owns it.
  * @ipa: the faulting address (an identity map: IPA == PA).
  *
- * Return: 0 when a mapping is in place, -EPERM if the host does not own
- * @ipa, -EINVAL beyond the IPA space, -ENOMEM if the pool is exhausted.
+ * Return: 0 when a mapping is in place (or the host should just retry),
+ * -EPERM if the host does not own @ipa, -EINVAL beyond the IPA space,
+ * -ENOMEM if the pool has no table page left.
  */
 int s2o_host_handle_fault(u64 ipa)
 {
+	const struct s2o_mem_region *r = s2o_find_region(ipa);
+	struct fault_data d = {
+		.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
+	};
+	struct s2o_walker walker = {
+		.cb = host_fault_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF,
+	};
 	int ret;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
-	ret = host_map_fault(ipa);
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	if (ipa >> S2O_IPA_BITS)
+		ret = -S2O_EINVAL;
+	else if (r && r->type != S2O_MEM_RAM)
+		ret = -S2O_EPERM;
+	else {
+		s2o_op_begin();
+		ret = s2o_walk(&s2o_host_mmu.pgt,
+			       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
+			       S2O_PAGE_SIZE, &walker);
+		s2o_pool_unreserve(d.reserved);
+		s2o_op_end();
+	}
 	s2o_stat_inc(&s2o_counters.host_faults);
 	if (ret)
 		s2o_stat_inc(&s2o_counters.host_faults_refused);
@@ -210,21 +281,22 @@ int s2o_host_handle_fault(u64 ipa)
  * stage-2 annotates them with @owner. Sharing changes no mapping: the host
  * keeps its access, the state lives in the metadata only.
  */
-static int host_hyp_transition(u64 pfn, u64 nr, enum s2o_pstate from,
-			       enum s2o_pstate to, int owner)
+static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to, int owner)
 {
 	u64 reserved = 0;
 	int ret;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
+	s2o_op_begin();
 	ret = s2o_check_pfn_range(pfn, nr);
 	if (!ret)
-		ret = s2o_check_pages(pfn, nr, from);
+		ret = s2o_claim_pages(pfn, nr, s2o_page_in_state, &from);
 	if (!ret && owner >= 0) {
 		reserved = s2o_host_owner_bound(pfn, nr);
 		ret = s2o_pool_reserve(reserved);
-		if (ret)
+		if (ret) {
 			reserved = 0;
+			s2o_release_pages(pfn, nr);
+		}
 	}
 	if (!ret) {
 		if (owner >= 0)
@@ -232,7 +304,7 @@ static int host_hyp_transition(u64 pfn, u64 nr, enum s2o_pstate from,
 		s2o_set_pages(pfn, nr, to, 0);
 	}
 	s2o_pool_unreserve(reserved);
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	s2o_op_end();
 	return ret;
 }
 

@@ -8,9 +8,9 @@
 
 #include "atomic.h"
 #include "pgtable.h"
+#include "sync.h"
 
 struct s2o_host_mmu {
-	struct s2o_spinlock lock;	/* serialises every transition */
 	struct s2o_pgt pgt;
 };
 
@@ -23,15 +23,24 @@ enum s2o_vm_state {
 };
 
 struct s2o_vm {
-	enum s2o_vm_state state;
+	struct s2o_spinlock lock;	/* VM lifecycle and its stage-2 */
+	u32 state;			/* enum s2o_vm_state */
 	struct s2o_pgt pgt;
 	u64 nr_pages;	/* pages whose metadata names this VM */
 };
 
 extern struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];
 
+/* Returns 0 if a page in @state (and @page) may be claimed, or an errno. */
+typedef int (*s2o_page_check_fn)(u8 state, const struct s2o_page *page,
+				 const void *arg);
+
 int s2o_check_pfn_range(u64 pfn, u64 nr);
-int s2o_check_pages(u64 pfn, u64 nr, enum s2o_pstate state);
+int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
+		    const void *arg);
+int s2o_page_in_state(u8 state, const struct s2o_page *page,
+		      const void *want);
+void s2o_release_pages(u64 pfn, u64 nr);
 void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm);
 int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved);
 u64 s2o_host_owner_bound(u64 pfn, u64 nr);

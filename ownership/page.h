@@ -22,6 +22,13 @@ enum s2o_pstate {
 	S2O_PS_GUEST_RELINQUISHED,	/* guest gave it back; host may reclaim */
 };
 
+/*
+ * Set on top of a state while a transition holds the page: others wait.
+ * Transitions claim their pages in ascending order, so they cannot
+ * deadlock, and of two conflicting ones exactly one sees the old state.
+ */
+#define S2O_PS_BUSY 0x80
+
 struct s2o_page {
 	u32 refs;	/* table page: walkers inside it */
 	u16 nr_busy;	/* table page: entries that prevent coalescing */

@@ -12,6 +12,7 @@
 #include "atomic.h"
 #include "pool.h"
 #include "stats.h"
+#include "sync.h"
 
 static u64 *table_va(u64 pa)
 {
@@ -23,32 +24,6 @@ static struct s2o_pte_site site_of(const struct s2o_walk_ctx *ctx)
 	return (struct s2o_pte_site){ .vmid = ctx->pgt->vmid,
 				      .level = (u8)ctx->level,
 				      .ipa = ctx->addr };
-}
-
-/*
- * Take a reference on the table @old points to, then check that @ptep still
- * points there: a table unlinked meanwhile may have been freed and reused,
- * and only a reference taken while it was reachable keeps it alive.
- */
-static bool walk_get_table(u64 *ptep, u64 old, struct s2o_page *child)
-{
-	s2o_add_return(&child->refs, 1);
-	if (__atomic_load_n(ptep, __ATOMIC_SEQ_CST) == old)
-		return true;
-	s2o_sub_return(&child->refs, 1);
-	return false;
-}
-
-static void walk_put_table(struct s2o_page *child)
-{
-	__atomic_sub_fetch(&child->refs, 1, __ATOMIC_RELEASE);
-}
-
-/* Wait for the walkers still inside an unlinked table to leave it. */
-static void wait_table_idle(struct s2o_page *child)
-{
-	while (s2o_load_acquire(&child->refs))
-		s2o_arch_cpu_relax();
 }
 
 struct walk_data {
@@ -93,22 +68,21 @@ retry:
 		ret = visit(d, &ctx, S2O_VISIT_TABLE_PRE);
 	else
 		ret = visit(d, &ctx, S2O_VISIT_LEAF);
-	if (ret == -S2O_EAGAIN)
-		goto retry;
 	if (ret)
 		return ret;
 
 	ctx.old = s2o_load_acquire(ptep);
 	if (s2o_pte_is_table(ctx.old, level)) {
 		child = s2o_pa_page(s2o_pte_addr(ctx.old));
-		if (!walk_get_table(ptep, ctx.old, child))
+		if (!s2o_walk_get_table(ptep, ctx.old, child))
 			goto retry;
 		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
 				 level + 1);
-		walk_put_table(child);
+		s2o_walk_put_table(child);
 		if (ret)
 			return ret;
 		ctx.old = s2o_load_acquire(ptep);
+		/* A post-order visitor that lost a race leaves it be. */
 		ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
 		if (ret && ret != -S2O_EAGAIN)
 			return ret;
@@ -139,6 +113,11 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
  * @size: bytes; the range must lie below 2^48.
  * @walker: the visitor and which kinds of entries it wants to see.
  *
+ * A visitor that meets an entry another CPU has locked returns -EAGAIN:
+ * the walker then leaves every table, holding nothing, and walks down
+ * again from the root to the entry it had reached. Waiting in place could
+ * deadlock against a collapser waiting for this walker to leave.
+ *
  * Return: 0, or the first error a visitor returned.
  */
 int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
@@ -151,9 +130,13 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
+	int ret;
 
-	return walk_table(&d, table_va(pgt->root_pa), s2o_pa_page(pgt->root_pa),
-			  S2O_START_LEVEL);
+	while ((ret = walk_table(&d, table_va(pgt->root_pa),
+				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
+	       -S2O_EAGAIN)
+		s2o_walk_restart();
+	return ret;
 }
 
 /**
@@ -179,7 +162,8 @@ int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
 		site.ipa = (u64)i << s2o_level_shift(S2O_START_LEVEL);
 		s2o_arch_pte_init(&root[i], S2O_PTE_EMPTY, &site);
 	}
-	*s2o_pa_page(pgt->root_pa) = (struct s2o_page){ 0 };
+	/* Not refs: stale walkers may still hold the reused page briefly. */
+	s2o_pa_page(pgt->root_pa)->nr_busy = 0;
 	return 0;
 }
 
@@ -282,8 +266,17 @@ static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
 	return s2o_pte_leaf(leaf->oa + (addr - start), leaf->attrs, level);
 }
 
-/* Replace a leaf entry by a table of 512 entries that translate the same. */
-static int split_leaf(struct s2o_walk_ctx *ctx, u64 *reserved)
+/**
+ * s2o_pte_split() - replace a leaf by a table of 512 entries that translate
+ * the same, break-before-make.
+ * @ctx: the walker's context at the leaf.
+ * @reserved: the caller's reservation, or 0 to reserve the page here (the
+ *            fault path, which may harmlessly stop after a split).
+ *
+ * Return: 0, -EAGAIN if another CPU changed the entry, -ENOMEM if there was
+ * no reservation and no page is left.
+ */
+int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 {
 	struct s2o_pte_site site = site_of(ctx);
 	u64 old = ctx->old, child_gran = s2o_granule(ctx->level + 1);
@@ -291,6 +284,12 @@ static int split_leaf(struct s2o_walk_ctx *ctx, u64 *reserved)
 	u64 pa, *child;
 	int i, ret;
 
+	if (!*reserved) {
+		ret = s2o_pool_reserve(1);
+		if (ret)
+			return ret;
+		(*reserved)++;
+	}
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
@@ -320,12 +319,31 @@ static int split_leaf(struct s2o_walk_ctx *ctx, u64 *reserved)
 	return 0;
 }
 
-static int set_leaf(struct s2o_walk_ctx *ctx, u64 new)
+/**
+ * s2o_pte_set_leaf() - replace a leaf by another, break-before-make.
+ * @ctx: the walker's context at the leaf.
+ * @new: the new leaf value (valid, or an invalid annotation).
+ *
+ * The table's busy count is updated before the walker leaves the table,
+ * which is what a collapser relies on (docs/walker-refcounts.md).
+ *
+ * Return: 0, or -EAGAIN if another CPU changed the entry.
+ */
+int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 {
+	struct s2o_pte_site site = site_of(ctx);
 	int ret;
 
 	if (ctx->old == new)
 		return 0;
+	if (!s2o_pte_valid(ctx->old) && !s2o_pte_is_locked(ctx->old)) {
+		/* Nothing to invalidate: one compare-and-swap does it. */
+		if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, new, &site) !=
+		    ctx->old)
+			return -S2O_EAGAIN;
+		account_busy(ctx, ctx->old, new);
+		return 0;
+	}
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
@@ -334,11 +352,15 @@ static int set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 	return 0;
 }
 
-/*
- * The host block that a table at @ctx may coalesce into: the whole range
- * must be one kind of host memory (a RAM region or an MMIO gap).
+/**
+ * s2o_host_block_for() - the host block an entry may hold.
+ * @ctx: the walker's context at the entry.
+ * @block: set to the block descriptor.
+ *
+ * Return: whether the entry's whole range is one kind of host memory (a
+ * RAM region or an MMIO gap) so that one block can map it.
  */
-static bool host_block_for(const struct s2o_walk_ctx *ctx, u64 *block)
+bool s2o_host_block_for(const struct s2o_walk_ctx *ctx, u64 *block)
 {
 	u64 gran = s2o_granule(ctx->level), start, end;
 	const struct s2o_mem_region *r = s2o_find_region(ctx->addr);
@@ -367,13 +389,13 @@ static int try_coalesce(struct s2o_walk_ctx *ctx)
 	u64 block;
 	int ret;
 
-	if (s2o_read_once(&child->nr_busy) || !host_block_for(ctx, &block))
+	if (s2o_read_once(&child->nr_busy) || !s2o_host_block_for(ctx, &block))
 		return 0;
 
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
-	wait_table_idle(child);
+	s2o_wait_table_idle(child);
 	if (s2o_load_acquire(&child->nr_busy)) {
 		pte_unlock(ctx, ctx->old);
 		return 0;
@@ -394,16 +416,14 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 
 	if (ctx->visit == S2O_VISIT_TABLE_POST)
 		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
-	if (s2o_pte_is_locked(ctx->old)) {
-		s2o_arch_cpu_relax();
+	if (s2o_pte_is_locked(ctx->old))
 		return -S2O_EAGAIN;
-	}
 
 	new = leaf_pte(d->leaf, ctx->addr, ctx->start, ctx->level);
 	if (covered && ctx->level >= S2O_LEAST_BLOCK_LEVEL &&
 	    (!d->leaf->valid || S2O_ALIGNED(s2o_pte_addr(new), gran)))
-		return set_leaf(ctx, new);
-	return split_leaf(ctx, d->reserved);
+		return s2o_pte_set_leaf(ctx, new);
+	return s2o_pte_split(ctx, d->reserved);
 }
 
 /**
@@ -514,7 +534,7 @@ void s2o_pgt_destroy(struct s2o_pgt *pgt)
 	while (unlinked) {
 		u64 next = *table_va(unlinked);
 
-		wait_table_idle(s2o_pa_page(unlinked));
+		s2o_wait_table_idle(s2o_pa_page(unlinked));
 		s2o_pool_free(unlinked);
 		unlinked = next;
 	}

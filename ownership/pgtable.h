@@ -73,6 +73,11 @@ int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level);
 void s2o_pgt_destroy(struct s2o_pgt *pgt);
 
+/* For visitors: change the entry at @ctx (see their kernel-doc). */
+int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new);
+int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved);
+bool s2o_host_block_for(const struct s2o_walk_ctx *ctx, u64 *block);
+
 static inline bool s2o_pte_is_busy(u64 pte, u32 level)
 {
 	/* Entries that keep their table from coalescing. */

@@ -3,6 +3,10 @@
  * Protected VMs: their lifecycle, their stage-2, and the transitions
  * between the host and a guest. A VM slot is reused only once every page
  * naming it has been reclaimed, so a stale handle can never alias a page.
+ *
+ * Lock order: a VM's lock, then page claims, then descriptor locks.
+ * Reclaim takes no VM lock: a destroyed VM stays destroyed until its last
+ * page is back.
  */
 #include "mem_protect.h"
 #include "pool.h"
@@ -19,12 +23,41 @@ void s2o_vms_init(void)
 		s2o_vms[i] = (struct s2o_vm){ .state = S2O_VM_FREE };
 }
 
-static struct s2o_vm *vm_live(int handle)
+static u32 vm_state(const struct s2o_vm *vm)
 {
-	if (handle < 1 || handle > S2O_MAX_VMS ||
-	    s2o_vms[handle].state != S2O_VM_LIVE)
+	return __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST);
+}
+
+/* Lock VM @handle if it is live; NULL (nothing locked) otherwise. */
+static struct s2o_vm *vm_lock_live(int handle)
+{
+	struct s2o_vm *vm;
+
+	if (handle < 1 || handle > S2O_MAX_VMS)
 		return NULL;
-	return &s2o_vms[handle];
+	vm = &s2o_vms[handle];
+	s2o_spin_lock(&vm->lock);
+	if (vm_state(vm) == S2O_VM_LIVE)
+		return vm;
+	s2o_spin_unlock(&vm->lock);
+	return NULL;
+}
+
+static void vm_unlock(struct s2o_vm *vm)
+{
+	if (vm)
+		s2o_spin_unlock(&vm->lock);
+}
+
+/* A destroyed VM's slot is free once no page names it. */
+static void vm_try_free(struct s2o_vm *vm)
+{
+	u32 dying = S2O_VM_DYING;
+
+	if (!__atomic_load_n(&vm->nr_pages, __ATOMIC_SEQ_CST))
+		__atomic_compare_exchange_n(&vm->state, &dying, S2O_VM_FREE,
+					    false, __ATOMIC_SEQ_CST,
+					    __ATOMIC_SEQ_CST);
 }
 
 /**
@@ -36,9 +69,8 @@ static struct s2o_vm *vm_live(int handle)
  */
 void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr)
 {
-	vm->nr_pages -= nr;
-	if (!vm->nr_pages && vm->state == S2O_VM_DYING)
-		vm->state = S2O_VM_FREE;
+	__atomic_sub_fetch(&vm->nr_pages, nr, __ATOMIC_SEQ_CST);
+	vm_try_free(vm);
 }
 
 /**
@@ -52,21 +84,25 @@ int s2o_vm_create(void)
 {
 	int handle, ret = -S2O_EBUSY;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
+	s2o_op_begin();
 	for (handle = 1; handle <= S2O_MAX_VMS; handle++) {
 		struct s2o_vm *vm = &s2o_vms[handle];
 
-		if (vm->state != S2O_VM_FREE)
+		s2o_spin_lock(&vm->lock);
+		if (vm_state(vm) != S2O_VM_FREE) {
+			s2o_spin_unlock(&vm->lock);
 			continue;
+		}
 		ret = s2o_pgt_init(&vm->pgt, (u16)handle);
 		if (!ret) {
-			vm->state = S2O_VM_LIVE;
-			vm->nr_pages = 0;
+			__atomic_store_n(&vm->state, S2O_VM_LIVE,
+					 __ATOMIC_SEQ_CST);
 			ret = handle;
 		}
+		s2o_spin_unlock(&vm->lock);
 		break;
 	}
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	s2o_op_end();
 	return ret;
 }
 
@@ -80,19 +116,17 @@ int s2o_vm_create(void)
 int s2o_vm_destroy(int handle)
 {
 	struct s2o_vm *vm;
-	int ret = 0;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
-	vm = vm_live(handle);
+	s2o_op_begin();
+	vm = vm_lock_live(handle);
 	if (vm) {
 		s2o_pgt_destroy(&vm->pgt);
-		vm->state = S2O_VM_DYING;
-		s2o_vm_put_pages(vm, 0);
-	} else {
-		ret = -S2O_ENOENT;
+		__atomic_store_n(&vm->state, S2O_VM_DYING, __ATOMIC_SEQ_CST);
+		vm_try_free(vm);
+		vm_unlock(vm);
 	}
-	s2o_spin_unlock(&s2o_host_mmu.lock);
-	return ret;
+	s2o_op_end();
+	return vm ? 0 : -S2O_ENOENT;
 }
 
 static int check_gfn_range(u64 gfn, u64 nr)
@@ -154,38 +188,43 @@ static u64 guest_mapped_pages(struct s2o_vm *vm, u64 gfn, u64 nr,
 int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 {
 	struct s2o_leaf leaf = { .valid = true, .attrs = S2O_PTE_GUEST_RAM };
+	const u8 host = S2O_PS_HOST;
 	u64 reserved = 0;
 	struct s2o_vm *vm;
 	int ret;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
-	vm = vm_live(handle);
+	s2o_op_begin();
+	vm = vm_lock_live(handle);
 	ret = vm ? s2o_check_pfn_range(pfn, nr) : -S2O_ENOENT;
 	if (!ret)
 		ret = check_gfn_range(gfn, nr);
 	if (!ret)
-		ret = s2o_check_pages(pfn, nr, S2O_PS_HOST);
-	if (!ret && guest_mapped_pages(vm, gfn, nr, false))
-		ret = -S2O_EBUSY;
+		ret = s2o_claim_pages(pfn, nr, s2o_page_in_state, &host);
 	if (!ret) {
 		leaf.oa = pfn << S2O_PAGE_SHIFT;
 		reserved = s2o_host_owner_bound(pfn, nr) +
 			   s2o_pgt_tables_bound(gfn << S2O_PAGE_SHIFT,
 						nr << S2O_PAGE_SHIFT, &leaf);
-		ret = s2o_pool_reserve(reserved);
-		if (ret)
+		if (guest_mapped_pages(vm, gfn, nr, false))
+			ret = -S2O_EBUSY;
+		else
+			ret = s2o_pool_reserve(reserved);
+		if (ret) {
 			reserved = 0;
+			s2o_release_pages(pfn, nr);
+		}
 	}
 	if (!ret) {
 		s2o_host_set_owner(pfn, nr, S2O_OWNER_GUEST, &reserved);
 		s2o_pgt_set_range(&vm->pgt, gfn << S2O_PAGE_SHIFT,
 				  nr << S2O_PAGE_SHIFT, &leaf, S2O_NO_COALESCE,
 				  &reserved);
+		__atomic_add_fetch(&vm->nr_pages, nr, __ATOMIC_SEQ_CST);
 		s2o_set_pages(pfn, nr, S2O_PS_GUEST, (u8)handle);
-		vm->nr_pages += nr;
 	}
 	s2o_pool_unreserve(reserved);
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	vm_unlock(vm);
+	s2o_op_end();
 	return ret;
 }
 
@@ -197,6 +236,10 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 
 	if (!s2o_pte_valid(ctx->old))
 		return 0;
+	/*
+	 * No claim needed: only this VM's calls, serialised by its lock, move
+	 * a page out of GUEST while the VM is live.
+	 */
 	s2o_set_pages(pa >> S2O_PAGE_SHIFT, (end - start) >> S2O_PAGE_SHIFT,
 		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
 	return 0;
@@ -223,8 +266,8 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	struct s2o_vm *vm;
 	int ret;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
-	vm = vm_live(handle);
+	s2o_op_begin();
+	vm = vm_lock_live(handle);
 	ret = vm ? check_gfn_range(gfn, nr) : -S2O_ENOENT;
 	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
 		ret = -S2O_EPERM;
@@ -237,31 +280,27 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 			reserved = 0;
 	}
 	if (!ret) {
+		/* Unmap first: the host may reclaim as soon as it is marked. */
 		s2o_walk(&vm->pgt, addr, size, &mark);
 		s2o_pgt_set_range(&vm->pgt, addr, size, &empty,
 				  S2O_NO_COALESCE, &reserved);
 	}
 	s2o_pool_unreserve(reserved);
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	vm_unlock(vm);
+	s2o_op_end();
 	return ret;
 }
 
 /* -EBUSY for a live guest's page, -EPERM for any other non-guest state. */
-static int check_reclaimable(u64 pfn, u64 nr)
+static int page_reclaimable(u8 state, const struct s2o_page *page,
+			    const void *arg)
 {
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-
-		if (p->state == S2O_PS_GUEST_RELINQUISHED)
-			continue;
-		if (p->state != S2O_PS_GUEST)
-			return -S2O_EPERM;
-		if (s2o_vms[p->vm].state == S2O_VM_LIVE)
-			return -S2O_EBUSY;
-	}
-	return 0;
+	(void)arg;
+	if (state == S2O_PS_GUEST_RELINQUISHED)
+		return 0;
+	if (state != S2O_PS_GUEST)
+		return -S2O_EPERM;
+	return vm_state(&s2o_vms[page->vm]) == S2O_VM_LIVE ? -S2O_EBUSY : 0;
 }
 
 static void scrub_pages(u64 pfn, u64 nr)
@@ -273,9 +312,8 @@ static void scrub_pages(u64 pfn, u64 nr)
 
 		s2o_arch_zero_page(pa);
 		s2o_arch_clean_dcache_poc(pa, S2O_PAGE_SIZE);
-		s2o_vm_put_pages(&s2o_vms[s2o_pfn_page(pfn + i)->vm], 1);
 	}
-	s2o_counters.pages_scrubbed += nr;
+	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
 }
 
 /**
@@ -293,26 +331,33 @@ static void scrub_pages(u64 pfn, u64 nr)
  */
 int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 {
-	u64 reserved = 0;
+	u64 reserved = 0, i;
 	int ret;
 
-	s2o_spin_lock(&s2o_host_mmu.lock);
+	s2o_op_begin();
 	ret = s2o_check_pfn_range(pfn, nr);
 	if (!ret)
-		ret = check_reclaimable(pfn, nr);
+		ret = s2o_claim_pages(pfn, nr, page_reclaimable, NULL);
 	if (!ret) {
 		reserved = s2o_host_owner_bound(pfn, nr);
 		ret = s2o_pool_reserve(reserved);
-		if (ret)
+		if (ret) {
 			reserved = 0;
+			s2o_release_pages(pfn, nr);
+		}
 	}
 	if (!ret) {
 		scrub_pages(pfn, nr);
 		s2o_host_set_owner(pfn, nr, S2O_OWNER_HOST, &reserved);
-		s2o_set_pages(pfn, nr, S2O_PS_HOST, 0);
+		for (i = 0; i < nr; i++) {
+			u8 vm = s2o_pfn_page(pfn + i)->vm;
+
+			s2o_set_pages(pfn + i, 1, S2O_PS_HOST, 0);
+			s2o_vm_put_pages(&s2o_vms[vm], 1);
+		}
 	}
 	s2o_pool_unreserve(reserved);
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	s2o_op_end();
 	return ret;
 }
 
@@ -342,17 +387,21 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 						S2O_PAGE_NOPAGE },
 	};
 	const struct s2o_page *p;
+	u8 state;
 
 	if (s2o_check_pfn_range(pfn, 1) == -S2O_EINVAL)
 		return -S2O_EINVAL;
-	s2o_spin_lock(&s2o_host_mmu.lock);
+	s2o_op_begin();
 	p = s2o_pfn_page(pfn);
-	*info = by_state[p->state];
+	/* A page in transition is reported once it has settled. */
+	while ((state = s2o_load_acquire(&p->state)) & S2O_PS_BUSY)
+		s2o_arch_cpu_relax();
+	*info = by_state[state];
 	if (info->owner == S2O_OWNER_GUEST) {
 		info->vm = p->vm;
-		info->reclaimable = p->state == S2O_PS_GUEST_RELINQUISHED ||
-				    s2o_vms[p->vm].state != S2O_VM_LIVE;
+		info->reclaimable = state == S2O_PS_GUEST_RELINQUISHED ||
+				    vm_state(&s2o_vms[p->vm]) != S2O_VM_LIVE;
 	}
-	s2o_spin_unlock(&s2o_host_mmu.lock);
+	s2o_op_end();
 	return 0;
 }

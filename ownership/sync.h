@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * How concurrent walkers are kept safe, chosen at build time:
+ *
+ *   S2O_SYNC_REFCOUNT (default): walkers hold a reference on each table
+ *       page they are inside; a collapsed table is freed once its count
+ *       drains. No global lock on the fault path or on transitions.
+ *   S2O_SYNC_LOCK: one lock serialises every operation (pKVM's host
+ *       stage-2 lock); references are still taken, never contended.
+ *   S2O_SYNC_RCU (host builds only): liburcu QSBR; walkers take no
+ *       reference, a collapser waits for a grace period instead.
+ *
+ * The walker code is the same in all three; only these hooks differ.
+ * docs/walker-refcounts.md has the protocol and its proof.
+ */
+#ifndef S2OWN_SYNC_H
+#define S2OWN_SYNC_H
+
+#include "atomic.h"
+#include "page.h"
+
+#if defined(S2O_SYNC_LOCK) + defined(S2O_SYNC_RCU) > 1
+#error "choose one of S2O_SYNC_LOCK, S2O_SYNC_RCU"
+#endif
+
+#ifdef S2O_SYNC_RCU
+#include <urcu-qsbr.h>
+#endif
+
+extern struct s2o_spinlock s2o_big_lock;
+
+/* Bracket every public operation. */
+static inline void s2o_op_begin(void)
+{
+#ifdef S2O_SYNC_LOCK
+	s2o_spin_lock(&s2o_big_lock);
+#endif
+}
+
+static inline void s2o_op_end(void)
+{
+#ifdef S2O_SYNC_LOCK
+	s2o_spin_unlock(&s2o_big_lock);
+#elif defined(S2O_SYNC_RCU)
+	rcu_quiescent_state();
+#endif
+}
+
+/*
+ * A walk restarts from the root, holding no table: the moment to report a
+ * quiescent state, so that a collapser waiting for a grace period (RCU)
+ * never waits for a CPU that is itself waiting for that collapser.
+ */
+static inline void s2o_walk_restart(void)
+{
+#ifdef S2O_SYNC_RCU
+	rcu_quiescent_state();
+#endif
+	s2o_arch_cpu_relax();
+}
+
+/*
+ * Enter the table @old points to: take a reference, then check that
+ * @ptep still points there. A table unlinked meanwhile may have been
+ * freed and reused; only a reference taken while it was reachable keeps
+ * it alive. The metadata array is never freed, so the stray increment on
+ * a reused page is harmless, and the table's contents were not read.
+ * Both atomics are sequentially consistent: this is a store->load pattern
+ * against the collapser's lock-then-read-refs (see the protocol doc).
+ */
+static inline bool s2o_walk_get_table(u64 *ptep, u64 old,
+				      struct s2o_page *table)
+{
+#ifdef S2O_SYNC_RCU
+	(void)ptep;
+	(void)old;
+	(void)table;
+	return true;
+#else
+	s2o_add_return(&table->refs, 1);
+	if (__atomic_load_n(ptep, __ATOMIC_SEQ_CST) == old)
+		return true;
+	s2o_sub_return(&table->refs, 1);
+	return false;
+#endif
+}
+
+static inline void s2o_walk_put_table(struct s2o_page *table)
+{
+#ifdef S2O_SYNC_RCU
+	(void)table;
+#else
+	__atomic_sub_fetch(&table->refs, 1, __ATOMIC_RELEASE);
+#endif
+}
+
+/*
+ * Called with the only entry pointing to @table locked: return once no
+ * walker is inside it (none can enter any more).
+ */
+static inline void s2o_wait_table_idle(struct s2o_page *table)
+{
+#ifdef S2O_SYNC_RCU
+	(void)table;
+	synchronize_rcu();
+#else
+	while (__atomic_load_n(&table->refs, __ATOMIC_SEQ_CST))
+		s2o_arch_cpu_relax();
+#endif
+}
+
+#endif /* S2OWN_SYNC_H */
