@@ -73,19 +73,33 @@ retry:
 
 	ctx.old = s2o_load_acquire(ptep);
 	if (s2o_pte_is_table(ctx.old, level)) {
+		/*
+		 * Only tables that can coalesce (levels 2 and 3) are ever
+		 * unlinked under a walker: the others need no reference, which
+		 * keeps the hot upper tables' metadata out of every walk.
+		 */
+		bool counted = level >= S2O_LEAST_BLOCK_LEVEL;
+
 		child = s2o_pa_page(s2o_pte_addr(ctx.old));
-		if (!s2o_walk_get_table(ptep, ctx.old, child))
+		if (counted && !s2o_walk_get_table(ptep, ctx.old, child))
 			goto retry;
 		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
 				 level + 1);
-		s2o_walk_put_table(child);
+		if (counted)
+			s2o_walk_put_table(child);
 		if (ret)
 			return ret;
+		/*
+		 * Post-visit the entry only if it still is a table: another
+		 * CPU may have collapsed it meanwhile. A post-order visitor
+		 * that loses a race leaves the entry to the winner.
+		 */
 		ctx.old = s2o_load_acquire(ptep);
-		/* A post-order visitor that lost a race leaves it be. */
-		ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
-		if (ret && ret != -S2O_EAGAIN)
-			return ret;
+		if (s2o_pte_is_table(ctx.old, level)) {
+			ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
+			if (ret && ret != -S2O_EAGAIN)
+				return ret;
+		}
 	}
 	d->addr = ctx.addr + gran;
 	return 0;

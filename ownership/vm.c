@@ -228,19 +228,30 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 	return ret;
 }
 
+/*
+ * Unmap each guest page, then mark it relinquished: the host may reclaim
+ * (scrub and map) it from that moment, so the guest must have lost it.
+ */
 static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 {
-	u64 start = S2O_MAX(ctx->addr, ctx->start);
-	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
-	u64 pa = s2o_pte_addr(ctx->old) + (start - ctx->addr);
+	u64 *reserved = ctx->arg, gran = s2o_granule(ctx->level);
+	u64 pa = s2o_pte_addr(ctx->old);
+	int ret;
 
+	if (s2o_pte_is_locked(ctx->old))
+		return -S2O_EAGAIN;
 	if (!s2o_pte_valid(ctx->old))
 		return 0;
+	if (ctx->addr < ctx->start || ctx->addr + gran > ctx->end)
+		return s2o_pte_split(ctx, reserved);
+	ret = s2o_pte_set_leaf(ctx, S2O_PTE_EMPTY);
+	if (ret)
+		return ret;
 	/*
-	 * No claim needed: only this VM's calls, serialised by its lock, move
-	 * a page out of GUEST while the VM is live.
+	 * No claim needed: while the VM is live only its own calls, which
+	 * its lock serialises, move a page out of GUEST.
 	 */
-	s2o_set_pages(pa >> S2O_PAGE_SHIFT, (end - start) >> S2O_PAGE_SHIFT,
+	s2o_set_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
 		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
 	return 0;
 }
@@ -258,11 +269,12 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 {
 	struct s2o_leaf empty = { .attrs = S2O_PTE_EMPTY };
-	struct s2o_walker mark = {
+	u64 reserved = 0, addr = gfn << S2O_PAGE_SHIFT;
+	struct s2o_walker unmap = {
 		.cb = relinquish_visitor,
+		.arg = &reserved,
 		.flags = S2O_VISIT_LEAF,
 	};
-	u64 reserved = 0, addr, size;
 	struct s2o_vm *vm;
 	int ret;
 
@@ -271,20 +283,15 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	ret = vm ? check_gfn_range(gfn, nr) : -S2O_ENOENT;
 	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
 		ret = -S2O_EPERM;
-	addr = gfn << S2O_PAGE_SHIFT;
-	size = nr << S2O_PAGE_SHIFT;
 	if (!ret) {
-		reserved = s2o_pgt_tables_bound(addr, size, &empty);
+		reserved = s2o_pgt_tables_bound(addr, nr << S2O_PAGE_SHIFT,
+						&empty);
 		ret = s2o_pool_reserve(reserved);
 		if (ret)
 			reserved = 0;
 	}
-	if (!ret) {
-		/* Unmap first: the host may reclaim as soon as it is marked. */
-		s2o_walk(&vm->pgt, addr, size, &mark);
-		s2o_pgt_set_range(&vm->pgt, addr, size, &empty,
-				  S2O_NO_COALESCE, &reserved);
-	}
+	if (!ret)
+		s2o_walk(&vm->pgt, addr, nr << S2O_PAGE_SHIFT, &unmap);
 	s2o_pool_unreserve(reserved);
 	vm_unlock(vm);
 	s2o_op_end();
