@@ -154,4 +154,20 @@ typedef void (*s2o_run_fn)(const struct s2o_run *run, void *arg);
  */
 int s2o_dump(int handle, s2o_run_fn fn, void *arg);
 
+/* The first inconsistency s2o_check_invariants() found. */
+struct s2o_violation {
+	const char *what;	/* a fixed sentence naming the invariant */
+	u64 addr;		/* the page or IPA concerned */
+	u64 expected;
+	u64 found;
+	int vm;			/* 0 for the host stage-2 */
+};
+
+/*
+ * s2o_check_invariants() - cross-check the metadata, the host stage-2, each
+ * VM's stage-2 and the pool. Call it with no transition in flight.
+ * Returns 0, or -EINVAL with @v describing the first inconsistency.
+ */
+int s2o_check_invariants(struct s2o_violation *v);
+
 #endif /* S2OWN_H */

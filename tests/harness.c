@@ -47,7 +47,19 @@ int harness_teardown(void **state)
 {
 	(void)state;
 	assert_no_violation();
+	assert_invariants();
 	return 0;
+}
+
+void assert_invariants(void)
+{
+	struct s2o_violation v;
+
+	if (s2o_check_invariants(&v))
+		fail_msg("invariant: %s at %#llx (vm %d): expected %#llx, "
+			 "found %#llx", v.what, (unsigned long long)v.addr,
+			 v.vm, (unsigned long long)v.expected,
+			 (unsigned long long)v.found);
 }
 
 void host_leaf(u64 ipa, u64 *pte, u32 *level)

@@ -48,6 +48,9 @@ int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr);
 /* Assert that the BBM checker saw nothing. */
 void assert_no_violation(void);
 
+/* Assert that s2o_check_invariants() finds everything consistent. */
+void assert_invariants(void);
+
 /* Table pages in use now. */
 u64 tables_used(void);
 

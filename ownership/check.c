@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The invariant checker: everything the tracker keeps in three places (the
+ * per-page metadata, the owner annotations and mappings of the host
+ * stage-2, each VM's stage-2) and the table-page accounting must agree.
+ * It reads without taking anything, so it is exact only when no transition
+ * is in flight (tests between operations, the hypervisor's debug call with
+ * the other CPUs held).
+ */
+#include "mem_protect.h"
+#include "pool.h"
+
+struct check_data {
+	struct s2o_violation *v;
+	int vm;
+	u64 tables;
+	u64 mapped_pages;	/* VM walks: pages its leaves map */
+	u64 vm_pages[S2O_MAX_VMS + 1];	/* metadata: pages naming a VM */
+	u64 vm_mapped[S2O_MAX_VMS + 1];	/* metadata: GUEST pages */
+};
+
+static int report(struct check_data *d, const char *what, u64 addr,
+		  u64 expected, u64 found)
+{
+	*d->v = (struct s2o_violation){ .what = what, .addr = addr,
+					.expected = expected, .found = found,
+					.vm = d->vm };
+	return -S2O_EINVAL;
+}
+
+/* The host stage-2 value a page in @state may have, -1 for "valid". */
+static int host_owner_for(u8 state)
+{
+	switch (state) {
+	case S2O_PS_HOST:
+	case S2O_PS_HOST_SHARED_HYP:
+		return S2O_OWNER_HOST;
+	case S2O_PS_HYP:
+		return S2O_OWNER_HYP;
+	default:
+		return S2O_OWNER_GUEST;
+	}
+}
+
+static int check_host_page(struct check_data *d, u64 pte, u64 pa,
+			   enum s2o_mem_type type)
+{
+	u8 state = s2o_pa_page(pa)->state;
+	int owner = host_owner_for(state);
+
+	if (state & S2O_PS_BUSY)
+		return report(d, "page claimed with no transition", pa, 0,
+			      state);
+	if (type == S2O_MEM_HYP)
+		return s2o_pte_valid(pte) || s2o_pte_owner(pte) ?
+			       report(d, "hypervisor RAM in host stage-2", pa,
+				      0, pte) :
+			       0;
+	if (s2o_pte_valid(pte) ? owner != S2O_OWNER_HOST :
+				 (int)s2o_pte_owner(pte) != owner)
+		return report(d, "host stage-2 disagrees with page state", pa,
+			      (u64)owner, pte);
+	return 0;
+}
+
+/* Every RAM page under one host entry against that entry. */
+static int check_host_pages(struct check_data *d, u64 pte, u64 start,
+			    u64 end)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < s2o_memmap.nr_regions; i++) {
+		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
+		u64 pa = S2O_MAX(start, r->base);
+		u64 stop = S2O_MIN(end, r->base + r->size);
+
+		for (; pa < stop; pa += S2O_PAGE_SIZE) {
+			ret = check_host_page(d, pte, pa, r->type);
+			if (ret)
+				return ret;
+		}
+	}
+	return 0;
+}
+
+static int check_host_leaf(struct check_data *d,
+			   const struct s2o_walk_ctx *ctx)
+{
+	u64 pte = ctx->old, end = ctx->addr + s2o_granule(ctx->level);
+	u64 start_mem, end_mem;
+	const struct s2o_mem_region *r = s2o_find_region(ctx->addr);
+
+	if (s2o_pte_is_locked(pte))
+		return report(d, "entry left locked", ctx->addr, 0, pte);
+	if (s2o_pte_valid(pte)) {
+		u64 want = s2o_pte_leaf(ctx->addr,
+					r ? S2O_PTE_HOST_RAM :
+					    S2O_PTE_HOST_MMIO,
+					ctx->level);
+
+		s2o_memory_range(ctx->addr, &start_mem, &end_mem);
+		if (pte != want || end > end_mem)
+			return report(d, "host mapping not an identity map "
+				      "of one memory type", ctx->addr, want,
+				      pte);
+	} else if (s2o_pte_owner(pte) && !r) {
+		return report(d, "owner annotated outside RAM", ctx->addr, 0,
+			      pte);
+	}
+	return check_host_pages(d, pte, ctx->addr, end);
+}
+
+static int check_vm_leaf(struct check_data *d, const struct s2o_walk_ctx *ctx)
+{
+	u64 gran = s2o_granule(ctx->level), i;
+
+	if (!s2o_pte_valid(ctx->old))
+		return ctx->old ? report(d, "VM entry not empty", ctx->addr, 0,
+					 ctx->old) :
+				  0;
+	for (i = 0; i < gran; i += S2O_PAGE_SIZE) {
+		u64 pa = s2o_pte_addr(ctx->old) + i;
+		const struct s2o_mem_region *r = s2o_find_region(pa);
+		const struct s2o_page *p;
+
+		if (!r || r->type != S2O_MEM_RAM)
+			return report(d, "VM maps a page outside host RAM",
+				      ctx->addr + i, 0, pa);
+		p = s2o_pa_page(pa);
+		if (p->state != S2O_PS_GUEST || p->vm != d->vm)
+			return report(d, "VM maps a page it does not own",
+				      ctx->addr + i, S2O_PS_GUEST, p->state);
+	}
+	d->mapped_pages += gran >> S2O_PAGE_SHIFT;
+	return 0;
+}
+
+static int check_table(struct check_data *d, const struct s2o_walk_ctx *ctx)
+{
+	u64 pa = s2o_pte_addr(ctx->old), *table = s2o_arch_table_va(pa);
+	const struct s2o_page *meta = s2o_pa_page(pa);
+	u32 i, busy = 0;
+
+	if (!s2o_pool_contains(pa))
+		return report(d, "table page outside the pool", ctx->addr, 0,
+			      pa);
+	for (i = 0; i < S2O_PTRS_PER_TABLE; i++)
+		busy += s2o_pte_is_busy(table[i], ctx->level + 1);
+	if (busy != meta->nr_busy)
+		return report(d, "table's busy count is wrong", ctx->addr,
+			      busy, meta->nr_busy);
+	if (meta->refs)
+		return report(d, "table held with no walker", ctx->addr, 0,
+			      meta->refs);
+	d->tables++;
+	return 0;
+}
+
+static int check_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct check_data *d = ctx->arg;
+
+	if (ctx->visit == S2O_VISIT_TABLE_PRE)
+		return check_table(d, ctx);
+	return d->vm ? check_vm_leaf(d, ctx) : check_host_leaf(d, ctx);
+}
+
+static int check_pgt(struct check_data *d, struct s2o_pgt *pgt)
+{
+	struct s2o_walker walker = {
+		.cb = check_visitor,
+		.arg = d,
+		.flags = S2O_VISIT_LEAF | S2O_VISIT_TABLE_PRE,
+	};
+
+	d->tables++;	/* the root */
+	return s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+}
+
+static int count_vm_pages(struct check_data *d)
+{
+	u64 pfn;
+
+	for (pfn = s2o_memmap.first_pfn; pfn < s2o_memmap.end_pfn; pfn++) {
+		const struct s2o_page *p = s2o_pfn_page(pfn);
+
+		if (p->state != S2O_PS_GUEST &&
+		    p->state != S2O_PS_GUEST_RELINQUISHED)
+			continue;
+		if (p->vm < 1 || p->vm > S2O_MAX_VMS ||
+		    s2o_vms[p->vm].state == S2O_VM_FREE)
+			return report(d, "guest page of no VM",
+				      pfn << S2O_PAGE_SHIFT, 0, p->vm);
+		d->vm_pages[p->vm]++;
+		d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST;
+	}
+	return 0;
+}
+
+/**
+ * s2o_check_invariants() - cross-check every copy of the ownership state.
+ * @v: filled in with the first inconsistency found.
+ *
+ * Checks that each RAM page's state matches the host stage-2 (host pages
+ * mapped or annotated 0, others annotated with their owner, the
+ * hypervisor's RAM never present); that host mappings are identity maps of
+ * one memory type; that each VM maps exactly its GUEST pages and counts
+ * its pages right; that every table's busy count matches its entries, no
+ * walker reference or lock is left over, and the pool's used pages are
+ * exactly the reachable tables.
+ *
+ * Return: 0, or -EINVAL with @v filled in.
+ */
+int s2o_check_invariants(struct s2o_violation *v)
+{
+	struct check_data d = { .v = v };
+	int handle, ret;
+
+	ret = check_pgt(&d, &s2o_host_mmu.pgt);
+	if (!ret)
+		ret = count_vm_pages(&d);
+	for (handle = 1; !ret && handle <= S2O_MAX_VMS; handle++) {
+		struct s2o_vm *vm = &s2o_vms[handle];
+
+		d.vm = handle;
+		if (vm->nr_pages != d.vm_pages[handle])
+			ret = report(&d, "VM page count is wrong", 0,
+				     d.vm_pages[handle], vm->nr_pages);
+		if (ret || vm->state != S2O_VM_LIVE)
+			continue;
+		d.mapped_pages = 0;
+		ret = check_pgt(&d, &vm->pgt);
+		if (!ret && d.mapped_pages != d.vm_mapped[handle])
+			ret = report(&d, "VM maps a different number of pages "
+				     "than it owns", 0, d.vm_mapped[handle],
+				     d.mapped_pages);
+	}
+	d.vm = 0;
+	if (!ret && s2o_pool_nr_used() != d.tables)
+		ret = report(&d, "table pages in use are not the reachable "
+			     "tables", 0, d.tables, s2o_pool_nr_used());
+	return ret;
+}
