@@ -267,6 +267,11 @@ int s2o_host_handle_fault(u64 ipa)
 		ret = s2o_walk(&s2o_host_mmu.pgt,
 			       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 			       S2O_PAGE_SIZE, &walker);
+		/* Out of table pages: free idle tables, then try once more. */
+		if (ret == -S2O_ENOMEM && s2o_pgt_shrink(&s2o_host_mmu.pgt))
+			ret = s2o_walk(&s2o_host_mmu.pgt,
+				       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
+				       S2O_PAGE_SIZE, &walker);
 		s2o_pool_unreserve(d.reserved);
 		s2o_op_end();
 	}

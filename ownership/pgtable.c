@@ -393,31 +393,46 @@ bool s2o_host_block_for(const struct s2o_walk_ctx *ctx, u64 *block)
 }
 
 /*
- * A table whose entries are all host-default again becomes one block: lock
- * the entry pointing to it, let walkers inside drain, re-check (a racing
- * transition may have made an entry busy again), then invalidate and free.
+ * Replace the table entry at @ctx by @new: lock the entry, let walkers
+ * inside the table drain, re-check that it holds no busy entry (a racing
+ * transition may have made one busy meanwhile: then put the table back),
+ * and only then install @new and free the page. pte_lock() invalidated the
+ * range, so no TLB can walk the page once it is freed.
+ *
+ * Return: 0 once collapsed, -EBUSY if the table holds a busy entry, -EAGAIN
+ * if another CPU changed the entry first.
  */
-static int try_coalesce(struct s2o_walk_ctx *ctx)
+static int collapse_table(struct s2o_walk_ctx *ctx, u64 new)
 {
 	struct s2o_page *child = s2o_pa_page(s2o_pte_addr(ctx->old));
-	u64 block;
 	int ret;
 
-	if (s2o_read_once(&child->nr_busy) || !s2o_host_block_for(ctx, &block))
-		return 0;
-
+	if (s2o_read_once(&child->nr_busy))
+		return -S2O_EBUSY;
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
 	s2o_wait_table_idle(child);
 	if (s2o_load_acquire(&child->nr_busy)) {
 		pte_unlock(ctx, ctx->old);
-		return 0;
+		return -S2O_EBUSY;
 	}
-	account_busy(ctx, ctx->old, block);
-	pte_unlock(ctx, block);
+	account_busy(ctx, ctx->old, new);
+	pte_unlock(ctx, new);
 	s2o_pool_free(s2o_pte_addr(ctx->old));
-	s2o_stat_inc(&s2o_counters.coalesces);
+	return 0;
+}
+
+/*
+ * A table whose entries are all host-default again becomes the block the
+ * host's next fault would map there.
+ */
+static int try_coalesce(struct s2o_walk_ctx *ctx)
+{
+	u64 block;
+
+	if (s2o_host_block_for(ctx, &block) && !collapse_table(ctx, block))
+		s2o_stat_inc(&s2o_counters.coalesces);
 	return 0;
 }
 
@@ -471,6 +486,43 @@ int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 	};
 
 	return s2o_walk(pgt, addr, size, &walker);
+}
+
+static int shrink_visitor(struct s2o_walk_ctx *ctx)
+{
+	u64 *freed = ctx->arg;
+
+	/* Level-1 tables are walked without references: never unlink them. */
+	if (ctx->level < S2O_LEAST_BLOCK_LEVEL)
+		return 0;
+	if (!collapse_table(ctx, S2O_PTE_EMPTY))
+		(*freed)++;
+	return 0;
+}
+
+/**
+ * s2o_pgt_shrink() - free the host's idle tables.
+ * @pgt: the host stage-2.
+ *
+ * A level-2 or level-3 table holding only host-default entries (mappings
+ * the host would fault back in, or nothing) is replaced by an empty entry,
+ * which still says "host-owned": the host refaults it later. This is what
+ * lets the fault path make progress when the pool runs dry, as pKVM unmaps
+ * MMIO and retries.
+ *
+ * Return: the number of table pages freed.
+ */
+u64 s2o_pgt_shrink(struct s2o_pgt *pgt)
+{
+	u64 freed = 0;
+	struct s2o_walker walker = {
+		.cb = shrink_visitor,
+		.arg = &freed,
+		.flags = S2O_VISIT_TABLE_POST,
+	};
+
+	s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+	return freed;
 }
 
 struct leaf_data {

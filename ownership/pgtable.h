@@ -72,6 +72,7 @@ int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 		      u64 *reserved);
 void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level);
 void s2o_pgt_destroy(struct s2o_pgt *pgt);
+u64 s2o_pgt_shrink(struct s2o_pgt *pgt);
 
 /* For visitors: change the entry at @ctx (see their kernel-doc). */
 int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new);

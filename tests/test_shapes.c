@@ -258,6 +258,44 @@ static void untouched_block_coalesces_to_what_a_fault_maps(void **state)
 	assert_int_equal(tables_used(), 2);
 }
 
+static int setup_pool_of_3(void **state)
+{
+	(void)state;
+	return harness_setup_pool(3);
+}
+
+static void fault_frees_idle_tables_when_pool_is_dry(void **state)
+{
+	u64 far_mmio = 512 * GIB + 0x1000, pte;
+	struct fake_translation tr;
+	struct s2o_stats st;
+	u32 level;
+
+	(void)state;
+	/* Root, level-1 table, and the level-2 table at the region edge. */
+	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
+	stats(&st);
+	assert_int_equal(st.table_pages_free, 0);
+	/* A donation cannot get its tables and changes nothing. */
+	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G), 1), -S2O_ENOMEM);
+	host_leaf(RAM_BASE, &pte, &level);
+	assert_int_equal(level, 2);
+
+	/* A fault in another level-0 entry needs a level-1 table: the idle
+	 * edge table is freed for it, the host will refault RAM_BASE. */
+	assert_int_equal(host_touch(1, far_mmio, NULL), 0);
+	host_leaf(far_mmio, &pte, &level);
+	assert_int_equal(level, 1);
+	assert_int_equal(pte, (512 * GIB) | 0x00400000000007c5ULL);
+	host_leaf(RAM_BASE, &pte, &level);
+	assert_int_equal(level, 1);
+	assert_int_equal(pte, S2O_PTE_EMPTY);
+	/* CPU 0 cached RAM_BASE through the freed table: it must fault now. */
+	assert_int_not_equal(fake_hw_translate(0, s2o_host_vttbr(), RAM_BASE,
+					       &tr), 0);
+	assert_int_equal(tables_used(), 3);
+}
+
 /* The mutation tests: the checker must see a missing invalidation. */
 static void mutation_skipped_tlbi_on_split(void **state)
 {
@@ -313,6 +351,9 @@ int main(void)
 		SHAPE_TEST(donate_2m_chunk_annotates_level2),
 		SHAPE_TEST(coalesce_waits_for_last_page),
 		SHAPE_TEST(untouched_block_coalesces_to_what_a_fault_maps),
+		cmocka_unit_test_setup_teardown(
+			fault_frees_idle_tables_when_pool_is_dry,
+			setup_pool_of_3, harness_teardown),
 		MUTATION_TEST(mutation_skipped_tlbi_on_split),
 		MUTATION_TEST(mutation_skipped_tlbi_on_coalesce),
 		MUTATION_TEST(mutation_table_freed_while_cached),
