@@ -16,14 +16,21 @@ help:
 	@echo "make run     boot the hypervisor + Debian Linux under QEMU, demo"
 	@echo "make test    every test: unit (cmocka), model check, QEMU"
 	@echo "make unit    host-built cmocka tests of ownership/"
+	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
+	@echo "make hyp-test  boot it with Linux under QEMU and check"
+	@echo "make verify  model-check the walker protocol with spin"
 	@echo "make clean   remove $(BUILD)/"
 
 include mk/deps.mk
 include mk/unit.mk
 include mk/linux.mk
 include mk/qemu.mk
+include mk/hyp.mk
+include mk/verify.mk
 
-test: unit
+test: unit verify hyp-test
+
+run: qemu-run
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HVC dispatch: the host's hypercalls (hypercalls.h, docs/hypercalls.md).
+ *
+ * Every transition goes straight to the ownership core, which validates the
+ * whole range before changing anything. The dump call is the only one that
+ * writes host memory, and only pages the host shared with the hypervisor:
+ * it checks each of them with s2o_page_query() and holds shared_buf_lock
+ * while writing, a lock the unshare call takes too, so a page cannot stop
+ * being shared half-way through a dump. Lock order: shared_buf_lock, then
+ * whatever the core takes.
+ */
+#include "hyp.h"
+#include "hypercalls.h"
+#include "../ownership/s2own.h"
+
+/* Largest dump buffer accepted: bounds the time spent checking pages. */
+#define DUMP_MAX_BYTES		(16UL << 20)
+
+static hyp_spinlock_t shared_buf_lock;
+
+_Static_assert(sizeof(struct s2own_dump_stats) == sizeof(struct s2o_stats),
+	       "dump stats layout");
+_Static_assert(S2OWN_RUN_LOCKED == S2O_RUN_LOCKED, "run kinds");
+_Static_assert(S2OWN_OWNER_NONE == S2O_OWNER_NONE, "owner ids");
+_Static_assert(S2OWN_PAGE_NOPAGE == S2O_PAGE_NOPAGE, "page states");
+_Static_assert(-S2OWN_EPERM == -S2O_EPERM && S2OWN_EINVAL == S2O_EINVAL,
+	       "errno values");
+
+static bool host_shared_with_hyp(u64 pfn)
+{
+	struct s2o_page_info info;
+
+	return !s2o_page_query(pfn, &info) &&
+	       info.owner == S2O_OWNER_HOST &&
+	       info.host == S2O_PAGE_SHARED_OWNED &&
+	       info.hyp == S2O_PAGE_SHARED_BORROWED;
+}
+
+struct dump_ctx {
+	struct s2own_dump_run *runs;
+	u64 room;		/* records that fit */
+	u64 total;		/* records visited */
+};
+
+static void dump_one(const struct s2o_run *run, void *arg)
+{
+	struct dump_ctx *ctx = arg;
+	struct s2own_dump_run *r;
+
+	if (ctx->total < ctx->room) {
+		r = &ctx->runs[ctx->total];
+		r->start = run->start;
+		r->end = run->end;
+		r->attrs = run->attrs;
+		r->nr_entries = run->nr_entries;
+		r->level = run->level;
+		r->kind = run->kind;
+		r->owner = run->owner;
+		r->reserved = 0;
+	}
+	ctx->total++;
+}
+
+/* A VM handle from a register: reject anything an int cannot hold. */
+static int handle_arg(u64 x)
+{
+	return x > 0x7fffffffUL ? -1 : (int)x;
+}
+
+static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
+{
+	struct s2own_dump_header *hdr = (struct s2own_dump_header *)pa;
+	struct dump_ctx ctx;
+	struct s2o_stats st;
+	int ret = 0;
+
+	if (size < sizeof(*hdr) || size > DUMP_MAX_BYTES ||
+	    !S2O_ALIGNED(pa, 8) || pa + size < pa)
+		return -S2O_EINVAL;
+	hyp_spin_lock(&shared_buf_lock);
+	for (u64 pfn = pa >> S2O_PAGE_SHIFT;
+	     pfn <= (pa + size - 1) >> S2O_PAGE_SHIFT; pfn++) {
+		if (!host_shared_with_hyp(pfn)) {
+			ret = -S2O_EPERM;
+			goto out;
+		}
+	}
+	ctx.runs = (struct s2own_dump_run *)(hdr + 1);
+	ctx.room = (size - sizeof(*hdr)) / sizeof(struct s2own_dump_run);
+	ctx.total = 0;
+	ret = s2o_dump(handle_arg(handle), dump_one, &ctx);
+	if (ret)
+		goto out;
+	s2o_get_stats(&st);
+	hdr->magic = S2OWN_DUMP_MAGIC;
+	hdr->version = S2OWN_DUMP_VERSION;
+	hdr->header_size = sizeof(*hdr);
+	hdr->run_size = sizeof(struct s2own_dump_run);
+	hdr->handle = (int32_t)handle;
+	hdr->nr_runs = S2O_MIN(ctx.total, ctx.room);
+	hdr->total_runs = ctx.total;
+	hdr->stats.table_pages_used = st.table_pages_used;
+	hdr->stats.table_pages_free = st.table_pages_free;
+	hdr->stats.splits = st.splits;
+	hdr->stats.coalesces = st.coalesces;
+	hdr->stats.host_faults = st.host_faults;
+	hdr->stats.host_faults_refused = st.host_faults_refused;
+	hdr->stats.tlbi_ipa = st.tlbi_ipa;
+	hdr->stats.tlbi_range = st.tlbi_range;
+	hdr->stats.tlbi_vmid = st.tlbi_vmid;
+	hdr->stats.pages_scrubbed = st.pages_scrubbed;
+	*nr_runs = hdr->nr_runs;
+	*total = ctx.total;
+out:
+	hyp_spin_unlock(&shared_buf_lock);
+	return ret;
+}
+
+static u64 pack_query(const struct s2o_page_info *info)
+{
+	return (u64)info->owner | (u64)info->host << 8 |
+	       (u64)info->hyp << 16 | (u64)info->guest << 24 |
+	       (u64)(info->reclaimable ? 1 : 0) << 32;
+}
+
+/**
+ * hyp_hvc_handle() - run the hypercall in the host's x0.
+ * @regs: host registers; results go back in x0..x3, the rest untouched
+ *
+ * As pKVM does: x0 is the SMCCC status (0, or NOT_SUPPORTED for an id we
+ * do not know), x1 the call's result (0, a handle, or -errno), outputs
+ * from x2 on. So -EPERM never reads as NOT_SUPPORTED.
+ */
+void hyp_hvc_handle(struct hyp_regs *regs)
+{
+	u64 *x = regs->x;
+	u64 a = 0, b = 0;
+	s64 ret;
+
+	switch ((u32)x[0] == x[0] ? x[0] : 0) {
+	case S2OWN_HC_CALL_UID:
+		x[0] = S2OWN_UID_W0;
+		x[1] = S2OWN_UID_W1;
+		x[2] = S2OWN_UID_W2;
+		x[3] = S2OWN_UID_W3;
+		return;
+	case S2OWN_HC_REVISION:
+		x[0] = S2OWN_REVISION_MAJOR;
+		x[1] = S2OWN_REVISION_MINOR;
+		return;
+	case S2OWN_HC_HOST_SHARE_HYP:
+		ret = s2o_host_share_hyp(x[1], x[2]);
+		break;
+	case S2OWN_HC_HOST_UNSHARE_HYP:
+		/* Not while a dump may be writing to these pages. */
+		hyp_spin_lock(&shared_buf_lock);
+		ret = s2o_host_unshare_hyp(x[1], x[2]);
+		hyp_spin_unlock(&shared_buf_lock);
+		break;
+	case S2OWN_HC_HOST_DONATE_HYP:
+		ret = s2o_host_donate_hyp(x[1], x[2]);
+		break;
+	case S2OWN_HC_HYP_DONATE_HOST:
+		ret = s2o_hyp_donate_host(x[1], x[2]);
+		break;
+	case S2OWN_HC_VM_CREATE:
+		ret = s2o_vm_create();
+		break;
+	case S2OWN_HC_VM_DESTROY:
+		ret = s2o_vm_destroy(handle_arg(x[1]));
+		break;
+	case S2OWN_HC_HOST_DONATE_GUEST:
+		ret = s2o_host_donate_guest(handle_arg(x[1]), x[2], x[3],
+					    x[4]);
+		break;
+	case S2OWN_HC_GUEST_RELINQUISH:
+		ret = s2o_guest_relinquish(handle_arg(x[1]), x[2], x[3]);
+		break;
+	case S2OWN_HC_HOST_RECLAIM_GUEST:
+		ret = s2o_host_reclaim_guest(x[1], x[2]);
+		break;
+	case S2OWN_HC_DUMP:
+		ret = hc_dump(x[1], x[2], x[3], &a, &b);
+		break;
+	case S2OWN_HC_PAGE_QUERY: {
+		struct s2o_page_info info;
+
+		ret = s2o_page_query(x[1], &info);
+		if (!ret) {
+			a = pack_query(&info);
+			b = (u64)info.vm;
+		}
+		break;
+	}
+	default:
+		x[0] = (u64)(s64)S2OWN_RET_NOT_SUPPORTED;
+		return;
+	}
+	x[0] = S2OWN_RET_SUCCESS;
+	x[1] = (u64)ret;
+	x[2] = a;
+	x[3] = b;
+}

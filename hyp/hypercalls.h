@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * s2own hypercall ABI, shared by the EL2 image and the host driver.
+ *
+ * All calls are SMCCC 1.1 fast calls issued with HVC #0 from the host's
+ * EL1, in the vendor-specific hypervisor service range (owner 6). Function
+ * id in x0, arguments in x1..x4. As in pKVM, x0 comes back as the SMCCC
+ * status: S2OWN_RET_SUCCESS, or S2OWN_RET_NOT_SUPPORTED (-1) for an id the
+ * hypervisor does not know; x1 is then the call's result (0, a VM handle,
+ * or a negative Linux errno) and x2, x3 its outputs. The UID and revision
+ * queries follow SMCCC instead (results in x0..x3). docs/hypercalls.md
+ * documents every call.
+ *
+ * Nothing EL2-specific here: the host driver includes this file.
+ */
+#ifndef S2OWN_HYPERCALLS_H
+#define S2OWN_HYPERCALLS_H
+
+#ifdef __KERNEL__
+#include <linux/types.h>
+#else
+#include <stdint.h>
+#endif
+
+/* SMCCC function ids: fast call, owner 6 (vendor hypervisor). */
+#define S2OWN_SMCCC_FAST		0x80000000U
+#define S2OWN_SMCCC_64			0x40000000U
+#define S2OWN_SMCCC_OWNER_VENDOR_HYP	(6U << 24)
+#define S2OWN_HC32(n)	(S2OWN_SMCCC_FAST | S2OWN_SMCCC_OWNER_VENDOR_HYP | (n))
+#define S2OWN_HC64(n)	(S2OWN_HC32(n) | S2OWN_SMCCC_64)
+
+/* Standard vendor-hyp queries (SMCCC 1.1, section 6). */
+#define S2OWN_HC_CALL_UID		S2OWN_HC32(0xff01)	/* 0x8600ff01 */
+#define S2OWN_HC_REVISION		S2OWN_HC32(0xff03)	/* 0x8600ff03 */
+
+/* Ownership transitions on pfn ranges. */
+#define S2OWN_HC_HOST_SHARE_HYP		S2OWN_HC64(0x01)	/* 0xc6000001 */
+#define S2OWN_HC_HOST_UNSHARE_HYP	S2OWN_HC64(0x02)
+#define S2OWN_HC_HOST_DONATE_HYP	S2OWN_HC64(0x03)
+#define S2OWN_HC_HYP_DONATE_HOST	S2OWN_HC64(0x04)
+#define S2OWN_HC_VM_CREATE		S2OWN_HC64(0x05)
+#define S2OWN_HC_VM_DESTROY		S2OWN_HC64(0x06)
+#define S2OWN_HC_HOST_DONATE_GUEST	S2OWN_HC64(0x07)
+#define S2OWN_HC_GUEST_RELINQUISH	S2OWN_HC64(0x08)
+#define S2OWN_HC_HOST_RECLAIM_GUEST	S2OWN_HC64(0x09)
+/* Introspection. */
+#define S2OWN_HC_DUMP			S2OWN_HC64(0x0a)
+#define S2OWN_HC_PAGE_QUERY		S2OWN_HC64(0x0b)
+
+/*
+ * S2OWN_HC_CALL_UID returns this UUID, 36634eeb-053a-490d-b02d-a00774552ba4,
+ * as four 32-bit words, byte 0 of the UUID in bits [7:0] of x0 (the
+ * encoding KVM uses for its own UUID).
+ */
+#define S2OWN_UID_W0			0xeb4e6336U
+#define S2OWN_UID_W1			0x0d493a05U
+#define S2OWN_UID_W2			0x07a02db0U
+#define S2OWN_UID_W3			0xa42b5574U
+
+/* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
+#define S2OWN_REVISION_MAJOR		1
+#define S2OWN_REVISION_MINOR		0
+
+/* x0 (status), then errors in x1 as negative values. */
+#define S2OWN_RET_SUCCESS		0
+#define S2OWN_RET_NOT_SUPPORTED		(-1)
+#define S2OWN_EPERM			1
+#define S2OWN_ENOENT			2
+#define S2OWN_EAGAIN			11
+#define S2OWN_ENOMEM			12
+#define S2OWN_EBUSY			16
+#define S2OWN_EINVAL			22
+
+/*
+ * S2OWN_HC_PAGE_QUERY packs a page's state into x2 (x3 = owning VM):
+ * owner in bits [7:0], host state [15:8], hyp state [23:16], guest state
+ * [31:24], bit 32 set if the host may reclaim it.
+ */
+#define S2OWN_OWNER_HOST		0
+#define S2OWN_OWNER_HYP			1
+#define S2OWN_OWNER_GUEST		2
+#define S2OWN_OWNER_NONE		3
+#define S2OWN_PAGE_OWNED		0
+#define S2OWN_PAGE_SHARED_OWNED		1
+#define S2OWN_PAGE_SHARED_BORROWED	2
+#define S2OWN_PAGE_NOPAGE		3
+#define S2OWN_QUERY_OWNER(x)		((unsigned int)((x) & 0xff))
+#define S2OWN_QUERY_HOST(x)		((unsigned int)(((x) >> 8) & 0xff))
+#define S2OWN_QUERY_HYP(x)		((unsigned int)(((x) >> 16) & 0xff))
+#define S2OWN_QUERY_GUEST(x)		((unsigned int)(((x) >> 24) & 0xff))
+#define S2OWN_QUERY_RECLAIMABLE(x)	((unsigned int)(((x) >> 32) & 1))
+
+/*
+ * S2OWN_HC_DUMP writes, at the start of a buffer the host shared with the
+ * hypervisor, a header followed by nr_runs run records. All fields
+ * little-endian, naturally aligned.
+ */
+#define S2OWN_DUMP_MAGIC		0x504d55444e574f32ULL	/* "2OWNDUMP" */
+#define S2OWN_DUMP_VERSION		1
+
+struct s2own_dump_stats {
+	uint64_t table_pages_used;
+	uint64_t table_pages_free;
+	uint64_t splits;
+	uint64_t coalesces;
+	uint64_t host_faults;
+	uint64_t host_faults_refused;
+	uint64_t tlbi_ipa;
+	uint64_t tlbi_range;
+	uint64_t tlbi_vmid;
+	uint64_t pages_scrubbed;
+};
+
+struct s2own_dump_header {
+	uint64_t magic;		/* S2OWN_DUMP_MAGIC */
+	uint32_t version;	/* S2OWN_DUMP_VERSION */
+	uint32_t header_size;	/* sizeof(struct s2own_dump_header) */
+	uint32_t run_size;	/* sizeof(struct s2own_dump_run) */
+	int32_t handle;		/* 0: host stage 2, else the VM's handle */
+	uint64_t nr_runs;	/* records that follow the header */
+	uint64_t total_runs;	/* records the walk produced (> nr_runs:
+				 * the buffer was too small) */
+	struct s2own_dump_stats stats;
+};
+
+/* Run kinds, as in ownership/s2own.h enum s2o_run_kind. */
+#define S2OWN_RUN_INVALID		0
+#define S2OWN_RUN_BLOCK			1
+#define S2OWN_RUN_PAGE			2
+#define S2OWN_RUN_LOCKED		3
+
+struct s2own_dump_run {
+	uint64_t start;		/* first IPA */
+	uint64_t end;		/* exclusive */
+	uint64_t attrs;		/* leaf descriptor bits other than the OA */
+	uint64_t nr_entries;
+	uint32_t level;
+	uint32_t kind;		/* S2OWN_RUN_* */
+	uint32_t owner;		/* for S2OWN_RUN_INVALID: annotated owner */
+	uint32_t reserved;
+};
+
+#endif /* S2OWN_HYPERCALLS_H */

@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Boot-time ownership selftest at EL2, in the spirit of pKVM's
+ * pkvm_ownership_selftest(): one host page is walked through every
+ * transition, and after each step, legal or not, every component's state
+ * is checked with s2o_page_query() and the host's fault path is asked
+ * whether it would map the page.
+ * Illegal steps must fail with the documented errno and change nothing
+ * (docs/ownership.md). It runs before the host exists, on a page the host
+ * has not been told about yet: the last page of the highest RAM range.
+ */
+#include "hyp.h"
+#include "../ownership/s2own.h"
+
+struct st {
+	unsigned int checks;
+	u64 pfn;		/* the page under test */
+	u64 other;		/* a second host page, for -EBUSY on a gfn */
+	u64 hyp_pfn;		/* a page of the hypervisor's own RAM */
+	u64 mmio_pfn;		/* not RAM */
+	u64 gfn;
+	int vm;
+};
+
+static void fail(const struct st *t, int line, const char *what, s64 want,
+		 s64 got)
+{
+	hyp_panic("selftest failed at hyp/selftest.c:%d (check %u): %s: "
+		  "expected %ld, got %ld", line, t->checks + 1, what, want,
+		  got);
+}
+
+#define EXPECT(t, what, want, got) do {					\
+	s64 __w = (want), __g = (got);					\
+	if (__w != __g)							\
+		fail((t), __LINE__, (what), __w, __g);			\
+	(t)->checks++;							\
+} while (0)
+
+/* The call returns @ret; then the page must be in the state given. */
+#define STEP(t, call, ret) EXPECT((t), #call, (ret), (call))
+
+static void expect_state(struct st *t, int line, u32 owner, u32 host,
+			 u32 hyp, u32 guest, int vm, bool reclaimable)
+{
+	struct s2o_page_info info;
+	int ret = s2o_page_query(t->pfn, &info);
+
+	if (ret)
+		fail(t, line, "s2o_page_query", 0, ret);
+	t->checks++;
+	if (info.owner != owner)
+		fail(t, line, "owner", owner, info.owner);
+	if (info.host != host)
+		fail(t, line, "host state", host, info.host);
+	if (info.hyp != hyp)
+		fail(t, line, "hyp state", hyp, info.hyp);
+	if (info.guest != guest)
+		fail(t, line, "guest state", guest, info.guest);
+	if (info.vm != vm)
+		fail(t, line, "owning VM", vm, info.vm);
+	if (info.reclaimable != reclaimable)
+		fail(t, line, "reclaimable", reclaimable, info.reclaimable);
+	t->checks += 6;
+	/* The host may touch the page exactly when it is (co-)owned. */
+	ret = s2o_host_handle_fault(t->pfn << S2O_PAGE_SHIFT);
+	if (ret != (owner == S2O_OWNER_HOST ? 0 : -S2O_EPERM))
+		fail(t, line, "host fault on the page",
+		     owner == S2O_OWNER_HOST ? 0 : -S2O_EPERM, ret);
+	t->checks++;
+}
+
+#define HOST(t) expect_state((t), __LINE__, S2O_OWNER_HOST, S2O_PAGE_OWNED, \
+			     S2O_PAGE_NOPAGE, S2O_PAGE_NOPAGE, 0, false)
+#define SHARED(t) expect_state((t), __LINE__, S2O_OWNER_HOST,		\
+			       S2O_PAGE_SHARED_OWNED,			\
+			       S2O_PAGE_SHARED_BORROWED, S2O_PAGE_NOPAGE, 0, \
+			       false)
+#define HYP(t) expect_state((t), __LINE__, S2O_OWNER_HYP, S2O_PAGE_NOPAGE, \
+			    S2O_PAGE_OWNED, S2O_PAGE_NOPAGE, 0, false)
+#define GUEST(t, g, recl) expect_state((t), __LINE__, S2O_OWNER_GUEST,	\
+				       S2O_PAGE_NOPAGE, S2O_PAGE_NOPAGE, (g), \
+				       (t)->vm, (recl))
+
+static void fill(u64 pfn, u64 pattern)
+{
+	u64 *p = (u64 *)(pfn << S2O_PAGE_SHIFT);
+
+	for (int i = 0; i < 512; i++)
+		p[i] = pattern ^ (u64)i;
+}
+
+static void expect_zero(struct st *t, int line)
+{
+	const u64 *p = (const u64 *)(t->pfn << S2O_PAGE_SHIFT);
+	u64 acc = 0;
+
+	for (int i = 0; i < 512; i++)
+		acc |= p[i];
+	if (acc)
+		fail(t, line, "reclaimed page scrubbed", 0, (s64)acc);
+	t->checks++;
+}
+
+/* Range and handle errors, which never depend on page states. */
+static void check_args(struct st *t)
+{
+	STEP(t, s2o_host_share_hyp(t->pfn, 0), -S2O_EINVAL);
+	STEP(t, s2o_host_share_hyp(~0UL, 2), -S2O_EINVAL);
+	STEP(t, s2o_host_share_hyp(t->mmio_pfn, 1), -S2O_EINVAL);
+	STEP(t, s2o_host_donate_hyp(t->mmio_pfn, 1), -S2O_EINVAL);
+	STEP(t, s2o_host_share_hyp(t->hyp_pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_host_donate_hyp(t->hyp_pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_hyp_donate_host(t->hyp_pfn, 1), -S2O_EPERM);
+	/* The page at the top of RAM: a range running past it. */
+	STEP(t, s2o_host_share_hyp(t->pfn, 2), -S2O_EINVAL);
+	STEP(t, s2o_host_handle_fault(t->hyp_pfn << S2O_PAGE_SHIFT),
+	     -S2O_EPERM);
+	STEP(t, s2o_host_handle_fault(t->mmio_pfn << S2O_PAGE_SHIFT), 0);
+	STEP(t, s2o_vm_destroy(0), -S2O_ENOENT);
+	STEP(t, s2o_vm_destroy(S2O_MAX_VMS + 1), -S2O_ENOENT);
+	STEP(t, s2o_host_donate_guest(-1, t->pfn, t->gfn, 1), -S2O_ENOENT);
+	STEP(t, s2o_guest_relinquish(S2O_MAX_VMS, t->gfn, 1), -S2O_ENOENT);
+	{
+		struct s2o_page_info info;
+
+		STEP(t, s2o_page_query(t->mmio_pfn, &info), -S2O_EINVAL);
+		STEP(t, s2o_page_query(t->hyp_pfn, &info), 0);
+		EXPECT(t, "hyp RAM owner", S2O_OWNER_HYP, info.owner);
+	}
+}
+
+/* From HOST, nothing but share, donate (to hyp or a guest) is legal. */
+static void host_illegal(struct st *t)
+{
+	STEP(t, s2o_host_unshare_hyp(t->pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_hyp_donate_host(t->pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_host_reclaim_guest(t->pfn, 1), -S2O_EPERM);
+	HOST(t);
+}
+
+/**
+ * hyp_selftest() - run the ownership selftest; panics on the first failure.
+ */
+void hyp_selftest(void)
+{
+	const struct hyp_mem *top = &hyp_boot.mem[hyp_boot.nr_mem - 1];
+	struct st t = { 0 };
+	struct s2o_stats before, after;
+
+	t.pfn = ((top->base + top->size) >> S2O_PAGE_SHIFT) - 1;
+	t.other = t.pfn - 1;
+	t.hyp_pfn = (u64)_start >> S2O_PAGE_SHIFT;
+	t.mmio_pfn = HYP_UART_BASE >> S2O_PAGE_SHIFT;
+	t.gfn = 0x80000;
+	if ((t.pfn << S2O_PAGE_SHIFT) < hyp_boot.carve_end ||
+	    (hyp_boot.initrd_end > (t.other << S2O_PAGE_SHIFT) &&
+	     hyp_boot.initrd_start < ((t.pfn + 1) << S2O_PAGE_SHIFT)) ||
+	    (u64)hyp_boot.fdt + hyp_boot.fdt_size >
+	    (t.other << S2O_PAGE_SHIFT))
+		hyp_panic("selftest: no free host page at the top of RAM");
+
+	HOST(&t);
+	check_args(&t);
+	host_illegal(&t);
+	/* The host faults above built the tables a block mapping needs. */
+	s2o_get_stats(&before);
+
+	/* host -> shared with hyp -> host */
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), 0);
+	SHARED(&t);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+	SHARED(&t);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), 0);
+	HOST(&t);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2O_EPERM);
+
+	/* host -> hyp -> host */
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), 0);
+	HYP(&t);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+	HYP(&t);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), 0);
+	HOST(&t);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
+
+	/* host -> guest -> relinquished -> reclaimed (scrubbed) */
+	t.vm = s2o_vm_create();
+	EXPECT(&t, "s2o_vm_create() handle in range", 1,
+	       t.vm >= 1 && t.vm <= S2O_MAX_VMS);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2O_EPERM);
+	fill(t.pfn, 0x5a5a5a5a00000000UL);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
+	GUEST(&t, S2O_PAGE_OWNED, false);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn + 1, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2O_EBUSY);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EBUSY);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn + 1, 1), -S2O_EPERM);
+	GUEST(&t, S2O_PAGE_OWNED, false);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), 0);
+	GUEST(&t, S2O_PAGE_NOPAGE, true);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), 0);
+	HOST(&t);
+	expect_zero(&t, __LINE__);
+	host_illegal(&t);
+
+	/* host -> guest, VM destroyed -> reclaimable -> reclaimed */
+	fill(t.pfn, 0xa5a5a5a500000000UL);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
+	GUEST(&t, S2O_PAGE_OWNED, false);
+	STEP(&t, s2o_vm_destroy(t.vm), 0);
+	STEP(&t, s2o_vm_destroy(t.vm), -S2O_ENOENT);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2O_ENOENT);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	{
+		struct s2o_page_info info;
+
+		STEP(&t, s2o_page_query(t.pfn, &info), 0);
+		EXPECT(&t, "owner after vm_destroy", S2O_OWNER_GUEST,
+		       info.owner);
+		EXPECT(&t, "reclaimable after vm_destroy", 1,
+		       info.reclaimable);
+	}
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), 0);
+	HOST(&t);
+	expect_zero(&t, __LINE__);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+
+	s2o_get_stats(&after);
+	EXPECT(&t, "pages scrubbed", before.pages_scrubbed + 2,
+	       after.pages_scrubbed);
+	EXPECT(&t, "table pages leaked", before.table_pages_used,
+	       after.table_pages_used);
+	hyp_info("selftest passed (%u checks)\n", t.checks);
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * EL2 exception vectors.
+ *
+ * Only one vector does real work: synchronous exceptions from the AArch64
+ * host (HVC, trapped SMC, stage-2 aborts). The host's interrupts and
+ * SErrors are routed to EL1 (HCR_EL2.{IMO,FMO,AMO} = 0), so those vectors,
+ * and every vector taken from EL2 itself, report a panic.
+ */
+#include "hyp.h"
+
+/* Save x0..x30 into a struct hyp_regs at sp; x0/x1 may already be there. */
+.macro	save_x2_x30
+	stp	x2, x3, [sp, #16 * 1]
+	stp	x4, x5, [sp, #16 * 2]
+	stp	x6, x7, [sp, #16 * 3]
+	stp	x8, x9, [sp, #16 * 4]
+	stp	x10, x11, [sp, #16 * 5]
+	stp	x12, x13, [sp, #16 * 6]
+	stp	x14, x15, [sp, #16 * 7]
+	stp	x16, x17, [sp, #16 * 8]
+	stp	x18, x19, [sp, #16 * 9]
+	stp	x20, x21, [sp, #16 * 10]
+	stp	x22, x23, [sp, #16 * 11]
+	stp	x24, x25, [sp, #16 * 12]
+	stp	x26, x27, [sp, #16 * 13]
+	stp	x28, x29, [sp, #16 * 14]
+	str	x30, [sp, #16 * 15]
+.endm
+
+/*
+ * An exception we never expect. It may be a stack overflow into a guard
+ * page, so switch to this CPU's emergency stack first, using SP_EL0 (host
+ * state, but we are about to stop) and the per-CPU scratch slot to free two
+ * registers without losing them.
+ */
+.macro	bad_vector idx
+	.align	7
+	msr	sp_el0, x0
+	mrs	x0, tpidr_el2
+	str	x1, [x0, #HYP_CPU_SCRATCH]
+	mov	x1, sp
+	str	x1, [x0, #HYP_CPU_FAULT_SP]
+	ldr	x1, [x0, #HYP_CPU_EMERG_SP]
+	mov	sp, x1
+	ldr	x1, [x0, #HYP_CPU_SCRATCH]
+	mrs	x0, sp_el0
+	sub	sp, sp, #HYP_REGS_SIZE
+	stp	x0, x1, [sp]
+	mov	x0, #\idx
+	b	bad_vector_common
+.endm
+
+	.text
+	.align	11
+	.globl	hyp_vectors
+hyp_vectors:
+	/* Current EL with SP_EL0: we never run on SP_EL0. */
+	bad_vector 0
+	bad_vector 1
+	bad_vector 2
+	bad_vector 3
+	/* Current EL with SP_EL2: a bug in the hypervisor. */
+	bad_vector 4
+	bad_vector 5
+	bad_vector 6
+	bad_vector 7
+	/* Lower EL, AArch64: the host. */
+	.align	7
+	b	host_sync_entry
+	bad_vector 9
+	bad_vector 10
+	bad_vector 11
+	/* Lower EL, AArch32: HCR_EL2.RW = 1, cannot happen. */
+	bad_vector 12
+	bad_vector 13
+	bad_vector 14
+	bad_vector 15
+
+host_sync_entry:
+	sub	sp, sp, #HYP_REGS_SIZE
+	stp	x0, x1, [sp]
+	save_x2_x30
+	mov	x0, sp
+	bl	hyp_host_sync
+	ldp	x0, x1, [sp, #16 * 0]
+	ldp	x2, x3, [sp, #16 * 1]
+	ldp	x4, x5, [sp, #16 * 2]
+	ldp	x6, x7, [sp, #16 * 3]
+	ldp	x8, x9, [sp, #16 * 4]
+	ldp	x10, x11, [sp, #16 * 5]
+	ldp	x12, x13, [sp, #16 * 6]
+	ldp	x14, x15, [sp, #16 * 7]
+	ldp	x16, x17, [sp, #16 * 8]
+	ldp	x18, x19, [sp, #16 * 9]
+	ldp	x20, x21, [sp, #16 * 10]
+	ldp	x22, x23, [sp, #16 * 11]
+	ldp	x24, x25, [sp, #16 * 12]
+	ldp	x26, x27, [sp, #16 * 13]
+	ldp	x28, x29, [sp, #16 * 14]
+	ldr	x30, [sp, #16 * 15]
+	add	sp, sp, #HYP_REGS_SIZE
+	eret
+	dsb	nsh
+	isb
+
+bad_vector_common:
+	save_x2_x30
+	mov	x1, x0
+	mov	x0, sp
+	bl	hyp_bad_exception
+	b	hyp_halt
