@@ -1,0 +1,1772 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The transition matrix of docs/ownership.md, pair by pair: every starting
+ * state of a page against every operation, with the return code and the
+ * page's resulting state; an illegal pair must leave everything as it was
+ * (the page and its neighbours, their data, the host stage-2 and every VM's
+ * stage-2 run by run, the table pages, every counter but the fault
+ * statistics). Then the bad inputs, each errno at its boundary, the order
+ * in which errors are reported, VM slots, stale TLBs and scrubbing.
+ */
+#include "harness.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ownership/mem_protect.h"
+
+#define PAGE 4096ULL
+#define MAX_PFN (1ULL << 36)	/* 48-bit PA */
+#define HYP_FIRST PFN(HYP_BASE)
+#define HYP_PAGES PFN(HYP_END - HYP_BASE)
+#define RAM_FIRST PFN(RAM_BASE)
+#define RAM_PAGES PFN(RAM_END - RAM_BASE)
+#define RAM_LAST (PFN(RAM_END) - 1)
+
+#define EPERM_ (-S2O_EPERM)
+#define ENOENT_ (-S2O_ENOENT)
+#define ENOMEM_ (-S2O_ENOMEM)
+#define EBUSY_ (-S2O_EBUSY)
+#define EINVAL_ (-S2O_EINVAL)
+
+/* The page the matrix moves: host RAM inside a 1G block, not 2M aligned. */
+#define TARGET PFN(BLOCK_1G + 6 * MIB + 5 * PAGE)
+/* A page of the hypervisor's own RAM, below the table pool. */
+#define HYP_TARGET (HYP_FIRST + 16)
+#define GFN_MAPPED 0x100ULL
+#define GFN_FREE 0x200ULL
+
+#define RAM_ATTRS 0x7fcULL
+#define MMIO_BLOCK 0x00400000000007c5ULL
+
+static u64 pa_of(u64 pfn)
+{
+	return pfn << 12;
+}
+
+/* ---- Reading the whole tracker back ---------------------------------- */
+
+struct runs {
+	struct s2o_run *r;
+	size_t n, cap;
+};
+
+static void runs_add(const struct s2o_run *run, void *arg)
+{
+	struct runs *rs = arg;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 64;
+		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
+		if (!rs->r)
+			abort();
+	}
+	rs->r[rs->n++] = *run;
+}
+
+static int runs_take(int vm, struct runs *rs)
+{
+	rs->n = 0;
+	return s2o_dump(vm, runs_add, rs);
+}
+
+static void runs_free(struct runs *rs)
+{
+	free(rs->r);
+	*rs = (struct runs){ 0 };
+}
+
+static bool run_equal(const struct s2o_run *a, const struct s2o_run *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->level == b->level && a->kind == b->kind &&
+	       a->attrs == b->attrs && a->owner == b->owner &&
+	       a->nr_entries == b->nr_entries;
+}
+
+/* Fails naming @ctx and the first run that differs. */
+static void runs_assert_equal(const struct runs *a, const struct runs *b,
+			      const char *ctx, const char *which)
+{
+	size_t i, n = a->n < b->n ? a->n : b->n;
+
+	for (i = 0; i < n && run_equal(&a->r[i], &b->r[i]); i++)
+		;
+	if (i == n && a->n == b->n)
+		return;
+	if (i == n)
+		fail_msg("%s: %s stage-2 has %zu runs, was %zu", ctx, which,
+			 b->n, a->n);
+	fail_msg("%s: %s stage-2 run %zu was [%#llx, %#llx) L%u kind %d "
+		 "owner %u x%llu, now [%#llx, %#llx) L%u kind %d owner %u "
+		 "x%llu", ctx, which, i, (unsigned long long)a->r[i].start,
+		 (unsigned long long)a->r[i].end, a->r[i].level, a->r[i].kind,
+		 a->r[i].owner, (unsigned long long)a->r[i].nr_entries,
+		 (unsigned long long)b->r[i].start,
+		 (unsigned long long)b->r[i].end, b->r[i].level, b->r[i].kind,
+		 b->r[i].owner, (unsigned long long)b->r[i].nr_entries);
+}
+
+/*
+ * The host's stage-2 with every entry that leaves the page to the host
+ * (a valid identity leaf, or invalid with owner 0) as one kind: after a
+ * round trip a block the host had faulted in may come back unmapped (an
+ * entry re-annotated in place) or an entry never faulted may come back
+ * mapped (a table coalesced into the block a fault would map). Both are
+ * the host's; the level, the tables and every other owner must match.
+ */
+#define RUN_HOST_DEFAULT 99
+
+static void runs_normalize(struct runs *rs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		struct s2o_run r = rs->r[i];
+
+		if ((r.kind == S2O_RUN_INVALID && !r.owner) ||
+		    r.kind == S2O_RUN_BLOCK || r.kind == S2O_RUN_PAGE) {
+			r.kind = RUN_HOST_DEFAULT;
+			r.attrs = 0;
+			r.owner = 0;
+		}
+		if (n && rs->r[n - 1].kind == r.kind &&
+		    rs->r[n - 1].level == r.level &&
+		    rs->r[n - 1].owner == r.owner &&
+		    rs->r[n - 1].attrs == r.attrs &&
+		    rs->r[n - 1].end == r.start) {
+			rs->r[n - 1].end = r.end;
+			rs->r[n - 1].nr_entries += r.nr_entries;
+			continue;
+		}
+		rs->r[n++] = r;
+	}
+	rs->n = n;
+}
+
+static u64 page_hash(u64 pfn)
+{
+	const u8 *p = fake_phys_va(pa_of(pfn));
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	for (i = 0; i < PAGE; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+static bool page_is_zero(u64 pfn)
+{
+	const u8 *p = fake_phys_va(pa_of(pfn));
+	unsigned int i;
+
+	for (i = 0; i < PAGE; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* Data the host (or a guest) left in a page: never all zero. */
+static void fill_page(u64 pfn)
+{
+	memset(fake_phys_va(pa_of(pfn)), (int)(0x5a ^ (pfn & 0x7f)) | 1,
+	       PAGE);
+}
+
+static bool pfn_in_arena(u64 pfn)
+{
+	return pfn >= HYP_FIRST && pfn < PFN(RAM_END);
+}
+
+#define SNAP_MAX 8
+
+/* Everything an operation that fails must leave untouched. */
+struct snap {
+	unsigned int nr;
+	u64 pfn[SNAP_MAX];
+	int qret[SNAP_MAX];
+	struct s2o_page_info info[SNAP_MAX];
+	u64 hash[SNAP_MAX];
+	struct runs host;
+	int vm_ret[S2O_MAX_VMS + 1];
+	struct runs vm[S2O_MAX_VMS + 1];
+	u64 tables;
+	struct s2o_stats st;
+	struct fake_counters fc;
+};
+
+static void snap_take(struct snap *s, const u64 *pfns, unsigned int nr)
+{
+	unsigned int i;
+	int h;
+
+	assert_true(nr <= SNAP_MAX);
+	s->nr = nr;
+	for (i = 0; i < nr; i++) {
+		s->pfn[i] = pfns[i];
+		memset(&s->info[i], 0, sizeof(s->info[i]));
+		s->qret[i] = s2o_page_query(pfns[i], &s->info[i]);
+		s->hash[i] = pfn_in_arena(pfns[i]) ? page_hash(pfns[i]) : 0;
+	}
+	assert_int_equal(runs_take(0, &s->host), 0);
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		s->vm_ret[h] = runs_take(h, &s->vm[h]);
+	s->tables = tables_used();
+	s2o_get_stats(&s->st);
+	s->fc = fake_counters;
+}
+
+static void snap_free(struct snap *s)
+{
+	int h;
+
+	runs_free(&s->host);
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		runs_free(&s->vm[h]);
+}
+
+static bool info_equal(const struct s2o_page_info *a,
+		       const struct s2o_page_info *b)
+{
+	return a->owner == b->owner && a->host == b->host &&
+	       a->hyp == b->hyp && a->guest == b->guest && a->vm == b->vm &&
+	       a->reclaimable == b->reclaimable;
+}
+
+static void info_assert(u64 pfn, const struct s2o_page_info *got,
+			const struct s2o_page_info *want, const char *ctx)
+{
+	if (info_equal(got, want))
+		return;
+	fail_msg("%s: page %#llx is owner %d host %d hyp %d guest %d vm %d "
+		 "reclaimable %d, want owner %d host %d hyp %d guest %d vm %d "
+		 "reclaimable %d", ctx, (unsigned long long)pfn, got->owner,
+		 got->host, got->hyp, got->guest, got->vm, got->reclaimable,
+		 want->owner, want->host, want->hyp, want->guest, want->vm,
+		 want->reclaimable);
+}
+
+/*
+ * @b must equal @a, except the state of page @skip (~0 for none) and the
+ * fault statistics. The data of @skip is compared too: only a reclaim
+ * changes data.
+ */
+static void snap_assert_same(const struct snap *a, const struct snap *b,
+			     u64 skip, const char *ctx)
+{
+	struct s2o_stats sa = a->st, sb = b->st;
+	unsigned int i;
+	int h;
+
+	assert_int_equal(a->nr, b->nr);
+	for (i = 0; i < a->nr; i++) {
+		if (a->qret[i] != b->qret[i])
+			fail_msg("%s: query of page %#llx returned %d, was %d",
+				 ctx, (unsigned long long)a->pfn[i],
+				 b->qret[i], a->qret[i]);
+		if (a->pfn[i] != skip)
+			info_assert(a->pfn[i], &b->info[i], &a->info[i], ctx);
+		if (a->hash[i] != b->hash[i])
+			fail_msg("%s: data of page %#llx changed", ctx,
+				 (unsigned long long)a->pfn[i]);
+	}
+	runs_assert_equal(&a->host, &b->host, ctx, "host");
+	for (h = 1; h <= S2O_MAX_VMS; h++) {
+		char which[16];
+
+		if (a->vm_ret[h] != b->vm_ret[h])
+			fail_msg("%s: dump of VM %d returned %d, was %d", ctx,
+				 h, b->vm_ret[h], a->vm_ret[h]);
+		snprintf(which, sizeof(which), "VM %d", h);
+		runs_assert_equal(&a->vm[h], &b->vm[h], ctx, which);
+	}
+	if (a->tables != b->tables)
+		fail_msg("%s: %llu table pages in use, was %llu", ctx,
+			 (unsigned long long)b->tables,
+			 (unsigned long long)a->tables);
+	sa.host_faults = sb.host_faults = 0;
+	sa.host_faults_refused = sb.host_faults_refused = 0;
+	if (memcmp(&sa, &sb, sizeof(sa)))
+		fail_msg("%s: statistics changed (splits %llu->%llu, "
+			 "coalesces %llu->%llu, tlbi %llu/%llu/%llu -> "
+			 "%llu/%llu/%llu, scrubbed %llu->%llu, "
+			 "free %llu->%llu)",
+			 ctx, (unsigned long long)sa.splits,
+			 (unsigned long long)sb.splits,
+			 (unsigned long long)sa.coalesces,
+			 (unsigned long long)sb.coalesces,
+			 (unsigned long long)sa.tlbi_ipa,
+			 (unsigned long long)sa.tlbi_range,
+			 (unsigned long long)sa.tlbi_vmid,
+			 (unsigned long long)sb.tlbi_ipa,
+			 (unsigned long long)sb.tlbi_range,
+			 (unsigned long long)sb.tlbi_vmid,
+			 (unsigned long long)sa.pages_scrubbed,
+			 (unsigned long long)sb.pages_scrubbed,
+			 (unsigned long long)sa.table_pages_free,
+			 (unsigned long long)sb.table_pages_free);
+	if (memcmp(&a->fc, &b->fc, sizeof(a->fc)))
+		fail_msg("%s: the backend saw writes, TLBIs or scrubs "
+			 "(pte writes %llu->%llu, zeroed %llu->%llu)", ctx,
+			 (unsigned long long)a->fc.pte_writes,
+			 (unsigned long long)b->fc.pte_writes,
+			 (unsigned long long)a->fc.zeroed_pages,
+			 (unsigned long long)b->fc.zeroed_pages);
+}
+
+/* ---- Page states ------------------------------------------------------ */
+
+enum st {
+	ST_HOST,
+	ST_SHARED,
+	ST_HYP,		/* donated by the host */
+	ST_GUEST,	/* of a live VM, mapped at GFN_MAPPED */
+	ST_GUEST_DEAD,	/* of a destroyed VM */
+	ST_RELINQ,
+	ST_HYPRAM,	/* the hypervisor's own RAM */
+	NR_ST
+};
+
+static const char *const st_name[NR_ST] = {
+	"HOST", "SHARED", "HYP", "GUEST", "GUEST of destroyed VM",
+	"RELINQUISHED", "hyp RAM",
+};
+
+static struct s2o_page_info st_info(enum st st, int vm)
+{
+	const enum s2o_page_state O = S2O_PAGE_OWNED, N = S2O_PAGE_NOPAGE;
+
+	switch (st) {
+	case ST_HOST:
+		return (struct s2o_page_info){ S2O_OWNER_HOST, O, N, N, 0,
+					       false };
+	case ST_SHARED:
+		return (struct s2o_page_info){ S2O_OWNER_HOST,
+					       S2O_PAGE_SHARED_OWNED,
+					       S2O_PAGE_SHARED_BORROWED, N, 0,
+					       false };
+	case ST_HYP:
+	case ST_HYPRAM:
+		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, 0,
+					       false };
+	case ST_GUEST:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
+					       false };
+	case ST_GUEST_DEAD:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
+					       true };
+	case ST_RELINQ:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
+					       true };
+	default:
+		fail();
+	}
+	return (struct s2o_page_info){ 0 };
+}
+
+static void assert_page(u64 pfn, enum st st, int vm, const char *ctx)
+{
+	struct s2o_page_info info, want = st_info(st, vm);
+	int ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = s2o_page_query(pfn, &info);
+	if (ret)
+		fail_msg("%s: query of page %#llx returned %d", ctx,
+			 (unsigned long long)pfn, ret);
+	info_assert(pfn, &info, &want, ctx);
+}
+
+static u64 vm_vttbr(int h)
+{
+	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
+}
+
+static int host_translate(unsigned int cpu, u64 pa, struct fake_translation *tr)
+{
+	struct fake_translation unused;
+
+	return fake_hw_translate(cpu, s2o_host_vttbr(), pa, tr ? tr : &unused);
+}
+
+/* No CPU may still translate @pa for the host: a stale TLB entry shows. */
+static void assert_host_faults_everywhere(u64 pa, const char *ctx)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		if (!host_translate(cpu, pa, NULL))
+			fail_msg("%s: cpu %u still translates %#llx for the "
+				 "host", ctx, cpu, (unsigned long long)pa);
+}
+
+static void assert_guest_faults_everywhere(int vm, u64 gfn, const char *ctx)
+{
+	struct fake_translation tr;
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		if (!fake_hw_translate(cpu, vm_vttbr(vm), pa_of(gfn), &tr))
+			fail_msg("%s: cpu %u still translates gfn %#llx of VM "
+				 "%d (to %#llx)", ctx, cpu,
+				 (unsigned long long)gfn, vm,
+				 (unsigned long long)tr.pa);
+}
+
+static void assert_guest_maps(int vm, u64 gfn, u64 pfn, const char *ctx)
+{
+	struct fake_translation tr;
+
+	if (fake_hw_translate(1, vm_vttbr(vm), pa_of(gfn) + 0x18, &tr))
+		fail_msg("%s: VM %d does not map gfn %#llx", ctx, vm,
+			 (unsigned long long)gfn);
+	if (tr.pa != pa_of(pfn) + 0x18)
+		fail_msg("%s: VM %d maps gfn %#llx to %#llx, want %#llx", ctx,
+			 vm, (unsigned long long)gfn,
+			 (unsigned long long)tr.pa,
+			 (unsigned long long)pa_of(pfn) + 0x18);
+}
+
+static void assert_host_leaf(u64 ipa, u64 want_pte, u32 want_level)
+{
+	u64 pte;
+	u32 level;
+
+	host_leaf(ipa, &pte, &level);
+	if (pte != want_pte || level != want_level)
+		fail_msg("host entry for %#llx is %#llx at L%u, want %#llx at "
+			 "L%u", (unsigned long long)ipa,
+			 (unsigned long long)pte,
+			 level, (unsigned long long)want_pte, want_level);
+}
+
+/* ---- The matrix -------------------------------------------------------- */
+
+enum op {
+	OP_SHARE,
+	OP_UNSHARE,
+	OP_DONATE_HYP,
+	OP_HYP_DONATE_HOST,
+	OP_DONATE_GUEST,
+	OP_RELINQUISH,
+	OP_RECLAIM,
+	OP_FAULT,
+	NR_OP
+};
+
+static const char *const op_name[NR_OP] = {
+	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
+	"donate_guest", "relinquish", "reclaim", "host fault",
+};
+
+struct expect {
+	int ret;
+	enum st after;
+};
+
+/* docs/ownership.md's transition table, with every illegal pair. */
+static const struct expect matrix[NR_ST][NR_OP] = {
+	[ST_HOST] = {
+		[OP_SHARE] = { 0, ST_SHARED },
+		[OP_UNSHARE] = { EPERM_, ST_HOST },
+		[OP_DONATE_HYP] = { 0, ST_HYP },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_HOST },
+		[OP_DONATE_GUEST] = { 0, ST_GUEST },
+		[OP_RELINQUISH] = { EPERM_, ST_HOST },	/* gfn unmapped */
+		[OP_RECLAIM] = { EPERM_, ST_HOST },
+		[OP_FAULT] = { 0, ST_HOST },
+	},
+	[ST_SHARED] = {
+		[OP_SHARE] = { EPERM_, ST_SHARED },
+		[OP_UNSHARE] = { 0, ST_HOST },
+		[OP_DONATE_HYP] = { EPERM_, ST_SHARED },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_SHARED },
+		[OP_DONATE_GUEST] = { EPERM_, ST_SHARED },
+		[OP_RELINQUISH] = { EPERM_, ST_SHARED },
+		[OP_RECLAIM] = { EPERM_, ST_SHARED },
+		[OP_FAULT] = { 0, ST_SHARED },
+	},
+	[ST_HYP] = {
+		[OP_SHARE] = { EPERM_, ST_HYP },
+		[OP_UNSHARE] = { EPERM_, ST_HYP },
+		[OP_DONATE_HYP] = { EPERM_, ST_HYP },
+		[OP_HYP_DONATE_HOST] = { 0, ST_HOST },
+		[OP_DONATE_GUEST] = { EPERM_, ST_HYP },
+		[OP_RELINQUISH] = { EPERM_, ST_HYP },
+		[OP_RECLAIM] = { EPERM_, ST_HYP },
+		[OP_FAULT] = { EPERM_, ST_HYP },
+	},
+	[ST_GUEST] = {
+		[OP_SHARE] = { EPERM_, ST_GUEST },
+		[OP_UNSHARE] = { EPERM_, ST_GUEST },
+		[OP_DONATE_HYP] = { EPERM_, ST_GUEST },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_GUEST },
+		[OP_DONATE_GUEST] = { EPERM_, ST_GUEST },
+		[OP_RELINQUISH] = { 0, ST_RELINQ },
+		[OP_RECLAIM] = { EBUSY_, ST_GUEST },
+		[OP_FAULT] = { EPERM_, ST_GUEST },
+	},
+	[ST_GUEST_DEAD] = {
+		[OP_SHARE] = { EPERM_, ST_GUEST_DEAD },
+		[OP_UNSHARE] = { EPERM_, ST_GUEST_DEAD },
+		[OP_DONATE_HYP] = { EPERM_, ST_GUEST_DEAD },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_GUEST_DEAD },
+		[OP_DONATE_GUEST] = { EPERM_, ST_GUEST_DEAD },
+		[OP_RELINQUISH] = { ENOENT_, ST_GUEST_DEAD },	/* dead */
+		[OP_RECLAIM] = { 0, ST_HOST },
+		[OP_FAULT] = { EPERM_, ST_GUEST_DEAD },
+	},
+	[ST_RELINQ] = {
+		[OP_SHARE] = { EPERM_, ST_RELINQ },
+		[OP_UNSHARE] = { EPERM_, ST_RELINQ },
+		[OP_DONATE_HYP] = { EPERM_, ST_RELINQ },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_RELINQ },
+		[OP_DONATE_GUEST] = { EPERM_, ST_RELINQ },
+		[OP_RELINQUISH] = { EPERM_, ST_RELINQ },	/* unmapped */
+		[OP_RECLAIM] = { 0, ST_HOST },
+		[OP_FAULT] = { EPERM_, ST_RELINQ },
+	},
+	[ST_HYPRAM] = {
+		[OP_SHARE] = { EPERM_, ST_HYPRAM },
+		[OP_UNSHARE] = { EPERM_, ST_HYPRAM },
+		[OP_DONATE_HYP] = { EPERM_, ST_HYPRAM },
+		[OP_HYP_DONATE_HOST] = { EPERM_, ST_HYPRAM },
+		[OP_DONATE_GUEST] = { EPERM_, ST_HYPRAM },
+		[OP_RELINQUISH] = { EPERM_, ST_HYPRAM },
+		[OP_RECLAIM] = { EPERM_, ST_HYPRAM },
+		[OP_FAULT] = { EPERM_, ST_HYPRAM },
+	},
+};
+
+struct matrix_case {
+	enum st st;
+	enum op op;
+	char name[64];
+};
+
+static struct matrix_case cases[NR_ST * NR_OP];
+
+/*
+ * Bring TARGET into @st. VM A (handle 1) is live in every case; the page
+ * of a destroyed VM belongs to VM B (handle 2).
+ */
+static void enter_state(enum st st, int a, int *b, const char *ctx)
+{
+	struct fake_translation tr;
+	int ret = 0;
+
+	switch (st) {
+	case ST_HOST:
+	case ST_HYPRAM:
+		break;
+	case ST_SHARED:
+		ret = s2o_host_share_hyp(TARGET, 1);
+		break;
+	case ST_HYP:
+		ret = s2o_host_donate_hyp(TARGET, 1);
+		break;
+	case ST_GUEST:
+	case ST_RELINQ:
+		ret = s2o_host_donate_guest(a, TARGET, GFN_MAPPED, 1);
+		if (ret)
+			break;
+		/* Two CPUs cache the guest's translation. */
+		assert_int_equal(fake_hw_translate(0, vm_vttbr(a),
+						   pa_of(GFN_MAPPED), &tr), 0);
+		assert_int_equal(fake_hw_translate(3, vm_vttbr(a),
+						   pa_of(GFN_MAPPED), &tr), 0);
+		assert_int_equal(tr.pa, pa_of(TARGET));
+		if (st == ST_RELINQ)
+			ret = s2o_guest_relinquish(a, GFN_MAPPED, 1);
+		break;
+	case ST_GUEST_DEAD:
+		*b = s2o_vm_create();
+		assert_int_equal(*b, 2);
+		ret = s2o_host_donate_guest(*b, TARGET, GFN_MAPPED, 1);
+		if (!ret)
+			ret = s2o_vm_destroy(*b);
+		break;
+	default:
+		fail();
+	}
+	if (ret)
+		fail_msg("%s: entering the state failed: %d", ctx, ret);
+}
+
+static int do_op(enum op op, enum st st, u64 pfn, int a, int b)
+{
+	switch (op) {
+	case OP_SHARE:
+		return s2o_host_share_hyp(pfn, 1);
+	case OP_UNSHARE:
+		return s2o_host_unshare_hyp(pfn, 1);
+	case OP_DONATE_HYP:
+		return s2o_host_donate_hyp(pfn, 1);
+	case OP_HYP_DONATE_HOST:
+		return s2o_hyp_donate_host(pfn, 1);
+	case OP_DONATE_GUEST:
+		return s2o_host_donate_guest(a, pfn, GFN_FREE, 1);
+	case OP_RELINQUISH:
+		if (st == ST_GUEST || st == ST_RELINQ)
+			return s2o_guest_relinquish(a, GFN_MAPPED, 1);
+		if (st == ST_GUEST_DEAD)
+			return s2o_guest_relinquish(b, GFN_MAPPED, 1);
+		return s2o_guest_relinquish(a, GFN_FREE, 1);
+	case OP_RECLAIM:
+		return s2o_host_reclaim_guest(pfn, 1);
+	case OP_FAULT:
+		return s2o_host_handle_fault(pa_of(pfn) + 0x10);
+	default:
+		fail();
+	}
+	return 0;
+}
+
+/* What a legal operation must have done besides the page's new state. */
+static void check_legal(const struct matrix_case *c, u64 pfn, int a,
+			const struct snap *before, const struct snap *after,
+			const struct runs *baseline, const char *ctx)
+{
+	struct fake_translation tr;
+	struct s2o_stats st;
+	unsigned int i;
+
+	/* The neighbours are as they were, state and data. */
+	for (i = 0; i < before->nr; i++) {
+		if (before->pfn[i] == pfn)
+			continue;
+		info_assert(before->pfn[i], &after->info[i], &before->info[i],
+			    ctx);
+		if (before->hash[i] != after->hash[i])
+			fail_msg("%s: data of neighbour %#llx changed", ctx,
+				 (unsigned long long)before->pfn[i]);
+	}
+
+	switch (c->op) {
+	case OP_SHARE:
+	case OP_UNSHARE:
+		/* A share lives in the metadata only: nothing else moves. */
+		snap_assert_same(before, after, pfn, ctx);
+		break;
+	case OP_DONATE_HYP:
+	case OP_DONATE_GUEST:
+		/* CPUs 0 and 1 cached the 1G block: it must be gone. */
+		assert_host_faults_everywhere(pa_of(pfn), ctx);
+		if (s2o_host_handle_fault(pa_of(pfn)) != EPERM_)
+			fail_msg("%s: the host may fault the page back in",
+				 ctx);
+		assert_int_equal(host_translate(0, pa_of(pfn - 1), &tr), 0);
+		assert_int_equal(tr.pa, pa_of(pfn - 1));
+		/* A donation moves the data as it is. */
+		for (i = 0; i < before->nr; i++)
+			if (before->pfn[i] == pfn &&
+			    before->hash[i] != after->hash[i])
+				fail_msg("%s: donation changed the data", ctx);
+		if (c->op == OP_DONATE_GUEST)
+			assert_guest_maps(a, GFN_FREE, pfn, ctx);
+		break;
+	case OP_HYP_DONATE_HOST:
+	case OP_RECLAIM:
+		/* Coalesced back to what the host had before the state. */
+		runs_assert_equal(baseline, &after->host, ctx,
+				  "host (vs. before the state)");
+		assert_int_equal(host_touch(2, pa_of(pfn) + 8, &tr), 0);
+		assert_int_equal(tr.pa, pa_of(pfn) + 8);
+		assert_int_equal(tr.level, 1);
+		if (c->op == OP_HYP_DONATE_HOST)
+			break;
+		if (!page_is_zero(pfn))
+			fail_msg("%s: reclaimed page not zeroed", ctx);
+		assert_int_equal(after->fc.zeroed_pages -
+				 before->fc.zeroed_pages, 1);
+		assert_int_equal(after->fc.cleaned_bytes -
+				 before->fc.cleaned_bytes, PAGE);
+		assert_int_equal(after->st.pages_scrubbed -
+				 before->st.pages_scrubbed, 1);
+		if (c->st == ST_GUEST_DEAD) {
+			/* VM B's last page is back: its slot is free. */
+			assert_int_equal(s2o_vm_create(), 2);
+		}
+		break;
+	case OP_RELINQUISH:
+		assert_guest_faults_everywhere(a, GFN_MAPPED, ctx);
+		runs_assert_equal(&before->host, &after->host, ctx, "host");
+		assert_host_faults_everywhere(pa_of(pfn), ctx);
+		for (i = 0; i < before->nr; i++)
+			if (before->hash[i] != after->hash[i])
+				fail_msg("%s: relinquish changed data", ctx);
+		break;
+	case OP_FAULT:
+		assert_int_equal(host_translate(2, pa_of(pfn) + 0x10, &tr), 0);
+		assert_int_equal(tr.pa, pa_of(pfn) + 0x10);
+		assert_int_equal(tr.level, 1);
+		snap_assert_same(before, after, ~0ULL, ctx);
+		s2o_get_stats(&st);
+		assert_int_equal(st.host_faults_refused, 0);
+		break;
+	default:
+		fail();
+	}
+}
+
+static void matrix_test(void **state)
+{
+	const struct matrix_case *c = *state;
+	const struct expect *want = &matrix[c->st][c->op];
+	u64 pfn = c->st == ST_HYPRAM ? HYP_TARGET : TARGET;
+	u64 pages[5] = { pfn - 2, pfn - 1, pfn, pfn + 1, pfn + 2 };
+	struct snap before = { 0 }, after = { 0 };
+	struct runs baseline = { 0 };
+	struct s2o_stats st0, st1;
+	int a, b = 0, ret;
+	unsigned int i;
+	char ctx[96];
+
+	snprintf(ctx, sizeof(ctx), "(%s, %s)", st_name[c->st],
+		 op_name[c->op]);
+	/* CPUs 0 and 1 map the 1G block around TARGET and cache it. */
+	assert_int_equal(host_touch(0, pa_of(TARGET - 1), NULL), 0);
+	assert_int_equal(host_touch(1, pa_of(TARGET + 1), NULL), 0);
+	a = s2o_vm_create();
+	assert_int_equal(a, 1);
+	assert_int_equal(runs_take(0, &baseline), 0);
+	enter_state(c->st, a, &b, ctx);
+	for (i = 0; i < 5; i++)
+		fill_page(pages[i]);
+	assert_page(pfn, c->st, c->st == ST_GUEST_DEAD ? b : a, ctx);
+
+	snap_take(&before, pages, 5);
+	s2o_get_stats(&st0);
+	ret = do_op(c->op, c->st, pfn, a, b);
+	if (ret != want->ret)
+		fail_msg("%s: returned %d, want %d", ctx, ret, want->ret);
+	assert_page(pfn, want->after, want->after == ST_GUEST_DEAD ? b : a,
+		    ctx);
+	snap_take(&after, pages, 5);
+	if (want->ret) {
+		snap_assert_same(&before, &after, ~0ULL, ctx);
+		if (c->op == OP_FAULT) {
+			assert_host_faults_everywhere(pa_of(pfn), ctx);
+			s2o_get_stats(&st1);
+			assert_int_equal(st1.host_faults_refused -
+					 st0.host_faults_refused, 1);
+		}
+	} else {
+		check_legal(c, pfn, a, &before, &after, &baseline, ctx);
+	}
+	snap_free(&before);
+	snap_free(&after);
+	runs_free(&baseline);
+}
+
+
+
+/* ---- Calls that must fail and change nothing ---------------------------- */
+
+static u64 watch[SNAP_MAX];
+static unsigned int nr_watch;
+static struct snap noop_before;
+
+static void watch_pages(const u64 *pfns, unsigned int nr)
+{
+	assert_true(nr <= SNAP_MAX);
+	memcpy(watch, pfns, nr * sizeof(*pfns));
+	nr_watch = nr;
+}
+
+static void noop_begin(void)
+{
+	snap_take(&noop_before, watch, nr_watch);
+}
+
+static void noop_end(int ret, int want, const char *ctx)
+{
+	struct snap after = { 0 };
+
+	if (ret != want)
+		fail_msg("%s: returned %d, want %d", ctx, ret, want);
+	snap_take(&after, watch, nr_watch);
+	snap_assert_same(&noop_before, &after, ~0ULL, ctx);
+	snap_free(&after);
+	snap_free(&noop_before);
+}
+
+/* @call must return @want and leave the watched world as it was. */
+#define ASSERT_NOOP(want, call, ...)                                 \
+	do {                                                         \
+		char ctx_[192];                                      \
+		int ret_;                                            \
+                                                                     \
+		snprintf(ctx_, sizeof(ctx_), __VA_ARGS__);           \
+		noop_begin();                                        \
+		ret_ = (call);                                       \
+		noop_end(ret_, (want), ctx_);                        \
+	} while (0)
+
+/* ---- Bad inputs --------------------------------------------------------- */
+
+struct range_case {
+	const char *what;
+	u64 pfn, nr;
+	int want;
+};
+
+static const struct range_case bad_ranges[] = {
+	{ "first page after RAM", RAM_LAST + 1, 1, EINVAL_ },
+	{ "last page of RAM and the next", RAM_LAST, 2, EINVAL_ },
+	{ "host RAM far into MMIO", RAM_LAST - 10, 1000, EINVAL_ },
+	{ "all host RAM and one more", RAM_FIRST, RAM_PAGES + 1, EINVAL_ },
+	{ "last page of hyp RAM", RAM_FIRST - 1, 1, EPERM_ },
+	{ "hyp RAM into host RAM", RAM_FIRST - 1, 2, EINVAL_ },
+	{ "all of hyp RAM", HYP_FIRST, HYP_PAGES, EPERM_ },
+	{ "first page of hyp RAM", HYP_FIRST, 1, EPERM_ },
+	{ "all hyp RAM and the first host page", HYP_FIRST, HYP_PAGES + 1,
+	  EINVAL_ },
+	{ "MMIO below hyp RAM", HYP_FIRST - 1, 1, EINVAL_ },
+	{ "MMIO into hyp RAM", HYP_FIRST - 1, 2, EINVAL_ },
+	{ "MMIO across all RAM", HYP_FIRST - 1, HYP_PAGES + RAM_PAGES + 2,
+	  EINVAL_ },
+	{ "pfn 0", 0, 1, EINVAL_ },
+	{ "pfn ~0", ~0ULL, 1, EINVAL_ },
+	{ "nr ~0", RAM_FIRST, ~0ULL, EINVAL_ },
+	{ "nr 0", RAM_FIRST, 0, EINVAL_ },
+	{ "nr 0 in hyp RAM", HYP_FIRST, 0, EINVAL_ },
+	{ "last pfn of the PA space", MAX_PFN - 1, 1, EINVAL_ },
+	{ "pfn 2^36", MAX_PFN, 1, EINVAL_ },
+	{ "host RAM to past 2^36", RAM_FIRST, MAX_PFN - RAM_FIRST + 1,
+	  EINVAL_ },
+	{ "pfn that aliases RAM once shifted", (1ULL << 52) | RAM_FIRST, 1,
+	  EINVAL_ },
+	{ "pfn + nr wraps to 1", ~0ULL - 1, 3, EINVAL_ },
+	{ "pfn + nr wraps into RAM", RAM_FIRST + 1, ~0ULL, EINVAL_ },
+	{ "pfn + nr wraps to 0", RAM_FIRST, 0ULL - RAM_FIRST, EINVAL_ },
+};
+
+enum pfn_op { P_SHARE, P_UNSHARE, P_DHYP, P_HDH, P_DGUEST, P_RECLAIM,
+	      NR_P };
+
+static const char *const pfn_op_name[NR_P] = {
+	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
+	"donate_guest", "reclaim",
+};
+
+static int pfn_op(enum pfn_op op, u64 pfn, u64 nr, int vm, u64 gfn)
+{
+	switch (op) {
+	case P_SHARE:
+		return s2o_host_share_hyp(pfn, nr);
+	case P_UNSHARE:
+		return s2o_host_unshare_hyp(pfn, nr);
+	case P_DHYP:
+		return s2o_host_donate_hyp(pfn, nr);
+	case P_HDH:
+		return s2o_hyp_donate_host(pfn, nr);
+	case P_DGUEST:
+		return s2o_host_donate_guest(vm, pfn, gfn, nr);
+	case P_RECLAIM:
+		return s2o_host_reclaim_guest(pfn, nr);
+	default:
+		fail();
+	}
+	return 0;
+}
+
+/*
+ * Every call taking a pfn range, on every bad range. The pages at the
+ * boundaries are not the host's (first host page donated, last shared) so
+ * that a range check that let a bad range through would show as -EPERM.
+ */
+static void bad_pfn_ranges(void **state)
+{
+	const u64 pages[] = { HYP_FIRST, RAM_FIRST - 1, RAM_FIRST,
+			      RAM_FIRST + 1, RAM_LAST - 1, RAM_LAST,
+			      RAM_LAST + 1, TARGET };
+	unsigned int i;
+	int vm, op;
+
+	(void)state;
+	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
+	assert_int_equal(host_touch(1, RAM_END - PAGE, NULL), 0);
+	vm = s2o_vm_create();
+	assert_true(vm > 0);
+	assert_int_equal(s2o_host_donate_hyp(RAM_FIRST, 1), 0);
+	assert_int_equal(s2o_host_share_hyp(RAM_LAST, 1), 0);
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+	for (i = 0; i < S2O_ARRAY_SIZE(bad_ranges); i++) {
+		const struct range_case *c = &bad_ranges[i];
+
+		for (op = 0; op < NR_P; op++)
+			ASSERT_NOOP(c->want,
+				    pfn_op(op, c->pfn, c->nr, vm, GFN_FREE),
+				    "%s on %s [%#llx + %#llx)",
+				    pfn_op_name[op], c->what,
+				    (unsigned long long)c->pfn,
+				    (unsigned long long)c->nr);
+	}
+}
+
+static void query_bounds(void **state)
+{
+	static const struct {
+		u64 pfn;
+		int ret;
+		enum st st;
+	} q[] = {
+		{ RAM_FIRST, 0, ST_HOST },
+		{ RAM_LAST, 0, ST_HOST },
+		{ RAM_FIRST - 1, 0, ST_HYPRAM },
+		{ HYP_FIRST, 0, ST_HYPRAM },
+		{ PFN(POOL_BASE), 0, ST_HYPRAM },
+		{ HYP_FIRST - 1, EINVAL_, 0 },
+		{ RAM_LAST + 1, EINVAL_, 0 },
+		{ 0, EINVAL_, 0 },
+		{ MAX_PFN - 1, EINVAL_, 0 },
+		{ MAX_PFN, EINVAL_, 0 },
+		{ (1ULL << 52) | RAM_FIRST, EINVAL_, 0 },
+		{ ~0ULL, EINVAL_, 0 },
+	};
+	struct s2o_page_info info;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < S2O_ARRAY_SIZE(q); i++) {
+		char ctx[64];
+		int ret = s2o_page_query(q[i].pfn, &info);
+
+		snprintf(ctx, sizeof(ctx), "query %#llx",
+			 (unsigned long long)q[i].pfn);
+		if (ret != q[i].ret)
+			fail_msg("%s: returned %d, want %d", ctx, ret,
+				 q[i].ret);
+		if (!ret)
+			assert_page(q[i].pfn, q[i].st, 0, ctx);
+	}
+}
+
+/* The first and last page of host RAM go through every transition. */
+static void ram_boundary_pages(void **state)
+{
+	static const struct {
+		u64 pfn, gfn;
+	} ends[] = {
+		{ RAM_FIRST, 0 },
+		{ RAM_LAST, MAX_PFN - 1 },	/* also the last gfn */
+	};
+	unsigned int i;
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_true(vm > 0);
+	for (i = 0; i < S2O_ARRAY_SIZE(ends); i++) {
+		u64 pfn = ends[i].pfn, gfn = ends[i].gfn;
+		char ctx[64];
+
+		snprintf(ctx, sizeof(ctx), "boundary page %#llx",
+			 (unsigned long long)pfn);
+		fill_page(pfn);
+		assert_int_equal(host_touch(0, pa_of(pfn), NULL), 0);
+		assert_int_equal(s2o_host_share_hyp(pfn, 1), 0);
+		assert_page(pfn, ST_SHARED, 0, ctx);
+		assert_int_equal(s2o_host_unshare_hyp(pfn, 1), 0);
+		assert_page(pfn, ST_HOST, 0, ctx);
+		assert_int_equal(s2o_host_donate_hyp(pfn, 1), 0);
+		assert_page(pfn, ST_HYP, 0, ctx);
+		assert_host_faults_everywhere(pa_of(pfn), ctx);
+		assert_int_equal(s2o_hyp_donate_host(pfn, 1), 0);
+		assert_page(pfn, ST_HOST, 0, ctx);
+		assert_int_equal(host_touch(1, pa_of(pfn), NULL), 0);
+		assert_int_equal(s2o_host_donate_guest(vm, pfn, gfn, 1), 0);
+		assert_page(pfn, ST_GUEST, vm, ctx);
+		assert_guest_maps(vm, gfn, pfn, ctx);
+		assert_host_faults_everywhere(pa_of(pfn), ctx);
+		assert_int_equal(s2o_guest_relinquish(vm, gfn, 1), 0);
+		assert_page(pfn, ST_RELINQ, vm, ctx);
+		assert_guest_faults_everywhere(vm, gfn, ctx);
+		assert_int_equal(s2o_guest_relinquish(vm, gfn, 1), EPERM_);
+		assert_int_equal(s2o_host_reclaim_guest(pfn, 1), 0);
+		assert_page(pfn, ST_HOST, 0, ctx);
+		assert_true(page_is_zero(pfn));
+		assert_int_equal(host_touch(2, pa_of(pfn), NULL), 0);
+	}
+}
+
+/* gfn ranges: past 2^36, wrapping, empty; checked after the pfn range. */
+static void bad_gfn_ranges(void **state)
+{
+	const u64 pages[] = { RAM_FIRST, RAM_LAST - 1, RAM_LAST, TARGET };
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_true(vm > 0);
+	assert_int_equal(s2o_host_donate_guest(vm, TARGET, MAX_PFN - 1, 1), 0);
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, RAM_LAST - 1,
+						   MAX_PFN - 1, 2),
+		    "donate_guest: last gfn and one past");
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, RAM_LAST, MAX_PFN, 1),
+		    "donate_guest: gfn 2^36");
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, RAM_LAST, ~0ULL, 1),
+		    "donate_guest: gfn ~0");
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, RAM_LAST - 1,
+						   ~0ULL, 2),
+		    "donate_guest: gfn + nr wraps to 1");
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, RAM_LAST,
+						   (1ULL << 52) | 5, 1),
+		    "donate_guest: gfn aliasing 5 once shifted");
+	/* The pfn range is checked first: -EPERM for hyp RAM. */
+	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(vm, RAM_FIRST - 1, ~0ULL, 1),
+		    "donate_guest: hyp RAM and a bad gfn");
+	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, 2),
+		    "relinquish: last gfn and one past");
+	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN, 1),
+		    "relinquish: gfn 2^36");
+	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, ~0ULL, 1),
+		    "relinquish: gfn ~0");
+	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, ~0ULL),
+		    "relinquish: nr ~0");
+	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, 0),
+		    "relinquish: nr 0");
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(vm, MAX_PFN - 2, 2),
+		    "relinquish: unmapped gfn before the mapped one");
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(vm, 0, 1),
+		    "relinquish: gfn never mapped");
+	assert_int_equal(s2o_guest_relinquish(vm, MAX_PFN - 1, 1), 0);
+	assert_page(TARGET, ST_RELINQ, vm, "relinquish last gfn");
+}
+
+/* The whole of host RAM in one call, both ways. */
+static void whole_ram_ranges(void **state)
+{
+	struct runs before = { 0 }, after = { 0 };
+	u64 tables;
+
+	(void)state;
+	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
+	assert_int_equal(host_touch(1, BLOCK_1G, NULL), 0);
+	assert_int_equal(runs_take(0, &before), 0);
+	tables = tables_used();
+
+	assert_int_equal(s2o_host_share_hyp(RAM_FIRST, RAM_PAGES), 0);
+	assert_page(RAM_FIRST, ST_SHARED, 0, "share all");
+	assert_page(RAM_LAST, ST_SHARED, 0, "share all");
+	assert_page(TARGET, ST_SHARED, 0, "share all");
+	assert_int_equal(s2o_host_donate_hyp(RAM_FIRST, RAM_PAGES), EPERM_);
+	assert_int_equal(s2o_host_unshare_hyp(RAM_FIRST, RAM_PAGES), 0);
+	assert_page(RAM_LAST, ST_HOST, 0, "unshare all");
+
+	assert_int_equal(s2o_host_donate_hyp(RAM_FIRST, RAM_PAGES), 0);
+	assert_page(RAM_FIRST, ST_HYP, 0, "donate all");
+	assert_page(RAM_LAST, ST_HYP, 0, "donate all");
+	assert_host_faults_everywhere(RAM_BASE, "donate all");
+	assert_host_faults_everywhere(BLOCK_1G + 5 * PAGE, "donate all");
+	assert_int_equal(s2o_host_handle_fault(RAM_END - PAGE), EPERM_);
+	assert_int_equal(s2o_hyp_donate_host(RAM_FIRST, RAM_PAGES), 0);
+	assert_page(RAM_LAST, ST_HOST, 0, "give all back");
+	/* Back to the host's at the same levels, no table left over. */
+	assert_int_equal(runs_take(0, &after), 0);
+	runs_normalize(&before);
+	runs_normalize(&after);
+	runs_assert_equal(&before, &after, "give all back", "host");
+	assert_int_equal(tables_used(), tables);
+	runs_free(&before);
+	runs_free(&after);
+}
+
+/* ---- Error precedence --------------------------------------------------- */
+
+static void error_precedence(void **state)
+{
+	const u64 hyp_pg = TARGET + 10, r = TARGET + 20;
+	const u64 pages[] = { TARGET, hyp_pg - 1, hyp_pg, hyp_pg + 1,
+			      r, r + 1, r + 2, r + 3 };
+	struct fake_translation tr;
+	int a, b, c;
+
+	(void)state;
+	assert_int_equal(host_touch(0, pa_of(TARGET), NULL), 0);
+	a = s2o_vm_create();
+	b = s2o_vm_create();
+	assert_true(a > 0 && b > 0);
+	/* b dies holding a page, so its slot stays taken. */
+	assert_int_equal(s2o_host_donate_guest(b, TARGET + 100, 0, 1), 0);
+	assert_int_equal(s2o_vm_destroy(b), 0);
+	assert_int_equal(s2o_host_donate_hyp(hyp_pg, 1), 0);
+	/* r: RELINQUISHED, r + 1: GUEST (mapped at GFN_MAPPED), r + 2: HYP,
+	 * r + 3: GUEST, all of VM a. */
+	assert_int_equal(s2o_host_donate_guest(a, r, GFN_MAPPED - 1, 2), 0);
+	assert_int_equal(s2o_guest_relinquish(a, GFN_MAPPED - 1, 1), 0);
+	assert_int_equal(s2o_host_donate_hyp(r + 2, 1), 0);
+	assert_int_equal(s2o_host_donate_guest(a, r + 3, GFN_FREE, 1), 0);
+	fill_page(r);
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+
+	/* 1. The handle, before anything else. */
+	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(0, ~0ULL, ~0ULL, 0),
+		    "handle 0 with bad everything");
+	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(b, HYP_TARGET, MAX_PFN, 1),
+		    "destroyed VM with hyp RAM and a bad gfn");
+	ASSERT_NOOP(ENOENT_, s2o_guest_relinquish(b, ~0ULL, 0),
+		    "relinquish: destroyed VM with a bad gfn range");
+	/* 2. The pfn range, before the gfn range and the states. */
+	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(a, HYP_TARGET, MAX_PFN, 1),
+		    "hyp RAM pfn with a bad gfn");
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(a, RAM_LAST + 1,
+						   GFN_MAPPED, 1),
+		    "MMIO pfn onto a mapped gfn");
+	ASSERT_NOOP(EINVAL_, s2o_host_reclaim_guest(hyp_pg, 0),
+		    "reclaim nr 0 of a hyp page");
+	/* 3. The gfn range, before the page states. */
+	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(a, hyp_pg, MAX_PFN, 1),
+		    "hyp page with a bad gfn");
+	/* 4. Page states, lowest first, before a mapped gfn. */
+	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(a, hyp_pg, GFN_MAPPED, 1),
+		    "hyp page onto a mapped gfn");
+	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(a, hyp_pg - 1, GFN_MAPPED,
+						  2),
+		    "host page then hyp page onto a mapped gfn");
+	/* 5. A gfn already mapped in that VM, anywhere in the range. */
+	ASSERT_NOOP(EBUSY_, s2o_host_donate_guest(a, TARGET, GFN_MAPPED, 1),
+		    "onto the mapped gfn");
+	ASSERT_NOOP(EBUSY_, s2o_host_donate_guest(a, TARGET, GFN_MAPPED - 3,
+						  4),
+		    "last gfn of the range mapped");
+	ASSERT_NOOP(EBUSY_, s2o_host_donate_guest(a, TARGET, GFN_FREE - 5, 6),
+		    "last gfn of the range mapped");
+	/* Relinquish: every gfn must be mapped; nothing moves otherwise. */
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, GFN_MAPPED - 1, 2),
+		    "relinquish: first gfn already relinquished");
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, GFN_MAPPED, 2),
+		    "relinquish: last gfn unmapped");
+	assert_guest_maps(a, GFN_MAPPED, r + 1, "after failed relinquish");
+	/* Reclaim: the first page in a wrong state decides. */
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(r, 2),
+		    "reclaim: relinquished then live guest page");
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(r + 1, 2),
+		    "reclaim: live guest page then hyp page");
+	ASSERT_NOOP(EPERM_, s2o_host_reclaim_guest(r + 2, 2),
+		    "reclaim: hyp page then live guest page");
+	ASSERT_NOOP(EPERM_, s2o_host_reclaim_guest(r - 1, 2),
+		    "reclaim: host page then relinquished page");
+	/* Host <-> hyp calls: one bad page anywhere fails all. */
+	ASSERT_NOOP(EPERM_, s2o_host_share_hyp(hyp_pg - 1, 3),
+		    "share: host, hyp, host");
+	ASSERT_NOOP(EPERM_, s2o_host_donate_hyp(hyp_pg - 1, 3),
+		    "donate_hyp: host, hyp, host");
+	ASSERT_NOOP(EPERM_, s2o_hyp_donate_host(hyp_pg, 2),
+		    "hyp_donate_host: hyp, host");
+	ASSERT_NOOP(EPERM_, s2o_hyp_donate_host(r + 1, 2),
+		    "hyp_donate_host: guest, hyp");
+
+	/* The same gfn in another VM is free. */
+	c = s2o_vm_create();
+	assert_true(c > 0 && c != a && c != b);
+	assert_int_equal(s2o_host_donate_guest(c, TARGET, GFN_MAPPED, 1), 0);
+	assert_guest_maps(c, GFN_MAPPED, TARGET, "other VM");
+	assert_guest_maps(a, GFN_MAPPED, r + 1, "other VM");
+	assert_int_not_equal(fake_hw_translate(0, vm_vttbr(c),
+					       pa_of(GFN_FREE), &tr), 0);
+}
+
+/* ---- VM handles and slots ------------------------------------------------ */
+
+static void bad_handles(void **state)
+{
+	const u64 pages[] = { TARGET, TARGET + 1 };
+	int a, b, i, handles[7];
+
+	(void)state;
+	a = s2o_vm_create();
+	b = s2o_vm_create();
+	assert_true(a > 0 && b > 0 && a != b);
+	assert_int_equal(s2o_host_donate_guest(b, TARGET + 1, 0, 1), 0);
+	assert_int_equal(s2o_vm_destroy(b), 0);
+	handles[0] = -1;
+	handles[1] = 0;
+	handles[2] = S2O_MAX_VMS + 1;
+	handles[3] = INT_MIN;
+	handles[4] = INT_MAX;
+	handles[5] = a == 7 || b == 7 ? 8 : 7;	/* never created */
+	handles[6] = b;				/* destroyed */
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+	for (i = 0; i < 7; i++) {
+		int h = handles[i];
+
+		ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(h, TARGET, 1, 1),
+			    "donate_guest to handle %d", h);
+		ASSERT_NOOP(ENOENT_, s2o_guest_relinquish(h, 0, 1),
+			    "relinquish of handle %d", h);
+		ASSERT_NOOP(ENOENT_, s2o_vm_destroy(h), "destroy handle %d",
+			    h);
+		if (h)	/* handle 0 dumps the host */
+			assert_int_equal(runs_take(h, &(struct runs){ 0 }),
+					 ENOENT_);
+	}
+	assert_int_equal(s2o_vm_destroy(a), 0);
+	ASSERT_NOOP(ENOENT_, s2o_vm_destroy(a), "destroy twice");
+	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(a, TARGET, 1, 1),
+		    "donate_guest after destroy");
+}
+
+static void create_all_vms(int *h)
+{
+	bool seen[S2O_MAX_VMS + 1] = { false };
+	int i;
+
+	for (i = 0; i < S2O_MAX_VMS; i++) {
+		h[i] = s2o_vm_create();
+		if (h[i] < 1 || h[i] > S2O_MAX_VMS || seen[h[i]])
+			fail_msg("VM %d: handle %d", i, h[i]);
+		seen[h[i]] = true;
+	}
+}
+
+static void vm_slot_exhaustion(void **state)
+{
+	const u64 pages[] = { TARGET };
+	int h[S2O_MAX_VMS];
+
+	(void)state;
+	create_all_vms(h);
+	watch_pages(pages, 1);
+	ASSERT_NOOP(EBUSY_, s2o_vm_create(), "33rd VM");
+	ASSERT_NOOP(EBUSY_, s2o_vm_create(), "33rd VM, again");
+	/* A VM with no page frees its slot at once. */
+	assert_int_equal(s2o_vm_destroy(h[6]), 0);
+	assert_int_equal(s2o_vm_create(), h[6]);
+	assert_int_equal(s2o_vm_create(), EBUSY_);
+}
+
+/* A destroyed VM's slot is reused only once no page names it. */
+static void vm_slot_reused_after_full_reclaim(void **state)
+{
+	const u64 p = TARGET, pages[] = { TARGET, TARGET + 1 };
+	struct fake_translation tr;
+	struct runs rs = { 0 };
+	int h[S2O_MAX_VMS], v;
+	size_t i;
+
+	(void)state;
+	create_all_vms(h);
+	v = h[9];
+	assert_int_equal(s2o_host_donate_guest(v, p, 0x10, 2), 0);
+	assert_int_equal(s2o_guest_relinquish(v, 0x11, 1), 0);
+	assert_int_equal(s2o_vm_destroy(v), 0);
+	assert_page(p, ST_GUEST_DEAD, v, "destroyed");
+	assert_page(p + 1, ST_RELINQ, v, "destroyed");
+	watch_pages(pages, 2);
+	ASSERT_NOOP(EBUSY_, s2o_vm_create(), "slot held by two pages");
+	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(v, p + 2, 0x20, 1),
+		    "stale handle");
+	assert_int_equal(s2o_host_reclaim_guest(p, 1), 0);
+	ASSERT_NOOP(EBUSY_, s2o_vm_create(),
+		    "slot held by the relinquished page");
+	assert_int_equal(s2o_host_reclaim_guest(p + 1, 1), 0);
+	assert_page(p, ST_HOST, 0, "reclaimed");
+	assert_page(p + 1, ST_HOST, 0, "reclaimed");
+	assert_int_equal(s2o_vm_create(), v);
+	/* The new VM in the slot maps nothing of the old one. */
+	assert_int_not_equal(fake_hw_translate(0, vm_vttbr(v), pa_of(0x10),
+					       &tr), 0);
+	assert_int_equal(runs_take(v, &rs), 0);
+	for (i = 0; i < rs.n; i++)
+		assert_int_equal(rs.r[i].kind, S2O_RUN_INVALID);
+	runs_free(&rs);
+	assert_int_equal(s2o_host_donate_guest(v, p, 0x10, 1), 0);
+	assert_guest_maps(v, 0x10, p, "reused slot");
+}
+
+/* ---- Table pool exhaustion ---------------------------------------------- */
+
+/*
+ * Use up every table page: a fault in a new 512G slot of MMIO takes exactly
+ * one (its level-1 table). Returns the first slot that failed.
+ */
+static u64 fill_pool(void)
+{
+	struct s2o_stats st;
+	u64 k;
+	int ret;
+
+	for (k = 1; k < 512; k++) {
+		ret = s2o_host_handle_fault(k << 39);
+		if (ret == ENOMEM_)
+			break;
+		assert_int_equal(ret, 0);
+	}
+	assert_true(k < 512);
+	s2o_get_stats(&st);
+	assert_int_equal(st.table_pages_free, 0);
+	return k;
+}
+
+static void pool_exhaustion(void **state)
+{
+	const u64 g3 = PFN(3 * GIB), fresh = PFN(4 * GIB) + 7;
+	const u64 pages[] = { g3, g3 + 1, g3 + 1024, g3 + 1025, g3 + 2048,
+			      g3 + 2049, TARGET, fresh };
+	u64 slot;
+	int a, b;
+
+	(void)state;
+	assert_int_equal(harness_setup_pool(64), 0);
+	a = s2o_vm_create();
+	b = s2o_vm_create();
+	assert_true(a > 0 && b > 0);
+	/* 2M chunks: VM a's, VM b's (destroyed), the hypervisor's. */
+	assert_int_equal(s2o_host_donate_guest(a, g3, 0, 512), 0);
+	assert_int_equal(s2o_host_donate_guest(b, g3 + 1024, 0, 512), 0);
+	assert_int_equal(s2o_vm_destroy(b), 0);
+	assert_int_equal(s2o_host_donate_hyp(g3 + 2048, 512), 0);
+	assert_int_equal(s2o_host_donate_guest(a, TARGET, 0x800, 1), 0);
+	slot = fill_pool();
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+
+	ASSERT_NOOP(ENOMEM_, s2o_host_handle_fault(slot << 39),
+		    "fault needing a table");
+	ASSERT_NOOP(ENOMEM_, s2o_host_donate_hyp(fresh, 1),
+		    "donate_hyp splitting an empty 1G entry");
+	ASSERT_NOOP(ENOMEM_, s2o_host_donate_guest(a, fresh, 0x1000, 1),
+		    "donate_guest");
+	ASSERT_NOOP(ENOMEM_, s2o_vm_create(), "vm_create");
+	ASSERT_NOOP(ENOMEM_, s2o_guest_relinquish(a, 1, 1),
+		    "relinquish splitting the guest's 2M block");
+	ASSERT_NOOP(ENOMEM_, s2o_host_reclaim_guest(g3 + 1025, 1),
+		    "reclaim splitting the host's 2M annotation");
+	ASSERT_NOOP(ENOMEM_, s2o_hyp_donate_host(g3 + 2049, 1),
+		    "hyp_donate_host splitting the host's 2M annotation");
+	/* Every other error is reported before -ENOMEM. */
+	ASSERT_NOOP(EBUSY_, s2o_host_donate_guest(a, fresh, 5, 1),
+		    "onto a mapped gfn, pool empty");
+	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(a, g3 + 2048, 0x1000, 1),
+		    "hyp page, pool empty");
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(g3, 1),
+		    "live guest page, pool empty");
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, 0x1000, 1),
+		    "unmapped gfn, pool empty");
+	/* What needs no table still works. */
+	assert_int_equal(s2o_host_share_hyp(fresh, 1), 0);
+	assert_int_equal(s2o_host_unshare_hyp(fresh, 1), 0);
+	assert_int_equal(host_touch(0, pa_of(fresh), NULL), 0);
+
+	/* Destroying VM a gives its tables back: the pool works again. */
+	assert_int_equal(s2o_vm_destroy(a), 0);
+	assert_int_equal(s2o_host_donate_hyp(fresh, 1), 0);
+	assert_page(fresh, ST_HYP, 0, "after recovery");
+	assert_host_faults_everywhere(pa_of(fresh), "after recovery");
+}
+
+/* ---- Stale TLB entries ------------------------------------------------- */
+
+static void touch_cached(unsigned int cpu, u64 pa, u32 level)
+{
+	struct fake_translation tr;
+
+	assert_int_equal(host_touch(cpu, pa, &tr), 0);
+	assert_int_equal(tr.level, level);
+	assert_int_equal(host_translate(cpu, pa, &tr), 0);
+	assert_true(tr.from_tlb);
+}
+
+/*
+ * Two CPUs translate a page, which leaves it in their TLBs; once the page
+ * is donated, every CPU must fault on it.
+ */
+static void stale_tlb_after_donation(void **state)
+{
+	const u64 x = BLOCK_1G + 40 * PAGE, chunk = RAM_BASE + 2 * MIB;
+	struct fake_translation tr;
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_true(vm > 0);
+	/* Cached as a 1G block. */
+	touch_cached(0, x, 1);
+	touch_cached(1, x, 1);
+	assert_int_equal(s2o_host_donate_hyp(PFN(x), 1), 0);
+	assert_host_faults_everywhere(x, "1G block, donate_hyp");
+
+	/* Cached as a 4K page. */
+	touch_cached(2, x + PAGE, 3);
+	touch_cached(3, x + PAGE, 3);
+	assert_int_equal(s2o_host_donate_guest(vm, PFN(x) + 1, 0, 1), 0);
+	assert_host_faults_everywhere(x + PAGE, "4K page, donate_guest");
+	assert_int_equal(host_translate(2, x + 2 * PAGE, &tr), 0);
+
+	/* Cached as a 2M block, donated whole. */
+	touch_cached(0, chunk + 5 * PAGE, 2);
+	touch_cached(1, chunk + 2 * MIB - PAGE, 2);
+	assert_int_equal(s2o_host_donate_guest(vm, PFN(chunk), 512, 512), 0);
+	assert_host_faults_everywhere(chunk, "2M block, donate_guest");
+	assert_host_faults_everywhere(chunk + 5 * PAGE, "2M block");
+	assert_host_faults_everywhere(chunk + 2 * MIB - PAGE, "2M block");
+	assert_int_equal(host_touch(0, chunk + 2 * MIB, &tr), 0);
+	assert_int_equal(host_touch(0, chunk - PAGE, &tr), 0);
+	assert_guest_maps(vm, 512 + 5, PFN(chunk) + 5, "2M chunk");
+
+	/* Destroying the VM does not give anything back to the host. */
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_host_faults_everywhere(chunk + 5 * PAGE, "after destroy");
+	assert_int_equal(s2o_host_handle_fault(chunk), EPERM_);
+}
+
+
+/*
+ * A 1G block given to the hypervisor and back page by page, out of order:
+ * splits down to 4K, then coalesces back to the one 1G block, with the
+ * table count where it started.
+ */
+static void hyp_1g_round_trip(void **state)
+{
+	const u64 g = PFN(2 * GIB), n = PFN(GIB), mid = g + 3 * 512 + 7;
+	struct runs before = { 0 }, after = { 0 };
+	struct fake_translation tr;
+	struct s2o_stats st;
+	u64 tables;
+
+	(void)state;
+	touch_cached(0, pa_of(mid), 1);
+	touch_cached(1, pa_of(g + n - 1), 1);
+	assert_int_equal(runs_take(0, &before), 0);
+	tables = tables_used();
+	assert_int_equal(s2o_host_donate_hyp(g, n), 0);
+	assert_host_leaf(pa_of(g), 0x4, 1);
+	assert_host_faults_everywhere(pa_of(mid), "1G to hyp");
+	assert_host_faults_everywhere(pa_of(g + n - 1), "1G to hyp");
+	assert_int_equal(tables_used(), tables);
+
+	assert_int_equal(s2o_hyp_donate_host(mid, 1), 0);
+	assert_page(mid, ST_HOST, 0, "one page back");
+	assert_page(mid - 1, ST_HYP, 0, "one page back");
+	assert_int_equal(tables_used(), tables + 2);
+	assert_int_equal(host_touch(2, pa_of(mid), &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_int_equal(s2o_host_handle_fault(pa_of(mid + 1)), EPERM_);
+	assert_int_equal(s2o_host_handle_fault(pa_of(g + 8 * 512)), EPERM_);
+
+	assert_int_equal(s2o_hyp_donate_host(mid + 1, g + n - mid - 1), 0);
+	assert_int_equal(host_touch(2, pa_of(g + n - 1), &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(s2o_hyp_donate_host(g, mid - g), 0);
+	assert_page(g, ST_HOST, 0, "all back");
+	assert_page(mid - 1, ST_HOST, 0, "all back");
+	assert_int_equal(tables_used(), tables);
+	assert_int_equal(runs_take(0, &after), 0);
+	runs_normalize(&before);
+	runs_normalize(&after);
+	runs_assert_equal(&before, &after, "1G round trip", "host");
+	assert_host_leaf(pa_of(mid), pa_of(g) | 0x7fd, 1);
+	s2o_get_stats(&st);
+	assert_int_equal(st.coalesces, 2);
+	runs_free(&before);
+	runs_free(&after);
+}
+
+/* Relinquishing part of a guest's 2M block leaves the rest mapped. */
+static void relinquish_splits_guest_block(void **state)
+{
+	const u64 pfn = PFN(3 * GIB + 8 * MIB), gfn = 1024;
+	struct fake_translation tr;
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_int_equal(s2o_host_donate_guest(vm, pfn, gfn, 512), 0);
+	assert_int_equal(fake_hw_translate(0, vm_vttbr(vm), pa_of(gfn + 3),
+					   &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(fake_hw_translate(2, vm_vttbr(vm), pa_of(gfn + 3),
+					   &tr), 0);
+	assert_int_equal(s2o_guest_relinquish(vm, gfn + 3, 1), 0);
+	assert_guest_faults_everywhere(vm, gfn + 3, "relinquish 1 of 512");
+	assert_page(pfn + 3, ST_RELINQ, vm, "relinquish 1 of 512");
+	assert_page(pfn + 2, ST_GUEST, vm, "relinquish 1 of 512");
+	assert_page(pfn + 4, ST_GUEST, vm, "relinquish 1 of 512");
+	assert_guest_maps(vm, gfn + 2, pfn + 2, "relinquish 1 of 512");
+	assert_guest_maps(vm, gfn + 4, pfn + 4, "relinquish 1 of 512");
+	assert_guest_maps(vm, gfn + 511, pfn + 511, "relinquish 1 of 512");
+	assert_guest_maps(vm, gfn, pfn, "relinquish 1 of 512");
+	assert_int_equal(s2o_host_reclaim_guest(pfn + 3, 1), 0);
+	assert_int_equal(host_touch(1, pa_of(pfn + 3), &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_int_equal(s2o_host_handle_fault(pa_of(pfn + 4)), EPERM_);
+	/* The rest, relinquished across the hole, then reclaimed. */
+	assert_int_equal(s2o_guest_relinquish(vm, gfn, 3), 0);
+	assert_int_equal(s2o_guest_relinquish(vm, gfn + 4, 508), 0);
+	assert_int_equal(s2o_host_reclaim_guest(pfn, 3), 0);
+	assert_int_equal(s2o_host_reclaim_guest(pfn + 4, 508), 0);
+	assert_int_equal(host_touch(1, pa_of(pfn + 100), &tr), 0);
+	assert_int_equal(tr.level, 1);
+}
+
+
+/* A guest's 2M and 1G blocks relinquished whole: every page, none left. */
+static void relinquish_whole_guest_blocks(void **state)
+{
+	const u64 c2 = PFN(3 * GIB + 10 * MIB), g2 = 2048;
+	const u64 c1 = PFN(2 * GIB), g1 = PFN(GIB), n1 = PFN(GIB);
+	const u64 pages[] = { c1, c1 + 999, c1 + 1000, c1 + 1001 };
+	struct fake_translation tr;
+	u64 i;
+	int vm;
+
+	(void)state;
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
+	vm = s2o_vm_create();
+	assert_int_equal(s2o_host_donate_guest(vm, c2, g2, 512), 0);
+	assert_int_equal(fake_hw_translate(0, vm_vttbr(vm), pa_of(g2 + 7),
+					   &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(s2o_guest_relinquish(vm, g2, 512), 0);
+	for (i = 0; i < 512; i++)
+		assert_page(c2 + i, ST_RELINQ, vm, "2M block relinquished");
+	assert_guest_faults_everywhere(vm, g2 + 7, "2M block relinquished");
+	assert_guest_faults_everywhere(vm, g2 + 511, "2M block relinquished");
+
+	assert_int_equal(s2o_host_donate_guest(vm, c1, g1, n1), 0);
+	assert_int_equal(fake_hw_translate(1, vm_vttbr(vm), pa_of(g1 + 9),
+					   &tr), 0);
+	assert_int_equal(tr.level, 1);
+	assert_int_equal(tr.pa, pa_of(c1 + 9));
+	assert_int_equal(s2o_host_handle_fault(pa_of(c1 + 9)), EPERM_);
+	/* One page out of the 1G block first: L1 -> L2 -> L3 split. */
+	assert_int_equal(s2o_guest_relinquish(vm, g1 + 1000, 1), 0);
+	assert_guest_faults_everywhere(vm, g1 + 1000, "1 page of a 1G block");
+	assert_int_equal(fake_hw_translate(2, vm_vttbr(vm), pa_of(g1 + 999),
+					   &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_int_equal(tr.pa, pa_of(c1 + 999));
+	assert_int_equal(fake_hw_translate(2, vm_vttbr(vm), pa_of(g1 + 2000),
+					   &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(tr.pa, pa_of(c1 + 2000));
+	assert_page(c1 + 1000, ST_RELINQ, vm, "1 page of a 1G block");
+	assert_page(c1 + 999, ST_GUEST, vm, "1 page of a 1G block");
+	assert_page(c1 + 1001, ST_GUEST, vm, "1 page of a 1G block");
+	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(vm, g1, n1),
+		    "relinquish 1G with a hole");
+	assert_int_equal(s2o_guest_relinquish(vm, g1, 1000), 0);
+	assert_int_equal(s2o_guest_relinquish(vm, g1 + 1001, n1 - 1001), 0);
+	for (i = 0; i < n1; i++) {
+		struct s2o_page_info info;
+
+		assert_int_equal(s2o_page_query(c1 + i, &info), 0);
+		if (info.owner != S2O_OWNER_GUEST ||
+		    info.guest != S2O_PAGE_NOPAGE || info.vm != vm ||
+		    !info.reclaimable)
+			assert_page(c1 + i, ST_RELINQ, vm,
+				    "1G block relinquished");
+	}
+	assert_guest_faults_everywhere(vm, g1 + 9, "1G block relinquished");
+	assert_guest_faults_everywhere(vm, g1 + n1 - 1,
+				       "1G block relinquished");
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(s2o_host_reclaim_guest(c2, 512), 0);
+	assert_page(c2 + 511, ST_HOST, 0, "reclaimed");
+	assert_page(c1, ST_RELINQ, vm, "not reclaimed");
+}
+
+/* ---- Scrubbing ----------------------------------------------------------- */
+
+static void reclaim_scrubs_only_reclaimed_pages(void **state)
+{
+	const u64 g = TARGET, big = PFN(4 * GIB) + 3;
+	const u64 pages[] = { g - 1, g, g + 1, g + 2, g + 3 };
+	u64 hash[5], i;
+	struct s2o_stats st;
+	int vm;
+
+	(void)state;
+	vm = s2o_vm_create();
+	assert_int_equal(s2o_host_donate_guest(vm, g, 0x40, 3), 0);
+	for (i = 0; i < 5; i++) {
+		fill_page(pages[i]);
+		hash[i] = page_hash(pages[i]);
+	}
+	assert_int_equal(s2o_guest_relinquish(vm, 0x41, 1), 0);
+	watch_pages(pages, 5);
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(g, 2),
+		    "reclaim: live page first, then a relinquished one");
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(g + 1, 2),
+		    "reclaim: relinquished page, then a live one");
+
+	assert_int_equal(s2o_host_reclaim_guest(g + 1, 1), 0);
+	assert_true(page_is_zero(g + 1));
+	for (i = 0; i < 5; i++)
+		if (i != 2 && page_hash(pages[i]) != hash[i])
+			fail_msg("page %#llx changed by reclaiming %#llx",
+				 (unsigned long long)pages[i],
+				 (unsigned long long)(g + 1));
+	assert_int_equal(fake_counters.zeroed_pages, 1);
+	assert_int_equal(fake_counters.cleaned_bytes, PAGE);
+	s2o_get_stats(&st);
+	assert_int_equal(st.pages_scrubbed, 1);
+
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(s2o_host_reclaim_guest(g, 1), 0);
+	assert_int_equal(s2o_host_reclaim_guest(g + 2, 1), 0);
+	assert_true(page_is_zero(g));
+	assert_true(page_is_zero(g + 2));
+	assert_int_equal(page_hash(g - 1), hash[0]);
+	assert_int_equal(page_hash(g + 3), hash[4]);
+	assert_int_equal(fake_counters.zeroed_pages, 3);
+	assert_int_equal(fake_counters.cleaned_bytes, 3 * PAGE);
+
+	/* A large range of a destroyed VM: every page, and only those. */
+	vm = s2o_vm_create();
+	assert_int_equal(s2o_host_donate_guest(vm, big, 0, 600), 0);
+	for (i = 0; i < 602; i++)
+		fill_page(big - 1 + i);
+	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(s2o_host_reclaim_guest(big, 600), 0);
+	for (i = 0; i < 600; i++)
+		if (!page_is_zero(big + i))
+			fail_msg("page %llu of 600 not zeroed",
+				 (unsigned long long)i);
+	assert_false(page_is_zero(big - 1));
+	assert_false(page_is_zero(big + 600));
+	assert_int_equal(fake_counters.zeroed_pages, 603);
+	assert_int_equal(fake_counters.cleaned_bytes, 603 * PAGE);
+	s2o_get_stats(&st);
+	assert_int_equal(st.pages_scrubbed, 603);
+}
+
+/* ---- Host faults ------------------------------------------------------- */
+
+/*
+ * The largest block that is aligned, inside one memory region and inside
+ * the free entry the fault found; RAM normal, MMIO device and XN.
+ */
+static void fault_block_sizes(void **state)
+{
+	struct fake_translation tr;
+	struct s2o_stats st;
+
+	(void)state;
+	/* Host RAM starts 4M into a 1G block: 2M there. */
+	assert_int_equal(host_touch(0, RAM_BASE + 0x123, &tr), 0);
+	assert_int_equal(tr.pa, RAM_BASE + 0x123);
+	assert_int_equal(tr.level, 2);
+	assert_host_leaf(RAM_BASE, RAM_BASE | 0x7fd, 2);
+	assert_host_leaf(RAM_BASE - PAGE, 0, 2);	/* hyp RAM: untouched */
+	/* The last page of RAM: [4G, 5G) is one 1G block. */
+	assert_int_equal(host_touch(1, RAM_END - 8, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	assert_int_equal(tr.pa, RAM_END - 8);
+	assert_host_leaf(RAM_END - PAGE, (RAM_END - GIB) | 0x7fd, 1);
+	/* The first page after RAM: a 1G device block. */
+	assert_int_equal(host_touch(2, RAM_END, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	assert_int_equal(tr.desc, RAM_END | MMIO_BLOCK);
+	/* MMIO below the hypervisor's RAM. */
+	assert_int_equal(host_touch(3, HYP_BASE - PAGE, &tr), 0);
+	assert_int_equal(tr.desc, MMIO_BLOCK);
+	/* The last page of the IPA space: level 0 has no blocks. */
+	assert_int_equal(host_touch(0, (1ULL << 48) - PAGE, &tr), 0);
+	assert_int_equal(tr.level, 1);
+	assert_int_equal(tr.desc, ((1ULL << 48) - GIB) | MMIO_BLOCK);
+	/* Root, L1 for [0, 512G), L2 for [1G, 2G), L1 for the top 512G. */
+	assert_int_equal(tables_used(), 4);
+
+	/* The hypervisor's RAM, first and last page, never. */
+	assert_int_equal(s2o_host_handle_fault(HYP_BASE), EPERM_);
+	assert_int_equal(s2o_host_handle_fault(RAM_BASE - 1), EPERM_);
+	assert_int_not_equal(host_touch(1, RAM_BASE - PAGE, &tr), 0);
+	/* Past the IPA space, also where the PA would alias RAM. */
+	assert_int_equal(s2o_host_handle_fault(1ULL << 48), EINVAL_);
+	assert_int_equal(s2o_host_handle_fault((1ULL << 48) | BLOCK_1G),
+			 EINVAL_);
+	assert_int_equal(s2o_host_handle_fault(~0ULL), EINVAL_);
+	s2o_get_stats(&st);
+	assert_int_equal(st.host_faults, 11);
+	assert_int_equal(st.host_faults_refused, 6);
+	assert_int_equal(tables_used(), 4);
+}
+
+/* A fault maps no more than the free entry it found. */
+static void fault_stays_inside_free_entry(void **state)
+{
+	const u64 g3 = 3 * GIB, g4 = 4 * GIB;
+	struct fake_translation tr;
+
+	(void)state;
+	/* Never faulted: the donation splits empty entries down to 4K. */
+	assert_int_equal(s2o_host_donate_hyp(PFN(g3) + 5, 1), 0);
+	assert_int_equal(host_touch(0, g3 + 4 * PAGE, &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_host_leaf(g3 + 4 * PAGE, (g3 + 4 * PAGE) | 0x7ff, 3);
+	assert_int_equal(host_touch(0, g3 + 6 * PAGE, &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_int_equal(host_touch(0, g3 + 2 * MIB, &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(host_touch(0, g3 + GIB - PAGE, &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(s2o_host_handle_fault(g3 + 5 * PAGE), EPERM_);
+
+	/* A 2M chunk annotated at level 2: 2M blocks on either side. */
+	assert_int_equal(s2o_host_donate_hyp(PFN(g4 + 2 * MIB), 512), 0);
+	assert_host_leaf(g4 + 2 * MIB, 0x4, 2);
+	assert_int_equal(host_touch(1, g4 + 2 * MIB - PAGE, &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(tr.pa, g4 + 2 * MIB - PAGE);
+	assert_int_equal(host_touch(1, g4 + 4 * MIB, &tr), 0);
+	assert_int_equal(tr.level, 2);
+	assert_int_equal(s2o_host_handle_fault(g4 + 3 * MIB), EPERM_);
+	assert_int_not_equal(host_touch(2, g4 + 4 * MIB - PAGE, &tr), 0);
+}
+
+/* ---- Main -------------------------------------------------------------- */
+
+#define TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
+int main(void)
+{
+	static const struct CMUnitTest fixed[] = {
+		TEST(fault_block_sizes),
+		TEST(fault_stays_inside_free_entry),
+		TEST(bad_pfn_ranges),
+		TEST(query_bounds),
+		TEST(ram_boundary_pages),
+		TEST(bad_gfn_ranges),
+		TEST(whole_ram_ranges),
+		TEST(error_precedence),
+		TEST(bad_handles),
+		TEST(vm_slot_exhaustion),
+		TEST(vm_slot_reused_after_full_reclaim),
+		TEST(pool_exhaustion),
+		TEST(stale_tlb_after_donation),
+		TEST(relinquish_splits_guest_block),
+		TEST(relinquish_whole_guest_blocks),
+		TEST(hyp_1g_round_trip),
+		TEST(reclaim_scrubs_only_reclaimed_pages),
+	};
+	struct CMUnitTest tests[NR_ST * NR_OP + S2O_ARRAY_SIZE(fixed) + 1];
+	unsigned int i, n = 0;
+	int s, o;
+
+	for (s = 0; s < NR_ST; s++) {
+		for (o = 0; o < NR_OP; o++) {
+			struct matrix_case *c = &cases[n];
+
+			c->st = s;
+			c->op = o;
+			snprintf(c->name, sizeof(c->name), "matrix (%s, %s)",
+				 st_name[s], op_name[o]);
+			tests[n++] = (struct CMUnitTest){
+				.name = c->name,
+				.test_func = matrix_test,
+				.setup_func = harness_setup,
+				.teardown_func = harness_teardown,
+				.initial_state = c,
+			};
+		}
+	}
+	for (i = 0; i < S2O_ARRAY_SIZE(fixed); i++)
+		tests[n++] = fixed[i];
+	return _cmocka_run_group_tests("transitions", tests, n, NULL, NULL);
+}
