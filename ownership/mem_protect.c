@@ -159,13 +159,29 @@ static struct s2o_leaf owner_leaf(u32 owner)
 	return (struct s2o_leaf){ .attrs = s2o_pte_annotation(owner) };
 }
 
-/** s2o_host_owner_bound() - tables s2o_host_set_owner() may need. */
-u64 s2o_host_owner_bound(u64 pfn, u64 nr)
+/**
+ * s2o_host_owner_bound() - tables s2o_host_set_owner() may need.
+ * @pfn: first page frame, of pages the caller has claimed.
+ * @nr: number of pages.
+ * @owner: the owner they will get.
+ *
+ * Giving pages back to the host, the pages are annotated now, so no table
+ * above them can collapse under the caller: the count for the current
+ * tables is exact (often 0), and the host can take memory back even when
+ * the pool is dry. Taking pages from the host, other CPUs may collapse
+ * tables over them meanwhile: the worst case it is.
+ *
+ * Return: the number of table pages to reserve.
+ */
+u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner)
 {
-	struct s2o_leaf leaf = owner_leaf(0);
+	struct s2o_leaf leaf = owner_leaf(owner);
+	u64 addr = pfn << S2O_PAGE_SHIFT, size = nr << S2O_PAGE_SHIFT;
 
-	return s2o_pgt_tables_bound(pfn << S2O_PAGE_SHIFT,
-				    nr << S2O_PAGE_SHIFT, &leaf);
+	if (owner == S2O_OWNER_HOST)
+		return s2o_pgt_tables_needed(&s2o_host_mmu.pgt, addr, size,
+					     &leaf);
+	return s2o_pgt_tables_bound(addr, size, &leaf);
 }
 
 /**
@@ -296,7 +312,7 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to, int owner)
 	if (!ret)
 		ret = s2o_claim_pages(pfn, nr, s2o_page_in_state, &from);
 	if (!ret && owner >= 0) {
-		reserved = s2o_host_owner_bound(pfn, nr);
+		reserved = s2o_host_owner_bound(pfn, nr, owner);
 		ret = s2o_pool_reserve(reserved);
 		if (ret) {
 			reserved = 0;

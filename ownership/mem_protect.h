@@ -43,7 +43,7 @@ int s2o_page_in_state(u8 state, const struct s2o_page *page,
 void s2o_release_pages(u64 pfn, u64 nr);
 void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm);
 int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved);
-u64 s2o_host_owner_bound(u64 pfn, u64 nr);
+u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner);
 void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr);
 void s2o_vms_init(void);
 

@@ -223,6 +223,59 @@ u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf)
 	return n;
 }
 
+struct needed_data {
+	const struct s2o_leaf *leaf;
+	u64 tables;
+};
+
+static int needed_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct needed_data *d = ctx->arg;
+	u64 start = S2O_MAX(ctx->addr, ctx->start);
+	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
+	u64 delta = d->leaf->valid ? d->leaf->oa - ctx->start : 0;
+	u32 level;
+
+	/* What splitting this leaf could need, as in the geometric bound. */
+	for (level = ctx->level; level < 3; level++) {
+		bool leaf_ok = level >= S2O_LEAST_BLOCK_LEVEL &&
+			       S2O_ALIGNED(delta, s2o_granule(level));
+
+		d->tables += tables_at_level(start, end, level, leaf_ok);
+	}
+	return 0;
+}
+
+/**
+ * s2o_pgt_tables_needed() - table pages s2o_pgt_set_range() needs given the
+ * tables as they are now.
+ * @pgt: the stage-2.
+ * @addr: first IPA of the range.
+ * @size: bytes, non-zero.
+ * @leaf: what the range will hold.
+ *
+ * Exact for the current tables, so only usable where no other CPU can
+ * collapse a table over the range before the change: a VM's stage-2 under
+ * its lock, or a host range whose pages the caller has claimed and which
+ * are all annotated (busy), so no table above them can collapse. Never
+ * more than s2o_pgt_tables_bound().
+ *
+ * Return: the number of table pages.
+ */
+u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
+			  const struct s2o_leaf *leaf)
+{
+	struct needed_data d = { .leaf = leaf };
+	struct s2o_walker walker = {
+		.cb = needed_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF,
+	};
+
+	s2o_walk(pgt, addr, size, &walker);
+	return d.tables;
+}
+
 struct set_range_data {
 	const struct s2o_leaf *leaf;
 	enum s2o_coalesce coalesce;

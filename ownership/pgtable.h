@@ -66,6 +66,8 @@ enum s2o_coalesce {
 };
 
 u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf);
+u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
+			  const struct s2o_leaf *leaf);
 int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid);
 int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 		      const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,

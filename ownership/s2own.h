@@ -61,7 +61,8 @@ u64 s2o_host_vttbr(void);
  * s2o_host_handle_fault() - the host took a stage-2 fault at @ipa.
  * Returns 0 when a mapping is in place (or another CPU raced us: the host
  * just retries the access), -EPERM when the host does not own @ipa (inject
- * an abort), -ENOMEM when no table page could be found.
+ * an abort), -EINVAL at or above 2^48, -ENOMEM when no table page could be
+ * found even after freeing idle tables.
  */
 int s2o_host_handle_fault(u64 ipa);
 

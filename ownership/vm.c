@@ -202,9 +202,11 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		ret = s2o_claim_pages(pfn, nr, s2o_page_in_state, &host);
 	if (!ret) {
 		leaf.oa = pfn << S2O_PAGE_SHIFT;
-		reserved = s2o_host_owner_bound(pfn, nr) +
-			   s2o_pgt_tables_bound(gfn << S2O_PAGE_SHIFT,
-						nr << S2O_PAGE_SHIFT, &leaf);
+		/* The VM's stage-2 cannot change: we hold its lock. */
+		reserved = s2o_host_owner_bound(pfn, nr, S2O_OWNER_GUEST) +
+			   s2o_pgt_tables_needed(&vm->pgt,
+						 gfn << S2O_PAGE_SHIFT,
+						 nr << S2O_PAGE_SHIFT, &leaf);
 		if (guest_mapped_pages(vm, gfn, nr, false))
 			ret = -S2O_EBUSY;
 		else
@@ -263,8 +265,8 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
  * @nr: number of pages, all of them mapped.
  *
  * Return: 0; -ENOENT for a VM that is not live; -EINVAL for a gfn range
- * past the IPA space; -EPERM if a gfn is not mapped; -ENOMEM if a block
- * must be split and no table page can be reserved.
+ * past the IPA space; -EPERM if a gfn is not mapped; -ENOMEM if a guest
+ * block must be split and no table page is left.
  */
 int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 {
@@ -284,8 +286,8 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
 		ret = -S2O_EPERM;
 	if (!ret) {
-		reserved = s2o_pgt_tables_bound(addr, nr << S2O_PAGE_SHIFT,
-						&empty);
+		reserved = s2o_pgt_tables_needed(&vm->pgt, addr,
+						 nr << S2O_PAGE_SHIFT, &empty);
 		ret = s2o_pool_reserve(reserved);
 		if (ret)
 			reserved = 0;
@@ -346,7 +348,7 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 	if (!ret)
 		ret = s2o_claim_pages(pfn, nr, page_reclaimable, NULL);
 	if (!ret) {
-		reserved = s2o_host_owner_bound(pfn, nr);
+		reserved = s2o_host_owner_bound(pfn, nr, S2O_OWNER_HOST);
 		ret = s2o_pool_reserve(reserved);
 		if (ret) {
 			reserved = 0;

@@ -296,6 +296,34 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	assert_int_equal(tables_used(), 3);
 }
 
+static int setup_pool_of_5(void **state)
+{
+	(void)state;
+	return harness_setup_pool(5);
+}
+
+/* Giving memory back needs no table here, so a dry pool must not stop it. */
+static void give_back_works_with_a_dry_pool(void **state)
+{
+	u64 chunk = BLOCK_1G + 2 * MIB;
+	struct s2o_stats st;
+	u64 k;
+
+	(void)state;
+	/* Root, level-1 and level-2 tables: the chunk is one L2 entry. */
+	assert_int_equal(s2o_host_donate_hyp(PFN(chunk), 512), 0);
+	assert_int_equal(tables_used(), 3);
+	for (k = 1; k <= 2; k++)
+		assert_int_equal(s2o_host_handle_fault(k << 39), 0);
+	stats(&st);
+	assert_int_equal(st.table_pages_free, 0);
+
+	assert_int_equal(s2o_hyp_donate_host(PFN(chunk), 512), 0);
+	stats(&st);
+	assert_int_equal(st.coalesces, 1);
+	assert_int_equal(st.table_pages_free, 1);
+}
+
 /* The mutation tests: the checker must see a missing invalidation. */
 static void mutation_skipped_tlbi_on_split(void **state)
 {
@@ -354,6 +382,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			fault_frees_idle_tables_when_pool_is_dry,
 			setup_pool_of_3, harness_teardown),
+		cmocka_unit_test_setup_teardown(give_back_works_with_a_dry_pool,
+						setup_pool_of_5,
+						harness_teardown),
 		MUTATION_TEST(mutation_skipped_tlbi_on_split),
 		MUTATION_TEST(mutation_skipped_tlbi_on_coalesce),
 		MUTATION_TEST(mutation_table_freed_while_cached),
