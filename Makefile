@@ -19,6 +19,7 @@ help:
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"
 	@echo "make verify  model-check the walker protocol with spin"
+	@echo "make measure boot time vs bare Linux, instructions per hypercall"
 	@echo "make clean   remove $(BUILD)/"
 
 include mk/deps.mk
@@ -27,6 +28,7 @@ include mk/linux.mk
 include mk/qemu.mk
 include mk/hyp.mk
 include mk/verify.mk
+include mk/measure.mk
 
 test: unit verify hyp-test
 

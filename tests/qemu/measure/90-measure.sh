@@ -1,0 +1,49 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Demo step of `make measure` (mk/measure.mk, docs/measurements.md), run by
+# /demo.sh. Does nothing unless the kernel command line has
+# s2own.measure=MODE:
+#
+#   el    load s2own_measure.ko to report the kernel's exception level
+#   full  also measure instructions (needs QEMU -icount): on CPU 0, with
+#         the other CPUs offline, as QEMU's instruction counter would also
+#         count what they execute while the measured CPU is descheduled
+#
+# s2own.measure.iters=N sets the runs of each measurement (median
+# reported). Every line the module prints starts with "S2OWN-MEASURE: ".
+set -u
+
+mode=$(sed -n 's/.*s2own\.measure=\([a-z]*\).*/\1/p' /proc/cmdline)
+[ -n "$mode" ] || exit 0
+iters=$(sed -n 's/.*s2own\.measure\.iters=\([0-9]*\).*/\1/p' /proc/cmdline)
+
+# Linux's own stub is at EL2 when Linux was entered at EL2 (a bare boot
+# with virtualization=on) and did not stay there (no VHE): HVC is then
+# safe and reaches the stub. Under s2own the module finds the hypervisor's
+# /reserved-memory node itself.
+stub=0
+if dmesg | grep -q 'CPU(s) started at EL2'; then
+	stub=1
+fi
+
+offlined=""
+if [ "$mode" = full ]; then
+	for c in /sys/devices/system/cpu/cpu[0-9]*; do
+		[ "${c##*/cpu}" != 0 ] || continue
+		[ "$(cat "$c/online" 2>/dev/null)" = 1 ] || continue
+		echo 0 >"$c/online" && offlined="$offlined $c"
+	done
+	echo "S2OWN-MEASURE: info offlined:${offlined:- none}"
+fi
+
+rc=0
+insmod /lib/modules/s2own_measure.ko mode="$mode" stub="$stub" \
+	iters="${iters:-5}" || rc=$?
+[ "$rc" != 0 ] || rmmod s2own_measure || rc=$?
+
+for c in $offlined; do
+	echo 1 >"$c/online" || rc=1
+done
+echo "S2OWN-MEASURE: step rc=$rc cpus online $(cat /sys/devices/system/cpu/online)"
+exit "$rc"
