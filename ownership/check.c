@@ -168,14 +168,9 @@ static int check_visitor(struct s2o_walk_ctx *ctx)
 
 static int check_pgt(struct check_data *d, struct s2o_pgt *pgt)
 {
-	struct s2o_walker walker = {
-		.cb = check_visitor,
-		.arg = d,
-		.flags = S2O_VISIT_LEAF | S2O_VISIT_TABLE_PRE,
-	};
-
 	d->tables++;	/* the root */
-	return s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+	return s2o_walk_all(pgt, check_visitor, d,
+			    S2O_VISIT_LEAF | S2O_VISIT_TABLE_PRE);
 }
 
 static int count_vm_pages(struct check_data *d)

@@ -63,11 +63,6 @@ static int dump_visitor(struct s2o_walk_ctx *ctx)
 int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 {
 	struct dump_data d = { .fn = fn, .arg = arg };
-	struct s2o_walker walker = {
-		.cb = dump_visitor,
-		.arg = &d,
-		.flags = S2O_VISIT_LEAF,
-	};
 	struct s2o_vm *vm = NULL;
 	int ret = 0;
 
@@ -82,8 +77,8 @@ int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 			ret = -S2O_ENOENT;
 	}
 	if (!ret) {
-		s2o_walk(vm ? &vm->pgt : &s2o_host_mmu.pgt, 0,
-			 1ULL << S2O_IPA_BITS, &walker);
+		s2o_walk_all(vm ? &vm->pgt : &s2o_host_mmu.pgt, dump_visitor,
+			     &d, S2O_VISIT_LEAF);
 		if (d.open)
 			fn(&d.run, arg);
 	}

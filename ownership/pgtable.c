@@ -154,6 +154,23 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 }
 
 /**
+ * s2o_walk_all() - visit a whole stage-2, every entry the walker asks for.
+ * @pgt: the stage-2.
+ * @cb: the visitor.
+ * @arg: passed to @cb in its context.
+ * @flags: enum s2o_visit bits.
+ *
+ * Return: as s2o_walk().
+ */
+int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
+		 unsigned int flags)
+{
+	struct s2o_walker walker = { .cb = cb, .arg = arg, .flags = flags };
+
+	return s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+}
+
+/**
  * s2o_pgt_init() - allocate an empty stage-2 root from the pool.
  * @pgt: the stage-2 to set up.
  * @vmid: its VMID.
@@ -568,13 +585,8 @@ static int shrink_visitor(struct s2o_walk_ctx *ctx)
 u64 s2o_pgt_shrink(struct s2o_pgt *pgt)
 {
 	u64 freed = 0;
-	struct s2o_walker walker = {
-		.cb = shrink_visitor,
-		.arg = &freed,
-		.flags = S2O_VISIT_TABLE_POST,
-	};
 
-	s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+	s2o_walk_all(pgt, shrink_visitor, &freed, S2O_VISIT_TABLE_POST);
 	return freed;
 }
 
@@ -640,13 +652,8 @@ static int unlink_visitor(struct s2o_walk_ctx *ctx)
 void s2o_pgt_destroy(struct s2o_pgt *pgt)
 {
 	u64 unlinked = 0;
-	struct s2o_walker walker = {
-		.cb = unlink_visitor,
-		.arg = &unlinked,
-		.flags = S2O_VISIT_TABLE_POST,
-	};
 
-	s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+	s2o_walk_all(pgt, unlink_visitor, &unlinked, S2O_VISIT_TABLE_POST);
 	s2o_arch_tlbi_vmid(pgt->vmid);
 	s2o_stat_inc(&s2o_counters.tlbi_vmid);
 

@@ -48,6 +48,8 @@ struct s2o_walker {
 
 int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 	     const struct s2o_walker *walker);
+int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
+		 unsigned int flags);
 
 /* What s2o_pgt_set_range() installs over a range. */
 struct s2o_leaf {
