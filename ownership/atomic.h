@@ -29,6 +29,12 @@ static inline void s2o_spin_lock(struct s2o_spinlock *l)
 			s2o_arch_cpu_relax();
 }
 
+static inline bool s2o_spin_trylock(struct s2o_spinlock *l)
+{
+	return !s2o_read_once(&l->locked) &&
+	       !__atomic_exchange_n(&l->locked, 1, __ATOMIC_ACQUIRE);
+}
+
 static inline void s2o_spin_unlock(struct s2o_spinlock *l)
 {
 	__atomic_store_n(&l->locked, 0, __ATOMIC_RELEASE);

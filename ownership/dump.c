@@ -67,14 +67,10 @@ int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 	int ret = 0;
 
 	s2o_op_begin();
+	/* A VM's stage-2 must outlive the walk: hold its lock. */
 	if (handle) {
-		/* A VM's stage-2 must outlive the walk: hold its lock. */
-		vm = handle > 0 && handle <= S2O_MAX_VMS ? &s2o_vms[handle] :
-							   NULL;
-		if (vm)
-			s2o_spin_lock(&vm->lock);
-		if (!vm || vm->state != S2O_VM_LIVE)
-			ret = -S2O_ENOENT;
+		vm = s2o_vm_lock_live(handle);
+		ret = vm ? 0 : -S2O_ENOENT;
 	}
 	if (!ret) {
 		s2o_walk_all(vm ? &vm->pgt : &s2o_host_mmu.pgt, dump_visitor,
@@ -82,8 +78,7 @@ int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 		if (d.open)
 			fn(&d.run, arg);
 	}
-	if (vm)
-		s2o_spin_unlock(&vm->lock);
+	s2o_vm_unlock(vm);
 	s2o_op_end();
 	return ret;
 }

@@ -119,7 +119,7 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 		do {
 			state = s2o_load_acquire(&p->state);
 			if (state & S2O_PS_BUSY) {
-				s2o_arch_cpu_relax();
+				s2o_relax_unheld();
 				continue;
 			}
 			ret = check(state, p, arg);
@@ -149,7 +149,8 @@ void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
 	for (i = 0; i < nr; i++) {
 		struct s2o_page *p = s2o_pfn_page(pfn + i);
 
-		p->vm = vm;
+		/* Read without a claim by s2o_page_query() and claim checks. */
+		__atomic_store_n(&p->vm, vm, __ATOMIC_RELAXED);
 		s2o_store_release(&p->state, (u8)state);
 	}
 }

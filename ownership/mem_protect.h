@@ -46,5 +46,7 @@ int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved);
 u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner);
 void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr);
 void s2o_vms_init(void);
+struct s2o_vm *s2o_vm_lock_live(int handle);
+void s2o_vm_unlock(struct s2o_vm *vm);
 
 #endif /* S2OWN_MEM_PROTECT_H */

@@ -149,7 +149,7 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 	while ((ret = walk_table(&d, table_va(pgt->root_pa),
 				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
 	       -S2O_EAGAIN)
-		s2o_walk_restart();
+		s2o_relax_unheld();
 	return ret;
 }
 
@@ -648,6 +648,11 @@ static int unlink_visitor(struct s2o_walk_ctx *ctx)
 /**
  * s2o_pgt_destroy() - free every table of a stage-2 nobody walks any more.
  * @pgt: the stage-2, which must not be the host's.
+ *
+ * A VM's stage-2 is only walked under the VM's lock, which the caller
+ * holds, so no walker can be inside a table and none needs draining (in
+ * the RCU build, waiting for a grace period here would deadlock against a
+ * CPU spinning on that lock).
  */
 void s2o_pgt_destroy(struct s2o_pgt *pgt)
 {
@@ -660,7 +665,6 @@ void s2o_pgt_destroy(struct s2o_pgt *pgt)
 	while (unlinked) {
 		u64 next = *table_va(unlinked);
 
-		s2o_wait_table_idle(s2o_pa_page(unlinked));
 		s2o_pool_free(unlinked);
 		unlinked = next;
 	}

@@ -47,11 +47,12 @@ static inline void s2o_op_end(void)
 }
 
 /*
- * A walk restarts from the root, holding no table: the moment to report a
- * quiescent state, so that a collapser waiting for a grace period (RCU)
- * never waits for a CPU that is itself waiting for that collapser.
+ * Wait a little, holding no table: a walk about to restart from the root,
+ * or a transition waiting for a page another one has claimed. The moment
+ * to report a quiescent state, so that a collapser waiting for a grace
+ * period (RCU) never waits for a CPU that is itself waiting for it.
  */
-static inline void s2o_walk_restart(void)
+static inline void s2o_relax_unheld(void)
 {
 #ifdef S2O_SYNC_RCU
 	rcu_quiescent_state();

@@ -28,22 +28,41 @@ static u32 vm_state(const struct s2o_vm *vm)
 	return __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST);
 }
 
-/* Lock VM @handle if it is live; NULL (nothing locked) otherwise. */
-static struct s2o_vm *vm_lock_live(int handle)
+/*
+ * VM locks are taken before any walk, holding no table: spin as a CPU
+ * that holds nothing, so that an RCU grace period never waits for it.
+ */
+static void vm_lock(struct s2o_vm *vm)
+{
+	while (!s2o_spin_trylock(&vm->lock))
+		s2o_relax_unheld();
+}
+
+/**
+ * s2o_vm_lock_live() - lock a VM if it is live.
+ * @handle: the VM's handle, any value.
+ *
+ * Return: the VM, locked, or NULL (nothing locked) if @handle is not live.
+ */
+struct s2o_vm *s2o_vm_lock_live(int handle)
 {
 	struct s2o_vm *vm;
 
 	if (handle < 1 || handle > S2O_MAX_VMS)
 		return NULL;
 	vm = &s2o_vms[handle];
-	s2o_spin_lock(&vm->lock);
+	vm_lock(vm);
 	if (vm_state(vm) == S2O_VM_LIVE)
 		return vm;
 	s2o_spin_unlock(&vm->lock);
 	return NULL;
 }
 
-static void vm_unlock(struct s2o_vm *vm)
+/**
+ * s2o_vm_unlock() - unlock a VM s2o_vm_lock_live() returned.
+ * @vm: the VM, or NULL.
+ */
+void s2o_vm_unlock(struct s2o_vm *vm)
 {
 	if (vm)
 		s2o_spin_unlock(&vm->lock);
@@ -88,7 +107,7 @@ int s2o_vm_create(void)
 	for (handle = 1; handle <= S2O_MAX_VMS; handle++) {
 		struct s2o_vm *vm = &s2o_vms[handle];
 
-		s2o_spin_lock(&vm->lock);
+		vm_lock(vm);
 		if (vm_state(vm) != S2O_VM_FREE) {
 			s2o_spin_unlock(&vm->lock);
 			continue;
@@ -118,12 +137,12 @@ int s2o_vm_destroy(int handle)
 	struct s2o_vm *vm;
 
 	s2o_op_begin();
-	vm = vm_lock_live(handle);
+	vm = s2o_vm_lock_live(handle);
 	if (vm) {
 		s2o_pgt_destroy(&vm->pgt);
 		__atomic_store_n(&vm->state, S2O_VM_DYING, __ATOMIC_SEQ_CST);
 		vm_try_free(vm);
-		vm_unlock(vm);
+		s2o_vm_unlock(vm);
 	}
 	s2o_op_end();
 	return vm ? 0 : -S2O_ENOENT;
@@ -194,7 +213,7 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 	int ret;
 
 	s2o_op_begin();
-	vm = vm_lock_live(handle);
+	vm = s2o_vm_lock_live(handle);
 	ret = vm ? s2o_check_pfn_range(pfn, nr) : -S2O_ENOENT;
 	if (!ret)
 		ret = check_gfn_range(gfn, nr);
@@ -225,7 +244,7 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		s2o_set_pages(pfn, nr, S2O_PS_GUEST, (u8)handle);
 	}
 	s2o_pool_unreserve(reserved);
-	vm_unlock(vm);
+	s2o_vm_unlock(vm);
 	s2o_op_end();
 	return ret;
 }
@@ -281,7 +300,7 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	int ret;
 
 	s2o_op_begin();
-	vm = vm_lock_live(handle);
+	vm = s2o_vm_lock_live(handle);
 	ret = vm ? check_gfn_range(gfn, nr) : -S2O_ENOENT;
 	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
 		ret = -S2O_EPERM;
@@ -295,7 +314,7 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	if (!ret)
 		s2o_walk(&vm->pgt, addr, nr << S2O_PAGE_SHIFT, &unmap);
 	s2o_pool_unreserve(reserved);
-	vm_unlock(vm);
+	s2o_vm_unlock(vm);
 	s2o_op_end();
 	return ret;
 }
@@ -309,7 +328,10 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 		return 0;
 	if (state != S2O_PS_GUEST)
 		return -S2O_EPERM;
-	return vm_state(&s2o_vms[page->vm]) == S2O_VM_LIVE ? -S2O_EBUSY : 0;
+	return vm_state(&s2o_vms[__atomic_load_n(&page->vm, __ATOMIC_RELAXED)]) ==
+			       S2O_VM_LIVE ?
+		       -S2O_EBUSY :
+		       0;
 }
 
 static void scrub_pages(u64 pfn, u64 nr)
@@ -359,7 +381,8 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 		scrub_pages(pfn, nr);
 		s2o_host_set_owner(pfn, nr, S2O_OWNER_HOST, &reserved);
 		for (i = 0; i < nr; i++) {
-			u8 vm = s2o_pfn_page(pfn + i)->vm;
+			u8 vm = __atomic_load_n(&s2o_pfn_page(pfn + i)->vm,
+						__ATOMIC_RELAXED);
 
 			s2o_set_pages(pfn + i, 1, S2O_PS_HOST, 0);
 			s2o_vm_put_pages(&s2o_vms[vm], 1);
@@ -396,20 +419,27 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 						S2O_PAGE_NOPAGE },
 	};
 	const struct s2o_page *p;
-	u8 state;
+	u8 state, vm;
 
 	if (s2o_check_pfn_range(pfn, 1) == -S2O_EINVAL)
 		return -S2O_EINVAL;
 	s2o_op_begin();
 	p = s2o_pfn_page(pfn);
-	/* A page in transition is reported once it has settled. */
-	while ((state = s2o_load_acquire(&p->state)) & S2O_PS_BUSY)
-		s2o_arch_cpu_relax();
+	/*
+	 * A page in transition is reported once it has settled; the owning
+	 * VM is read between two equal reads of the state, so it goes with
+	 * that state.
+	 */
+	do {
+		while ((state = s2o_load_acquire(&p->state)) & S2O_PS_BUSY)
+			s2o_relax_unheld();
+		vm = __atomic_load_n(&p->vm, __ATOMIC_ACQUIRE);
+	} while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != state);
 	*info = by_state[state];
 	if (info->owner == S2O_OWNER_GUEST) {
-		info->vm = p->vm;
+		info->vm = vm;
 		info->reclaimable = state == S2O_PS_GUEST_RELINQUISHED ||
-				    vm_state(&s2o_vms[p->vm]) != S2O_VM_LIVE;
+				    vm_state(&s2o_vms[vm]) != S2O_VM_LIVE;
 	}
 	s2o_op_end();
 	return 0;
