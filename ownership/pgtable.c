@@ -60,11 +60,14 @@ static int walk_entry(struct walk_data *d, u64 *ptep, struct s2o_page *meta,
 		.arg = d->walker->arg,
 	};
 	struct s2o_page *child;
+	bool was_table;
 	int ret;
 
 retry:
+	ctx.split = false;
 	ctx.old = s2o_load_acquire(ptep);
-	if (s2o_pte_is_table(ctx.old, level))
+	was_table = s2o_pte_is_table(ctx.old, level);
+	if (was_table)
 		ret = visit(d, &ctx, S2O_VISIT_TABLE_PRE);
 	else
 		ret = visit(d, &ctx, S2O_VISIT_LEAF);
@@ -72,6 +75,16 @@ retry:
 		return ret;
 
 	ctx.old = s2o_load_acquire(ptep);
+	if (!s2o_pte_is_table(ctx.old, level) && (was_table || ctx.split)) {
+		/*
+		 * The entry was a table when read (or the leaf visitor just
+		 * split it), but another CPU has locked or collapsed that
+		 * table since: its range was never visited as a leaf. Going
+		 * on would skip it, and a transition would return with part
+		 * of its range unchanged. Visit the entry again.
+		 */
+		goto retry;
+	}
 	if (s2o_pte_is_table(ctx.old, level)) {
 		/*
 		 * Only tables that can coalesce (levels 2 and 3) are ever
@@ -398,6 +411,7 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 
 	account_busy(ctx, old, s2o_pte_table(pa));
 	pte_unlock(ctx, s2o_pte_table(pa));
+	ctx->split = true;	/* the walker must get into it */
 	if (old != S2O_PTE_EMPTY)
 		s2o_stat_inc(&s2o_counters.splits);
 	return 0;
@@ -512,6 +526,7 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	u64 gran = s2o_granule(ctx->level);
 	bool covered = ctx->addr >= ctx->start && ctx->addr + gran <= ctx->end;
 	u64 new;
+	int ret;
 
 	if (ctx->visit == S2O_VISIT_TABLE_POST)
 		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
@@ -522,7 +537,13 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	if (covered && ctx->level >= S2O_LEAST_BLOCK_LEVEL &&
 	    (!d->leaf->valid || S2O_ALIGNED(s2o_pte_addr(new), gran)))
 		return s2o_pte_set_leaf(ctx, new);
-	return s2o_pte_split(ctx, d->reserved);
+	/*
+	 * The reservation covers each split once. A table this walk split is
+	 * split again only if another CPU collapsed it meanwhile, freeing a
+	 * page: wait for one rather than fail half-way through the range.
+	 */
+	ret = s2o_pte_split(ctx, d->reserved);
+	return ret == -S2O_ENOMEM ? -S2O_EAGAIN : ret;
 }
 
 /**

@@ -29,6 +29,7 @@ struct s2o_walk_ctx {
 	u32 level;
 	struct s2o_page *table;	/* metadata of the table holding *ptep */
 	enum s2o_visit visit;
+	bool split;		/* s2o_pte_split() made *ptep a table */
 	void *arg;
 };
 
