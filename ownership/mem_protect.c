@@ -78,6 +78,23 @@ int s2o_page_in_state(u8 state, const struct s2o_page *page,
 }
 
 /**
+ * s2o_page_any_state() - a claim check that accepts every state.
+ * @state: the page's state.
+ * @page: the page.
+ * @arg: unused.
+ *
+ * Return: 0.
+ */
+int s2o_page_any_state(u8 state, const struct s2o_page *page,
+		       const void *arg)
+{
+	(void)state;
+	(void)page;
+	(void)arg;
+	return 0;
+}
+
+/**
  * s2o_release_pages() - give up claimed pages, unchanged.
  * @pfn: first page frame.
  * @nr: number of pages, all claimed by the caller.
@@ -89,7 +106,8 @@ void s2o_release_pages(u64 pfn, u64 nr)
 	for (i = 0; i < nr; i++) {
 		struct s2o_page *p = s2o_pfn_page(pfn + i);
 
-		s2o_store_release(&p->state, (u8)(p->state & ~S2O_PS_BUSY));
+		s2o_store_release(&p->state,
+				  (u8)(s2o_read_once(&p->state) & ~S2O_PS_BUSY));
 	}
 }
 

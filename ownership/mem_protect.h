@@ -40,6 +40,8 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 		    const void *arg);
 int s2o_page_in_state(u8 state, const struct s2o_page *page,
 		      const void *want);
+int s2o_page_any_state(u8 state, const struct s2o_page *page,
+		       const void *arg);
 void s2o_release_pages(u64 pfn, u64 nr);
 void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm);
 int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved);

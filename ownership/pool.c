@@ -70,6 +70,9 @@ int s2o_pool_reserve(u64 nr)
  */
 void s2o_pool_unreserve(u64 nr)
 {
+	/* The fault path's usual case: keep it off the pool's cache line. */
+	if (!nr)
+		return;
 	__atomic_add_fetch(&pool.nr_unreserved, nr, __ATOMIC_RELAXED);
 }
 

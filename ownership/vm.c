@@ -269,9 +269,12 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 	if (ret)
 		return ret;
 	/*
-	 * No claim needed: while the VM is live only its own calls, which
-	 * its lock serialises, move a page out of GUEST.
+	 * Only this VM's calls, which its lock serialises, move a page out
+	 * of GUEST while the VM is live; the claim is for readers
+	 * (s2o_page_query() claims the page it reports).
 	 */
+	s2o_claim_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
+			s2o_page_any_state, NULL);
 	s2o_set_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
 		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
 	return 0;
@@ -426,15 +429,14 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 	s2o_op_begin();
 	p = s2o_pfn_page(pfn);
 	/*
-	 * A page in transition is reported once it has settled; the owning
-	 * VM is read between two equal reads of the state, so it goes with
-	 * that state.
+	 * Claim the page, so its state and VM are read as one (two reads of
+	 * the state could straddle a reclaim and a new donation), and a page
+	 * in transition is reported once it has settled.
 	 */
-	do {
-		while ((state = s2o_load_acquire(&p->state)) & S2O_PS_BUSY)
-			s2o_relax_unheld();
-		vm = __atomic_load_n(&p->vm, __ATOMIC_ACQUIRE);
-	} while (__atomic_load_n(&p->state, __ATOMIC_ACQUIRE) != state);
+	s2o_claim_pages(pfn, 1, s2o_page_any_state, NULL);
+	state = s2o_read_once(&p->state) & ~S2O_PS_BUSY;
+	vm = s2o_read_once(&p->vm);
+	s2o_release_pages(pfn, 1);
 	*info = by_state[state];
 	if (info->owner == S2O_OWNER_GUEST) {
 		info->vm = vm;
