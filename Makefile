@@ -18,7 +18,11 @@ help:
 	@echo "make unit    host-built cmocka tests of ownership/"
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"
+	@echo "make driver  the host driver, $(BUILD)/host-driver/s2own.ko"
+	@echo "make driver-test  boot with the driver and run its checks"
 	@echo "make verify  model-check the walker protocol with spin"
+	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
+	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
 	@echo "make measure boot time vs bare Linux, instructions per hypercall"
 	@echo "make clean   remove $(BUILD)/"
 
@@ -27,10 +31,13 @@ include mk/unit.mk
 include mk/linux.mk
 include mk/qemu.mk
 include mk/hyp.mk
+include mk/driver.mk
+include mk/stress.mk
+include mk/bench.mk
 include mk/verify.mk
 include mk/measure.mk
 
-test: unit verify hyp-test
+test: unit stress-short verify hyp-test driver-test
 
 run: qemu-run
 

@@ -47,6 +47,17 @@ void *fake_phys_va(u64 pa);
 int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
 		      struct fake_translation *out);
 
+/*
+ * The checker (TLB model, write log, global mutex) is on unless turned off.
+ * Off, descriptor updates are a plain sequentially consistent
+ * compare-and-swap and invalidations only count: what is left is the core's
+ * own cost, for benchmarks. Switch it only while no other thread uses the
+ * backend. fake_hw_translate() then walks the tables with no TLB at all,
+ * and may read a table another CPU is freeing: single-threaded use only.
+ */
+void fake_arch_set_checker(bool on);
+bool fake_arch_checker_on(void);
+
 /* Mutation knob: the next N TLB invalidations are silently dropped. */
 void fake_drop_tlbis(unsigned int n);
 

@@ -1,0 +1,2030 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Pthread stress of the ownership core against the fake backend, checker on.
+ *
+ * Threads fault, donate, share, give back, create and destroy VMs over the
+ * same few 1G blocks, in ranges that overlap on purpose, so that splits,
+ * coalesces and lost races happen all the time. Nothing is decided by a
+ * lock in the test: the reference is built from the results alone.
+ *
+ * The reference. Every op that returns 0 moved each page of its range from
+ * one state to another, and conflicting ops are serialised by the core's
+ * page claims, in an order the test cannot see. So each page keeps the net
+ * flow of its successful ops, one signed field per state, added to with one
+ * atomic: whatever the order, once no op on the page is in flight the sum
+ * is exactly one state, the page's. Around every op on a range the thread
+ * marks the pages in flight and bumps their version when the op succeeded;
+ * a check that finds a page quiet (not in flight, version unchanged) before
+ * and after reading it knows the exact state it must have read: query,
+ * fault result and what the CPU's TLB model translates. After the threads
+ * are joined every page is quiet, and all of them are checked; then
+ * everything is given back and checked again, down to the table count.
+ *
+ * A second phase races two threads on overlapping ranges, round after
+ * round, while the others fault on the same blocks: exactly one may win.
+ *
+ * Usage: stress [-t threads] [-s seconds] [-r conflict-seconds]
+ *               [-c on|off] [-p pool-pages] [-S seed]  (or S2OWN_SEED=seed)
+ * -c off runs without the fake's checker (no TLB model, no global mutex),
+ * for ThreadSanitizer: the checker's mutex orders every descriptor write
+ * and would hide races. -p below 8192 makes the pool run dry: transitions
+ * may fail with -ENOMEM, the fault path frees idle tables, and the
+ * conflict phase (which counts winners) is skipped.
+ * The last line is "N passed, N failed"; the exit status is non-zero on a
+ * failure.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../ownership/s2own.h"
+#include "../ownership/mem_protect.h"
+#include "../ownership/pgtable.h"
+#include "../ownership/pool.h"
+#include "fake_arch.h"
+
+#ifdef S2O_SYNC_RCU
+#include <urcu-qsbr.h>
+#define SYNC_MODE "rcu"
+#elif defined(S2O_SYNC_LOCK)
+#define SYNC_MODE "lock"
+#else
+#define SYNC_MODE "refcount"
+#endif
+
+#if defined(__SANITIZE_THREAD__)
+#define SANITIZER " tsan"
+#elif defined(__SANITIZE_ADDRESS__)
+#define SANITIZER " asan+ubsan"
+#else
+#define SANITIZER ""
+#endif
+
+#define GIB ((u64)1 << 30)
+#define MIB ((u64)1 << 20)
+#define PAGE ((u64)4096)
+
+/*
+ * Physical map: hypervisor RAM [1G, 1G + 64M + 16K) holds the pool; host
+ * RAM runs from there to 4G. The first 1G block is therefore only partly
+ * RAM (2M blocks at most, and its first 2M block is mixed: a level-3 table
+ * for the host's faults, the kind the fault path frees when the pool runs
+ * dry), the other two are whole 1G blocks.
+ */
+#define HYP_BASE (1 * GIB)
+#define HYP_SIZE (64 * MIB + 16 * 1024)
+#define POOL_BASE (HYP_BASE + 32 * MIB)
+#define MAX_POOL_PAGES ((u64)8192)	/* up to the end of hyp RAM */
+#define RAM_BASE (HYP_BASE + HYP_SIZE)
+#define RAM_END (4 * GIB)
+#define FIRST_PFN (RAM_BASE >> 12)
+#define END_PFN (RAM_END >> 12)
+#define NR_PAGES ((u64)(END_PFN - FIRST_PFN))
+
+/*
+ * Three blocks: [RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay in the
+ * first 64M of each (the memory that reclaim's scrubbing touches stays
+ * bounded); faults go anywhere in them.
+ */
+#define WINDOW_PAGES (64 * MIB / PAGE)
+#define MAX_RANGE 600
+
+#define MAX_THREADS 16
+#define MAX_EXT 32	/* extents a VM of the test may track */
+#define VMS_PER_THREAD 2
+#define RING 256
+#define TRACE 16
+
+/* States as the reference sees them. */
+enum ref_state {
+	ST_HOST,
+	ST_SHARED,
+	ST_HYP,
+	ST_GUEST,
+	ST_RECL,	/* relinquished, or a destroyed VM's: reclaimable */
+	NR_ST,
+};
+
+static const char *const st_name[] = { "HOST", "SHARED", "HYP", "GUEST",
+				       "RECL" };
+
+/*
+ * A page's flows: one 12-bit field per state, wrapping: while ops are in
+ * flight a field may dip below zero for a moment, but every addition is
+ * exact, so the settled sum is exactly one field at 1.
+ */
+#define FLOW_BITS 12
+
+enum op {
+	OP_FAULT,
+	OP_DONATE_HYP,
+	OP_HYP_DONATE_HOST,
+	OP_SHARE,
+	OP_UNSHARE,
+	OP_DONATE_GUEST,
+	OP_RELINQUISH,
+	OP_RECLAIM,
+	OP_VM_CREATE,
+	OP_VM_DESTROY,
+	OP_CHECK,
+	OP_BADARG,
+	NR_OPS,
+};
+
+static const char *const op_name[] = {
+	"host_fault", "donate_hyp", "hyp_donate_host", "share_hyp",
+	"unshare_hyp", "donate_guest", "relinquish", "reclaim", "vm_create",
+	"vm_destroy", "check_page", "bad_args",
+};
+
+enum res { RES_OK, RES_EPERM, RES_EBUSY, RES_EINVAL, RES_ENOENT,
+	   RES_ENOMEM, RES_OTHER, NR_RES };
+
+static const char *const res_name[] = { "ok", "EPERM", "EBUSY", "EINVAL",
+					"ENOENT", "ENOMEM", "other" };
+
+struct ext {
+	u64 gfn, pfn, nr;
+	bool relinquished;
+};
+
+struct test_vm {
+	int handle;		/* 0: none */
+	u64 next_gfn;
+	unsigned int nr_ext;
+	struct ext ext[MAX_EXT];
+};
+
+struct trace_entry {
+	int op;
+	int ret;
+	u64 pfn, nr;
+};
+
+struct worker {
+	pthread_t tid;
+	unsigned int idx;
+	unsigned int cpu;	/* the fake CPU whose TLB this thread fills */
+	u64 rng;
+	struct test_vm vms[VMS_PER_THREAD];
+	u64 counts[NR_OPS][NR_RES];
+	u64 checks, checks_skipped;
+	/* What it is doing, for the watchdog. */
+	int cur_op;
+	u64 cur_pfn, cur_nr;
+	u64 progress;
+	struct trace_entry trace[TRACE];
+	unsigned int trace_next;
+};
+
+static struct {
+	unsigned int nr_threads;
+	double secs, conflict_secs;
+	u64 seed;
+	bool checker;
+	u64 pool_pages;
+	bool small_pool;	/* transitions may run out of table pages */
+
+	u64 *flow;		/* per page: net flow of successful ops */
+	u32 *inflight;		/* per page: ops under way on it */
+	u32 *version;		/* per page: successful ops completed */
+	u8 *ref_vm;		/* per page: VM of the last guest donation */
+	u32 vm_owner[S2O_MAX_VMS + 1];	/* live handle -> thread + 1 */
+
+	u64 ring[NR_ST][RING];	/* recent successes, to give back */
+	u32 ring_head[NR_ST];
+
+	u32 stop;
+	u32 failures;
+	u32 phase;		/* for the watchdog's report */
+	struct worker w[MAX_THREADS];
+	void *metadata;
+} g;
+
+/*
+ * Past the host RAM, islands: single RAM pages in the MMIO space, off any
+ * 2M boundary. A fault around one needs a level-2 and a level-3 table that
+ * only the fault path creates, and frees again when the pool runs dry.
+ */
+#define NR_ISLANDS 8
+#define ISLAND_CHUNK(k) (RAM_END + (u64)(k) * GIB + 2 * MIB)
+#define ISLAND(k) (ISLAND_CHUNK(k) + ((u64)(k) + 1) * PAGE)
+
+static const struct s2o_mem_region regions[] = {
+	{ HYP_BASE, HYP_SIZE, S2O_MEM_HYP },
+	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ ISLAND(0), PAGE, S2O_MEM_RAM }, { ISLAND(1), PAGE, S2O_MEM_RAM },
+	{ ISLAND(2), PAGE, S2O_MEM_RAM }, { ISLAND(3), PAGE, S2O_MEM_RAM },
+	{ ISLAND(4), PAGE, S2O_MEM_RAM }, { ISLAND(5), PAGE, S2O_MEM_RAM },
+	{ ISLAND(6), PAGE, S2O_MEM_RAM }, { ISLAND(7), PAGE, S2O_MEM_RAM },
+};
+
+/* ---- small helpers ---- */
+
+static u64 rnd(struct worker *w)
+{
+	/* xorshift64*: per-thread, seeded from the run's seed. */
+	w->rng ^= w->rng >> 12;
+	w->rng ^= w->rng << 25;
+	w->rng ^= w->rng >> 27;
+	return w->rng * 0x2545f4914f6cdd1dULL;
+}
+
+static u64 splitmix(u64 x)
+{
+	x += 0x9e3779b97f4a7c15ULL;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static void set_phase(u32 phase)
+{
+	__atomic_store_n(&g.phase, phase, __ATOMIC_SEQ_CST);
+}
+
+static bool stopping(void)
+{
+	return __atomic_load_n(&g.stop, __ATOMIC_RELAXED);
+}
+
+/*
+ * RCU mode: a registered thread that waits outside the core would hold
+ * up every grace period, and a collapser waiting for one would wait for
+ * it forever. It goes offline while it waits.
+ */
+static void idle_begin(void)
+{
+#ifdef S2O_SYNC_RCU
+	rcu_thread_offline();
+#endif
+}
+
+static void idle_end(void)
+{
+#ifdef S2O_SYNC_RCU
+	rcu_thread_online();
+#endif
+}
+
+static void thread_enter_core(void)
+{
+#ifdef S2O_SYNC_RCU
+	rcu_register_thread();
+#endif
+}
+
+static void thread_leave_core(void)
+{
+#ifdef S2O_SYNC_RCU
+	rcu_unregister_thread();
+#endif
+}
+
+static enum res res_of(int ret)
+{
+	switch (ret) {
+	case 0:
+		return RES_OK;
+	case -S2O_EPERM:
+		return RES_EPERM;
+	case -S2O_EBUSY:
+		return RES_EBUSY;
+	case -S2O_EINVAL:
+		return RES_EINVAL;
+	case -S2O_ENOENT:
+		return RES_ENOENT;
+	case -S2O_ENOMEM:
+		return RES_ENOMEM;
+	default:
+		return ret > 0 ? RES_OK : RES_OTHER;
+	}
+}
+
+static const char *ret_name(int ret)
+{
+	return ret > 0 ? "handle" : res_name[res_of(ret)];
+}
+
+static pthread_mutex_t print_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void print_trace(struct worker *w)
+{
+	unsigned int i;
+
+	fprintf(stderr, "  thread %u, last ops (oldest first):\n", w->idx);
+	for (i = 0; i < TRACE; i++) {
+		const struct trace_entry *t =
+			&w->trace[(w->trace_next + i) % TRACE];
+
+		if (!t->nr && !t->pfn)
+			continue;
+		fprintf(stderr, "    %-16s pfn %#" PRIx64 " nr %" PRIu64
+			" -> %d (%s)\n", op_name[t->op], t->pfn, t->nr,
+			t->ret, ret_name(t->ret));
+	}
+}
+
+/* A failed check: say what and where, then stop the run. */
+static void __attribute__((format(printf, 2, 3)))
+fail(struct worker *w, const char *fmt, ...)
+{
+	va_list ap;
+	u32 n = __atomic_add_fetch(&g.failures, 1, __ATOMIC_SEQ_CST);
+
+	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);
+	if (n > 10)
+		return;
+	pthread_mutex_lock(&print_lock);
+	fprintf(stderr, "FAIL (seed %#" PRIx64 "%s%u): ", g.seed,
+		w ? ", thread " : "", w ? w->idx : 0);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	if (w)
+		print_trace(w);
+	pthread_mutex_unlock(&print_lock);
+}
+
+static void begin_op(struct worker *w, int op, u64 pfn, u64 nr)
+{
+	__atomic_store_n(&w->cur_op, op, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->cur_pfn, pfn, __ATOMIC_RELAXED);
+	__atomic_store_n(&w->cur_nr, nr, __ATOMIC_RELAXED);
+}
+
+/* Count an op's result and fail unless it is one @allowed (RES_ bits). */
+static void end_op(struct worker *w, int op, u64 pfn, u64 nr, int ret,
+		   unsigned int allowed)
+{
+	enum res r = res_of(ret);
+	struct trace_entry *t = &w->trace[w->trace_next++ % TRACE];
+
+	*t = (struct trace_entry){ .op = op, .ret = ret, .pfn = pfn,
+				   .nr = nr };
+	w->counts[op][r]++;
+	__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
+	if (!(allowed & (1u << r)))
+		fail(w, "%s(pfn %#" PRIx64 ", nr %" PRIu64 ") returned %d "
+		     "(%s), not an allowed result", op_name[op], pfn, nr, ret,
+		     ret_name(ret));
+}
+
+#define OK (1u << RES_OK)
+#define EPERM_ (1u << RES_EPERM)
+#define EBUSY_ (1u << RES_EBUSY)
+/* With a small pool, anything that needs a table page may fail for it. */
+#define NOMEM_ (g.small_pool ? 1u << RES_ENOMEM : 0)
+
+/* ---- the reference ---- */
+
+static u64 pidx(u64 pfn)
+{
+	return pfn - FIRST_PFN;
+}
+
+static u64 flow_of(int state)
+{
+	return 1ULL << (FLOW_BITS * state);
+}
+
+/* The state the flows add up to, or -1 if they add up to no single one. */
+static int ref_state(u64 pfn)
+{
+	u64 f = __atomic_load_n(&g.flow[pidx(pfn)], __ATOMIC_SEQ_CST);
+	int s;
+
+	for (s = 0; s < NR_ST; s++)
+		if (f == flow_of(s))
+			return s;
+	return -1;
+}
+
+static void enter(u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		__atomic_add_fetch(&g.inflight[pidx(pfn + i)], 1,
+				   __ATOMIC_SEQ_CST);
+}
+
+/* The op on [pfn, pfn + nr) is over; it moved them @from -> @to if ok. */
+static void leave(u64 pfn, u64 nr, bool ok, int from, int to, int vm)
+{
+	u64 delta = flow_of(to) - flow_of(from), i;
+
+	for (i = 0; i < nr; i++) {
+		u64 p = pidx(pfn + i);
+
+		if (ok) {
+			if (vm)
+				__atomic_store_n(&g.ref_vm[p], (u8)vm,
+						 __ATOMIC_RELAXED);
+			__atomic_add_fetch(&g.flow[p], delta,
+					   __ATOMIC_SEQ_CST);
+			__atomic_add_fetch(&g.version[p], 1,
+					   __ATOMIC_SEQ_CST);
+		}
+		__atomic_sub_fetch(&g.inflight[p], 1, __ATOMIC_SEQ_CST);
+	}
+}
+
+static void ring_push(int state, u64 pfn, u64 nr)
+{
+	u32 slot = __atomic_fetch_add(&g.ring_head[state], 1,
+				      __ATOMIC_RELAXED);
+
+	__atomic_store_n(&g.ring[state][slot % RING], pfn << 16 | nr,
+			 __ATOMIC_RELAXED);
+}
+
+/* ---- ranges ---- */
+
+static u64 block_start(unsigned int b)
+{
+	return b == 0 ? RAM_BASE : (u64)(b + 1) * GIB;
+}
+
+static unsigned int pick_block(struct worker *w)
+{
+	u64 r = rnd(w) % 100;
+
+	/* The last block is quiet enough to coalesce back to 1G often. */
+	return r < 30 ? 0 : r < 85 ? 1 : 2;
+}
+
+/* A few hot 2M chunks per window, next to each other: ranges cross them. */
+static const u64 hot_chunks[] = { 0, 1, 2, 9 };
+
+static void pick_range(struct worker *w, u64 *pfn, u64 *nr)
+{
+	u64 base = block_start(pick_block(w)) >> 12, off, n;
+	u64 r = rnd(w) % 100;
+
+	if (r < 45)
+		n = 1 + rnd(w) % 8;
+	else if (r < 85)
+		n = 1 + rnd(w) % MAX_RANGE;
+	else
+		n = 512;
+	if (rnd(w) % 100 < 70)
+		off = hot_chunks[rnd(w) % 4] * 512 + rnd(w) % 512;
+	else
+		off = rnd(w) % WINDOW_PAGES;
+	if (n == 512)
+		off &= ~511ULL;
+	if (off + n > WINDOW_PAGES)
+		off = WINDOW_PAGES - n;
+	*pfn = base + off;
+	*nr = n;
+}
+
+/* A recent success to undo, often trimmed or shifted so it overlaps. */
+static bool pick_from_ring(struct worker *w, int state, u64 *pfn, u64 *nr)
+{
+	u64 v = __atomic_load_n(&g.ring[state][rnd(w) % RING],
+				__ATOMIC_RELAXED);
+	u64 r = rnd(w) % 100, p, n;
+
+	if (!v)
+		return false;
+	p = v >> 16;
+	n = v & 0xffff;
+	if (r < 15 && n > 1) {
+		u64 skip = rnd(w) % n;
+
+		p += skip;
+		n = 1 + rnd(w) % (n - skip);
+	} else if (r < 30) {
+		u64 shift = 1 + rnd(w) % 8;
+
+		p = rnd(w) & 1 ? p + shift : p - shift;
+	}
+	if (p < FIRST_PFN || p + n > END_PFN)
+		return false;
+	*pfn = p;
+	*nr = n;
+	return true;
+}
+
+/* ---- checks ---- */
+
+static bool quiet(u64 pfn, u32 version)
+{
+	return !__atomic_load_n(&g.inflight[pidx(pfn)], __ATOMIC_SEQ_CST) &&
+	       __atomic_load_n(&g.version[pidx(pfn)], __ATOMIC_SEQ_CST) ==
+		       version;
+}
+
+static bool host_may_access(int st)
+{
+	return st == ST_HOST || st == ST_SHARED;
+}
+
+static bool info_matches(int st, int vm, const struct s2o_page_info *i)
+{
+	switch (st) {
+	case ST_HOST:
+		return i->owner == S2O_OWNER_HOST &&
+		       i->host == S2O_PAGE_OWNED && i->hyp == S2O_PAGE_NOPAGE;
+	case ST_SHARED:
+		return i->owner == S2O_OWNER_HOST &&
+		       i->host == S2O_PAGE_SHARED_OWNED &&
+		       i->hyp == S2O_PAGE_SHARED_BORROWED;
+	case ST_HYP:
+		return i->owner == S2O_OWNER_HYP &&
+		       i->host == S2O_PAGE_NOPAGE && i->hyp == S2O_PAGE_OWNED;
+	case ST_GUEST:
+		return i->owner == S2O_OWNER_GUEST &&
+		       i->guest == S2O_PAGE_OWNED && !i->reclaimable &&
+		       i->vm == vm;
+	case ST_RECL:
+		return i->owner == S2O_OWNER_GUEST && i->reclaimable &&
+		       i->vm == vm;
+	}
+	return false;
+}
+
+/*
+ * Whatever races with it, a query reports a state the page was in: a
+ * guest's page names a VM, nobody else's does.
+ */
+static int query(struct worker *w, u64 pfn, struct s2o_page_info *info)
+{
+	int ret = s2o_page_query(pfn, info);
+
+	if (!ret && (info->owner == S2O_OWNER_GUEST) !=
+			    (info->vm >= 1 && info->vm <= S2O_MAX_VMS))
+		fail(w, "s2o_page_query(%#" PRIx64 ") is torn: owner %d, vm "
+		     "%d, reclaimable %d", pfn, info->owner, info->vm,
+		     info->reclaimable);
+	return ret;
+}
+
+/*
+ * Check one page exactly, if no op touches it meanwhile: its query, what a
+ * host fault on it returns, and whether this thread's CPU can translate it
+ * (a host page must become translatable; any other page never, whatever
+ * the TLB model cached before it changed hands).
+ */
+static void check_page(struct worker *w, u64 pfn)
+{
+	u64 ipa = pfn << 12 | (rnd(w) & 0xff8);
+	u32 v = __atomic_load_n(&g.version[pidx(pfn)], __ATOMIC_SEQ_CST);
+	struct fake_translation tr = { 0 };
+	struct s2o_page_info info;
+	int qret, fret, tret = 0, st, vm, tries;
+
+	if (__atomic_load_n(&g.inflight[pidx(pfn)], __ATOMIC_SEQ_CST)) {
+		w->checks_skipped++;
+		return;
+	}
+	/*
+	 * The reference now, inside the quiet window: read after it, it
+	 * could already count an op that started since.
+	 */
+	st = ref_state(pfn);
+	vm = __atomic_load_n(&g.ref_vm[pidx(pfn)], __ATOMIC_RELAXED);
+	begin_op(w, OP_CHECK, pfn, 1);
+	qret = query(w, pfn, &info);
+	fret = s2o_host_handle_fault(ipa);
+	if (g.checker) {
+		tret = fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
+		/* A neighbour's split or coalesce may hold the way: retry. */
+		for (tries = 0; tret && !fret && tries < 1000; tries++) {
+			fret = s2o_host_handle_fault(ipa);
+			tret = fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa,
+						 &tr);
+		}
+	}
+	end_op(w, OP_CHECK, pfn, 1, qret, OK);
+	if (!quiet(pfn, v)) {
+		w->checks_skipped++;
+		return;
+	}
+	if (fret == -S2O_ENOMEM && g.small_pool) {
+		/* The pool ran dry under the fault: nothing exact to say. */
+		w->checks_skipped++;
+		return;
+	}
+	w->checks++;
+	if (st < 0) {
+		fail(w, "pfn %#" PRIx64 ": successful ops add up to no single "
+		     "state (flows %#" PRIx64 "): two ops both won it", pfn,
+		     __atomic_load_n(&g.flow[pidx(pfn)], __ATOMIC_SEQ_CST));
+		return;
+	}
+	if (!info_matches(st, vm, &info))
+		fail(w, "pfn %#" PRIx64 " should be %s (vm %d), query says "
+		     "owner %d host %d hyp %d guest %d vm %d reclaimable %d",
+		     pfn, st_name[st], vm, info.owner, info.host, info.hyp,
+		     info.guest, info.vm, info.reclaimable);
+	if (fret != (host_may_access(st) ? 0 : -S2O_EPERM))
+		fail(w, "host fault on %s pfn %#" PRIx64 " returned %d",
+		     st_name[st], pfn, fret);
+	if (!g.checker)
+		return;
+	if (host_may_access(st) && (tret || tr.pa != ipa))
+		fail(w, "host page %#" PRIx64 " (%s) does not translate to "
+		     "itself on cpu %u: ret %d pa %#" PRIx64, pfn,
+		     st_name[st], w->cpu, tret, tr.pa);
+	if (!host_may_access(st) && !tret)
+		fail(w, "%s page %#" PRIx64 " still translates for the host "
+		     "on cpu %u (%s, level %u, desc %#" PRIx64 ")",
+		     st_name[st], pfn, w->cpu,
+		     tr.from_tlb ? "stale TLB entry" : "table walk", tr.level,
+		     tr.desc);
+}
+
+/* First, last and one random page of a range. */
+static void check_range(struct worker *w, u64 pfn, u64 nr)
+{
+	check_page(w, pfn);
+	if (nr > 1)
+		check_page(w, pfn + nr - 1);
+	if (nr > 2)
+		check_page(w, pfn + 1 + rnd(w) % (nr - 2));
+}
+
+/* ---- ops on host pages ---- */
+
+struct host_op {
+	int op;
+	int (*fn)(u64 pfn, u64 nr);
+	int from, to;
+};
+
+static const struct host_op host_ops[] = {
+	{ OP_DONATE_HYP, s2o_host_donate_hyp, ST_HOST, ST_HYP },
+	{ OP_HYP_DONATE_HOST, s2o_hyp_donate_host, ST_HYP, ST_HOST },
+	{ OP_SHARE, s2o_host_share_hyp, ST_HOST, ST_SHARED },
+	{ OP_UNSHARE, s2o_host_unshare_hyp, ST_SHARED, ST_HOST },
+	{ OP_RECLAIM, s2o_host_reclaim_guest, ST_RECL, ST_HOST },
+};
+
+enum { HO_DONATE_HYP, HO_HYP_DONATE_HOST, HO_SHARE, HO_UNSHARE,
+       HO_RECLAIM };
+
+static int do_host_op(struct worker *w, int which, u64 pfn, u64 nr)
+{
+	const struct host_op *o = &host_ops[which];
+	unsigned int allowed = OK | EPERM_ | NOMEM_;
+	int ret;
+
+	if (o->op == OP_RECLAIM)
+		allowed |= EBUSY_;	/* a live guest's page */
+	begin_op(w, o->op, pfn, nr);
+	enter(pfn, nr);
+	ret = o->fn(pfn, nr);
+	leave(pfn, nr, !ret, o->from, o->to, 0);
+	end_op(w, o->op, pfn, nr, ret, allowed);
+	if (!ret && o->to != ST_HOST)
+		ring_push(o->to, pfn, nr);
+	check_range(w, pfn, nr);
+	return ret;
+}
+
+/* The state a query reports, as the reference names it. */
+static int state_of(const struct s2o_page_info *i)
+{
+	if (i->owner == S2O_OWNER_HOST)
+		return i->host == S2O_PAGE_OWNED ? ST_HOST : ST_SHARED;
+	if (i->owner == S2O_OWNER_HYP)
+		return ST_HYP;
+	return i->reclaimable ? ST_RECL : ST_GUEST;
+}
+
+static int give_back_op(int st)
+{
+	return st == ST_HYP ? HO_HYP_DONATE_HOST :
+	       st == ST_SHARED ? HO_UNSHARE :
+	       st == ST_RECL ? HO_RECLAIM : -1;
+}
+
+/*
+ * What a host driver cleaning up would do: look at a range and give back
+ * each run of pages it sees in one returnable state. Others do the same
+ * at the same time, so any of these may lose.
+ */
+static void sweep(struct worker *w, u64 pfn, u64 nr)
+{
+	u64 i, run = pfn;
+	int run_st = -1;
+
+	for (i = 0; i <= nr; i++) {
+		struct s2o_page_info info;
+		int st = -1;
+
+		if (i < nr && !query(w, pfn + i, &info))
+			st = give_back_op(state_of(&info)) >= 0 ?
+				     state_of(&info) : -1;
+		if (st == run_st && (st < 0 || pfn + i - run < MAX_RANGE))
+			continue;
+		if (run_st >= 0)
+			do_host_op(w, give_back_op(run_st), run,
+				   pfn + i - run);
+		run = pfn + i;
+		run_st = st;
+	}
+}
+
+static void give_back(struct worker *w, int st)
+{
+	u64 pfn, nr;
+
+	if (!pick_from_ring(w, st, &pfn, &nr))
+		pick_range(w, &pfn, &nr);
+	if (do_host_op(w, give_back_op(st), pfn, nr) && rnd(w) % 2)
+		sweep(w, pfn, nr);
+}
+
+static void do_fault(struct worker *w)
+{
+	unsigned int b = pick_block(w);
+	u64 base = block_start(b), end = (u64)(b + 2) * GIB, ipa;
+	struct fake_translation tr;
+	int ret;
+
+	if (rnd(w) % 2)
+		ipa = base + hot_chunks[rnd(w) % 4] * 2 * MIB +
+		      rnd(w) % (2 * MIB);
+	else if (rnd(w) % 10)
+		ipa = base + rnd(w) % (end - base);	/* anywhere in it */
+	else if (rnd(w) % 8)
+		ipa = ISLAND_CHUNK(rnd(w) % NR_ISLANDS) + rnd(w) % (2 * MIB);
+	else
+		ipa = 0x09000000 + (rnd(w) & 0xfff000);	/* MMIO */
+	begin_op(w, OP_FAULT, ipa >> 12, 1);
+	ret = s2o_host_handle_fault(ipa);
+	end_op(w, OP_FAULT, ipa >> 12, 1, ret, OK | EPERM_ | NOMEM_);
+	if (!ret && g.checker)
+		fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
+	if (ipa >= RAM_BASE && ipa < RAM_END)
+		check_page(w, ipa >> 12);
+}
+
+/* Calls that must fail, and exactly how. */
+static void do_badarg(struct worker *w)
+{
+	u64 hyp_pfn = (HYP_BASE >> 12) + rnd(w) % (HYP_SIZE >> 12);
+	struct s2o_page_info info;
+	int ret, which = rnd(w) % 9, want = -S2O_EINVAL;
+
+	begin_op(w, OP_BADARG, which, 0);
+	switch (which) {
+	case 0:	/* the hypervisor's RAM, the pool among it */
+		ret = s2o_host_donate_hyp(hyp_pfn, 1);
+		want = -S2O_EPERM;
+		break;
+	case 1:
+		ret = s2o_hyp_donate_host(hyp_pfn, 1);
+		want = -S2O_EPERM;
+		break;
+	case 2:	/* past the end of RAM */
+		ret = s2o_host_share_hyp(END_PFN - 1, 2);
+		break;
+	case 3:
+		ret = s2o_hyp_donate_host(FIRST_PFN + rnd(w) % 1000, 0);
+		break;
+	case 4:
+		ret = s2o_host_donate_guest(1 + S2O_MAX_VMS, FIRST_PFN, 0, 1);
+		want = -S2O_ENOENT;
+		break;
+	case 5:	/* MMIO */
+		ret = s2o_host_reclaim_guest(0x09000000 >> 12, 1);
+		break;
+	case 6:
+		ret = s2o_vm_destroy(0);
+		want = -S2O_ENOENT;
+		break;
+	case 7:
+		ret = s2o_page_query(0x09000000 >> 12, &info);
+		break;
+	default:
+		ret = s2o_host_handle_fault(HYP_BASE + (rnd(w) % HYP_SIZE));
+		want = -S2O_EPERM;
+		break;
+	}
+	end_op(w, OP_BADARG, which, 0, ret, 1u << res_of(want));
+	if (ret != want && !stopping())
+		fail(w, "bad-args case %d returned %d, want %d", which, ret,
+		     want);
+}
+
+/* ---- this thread's VMs ---- */
+
+static u64 vm_vttbr(const struct test_vm *vm)
+{
+	return s2o_vms[vm->handle].pgt.root_pa | (u64)vm->handle << 48;
+}
+
+/* The guest must see exactly what it was given, and nothing it gave back. */
+static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
+			u64 pfn, bool mapped)
+{
+	struct fake_translation tr = { 0 };
+	int ret;
+
+	if (!g.checker)
+		return;
+	ret = fake_hw_translate(w->cpu, vm_vttbr(vm), gfn << 12, &tr);
+	if (mapped && (ret || tr.pa != pfn << 12))
+		fail(w, "vm %d gfn %#" PRIx64 " should map pfn %#" PRIx64
+		     ": ret %d pa %#" PRIx64, vm->handle, gfn, pfn, ret,
+		     tr.pa);
+	if (!mapped && !ret)
+		fail(w, "vm %d gfn %#" PRIx64 " still translates (to %#"
+		     PRIx64 ", %s) after it was given back", vm->handle, gfn,
+		     tr.pa, tr.from_tlb ? "stale TLB entry" : "table walk");
+}
+
+static void vm_create(struct worker *w, struct test_vm *vm)
+{
+	int ret;
+	u32 none = 0;
+
+	begin_op(w, OP_VM_CREATE, 0, 0);
+	ret = s2o_vm_create();
+	end_op(w, OP_VM_CREATE, 0, 0, ret, OK | EBUSY_ | NOMEM_);
+	if (ret <= 0)
+		return;
+	if (ret > S2O_MAX_VMS ||
+	    !__atomic_compare_exchange_n(&g.vm_owner[ret], &none, w->idx + 1,
+					 false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST)) {
+		fail(w, "vm_create returned handle %d, live in thread %u", ret,
+		     none - 1);
+		return;
+	}
+	*vm = (struct test_vm){ .handle = ret, .next_gfn = rnd(w) % 4096 };
+}
+
+/* Reclaim what a destroyed VM of ours left; others may be at it too. */
+static void reclaim_leftovers(struct worker *w, const struct test_vm *vm)
+{
+	unsigned int i;
+	u64 j;
+
+	for (i = 0; i < vm->nr_ext; i++) {
+		const struct ext *e = &vm->ext[i];
+
+		if (!do_host_op(w, HO_RECLAIM, e->pfn, e->nr))
+			continue;
+		for (j = 0; j < e->nr; j++)
+			do_host_op(w, HO_RECLAIM, e->pfn + j, 1);
+	}
+}
+
+static void vm_destroy(struct worker *w, struct test_vm *vm)
+{
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vm->nr_ext; i++)
+		if (!vm->ext[i].relinquished)
+			enter(vm->ext[i].pfn, vm->ext[i].nr);
+	/* Before the call: the handle may be someone else's right after. */
+	__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
+	begin_op(w, OP_VM_DESTROY, vm->handle, vm->nr_ext);
+	ret = s2o_vm_destroy(vm->handle);
+	for (i = 0; i < vm->nr_ext; i++) {
+		struct ext *e = &vm->ext[i];
+
+		if (e->relinquished)
+			continue;
+		leave(e->pfn, e->nr, !ret, ST_GUEST, ST_RECL, 0);
+		ring_push(ST_RECL, e->pfn, e->nr);
+	}
+	end_op(w, OP_VM_DESTROY, vm->handle, vm->nr_ext, ret, OK);
+	if (vm->nr_ext)
+		check_range(w, vm->ext[0].pfn, vm->ext[0].nr);
+	/* Most of the time the owner cleans up; else others will. */
+	if (rnd(w) % 8)
+		reclaim_leftovers(w, vm);
+	vm->handle = 0;
+}
+
+static struct test_vm *pick_vm(struct worker *w)
+{
+	struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
+
+	if (!vm->handle)
+		vm_create(w, vm);
+	return vm->handle ? vm : NULL;
+}
+
+static void do_donate_guest(struct worker *w)
+{
+	struct test_vm *vm = pick_vm(w);
+	bool clash = false;
+	u64 pfn, nr, gfn;
+	int ret;
+
+	if (!vm)
+		return;
+	if (vm->nr_ext >= MAX_EXT - 2) {
+		vm_destroy(w, vm);
+		return;
+	}
+	pick_range(w, &pfn, &nr);
+	/* Same offset in a 2M block as the pages: the VM can map blocks. */
+	gfn = S2O_ALIGN_UP(vm->next_gfn, 512) + pfn % 512;
+	if (vm->nr_ext && !vm->ext[0].relinquished && rnd(w) % 10 == 0) {
+		/* Onto a mapped gfn: must fail, EPERM or EBUSY. */
+		gfn = vm->ext[0].gfn + rnd(w) % vm->ext[0].nr;
+		clash = true;
+	}
+	begin_op(w, OP_DONATE_GUEST, pfn, nr);
+	enter(pfn, nr);
+	ret = s2o_host_donate_guest(vm->handle, pfn, gfn, nr);
+	leave(pfn, nr, !ret, ST_HOST, ST_GUEST, vm->handle);
+	end_op(w, OP_DONATE_GUEST, pfn, nr, ret,
+	       clash ? EPERM_ | EBUSY_ : OK | EPERM_ | NOMEM_);
+	if (!ret && !clash) {
+		vm->ext[vm->nr_ext++] = (struct ext){ .gfn = gfn, .pfn = pfn,
+						      .nr = nr };
+		vm->next_gfn = gfn + nr;
+		check_guest(w, vm, gfn, pfn, true);
+		check_guest(w, vm, gfn + nr - 1, pfn + nr - 1, true);
+	}
+	check_range(w, pfn, nr);
+}
+
+static void do_relinquish(struct worker *w)
+{
+	struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
+	unsigned int i, tries;
+	struct ext *e = NULL, whole;
+	u64 skip, n;
+	int ret;
+
+	if (!vm->handle || !vm->nr_ext || vm->nr_ext >= MAX_EXT - 2)
+		return;
+	for (tries = 0; tries < 4 && !e; tries++) {
+		i = rnd(w) % vm->nr_ext;
+		if (!vm->ext[i].relinquished)
+			e = &vm->ext[i];
+	}
+	if (!e)
+		return;
+	whole = *e;
+	skip = rnd(w) % 3 ? rnd(w) % e->nr : 0;
+	n = skip || rnd(w) % 3 ? 1 + rnd(w) % (e->nr - skip) : e->nr;
+	begin_op(w, OP_RELINQUISH, e->pfn + skip, n);
+	enter(e->pfn + skip, n);
+	ret = s2o_guest_relinquish(vm->handle, e->gfn + skip, n);
+	leave(e->pfn + skip, n, !ret, ST_GUEST, ST_RECL, 0);
+	/* Only this thread changes its VM: only the pool can fail it. */
+	end_op(w, OP_RELINQUISH, e->pfn + skip, n, ret, OK | NOMEM_);
+	if (ret)
+		return;
+	ring_push(ST_RECL, e->pfn + skip, n);
+	check_guest(w, vm, e->gfn + skip, e->pfn + skip, false);
+	check_guest(w, vm, e->gfn + skip + n - 1, e->pfn + skip + n - 1,
+		    false);
+	/* Split the extent: [mapped][relinquished][mapped]. */
+	e->relinquished = true;
+	e->gfn += skip;
+	e->pfn += skip;
+	e->nr = n;
+	if (skip)
+		vm->ext[vm->nr_ext++] = (struct ext){
+			.gfn = whole.gfn, .pfn = whole.pfn, .nr = skip };
+	if (skip + n < whole.nr)
+		vm->ext[vm->nr_ext++] = (struct ext){
+			.gfn = whole.gfn + skip + n,
+			.pfn = whole.pfn + skip + n,
+			.nr = whole.nr - skip - n };
+	if (skip + n < whole.nr)
+		check_guest(w, vm, whole.gfn + skip + n, whole.pfn + skip + n,
+			    true);
+	check_range(w, e->pfn, e->nr);
+}
+
+/* ---- phase 1: everything at once ---- */
+
+static void one_op(struct worker *w)
+{
+	u64 r = rnd(w) % 1000, pfn, nr;
+
+	if (r < 300) {
+		do_fault(w);
+	} else if (r < 400) {
+		pick_range(w, &pfn, &nr);
+		do_host_op(w, HO_DONATE_HYP, pfn, nr);
+	} else if (r < 490) {
+		give_back(w, ST_HYP);
+	} else if (r < 540) {
+		pick_range(w, &pfn, &nr);
+		do_host_op(w, HO_SHARE, pfn, nr);
+	} else if (r < 585) {
+		give_back(w, ST_SHARED);
+	} else if (r < 690) {
+		do_donate_guest(w);
+	} else if (r < 760) {
+		do_relinquish(w);
+	} else if (r < 840) {
+		give_back(w, ST_RECL);
+	} else if (r < 855) {
+		struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
+
+		if (vm->handle)
+			vm_destroy(w, vm);
+	} else if (r < 870) {
+		do_badarg(w);
+	} else if (r < 950) {
+		pick_range(w, &pfn, &nr);
+		sweep(w, pfn, nr);
+	} else {
+		pick_range(w, &pfn, &nr);
+		check_range(w, pfn, nr);
+	}
+}
+
+static void *stress_thread(void *arg)
+{
+	struct worker *w = arg;
+
+	thread_enter_core();
+	while (!stopping())
+		one_op(w);
+	thread_leave_core();
+	return NULL;
+}
+
+/* ---- phase 2: two threads, one range, one winner ---- */
+
+struct spin_barrier {
+	u32 count;
+	u32 gen;
+};
+
+static void barrier_wait(struct spin_barrier *b, u32 n)
+{
+	u32 gen = __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE);
+
+	if (__atomic_add_fetch(&b->count, 1, __ATOMIC_ACQ_REL) == n) {
+		__atomic_store_n(&b->count, 0, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&b->gen, 1, __ATOMIC_RELEASE);
+		return;
+	}
+	idle_begin();
+	/* Spin a while first: the point is to start the two ops together. */
+	for (u32 spins = 0;
+	     __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; spins++)
+		if (spins > 1000)
+			sched_yield();
+	idle_end();
+}
+
+enum conflict_kind {
+	CK_HYP_HYP,		/* donate_hyp vs donate_hyp */
+	CK_HYP_SHARE,		/* donate_hyp vs share_hyp */
+	CK_HYP_GUEST,		/* donate_hyp vs donate_guest */
+	CK_GUEST_GUEST,		/* donate_guest to two VMs */
+	CK_SHARE_GUEST,		/* share_hyp vs donate_guest */
+	CK_BACK_HYP,		/* hyp_donate_host vs hyp_donate_host */
+	CK_BACK_SHARE,		/* unshare vs unshare */
+	CK_BACK_RECLAIM,	/* reclaim vs reclaim */
+	NR_CK,
+};
+
+static const char *const ck_name[] = {
+	"donate_hyp/donate_hyp", "donate_hyp/share", "donate_hyp/donate_guest",
+	"donate_guest/donate_guest", "share/donate_guest",
+	"hyp_donate_host x2", "unshare x2", "reclaim x2",
+};
+
+struct contender {
+	int op;			/* OP_* */
+	u64 pfn, nr, gfn;
+	int vm;
+	int ret;
+	double start, end;	/* when the call ran */
+};
+
+static struct {
+	struct spin_barrier bar;
+	u32 end;
+	int kind;
+	struct contender c[2];
+	struct test_vm vm[2];
+	int recl_vm;		/* the VM the reclaim rounds' pages name */
+	u64 rounds[NR_CK], wins[2];
+	u64 overlapped;		/* rounds whose two calls overlapped in time */
+	u32 noise_stop;
+} cf;
+
+static int run_contender(struct contender *c)
+{
+	switch (c->op) {
+	case OP_DONATE_HYP:
+		return s2o_host_donate_hyp(c->pfn, c->nr);
+	case OP_SHARE:
+		return s2o_host_share_hyp(c->pfn, c->nr);
+	case OP_DONATE_GUEST:
+		return s2o_host_donate_guest(c->vm, c->pfn, c->gfn, c->nr);
+	case OP_HYP_DONATE_HOST:
+		return s2o_hyp_donate_host(c->pfn, c->nr);
+	case OP_UNSHARE:
+		return s2o_host_unshare_hyp(c->pfn, c->nr);
+	default:
+		return s2o_host_reclaim_guest(c->pfn, c->nr);
+	}
+}
+
+/* Single-threaded steps of the coordinator: they must work. */
+static void must(struct worker *w, int ret, const char *what, u64 pfn,
+		 u64 nr)
+{
+	if (ret)
+		fail(w, "conflict round set-up/undo: %s(pfn %#" PRIx64
+		     ", nr %" PRIu64 ") returned %d", what, pfn, nr, ret);
+}
+
+static int target_state(const struct contender *c)
+{
+	switch (c->op) {
+	case OP_DONATE_HYP:
+		return ST_HYP;
+	case OP_SHARE:
+		return ST_SHARED;
+	case OP_DONATE_GUEST:
+		return ST_GUEST;
+	default:
+		return ST_HOST;
+	}
+}
+
+static void cf_vm_fresh(struct worker *w, struct test_vm *vm)
+{
+	u32 none;
+
+	if (vm->handle) {
+		__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
+		must(w, s2o_vm_destroy(vm->handle), "vm_destroy", 0, 0);
+	}
+	vm->handle = s2o_vm_create();
+	none = 0;
+	if (vm->handle <= 0 ||
+	    !__atomic_compare_exchange_n(&g.vm_owner[vm->handle], &none,
+					 w->idx + 1, false, __ATOMIC_SEQ_CST,
+					 __ATOMIC_SEQ_CST))
+		fail(w, "conflict: vm_create returned %d", vm->handle);
+	vm->next_gfn = 0;
+}
+
+/* Donate [pfn, pfn + nr) to VM @vm at a fresh gfn; returns the gfn. */
+static u64 cf_gfn(struct test_vm *vm, u64 pfn, u64 nr)
+{
+	u64 gfn = S2O_ALIGN_UP(vm->next_gfn, 512) + pfn % 512;
+
+	vm->next_gfn = gfn + nr;
+	return gfn;
+}
+
+static void cf_prepare(struct worker *w)
+{
+	struct contender *a = &cf.c[0], *b = &cf.c[1];
+	u64 base = block_start(1 + rnd(w) % 2) >> 12, over;
+	int kind = rnd(w) % NR_CK;
+	unsigned int i;
+
+	cf.kind = kind;
+	for (i = 0; i < 2; i++) {
+		struct contender *c = &cf.c[i];
+
+		c->nr = 1 + (rnd(w) % 4 ? rnd(w) % 40 : rnd(w) % MAX_RANGE);
+		c->vm = cf.vm[i].handle;
+	}
+	/* a first, then b around a page of a: they overlap. */
+	a->pfn = base + hot_chunks[rnd(w) % 4] * 512 + rnd(w) % 512;
+	over = a->pfn + rnd(w) % a->nr;
+	b->pfn = over - rnd(w) % b->nr;
+
+	switch (kind) {
+	case CK_HYP_HYP:
+		a->op = b->op = OP_DONATE_HYP;
+		break;
+	case CK_HYP_SHARE:
+		a->op = OP_DONATE_HYP;
+		b->op = OP_SHARE;
+		break;
+	case CK_HYP_GUEST:
+		a->op = OP_DONATE_HYP;
+		b->op = OP_DONATE_GUEST;
+		break;
+	case CK_GUEST_GUEST:
+		a->op = b->op = OP_DONATE_GUEST;
+		break;
+	case CK_SHARE_GUEST:
+		a->op = OP_SHARE;
+		b->op = OP_DONATE_GUEST;
+		break;
+	case CK_BACK_HYP:
+		a->op = b->op = OP_HYP_DONATE_HOST;
+		break;
+	case CK_BACK_SHARE:
+		a->op = b->op = OP_UNSHARE;
+		break;
+	default:
+		a->op = b->op = OP_RECLAIM;
+		break;
+	}
+	for (i = 0; i < 2; i++)
+		if (cf.c[i].op == OP_DONATE_GUEST)
+			cf.c[i].gfn = cf_gfn(&cf.vm[i], cf.c[i].pfn,
+					     cf.c[i].nr);
+}
+
+/* Put the union of the two ranges in the state the give-backs start from. */
+static void cf_setup_union(struct worker *w, u64 lo, u64 hi)
+{
+	struct test_vm *vm = &cf.vm[0];
+	u64 gfn;
+
+	switch (cf.kind) {
+	case CK_BACK_HYP:
+		must(w, s2o_host_donate_hyp(lo, hi - lo), "donate_hyp", lo,
+		     hi - lo);
+		break;
+	case CK_BACK_SHARE:
+		must(w, s2o_host_share_hyp(lo, hi - lo), "share", lo, hi - lo);
+		break;
+	case CK_BACK_RECLAIM:
+		gfn = cf_gfn(vm, lo, hi - lo);
+		cf.recl_vm = vm->handle;
+		must(w, s2o_host_donate_guest(vm->handle, lo, gfn, hi - lo),
+		     "donate_guest", lo, hi - lo);
+		/* Relinquished pages, or a destroyed VM's. */
+		if (rnd(w) % 2)
+			must(w, s2o_guest_relinquish(vm->handle, gfn, hi - lo),
+			     "relinquish", lo, hi - lo);
+		else
+			cf_vm_fresh(w, vm);
+		break;
+	}
+}
+
+static int cf_start_state(void)
+{
+	switch (cf.kind) {
+	case CK_BACK_HYP:
+		return ST_HYP;
+	case CK_BACK_SHARE:
+		return ST_SHARED;
+	case CK_BACK_RECLAIM:
+		return ST_RECL;
+	default:
+		return ST_HOST;
+	}
+}
+
+/* Give [pfn, pfn + nr), all in state @st, back to the host. */
+static void cf_undo(struct worker *w, int st, u64 pfn, u64 nr,
+		    const struct contender *c)
+{
+	if (!nr)
+		return;
+	switch (st) {
+	case ST_HYP:
+		must(w, s2o_hyp_donate_host(pfn, nr), "hyp_donate_host", pfn,
+		     nr);
+		break;
+	case ST_SHARED:
+		must(w, s2o_host_unshare_hyp(pfn, nr), "unshare", pfn, nr);
+		break;
+	case ST_GUEST:
+		must(w, s2o_guest_relinquish(c->vm, c->gfn, nr), "relinquish",
+		     pfn, nr);
+		/* fall through */
+	case ST_RECL:
+		must(w, s2o_host_reclaim_guest(pfn, nr), "reclaim", pfn, nr);
+		break;
+	}
+}
+
+static void cf_verify(struct worker *w)
+{
+	struct contender *win = NULL, *lose = NULL;
+	u64 lo = S2O_MIN(cf.c[0].pfn, cf.c[1].pfn);
+	u64 hi = S2O_MAX(cf.c[0].pfn + cf.c[0].nr, cf.c[1].pfn + cf.c[1].nr);
+	int start = cf_start_state(), st, i;
+	u64 p;
+
+	cf.rounds[cf.kind]++;
+	if (cf.c[0].start < cf.c[1].end && cf.c[1].start < cf.c[0].end)
+		cf.overlapped++;
+	for (i = 0; i < 2; i++)
+		w->counts[cf.c[i].op][res_of(cf.c[i].ret)]++;
+	if (!cf.c[0].ret == !cf.c[1].ret) {
+		fail(w, "conflict %s: a [%#" PRIx64 ", +%" PRIu64 ") -> %d, "
+		     "b [%#" PRIx64 ", +%" PRIu64 ") -> %d: want exactly one "
+		     "winner", ck_name[cf.kind], cf.c[0].pfn, cf.c[0].nr,
+		     cf.c[0].ret, cf.c[1].pfn, cf.c[1].nr, cf.c[1].ret);
+		return;
+	}
+	win = cf.c[0].ret ? &cf.c[1] : &cf.c[0];
+	lose = cf.c[0].ret ? &cf.c[0] : &cf.c[1];
+	cf.wins[win - cf.c]++;
+	if (lose->ret != -S2O_EPERM)
+		fail(w, "conflict %s: the loser returned %d, want -EPERM",
+		     ck_name[cf.kind], lose->ret);
+	for (p = lo; p < hi; p++) {
+		bool in_win = p >= win->pfn && p < win->pfn + win->nr;
+		struct s2o_page_info info;
+
+		st = in_win ? target_state(win) : start;
+		s2o_page_query(p, &info);
+		if (!info_matches(st, st == ST_GUEST ? win->vm :
+				  st == ST_RECL ? cf.recl_vm : 0, &info)) {
+			fail(w, "conflict %s: pfn %#" PRIx64 " should be %s, "
+			     "query says owner %d vm %d", ck_name[cf.kind], p,
+			     st_name[st], info.owner, info.vm);
+			return;
+		}
+	}
+	/* Everything back to the host for the next round. */
+	if (start == ST_HOST) {
+		cf_undo(w, target_state(win), win->pfn, win->nr, win);
+	} else {
+		cf_undo(w, start, lo, win->pfn - lo, NULL);
+		cf_undo(w, start, win->pfn + win->nr,
+			hi - (win->pfn + win->nr), NULL);
+	}
+	if (fake_first_violation())
+		fail(w, "break-before-make: %s", fake_first_violation());
+}
+
+static void *conflict_thread(void *arg)
+{
+	struct worker *w = arg;
+	double end = now() + g.conflict_secs;
+	int me = w->idx;
+
+	thread_enter_core();
+	if (me == 0) {
+		cf_vm_fresh(w, &cf.vm[0]);
+		cf_vm_fresh(w, &cf.vm[1]);
+	}
+	for (;;) {
+		if (me == 0) {
+			u64 total = 0;
+
+			for (int k = 0; k < NR_CK; k++)
+				total += cf.rounds[k];
+			cf.end = stopping() || now() > end;
+			if (!cf.end) {
+				if (total % 64 == 63) {
+					cf_vm_fresh(w, &cf.vm[0]);
+					cf_vm_fresh(w, &cf.vm[1]);
+				}
+				cf_prepare(w);
+				cf_setup_union(w, S2O_MIN(cf.c[0].pfn,
+							  cf.c[1].pfn),
+					       S2O_MAX(cf.c[0].pfn + cf.c[0].nr,
+						       cf.c[1].pfn +
+							       cf.c[1].nr));
+			}
+		}
+		begin_op(w, OP_CHECK, 0, 0);
+		barrier_wait(&cf.bar, 2);
+		if (cf.end)
+			break;
+		begin_op(w, cf.c[me].op, cf.c[me].pfn, cf.c[me].nr);
+		/* A random head start, so that either may get there first. */
+		for (u64 d = rnd(w) % 4096; d; d--)
+			__asm__ __volatile__("" ::: "memory");
+		cf.c[me].start = now();
+		cf.c[me].ret = run_contender(&cf.c[me]);
+		cf.c[me].end = now();
+		__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
+		barrier_wait(&cf.bar, 2);
+		if (me == 0)
+			cf_verify(w);
+	}
+	if (me == 0) {
+		for (int i = 0; i < 2; i++) {
+			__atomic_store_n(&g.vm_owner[cf.vm[i].handle], 0,
+					 __ATOMIC_SEQ_CST);
+			must(w, s2o_vm_destroy(cf.vm[i].handle), "vm_destroy",
+			     0, 0);
+			cf.vm[i].handle = 0;
+		}
+		__atomic_store_n(&cf.noise_stop, 1, __ATOMIC_SEQ_CST);
+	}
+	thread_leave_core();
+	return NULL;
+}
+
+/*
+ * The other threads fault on the contended blocks meanwhile, in bursts:
+ * on two cores, a busy third thread would keep the two contenders from
+ * ever running at the same time.
+ */
+static void *noise_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct fake_translation tr;
+	u64 n = 0;
+
+	thread_enter_core();
+	while (!__atomic_load_n(&cf.noise_stop, __ATOMIC_SEQ_CST)) {
+		if (++n % 32 == 0) {
+			idle_begin();
+			usleep(300);
+			idle_end();
+		}
+		u64 ipa = block_start(1 + rnd(w) % 2) +
+			  hot_chunks[rnd(w) % 4] * 2 * MIB +
+			  rnd(w) % (2 * MIB);
+		int ret;
+
+		begin_op(w, OP_FAULT, ipa >> 12, 1);
+		ret = s2o_host_handle_fault(ipa);
+		end_op(w, OP_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
+		if (!ret && g.checker)
+			fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
+	}
+	thread_leave_core();
+	return NULL;
+}
+
+/* ---- the end: everything exact ---- */
+
+struct table_count {
+	u64 tables;
+	u8 *seen;	/* per pool page */
+	int dups, outside;
+	bool host;
+	u64 uncoalesced;	/* host tables under one kind of memory */
+	u64 first_uncoalesced;
+};
+
+static void count_table(struct table_count *tc, u64 pa)
+{
+	u64 i = (pa - POOL_BASE) >> 12;
+
+	if (!s2o_pool_contains(pa)) {
+		tc->outside++;
+		return;
+	}
+	if (tc->seen[i]++)
+		tc->dups++;
+	tc->tables++;
+}
+
+static int table_visitor(struct s2o_walk_ctx *ctx)
+{
+	struct table_count *tc = ctx->arg;
+	u64 block;
+
+	count_table(tc, s2o_pte_addr(ctx->old));
+	/* A table the host could hold as one block: fine, unless all back. */
+	if (tc->host && s2o_host_block_for(ctx, &block) &&
+	    !tc->uncoalesced++)
+		tc->first_uncoalesced = ctx->addr;
+	return 0;
+}
+
+static void count_pgt(struct table_count *tc, struct s2o_pgt *pgt, bool host)
+{
+	struct s2o_walker walker = {
+		.cb = table_visitor,
+		.arg = tc,
+		.flags = S2O_VISIT_TABLE_PRE,
+	};
+
+	tc->host = host;
+	count_table(tc, pgt->root_pa);
+	s2o_walk(pgt, 0, 1ULL << S2O_IPA_BITS, &walker);
+}
+
+/*
+ * Table pages in use must be exactly the distinct tables reachable from
+ * the host's root and each live VM's (nothing leaked, nothing freed twice),
+ * and no reservation may be left over. With @all_back (every page is the
+ * host's), every host table that one block could replace must have
+ * coalesced. Returns the count.
+ */
+static u64 check_tables(const char *when, bool all_back)
+{
+	struct table_count tc = { .seen = calloc(g.pool_pages, 1) };
+	struct s2o_stats st;
+	u64 nr_free;
+	int h;
+
+	count_pgt(&tc, &s2o_host_mmu.pgt, true);
+	if (all_back && tc.uncoalesced)
+		fail(NULL, "%s: %" PRIu64 " host tables of host-default entries "
+		     "under one kind of memory did not coalesce, the first at "
+		     "ipa %#" PRIx64, when, tc.uncoalesced,
+		     tc.first_uncoalesced);
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		if (s2o_vms[h].state == S2O_VM_LIVE)
+			count_pgt(&tc, &s2o_vms[h].pgt, false);
+	free(tc.seen);
+	s2o_get_stats(&st);
+	if (tc.dups || tc.outside)
+		fail(NULL, "%s: %d table pages reachable twice, %d outside the "
+		     "pool", when, tc.dups, tc.outside);
+	if (st.table_pages_used != tc.tables)
+		fail(NULL, "%s: %" PRIu64 " table pages in use, %" PRIu64
+		     " reachable: %s", when, st.table_pages_used, tc.tables,
+		     st.table_pages_used > tc.tables ? "leak" : "double free");
+	if (st.table_pages_used + st.table_pages_free != g.pool_pages)
+		fail(NULL, "%s: pool used + free = %" PRIu64, when,
+		     st.table_pages_used + st.table_pages_free);
+	nr_free = s2o_pool_nr_free();
+	if (s2o_pool_reserve(nr_free))
+		fail(NULL, "%s: cannot reserve the %" PRIu64 " free pages: a "
+		     "reservation leaked", when, nr_free);
+	else
+		s2o_pool_unreserve(nr_free);
+	return tc.tables;
+}
+
+static void check_invariants(const char *when)
+{
+	struct s2o_violation v;
+
+	if (s2o_check_invariants(&v))
+		fail(NULL, "%s: invariant: %s at %#" PRIx64 " (vm %d): "
+		     "expected %#" PRIx64 ", found %#" PRIx64, when, v.what,
+		     v.addr, v.vm, v.expected, v.found);
+}
+
+/* Every page: no claim left, query == reference; returns pages per state. */
+static void check_all_pages(const char *when, u64 *per_state)
+{
+	u64 pfn;
+	int bad = 0;
+
+	memset(per_state, 0, NR_ST * sizeof(*per_state));
+	for (pfn = FIRST_PFN; pfn < END_PFN && bad < 5; pfn++) {
+		struct s2o_page_info info;
+		int st = ref_state(pfn);
+		int vm = g.ref_vm[pidx(pfn)];
+
+		if (s2o_pfn_page(pfn)->state & S2O_PS_BUSY) {
+			fail(NULL, "%s: pfn %#" PRIx64 " left claimed", when,
+			     pfn);
+			bad++;
+			continue;
+		}
+		if (st < 0) {
+			fail(NULL, "%s: pfn %#" PRIx64 ": successful ops add up "
+			     "to no single state (flows %#" PRIx64 ")", when,
+			     pfn, g.flow[pidx(pfn)]);
+			bad++;
+			continue;
+		}
+		per_state[st]++;
+		if (s2o_page_query(pfn, &info) || !info_matches(st, vm, &info)) {
+			fail(NULL, "%s: pfn %#" PRIx64 " should be %s (vm %d), "
+			     "query: owner %d host %d hyp %d guest %d vm %d "
+			     "reclaimable %d", when, pfn, st_name[st], vm,
+			     info.owner, info.host, info.hyp, info.guest,
+			     info.vm, info.reclaimable);
+			bad++;
+		}
+	}
+}
+
+/*
+ * One pass over every page, giving back each run of pages in one state,
+ * at most @max_run at a time. Returns the pages left to give back.
+ */
+static u64 give_back_pass(struct worker *w, u64 max_run, bool *progress)
+{
+	u64 pfn, nr, left = 0;
+
+	for (pfn = FIRST_PFN; pfn < END_PFN; pfn += nr) {
+		struct s2o_page_info info;
+		int st, op, ret;
+
+		s2o_page_query(pfn, &info);
+		st = state_of(&info);
+		for (nr = 1; pfn + nr < END_PFN && nr < max_run; nr++) {
+			struct s2o_page_info next;
+
+			s2o_page_query(pfn + nr, &next);
+			if (state_of(&next) != st)
+				break;
+		}
+		op = give_back_op(st);
+		if (op < 0)
+			continue;
+		ret = do_host_op(w, op, pfn, nr);
+		if (!ret) {
+			*progress = true;
+		} else if (ret == -S2O_ENOMEM && g.small_pool) {
+			/* Others' give-backs coalesce and free pages: later. */
+			left += nr;
+		} else {
+			fail(w, "give-back: %s(%#" PRIx64 ", %" PRIu64
+			     ") returned %d", op_name[host_ops[op].op], pfn, nr,
+			     ret);
+			left += nr;
+		}
+	}
+	return left;
+}
+
+/*
+ * Destroy every VM, give every page back, single-threaded: all must work.
+ * With a small pool a give-back may need a table page only others' can
+ * free: go round again, in smaller runs, while that makes progress.
+ */
+static void give_everything_back(struct worker *w)
+{
+	unsigned int t, i;
+	u64 left, max_run = 4096;
+	bool progress = true;
+
+	for (t = 0; t < g.nr_threads; t++)
+		for (i = 0; i < VMS_PER_THREAD; i++) {
+			struct test_vm *vm = &g.w[t].vms[i];
+
+			if (vm->handle)
+				vm_destroy(w, vm);
+		}
+	do {
+		progress = false;
+		left = give_back_pass(w, max_run, &progress);
+		if (!progress && max_run > 1) {
+			max_run /= 8;
+			progress = true;
+		}
+	} while (left && progress);
+	if (left)
+		fail(w, "give-back: %" PRIu64 " pages could not be given back, "
+		     "the pool staying dry", left);
+}
+
+/* ---- watchdog ---- */
+
+static void *watchdog(void *arg)
+{
+	double limit = *(double *)arg, last_change = now();
+	u64 last = ~0ULL;
+
+	for (;;) {
+		u64 sum = 0;
+		unsigned int t;
+		u32 phase;
+
+		/* A second, but a quick exit once the run is over. */
+		for (t = 0; t < 10; t++) {
+			if (__atomic_load_n(&g.phase, __ATOMIC_SEQ_CST) == 99)
+				return NULL;
+			usleep(100000);
+		}
+		phase = __atomic_load_n(&g.phase, __ATOMIC_SEQ_CST);
+		if (phase == 99)
+			return NULL;
+		/* Only the threaded phases; the checks after them are long. */
+		if (phase != 1 && phase != 2) {
+			last_change = now();
+			continue;
+		}
+		for (t = 0; t < g.nr_threads; t++)
+			sum += __atomic_load_n(&g.w[t].progress,
+					       __ATOMIC_RELAXED);
+		if (sum != last) {
+			last = sum;
+			last_change = now();
+			continue;
+		}
+		if (now() - last_change < limit)
+			continue;
+		fprintf(stderr, "FAIL (seed %#" PRIx64 "): no progress for "
+			"%.0f s in phase %u: deadlock or livelock\n", g.seed,
+			limit, phase);
+		for (t = 0; t < g.nr_threads; t++) {
+			struct worker *w = &g.w[t];
+			int op = __atomic_load_n(&w->cur_op, __ATOMIC_RELAXED);
+
+			fprintf(stderr, "  thread %u: in %s(%#" PRIx64 ", %" PRIu64
+				")\n", t, op_name[op],
+				__atomic_load_n(&w->cur_pfn, __ATOMIC_RELAXED),
+				__atomic_load_n(&w->cur_nr, __ATOMIC_RELAXED));
+		}
+		printf("0 passed, 1 failed\n");
+		fflush(NULL);
+		_exit(2);
+	}
+}
+
+/* Phase 2: the two contenders and the noise threads. */
+static void run_conflicts(void)
+{
+	unsigned int t;
+	int i;
+
+	set_phase(2);
+	for (t = 0; t < g.nr_threads; t++)
+		pthread_create(&g.w[t].tid, NULL,
+			       t < 2 ? conflict_thread : noise_thread,
+			       &g.w[t]);
+	idle_begin();
+	for (t = 0; t < g.nr_threads; t++)
+		pthread_join(g.w[t].tid, NULL);
+	idle_end();
+	{
+		u64 total = 0;
+
+		for (i = 0; i < NR_CK; i++)
+			total += cf.rounds[i];
+		printf("conflict rounds: %" PRIu64 " (won by a %" PRIu64
+		       ", b %" PRIu64 "; the two calls overlapped in time in %"
+		       PRIu64 "):", total, cf.wins[0], cf.wins[1],
+		       cf.overlapped);
+		for (i = 0; i < NR_CK; i++)
+			printf(" %s %" PRIu64 ";", ck_name[i], cf.rounds[i]);
+		printf("\n");
+		if (!total && !stopping())
+			fail(NULL, "no conflict round ran");
+	}
+	if (fake_first_violation())
+		fail(NULL, "break-before-make checker: %s",
+		     fake_first_violation());
+}
+
+/* ---- main ---- */
+
+static void usage(void)
+{
+	fprintf(stderr, "usage: stress [-t threads] [-s seconds] "
+		"[-r conflict-seconds] [-c on|off] [-p pool-pages] "
+		"[-S seed]\n");
+	exit(2);
+}
+
+struct step {
+	const char *name;
+	u32 failures_before;
+};
+
+static unsigned int passed, failed;
+
+static void step_begin(struct step *s, const char *name)
+{
+	s->name = name;
+	s->failures_before = __atomic_load_n(&g.failures, __ATOMIC_SEQ_CST);
+}
+
+static void step_end(struct step *s)
+{
+	bool ok = __atomic_load_n(&g.failures, __ATOMIC_SEQ_CST) ==
+		  s->failures_before;
+
+	printf("%s: %s\n", ok ? "PASS" : "FAIL", s->name);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+static void print_counts(void)
+{
+	u64 total[NR_OPS][NR_RES] = { 0 }, checks = 0, skipped = 0;
+	unsigned int t, op, r;
+
+	for (t = 0; t < g.nr_threads; t++) {
+		for (op = 0; op < NR_OPS; op++)
+			for (r = 0; r < NR_RES; r++)
+				total[op][r] += g.w[t].counts[op][r];
+		checks += g.w[t].checks;
+		skipped += g.w[t].checks_skipped;
+	}
+	printf("ops by result, both phases:\n");
+	for (op = 0; op < NR_OPS; op++) {
+		u64 sum = 0;
+
+		for (r = 0; r < NR_RES; r++)
+			sum += total[op][r];
+		if (!sum)
+			continue;
+		printf("  %-16s %9" PRIu64 ":", op_name[op], sum);
+		for (r = 0; r < NR_RES; r++)
+			if (total[op][r])
+				printf(" %s %" PRIu64, res_name[r],
+				       total[op][r]);
+		printf("\n");
+	}
+	printf("exact page checks: %" PRIu64 " done, %" PRIu64
+	       " skipped (page busy)\n", checks, skipped);
+}
+
+int main(int argc, char **argv)
+{
+	struct s2o_init_params params = {
+		.regions = regions,
+		.nr_regions = S2O_ARRAY_SIZE(regions),
+		.pool_base = POOL_BASE,
+
+	};
+	pthread_t dog;
+	double dog_limit;
+	const char *env = getenv("S2OWN_SEED");
+	u64 per_state[NR_ST], tables;
+	struct s2o_stats st;
+	struct step step;
+	unsigned int t;
+	int opt, i;
+
+	g.nr_threads = 4;
+	g.secs = 3;
+	g.conflict_secs = 1;
+	g.checker = true;
+	g.pool_pages = MAX_POOL_PAGES;
+	g.seed = env ? strtoull(env, NULL, 0) :
+		       (u64)time(NULL) ^ ((u64)getpid() << 32);
+	while ((opt = getopt(argc, argv, "t:s:r:c:p:S:")) != -1) {
+		switch (opt) {
+		case 't':
+			g.nr_threads = atoi(optarg);
+			break;
+		case 's':
+			g.secs = atof(optarg);
+			break;
+		case 'r':
+			g.conflict_secs = atof(optarg);
+			break;
+		case 'c':
+			g.checker = strcmp(optarg, "off") != 0;
+			break;
+		case 'p':
+			g.pool_pages = strtoull(optarg, NULL, 0);
+			break;
+		case 'S':
+			g.seed = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			usage();
+		}
+	}
+	if (g.nr_threads < 2 || g.nr_threads > MAX_THREADS ||
+	    g.pool_pages < 16 || g.pool_pages > MAX_POOL_PAGES)
+		usage();
+	g.small_pool = g.pool_pages < MAX_POOL_PAGES;
+	params.pool_pages = g.pool_pages;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (g.small_pool)
+		g.conflict_secs = 0;
+	printf("stress: mode %s%s, checker %s, %u threads, %" PRIu64 " table "
+	       "pages, %.1f s + %.1f s conflicts, seed %#" PRIx64 "\n",
+	       SYNC_MODE, SANITIZER, g.checker ? "on" : "off", g.nr_threads,
+	       g.pool_pages, g.secs, g.conflict_secs, g.seed);
+
+	fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
+	fake_arch_set_checker(g.checker);
+	g.metadata = malloc(s2o_metadata_bytes(regions,
+					       S2O_ARRAY_SIZE(regions)));
+	g.flow = calloc(NR_PAGES, sizeof(*g.flow));
+	g.inflight = calloc(NR_PAGES, sizeof(*g.inflight));
+	g.version = calloc(NR_PAGES, sizeof(*g.version));
+	g.ref_vm = calloc(NR_PAGES, sizeof(*g.ref_vm));
+	if (!g.metadata || !g.flow || !g.inflight || !g.version || !g.ref_vm) {
+		perror("stress: malloc");
+		return 2;
+	}
+	for (u64 p = 0; p < NR_PAGES; p++)
+		g.flow[p] = flow_of(ST_HOST);
+	params.metadata = g.metadata;
+	thread_enter_core();
+	if (s2o_init(&params)) {
+		fprintf(stderr, "stress: s2o_init failed\n");
+		return 2;
+	}
+	for (t = 0; t < g.nr_threads; t++) {
+		g.w[t].idx = t;
+		g.w[t].cpu = t % FAKE_NR_CPUS;
+		g.w[t].rng = splitmix(g.seed + t) | 1;
+	}
+#if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
+	dog_limit = 120;
+#else
+	dog_limit = 30;
+#endif
+	pthread_create(&dog, NULL, watchdog, &dog_limit);
+
+	/* Phase 1. */
+	set_phase(1);
+	step_begin(&step, "mixed ops: only allowed results, exact in-run "
+		   "checks");
+	for (t = 0; t < g.nr_threads; t++)
+		pthread_create(&g.w[t].tid, NULL, stress_thread, &g.w[t]);
+	idle_begin();
+	{
+		double end = now() + g.secs;
+
+		while (now() < end && !stopping())
+			usleep(10000);
+	}
+	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);
+	for (t = 0; t < g.nr_threads; t++)
+		pthread_join(g.w[t].tid, NULL);
+	idle_end();
+	step_end(&step);
+	s2o_get_stats(&st);
+	printf("core: %" PRIu64 " splits, %" PRIu64 " coalesces, %" PRIu64
+	       " host faults (%" PRIu64 " refused), tlbi %" PRIu64 " ipa / %"
+	       PRIu64 " range / %" PRIu64 " vmid, %" PRIu64 " pages scrubbed\n",
+	       st.splits, st.coalesces, st.host_faults, st.host_faults_refused,
+	       st.tlbi_ipa, st.tlbi_range, st.tlbi_vmid, st.pages_scrubbed);
+
+	step_begin(&step, "no break-before-make violation");
+	if (fake_first_violation())
+		fail(NULL, "break-before-make checker: %s",
+		     fake_first_violation());
+	step_end(&step);
+
+	step_begin(&step, "after join: every page's state is the one its "
+		   "successful ops add up to");
+	check_all_pages("after join", per_state);
+	step_end(&step);
+	set_phase(0);
+	printf("pages after join:");
+	for (i = 0; i < NR_ST; i++)
+		printf(" %s %" PRIu64, st_name[i], per_state[i]);
+	printf("\n");
+
+	step_begin(&step, "after join: invariants, tables in use == "
+		   "reachable, no reservation left");
+	check_invariants("after join");
+	tables = check_tables("after join", false);
+	step_end(&step);
+	printf("tables after join: %" PRIu64 "\n", tables);
+	set_phase(0);
+
+	/* Phase 2: conflicts, on a clean slate of those blocks. */
+	step_begin(&step, "give everything back: every call succeeds");
+	__atomic_store_n(&g.stop, 0, __ATOMIC_SEQ_CST);
+	give_everything_back(&g.w[0]);
+	step_end(&step);
+
+	if (g.small_pool) {
+		printf("SKIP: conflicting transitions (a small pool may fail "
+		       "both)\n");
+	} else {
+		step_begin(&step, "conflicting transitions: exactly one winner "
+			   "per round");
+		run_conflicts();
+		step_end(&step);
+	}
+
+	set_phase(3);
+	step_begin(&step, "at the end: all pages HOST, invariants, no BBM "
+		   "violation");
+	check_all_pages("at the end", per_state);
+	if (per_state[ST_HOST] != NR_PAGES)
+		fail(NULL, "at the end: %" PRIu64 " pages not HOST",
+		     NR_PAGES - per_state[ST_HOST]);
+	check_invariants("at the end");
+	if (fake_first_violation())
+		fail(NULL, "break-before-make checker: %s",
+		     fake_first_violation());
+	step_end(&step);
+
+	/*
+	 * Nothing is owned away from the host any more: every table under
+	 * one kind of memory must have coalesced. What may stay: the root,
+	 * the level-1 table, the tables of the first 1G block and of its
+	 * first 2M (partly the hypervisor's RAM) and those around islands.
+	 */
+	step_begin(&step, "at the end: tables in use == reachable, all "
+		   "coalesced, no reservation left");
+	tables = check_tables("at the end", true);
+	step_end(&step);
+	printf("tables at the end: %" PRIu64 "\n", tables);
+
+	s2o_get_stats(&st);
+	printf("core totals: %" PRIu64 " splits, %" PRIu64 " coalesces\n",
+	       st.splits, st.coalesces);
+	print_counts();
+	set_phase(99);
+	pthread_join(dog, NULL);
+	thread_leave_core();
+	printf("%u passed, %u failed\n", passed, failed);
+	return failed ? 1 : 0;
+}
