@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * s2own host driver: what its files share.
+ *
+ * hvc.c     the one function that issues hypercalls, and their counters
+ * dump.c    the buffer shared with the hypervisor for S2OWN_HC_DUMP
+ * fmt.c     dump records and statistics as text (also built for the host
+ *           by tests/test_fmt.c, so it uses nothing but snprintf)
+ * vm.c      VMs, donations, shares, reclaim: what the driver gave away
+ * storm.c   the multi-CPU donate/reclaim stress
+ * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md)
+ * main.c    load checks, set-up and tear-down
+ */
+#ifndef S2OWN_DRV_H
+#define S2OWN_DRV_H
+
+#include <linux/arm-smccc.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+#include "hypercalls.h"
+
+#define S2OWN_NAME "s2own"
+#define S2OWN_MAX_VMS		32	/* handles 1..32 (docs/hypercalls.md) */
+
+/* Where the driver puts guest memory: gfn 0x80000 is IPA 2 GiB. */
+#define S2OWN_GFN_BASE		0x80000ULL
+#define S2OWN_CHUNK_ORDER	9	/* 2 MiB: one level-2 block */
+#define S2OWN_CHUNK_PAGES	(1UL << S2OWN_CHUNK_ORDER)
+
+/* hvc.c: what a hypercall returned, decoded in one place. */
+struct s2own_hvc_res {
+	struct arm_smccc_res regs;	/* x0..x3 as the hypervisor left them */
+	long ret;			/* 0, -errno, a handle; see s2own_hvc() */
+	u64 out[2];			/* outputs: dump runs; query state, vm */
+};
+
+long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
+	       struct s2own_hvc_res *res);
+const char *s2own_errname(long ret);
+size_t s2own_hvc_stats_fmt(char *buf, size_t size);
+
+static inline long s2own_hvc0(u32 func, u64 a1, u64 a2, u64 a3, u64 a4)
+{
+	struct s2own_hvc_res res;
+
+	return s2own_hvc(func, a1, a2, a3, a4, &res);
+}
+
+static inline long s2own_share_hyp(u64 pfn, u64 nr)
+{
+	return s2own_hvc0(S2OWN_HC_HOST_SHARE_HYP, pfn, nr, 0, 0);
+}
+
+static inline long s2own_unshare_hyp(u64 pfn, u64 nr)
+{
+	return s2own_hvc0(S2OWN_HC_HOST_UNSHARE_HYP, pfn, nr, 0, 0);
+}
+
+static inline long s2own_vm_create(void)
+{
+	return s2own_hvc0(S2OWN_HC_VM_CREATE, 0, 0, 0, 0);
+}
+
+static inline long s2own_vm_destroy(int vm)
+{
+	return s2own_hvc0(S2OWN_HC_VM_DESTROY, vm, 0, 0, 0);
+}
+
+static inline long s2own_donate_guest(int vm, u64 pfn, u64 gfn, u64 nr)
+{
+	return s2own_hvc0(S2OWN_HC_HOST_DONATE_GUEST, vm, pfn, gfn, nr);
+}
+
+static inline long s2own_relinquish(int vm, u64 gfn, u64 nr)
+{
+	return s2own_hvc0(S2OWN_HC_GUEST_RELINQUISH, vm, gfn, nr, 0);
+}
+
+static inline long s2own_reclaim_guest(u64 pfn, u64 nr)
+{
+	return s2own_hvc0(S2OWN_HC_HOST_RECLAIM_GUEST, pfn, nr, 0, 0);
+}
+
+/* dump.c */
+int s2own_dump_init(void);
+void s2own_dump_exit(void);
+int s2own_ptdump_text(int handle, char **text, size_t *len);
+int s2own_read_stats(struct s2own_dump_stats *st);
+
+/* vm.c */
+extern struct mutex s2own_lock;
+int s2own_vm_new(void);
+int s2own_vm_kill(int handle);
+int s2own_donate(int handle, unsigned int nr, bool chunk);
+int s2own_relinquish_vm(int handle);
+int s2own_reclaim_vm(int handle, bool keep);
+void s2own_release_held(void);
+int s2own_share_pfn(u64 pfn, bool alloc, u64 *shared);
+int s2own_unshare_pfn(u64 pfn, bool all);
+size_t s2own_vms_fmt(char *buf, size_t size);
+size_t s2own_shared_fmt(char *buf, size_t size);
+size_t s2own_held_fmt(char *buf, size_t size);
+size_t s2own_vm_state_fmt(char *buf, size_t size);
+void s2own_vms_exit(void);
+
+/* storm.c */
+int s2own_storm_start(unsigned int seconds);
+size_t s2own_storm_fmt(char *buf, size_t size);
+void s2own_storm_exit(void);
+
+/* debugfs.c */
+int s2own_debugfs_init(void);
+void s2own_debugfs_exit(void);
+void s2own_debugfs_vm_add(int handle);
+void s2own_debugfs_vm_remove(int handle);
+
+/* main.c: table pages in use when the driver loaded. */
+extern u64 s2own_baseline_table_pages;
+
+/*
+ * Read 8 bytes of a page through the linear map without oopsing when the
+ * stage-2 refuses it (the hypervisor injects an abort that the exception
+ * fixups turn into -EFAULT). -EINVAL if @pfn has no struct page.
+ */
+int s2own_touch(u64 pfn, u64 *val);
+
+#endif /* S2OWN_DRV_H */

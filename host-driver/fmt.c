@@ -1,0 +1,162 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Dump records as ptdump lines, in the style of arm64's ptdump and KVM's
+ * stage-2 ptdump (docs/debugfs.md has the format):
+ *
+ *   0x0000000080000000-0x0000000080c00000   12M L2 BLOCK RW X  NORMAL owner=host
+ *   0x00000000bfe01000-0x00000000bfe02000    4K L3 INVALID owner=guest
+ *
+ * The attribute bits are decoded from the architecture's stage-2 leaf
+ * format, not from the ownership core's headers: the dump hands over raw
+ * descriptor bits, and the driver must not depend on hypervisor internals.
+ */
+#include "fmt.h"
+
+/* Stage-2 leaf attributes (Arm ARM D8.3), as the dump reports them. */
+#define S2_MEMATTR_SHIFT	2
+#define S2_MEMATTR_MASK		(0xfULL << S2_MEMATTR_SHIFT)
+#define S2_MEMATTR_NORMAL_WB	0xfULL
+#define S2_MEMATTR_DEVICE_nGnRE	0x1ULL
+#define S2_S2AP_R		(1ULL << 6)
+#define S2_S2AP_W		(1ULL << 7)
+#define S2_SH_MASK		(3ULL << 8)
+#define S2_SH_INNER		(3ULL << 8)
+#define S2_AF			(1ULL << 10)
+#define S2_XN_MASK		(3ULL << 53)
+#define S2_DECODED		(S2_MEMATTR_MASK | S2_S2AP_R | S2_S2AP_W | \
+				 S2_SH_MASK | S2_AF | S2_XN_MASK)
+
+static const char *const owner_names[] = { "host", "hyp", "guest" };
+
+/**
+ * s2own_fmt_size() - a size in the largest unit that divides it exactly,
+ * as arm64's ptdump prints them: "%4llu" and one of K M G T P E.
+ * @buf: where to write
+ * @size: its size
+ * @bytes: the size to print, a multiple of 1 KiB
+ *
+ * Return: bytes written.
+ */
+size_t s2own_fmt_size(char *buf, size_t size, u64 bytes)
+{
+	static const char units[] = "KMGTPE";
+	const char *unit = units;
+	u64 n = bytes >> 10;
+
+	while (n && !(n & 1023) && unit[1]) {
+		n >>= 10;
+		unit++;
+	}
+	return scnprintf(buf, size, "%4llu%c", n, *unit);
+}
+
+static size_t fmt_leaf(char *buf, size_t size, u64 attrs)
+{
+	u64 memattr = (attrs & S2_MEMATTR_MASK) >> S2_MEMATTR_SHIFT;
+	size_t len;
+
+	len = scnprintf(buf, size, "%c%c %s ", attrs & S2_S2AP_R ? 'R' : '-',
+			attrs & S2_S2AP_W ? 'W' : '-',
+			attrs & S2_XN_MASK ? "NX" : "X ");
+	if (memattr == S2_MEMATTR_NORMAL_WB)
+		len += scnprintf(buf + len, size - len, "NORMAL");
+	else if (memattr == S2_MEMATTR_DEVICE_nGnRE)
+		len += scnprintf(buf + len, size - len, "DEVICE");
+	else
+		len += scnprintf(buf + len, size - len, "MEMATTR=%llx",
+				 memattr);
+	/* Anything unusual: show the bits rather than hide them. */
+	if ((attrs & ~S2_DECODED) || (attrs & S2_SH_MASK) != S2_SH_INNER ||
+	    !(attrs & S2_AF))
+		len += scnprintf(buf + len, size - len, " attrs=0x%llx", attrs);
+	return len;
+}
+
+/**
+ * s2own_fmt_run() - one dump record as a ptdump line.
+ * @buf: where to write, at least S2OWN_FMT_RUN_MAX bytes to hold any line
+ * @size: its size
+ * @run: the record
+ * @vm: the record is from a VM's stage-2 (valid entries map guest pages,
+ *      invalid ones carry no owner) rather than the host's
+ *
+ * Return: bytes written, newline included.
+ */
+size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
+		     bool vm)
+{
+	size_t len;
+
+	len = scnprintf(buf, size, "0x%016llx-0x%016llx ",
+			(u64)run->start, (u64)run->end);
+	len += s2own_fmt_size(buf + len, size - len,
+			      (u64)run->end - (u64)run->start);
+	len += scnprintf(buf + len, size - len, " L%u ", run->level);
+
+	switch (run->kind) {
+	case S2OWN_RUN_BLOCK:
+	case S2OWN_RUN_PAGE:
+		len += scnprintf(buf + len, size - len, "%s ",
+				 run->kind == S2OWN_RUN_BLOCK ? "BLOCK" :
+								"PAGE");
+		len += fmt_leaf(buf + len, size - len, run->attrs);
+		len += scnprintf(buf + len, size - len, " owner=%s",
+				 vm ? "guest" : "host");
+		break;
+	case S2OWN_RUN_INVALID:
+		len += scnprintf(buf + len, size - len, "INVALID");
+		if (vm && !run->owner)
+			break;
+		if (run->owner < sizeof(owner_names) / sizeof(owner_names[0]))
+			len += scnprintf(buf + len, size - len, " owner=%s",
+					 owner_names[run->owner]);
+		else
+			len += scnprintf(buf + len, size - len, " owner=%u",
+					 run->owner);
+		break;
+	case S2OWN_RUN_LOCKED:
+		len += scnprintf(buf + len, size - len, "LOCKED");
+		break;
+	default:
+		len += scnprintf(buf + len, size - len, "KIND=%u attrs=0x%llx",
+				 run->kind, (u64)run->attrs);
+		break;
+	}
+	len += scnprintf(buf + len, size - len, "\n");
+	return len;
+}
+
+/**
+ * s2own_fmt_stats() - the hypervisor's counters as "key value" lines.
+ * @buf: where to write
+ * @size: its size
+ * @st: the counters from a dump header
+ *
+ * Return: bytes written.
+ */
+size_t s2own_fmt_stats(char *buf, size_t size,
+		       const struct s2own_dump_stats *st)
+{
+	const struct {
+		const char *name;
+		u64 val;
+	} f[] = {
+		{ "table_pages_used", st->table_pages_used },
+		{ "table_pages_free", st->table_pages_free },
+		{ "splits", st->splits },
+		{ "coalesces", st->coalesces },
+		{ "host_faults", st->host_faults },
+		{ "host_faults_refused", st->host_faults_refused },
+		{ "tlbi_ipa", st->tlbi_ipa },
+		{ "tlbi_range", st->tlbi_range },
+		{ "tlbi_vmid", st->tlbi_vmid },
+		{ "pages_scrubbed", st->pages_scrubbed },
+	};
+	size_t len = 0;
+	unsigned int i;
+
+	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
+		len += scnprintf(buf + len, size - len, "%s %llu\n", f[i].name,
+				 f[i].val);
+	return len;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Text forms of what S2OWN_HC_DUMP returns: ptdump lines and statistics.
+ * Plain C on purpose: tests/test_fmt.c builds fmt.c for the build machine
+ * and checks the lines against literal expectations.
+ */
+#ifndef S2OWN_FMT_H
+#define S2OWN_FMT_H
+
+#ifdef __KERNEL__
+#include <linux/kernel.h>
+#include <linux/types.h>
+#else
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef uint32_t u32;
+typedef unsigned long long u64;
+
+/* The kernel's scnprintf(): the bytes written, never more than fit. */
+static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (!size)
+		return 0;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return 0;
+	return (size_t)n >= size ? (int)(size - 1) : n;
+}
+#endif
+
+#include "hypercalls.h"
+
+/* Longest line s2own_fmt_run() writes, newline included. */
+#define S2OWN_FMT_RUN_MAX 128
+
+size_t s2own_fmt_size(char *buf, size_t size, u64 bytes);
+size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
+		     bool vm);
+size_t s2own_fmt_stats(char *buf, size_t size,
+		       const struct s2own_dump_stats *st);
+
+#endif /* S2OWN_FMT_H */

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The only place the driver issues a hypercall (docs/hypercalls.md).
+ *
+ * Every call, the raw ones from debugfs included, goes through s2own_hvc(),
+ * so where the status and the outputs come back is decided in one place
+ * (the two lines after the HVC): callers only see struct s2own_hvc_res.
+ * The same place counts calls by function and result for the stats file.
+ *
+ * arm_smccc_1_1_hvc(), not arm_smccc_1_1_invoke(): Linux's SMCCC conduit is
+ * the one its PSCI firmware uses, SMC here (the hypervisor relays it), while
+ * our calls are for the hypervisor itself, HVC. An HVC with no EL2 is
+ * UNDEFINED: main.c only lets the module load under our hypervisor.
+ */
+#include <linux/atomic.h>
+#include <linux/kernel.h>
+
+#include "drv.h"
+
+/* Result classes counted per function, in the order they are printed. */
+enum {
+	RES_OK,
+	RES_EPERM,		/* also SMCCC NOT_SUPPORTED for known calls */
+	RES_ENOENT,
+	RES_EAGAIN,
+	RES_ENOMEM,
+	RES_EBUSY,
+	RES_EINVAL,
+	RES_NOT_SUPPORTED,	/* -1 from an id the hypervisor does not know */
+	RES_OTHER,
+	NR_RES
+};
+
+static const char *const res_names[NR_RES] = {
+	"ok", "EPERM", "ENOENT", "EAGAIN", "ENOMEM", "EBUSY", "EINVAL",
+	"NOT_SUPPORTED", "other",
+};
+
+/* Counted functions: the ABI's calls, then everything else. */
+static const struct {
+	u32 id;
+	const char *name;
+} funcs[] = {
+	{ S2OWN_HC_CALL_UID, "call_uid" },
+	{ S2OWN_HC_REVISION, "revision" },
+	{ S2OWN_HC_HOST_SHARE_HYP, "share_hyp" },
+	{ S2OWN_HC_HOST_UNSHARE_HYP, "unshare_hyp" },
+	{ S2OWN_HC_HOST_DONATE_HYP, "donate_hyp" },
+	{ S2OWN_HC_HYP_DONATE_HOST, "hyp_donate_host" },
+	{ S2OWN_HC_VM_CREATE, "vm_create" },
+	{ S2OWN_HC_VM_DESTROY, "vm_destroy" },
+	{ S2OWN_HC_HOST_DONATE_GUEST, "donate_guest" },
+	{ S2OWN_HC_GUEST_RELINQUISH, "relinquish" },
+	{ S2OWN_HC_HOST_RECLAIM_GUEST, "reclaim_guest" },
+	{ S2OWN_HC_DUMP, "dump" },
+	{ S2OWN_HC_PAGE_QUERY, "page_query" },
+};
+
+#define FUNC_UNKNOWN ARRAY_SIZE(funcs)
+
+static atomic64_t counts[ARRAY_SIZE(funcs) + 1][NR_RES];
+
+static unsigned int func_index(u32 func)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(funcs); i++)
+		if (funcs[i].id == func)
+			return i;
+	return FUNC_UNKNOWN;
+}
+
+static unsigned int res_class(unsigned int f, long ret)
+{
+	/* The UID and revision words are data, not a status. */
+	if (ret >= 0 || f == 0 || f == 1)
+		return RES_OK;
+	if (f == FUNC_UNKNOWN && ret == S2OWN_RET_NOT_SUPPORTED)
+		return RES_NOT_SUPPORTED;
+	switch (-ret) {
+	case S2OWN_EPERM:
+		return RES_EPERM;
+	case S2OWN_ENOENT:
+		return RES_ENOENT;
+	case S2OWN_EAGAIN:
+		return RES_EAGAIN;
+	case S2OWN_ENOMEM:
+		return RES_ENOMEM;
+	case S2OWN_EBUSY:
+		return RES_EBUSY;
+	case S2OWN_EINVAL:
+		return RES_EINVAL;
+	}
+	return RES_OTHER;
+}
+
+/**
+ * s2own_hvc() - issue one hypercall to the s2own hypervisor.
+ * @func: function id, S2OWN_HC_* (any value for raw calls)
+ * @a1: x1
+ * @a2: x2
+ * @a3: x3
+ * @a4: x4
+ * @res: the raw registers, the status and the outputs
+ *
+ * Return: the call's status, also in @res->ret: 0 or a negative errno, the
+ * new handle for S2OWN_HC_VM_CREATE, S2OWN_RET_NOT_SUPPORTED (-1) for an id
+ * the hypervisor does not know. For S2OWN_HC_CALL_UID and
+ * S2OWN_HC_REVISION, which follow SMCCC rather than our convention, it is
+ * x0 (the first UID word, the major revision): read @res->regs.
+ */
+long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
+	       struct s2own_hvc_res *res)
+{
+	struct arm_smccc_res *x = &res->regs;
+	unsigned int f = func_index(func);
+
+	arm_smccc_1_1_hvc(func, a1, a2, a3, a4, x);
+	/* ABI 1.0: x0 the SMCCC status, x1 the result, x2 and x3 outputs. */
+	res->ret = x->a0 ? (long)x->a0 : (long)x->a1;
+	res->out[0] = x->a2;
+	res->out[1] = x->a3;
+	atomic64_inc(&counts[f][res_class(f, res->ret)]);
+	return res->ret;
+}
+
+/**
+ * s2own_errname() - the errno name of a hypercall status.
+ * @ret: a value s2own_hvc() returned
+ *
+ * Return: "0" for success (any value >= 0), "-EPERM" etc., or "?" for a
+ * value that is no errno of the ABI.
+ */
+const char *s2own_errname(long ret)
+{
+	if (ret >= 0)
+		return "0";
+	switch (-ret) {
+	case S2OWN_EPERM:
+		return "-EPERM";
+	case S2OWN_ENOENT:
+		return "-ENOENT";
+	case S2OWN_EAGAIN:
+		return "-EAGAIN";
+	case S2OWN_ENOMEM:
+		return "-ENOMEM";
+	case S2OWN_EBUSY:
+		return "-EBUSY";
+	case S2OWN_EINVAL:
+		return "-EINVAL";
+	}
+	return "?";
+}
+
+/**
+ * s2own_hvc_stats_fmt() - the call counters as "hvc_<func>_<result> N"
+ * lines, only those that are not zero.
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_hvc_stats_fmt(char *buf, size_t size)
+{
+	size_t len = 0;
+	unsigned int f, r;
+	s64 n;
+
+	for (f = 0; f <= FUNC_UNKNOWN; f++) {
+		for (r = 0; r < NR_RES; r++) {
+			n = atomic64_read(&counts[f][r]);
+			if (!n)
+				continue;
+			len += scnprintf(buf + len, size - len,
+					 "hvc_%s_%s %lld\n",
+					 f == FUNC_UNKNOWN ? "unknown" :
+							     funcs[f].name,
+					 res_names[r], n);
+		}
+	}
+	return len;
+}

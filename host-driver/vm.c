@@ -1,0 +1,685 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * What the driver gave away and must get back: VMs, the pages donated to
+ * them, pages shared with the hypervisor.
+ *
+ * The rule every path follows: a page goes back to Linux only after the
+ * hypervisor said it is the host's again (reclaim or unshare returned 0).
+ * A page whose reclaim fails stays tracked, and at unload it is leaked
+ * with a message rather than freed: Linux would otherwise hand out a page
+ * it cannot touch, or one the hypervisor may still write.
+ *
+ * Pages come from the buddy allocator in 2 MiB chunks (order 9, so
+ * physically 2 MiB aligned: a donation in the middle of one splits a host
+ * block, and a chunk donated whole can be a guest block). "scatter" donates
+ * single pages spread through a chunk, "chunk" the chunk as one range.
+ * Every page is filled with a pattern before it is donated, so a reclaimed
+ * page that reads back zero was scrubbed by the hypervisor, not just never
+ * written.
+ *
+ * One mutex, s2own_lock, covers all of it. The storm (storm.c) keeps its
+ * own books and does not take it.
+ */
+#include <linux/gfp.h>
+#include <linux/list.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/uaccess.h>
+
+#include "drv.h"
+
+enum range_state {
+	RANGE_HOST,		/* not donated, or reclaimed */
+	RANGE_DONATED,		/* the guest's, mapped at gfn */
+	RANGE_RELINQUISHED,	/* the guest's, unmapped, reclaimable */
+};
+
+static const char *const range_state_names[] = {
+	"host", "donated", "relinquished",
+};
+
+struct s2own_range {
+	u64 pfn;
+	u64 gfn;
+	u64 nr;
+	enum range_state state;
+};
+
+/* One buddy allocation and the ranges of it that were donated. */
+struct s2own_alloc {
+	struct list_head node;
+	struct page *page;
+	unsigned int order;
+	unsigned int nr_ranges;
+	struct s2own_range ranges[];
+};
+
+struct s2own_vm {
+	struct list_head node;
+	int handle;
+	bool live;
+	u64 next_gfn;
+	struct list_head allocs;
+};
+
+struct s2own_share {
+	struct list_head node;
+	u64 pfn;
+	struct page *page;	/* NULL: a pfn the user named, not ours */
+};
+
+DEFINE_MUTEX(s2own_lock);
+static LIST_HEAD(vms);
+static LIST_HEAD(held);		/* reclaimed allocations kept for `touch` */
+static LIST_HEAD(shares);
+static u64 reclaim_not_zeroed;	/* pages that came back dirty: a bug */
+
+/* Linux errno for a hypercall status (-1 is -EPERM already). */
+static int hvc_errno(long ret)
+{
+	return ret > 0 ? 0 : (int)ret;
+}
+
+static struct s2own_vm *vm_find(int handle)
+{
+	struct s2own_vm *vm;
+
+	list_for_each_entry(vm, &vms, node)
+		if (vm->handle == handle)
+			return vm;
+	return NULL;
+}
+
+static struct s2own_vm *vm_track(int handle)
+{
+	struct s2own_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+
+	if (!vm)
+		return NULL;
+	vm->handle = handle;
+	vm->live = true;
+	vm->next_gfn = S2OWN_GFN_BASE;
+	INIT_LIST_HEAD(&vm->allocs);
+	list_add_tail(&vm->node, &vms);
+	s2own_debugfs_vm_add(handle);
+	return vm;
+}
+
+/* Forget a VM the hypervisor no longer has and that holds no page. */
+static void vm_forget_if_done(struct s2own_vm *vm)
+{
+	if (vm->live || !list_empty(&vm->allocs))
+		return;
+	list_del(&vm->node);
+	kfree(vm);
+}
+
+/**
+ * s2own_vm_new() - create a VM and track it.
+ *
+ * Return: its handle (1..32), or a negative errno.
+ */
+int s2own_vm_new(void)
+{
+	long ret;
+
+	mutex_lock(&s2own_lock);
+	ret = s2own_vm_create();
+	if (ret > 0 && !vm_track(ret)) {
+		s2own_vm_destroy(ret);
+		ret = -ENOMEM;
+	}
+	mutex_unlock(&s2own_lock);
+	return ret > 0 ? (int)ret : hvc_errno(ret);
+}
+
+/**
+ * s2own_vm_kill() - destroy a VM. Its pages stay tracked, now reclaimable.
+ * @handle: the VM; one the driver does not know is passed on anyway, so the
+ *          hypervisor's answer (-ENOENT) is what the user sees
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2own_vm_kill(int handle)
+{
+	struct s2own_vm *vm;
+	long ret;
+
+	mutex_lock(&s2own_lock);
+	ret = s2own_vm_destroy(handle);
+	vm = vm_find(handle);
+	if (!ret && vm) {
+		vm->live = false;
+		s2own_debugfs_vm_remove(handle);
+		vm_forget_if_done(vm);
+	}
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(ret);
+}
+
+static void fill_pattern(struct page *page, unsigned int nr)
+{
+	unsigned int i, j;
+	u64 *p;
+
+	for (i = 0; i < nr; i++) {
+		p = page_address(page + i);
+		for (j = 0; j < PAGE_SIZE / sizeof(u64); j++)
+			p[j] = 0x53324f5700000000ULL | page_to_pfn(page + i);
+	}
+}
+
+static struct s2own_alloc *alloc_chunk(unsigned int nr_ranges)
+{
+	struct s2own_alloc *a;
+
+	a = kzalloc(struct_size(a, ranges, nr_ranges), GFP_KERNEL);
+	if (!a)
+		return NULL;
+	/*
+	 * The buddy allocator's order-9 blocks are 2 MiB aligned. Retry
+	 * harder than a plain GFP_KERNEL would on a fragmented system, but
+	 * fail rather than OOM-kill for a debug interface.
+	 */
+	a->page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
+			      S2OWN_CHUNK_ORDER);
+	if (!a->page) {
+		kfree(a);
+		return NULL;
+	}
+	a->order = S2OWN_CHUNK_ORDER;
+	a->nr_ranges = nr_ranges;
+	fill_pattern(a->page, S2OWN_CHUNK_PAGES);
+	return a;
+}
+
+static bool alloc_all_host(const struct s2own_alloc *a)
+{
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ranges; i++)
+		if (a->ranges[i].state != RANGE_HOST)
+			return false;
+	return true;
+}
+
+/* Give back an allocation all of whose ranges are the host's again. */
+static void alloc_release(struct s2own_alloc *a, bool keep)
+{
+	list_del(&a->node);
+	if (keep) {
+		list_add_tail(&a->node, &held);
+		return;
+	}
+	__free_pages(a->page, a->order);
+	kfree(a);
+}
+
+/**
+ * s2own_donate() - allocate and donate pages to a VM.
+ * @handle: the VM
+ * @nr: scatter: pages (1..512) spread through one 2 MiB chunk, each its own
+ *      single-page donation; chunk: 2 MiB chunks (1..64), each one donation
+ *      of 512 pages at a 2 MiB aligned gfn
+ * @chunk: the mode
+ *
+ * Pages donated before a failing call stay donated and tracked.
+ *
+ * Return: 0 or the first failing call's errno (-ENOMEM if no chunk).
+ */
+int s2own_donate(int handle, unsigned int nr, bool chunk)
+{
+	unsigned int i, c, nr_allocs = chunk ? nr : 1;
+	unsigned int per_alloc = chunk ? 1 : nr;
+	struct s2own_range *r;
+	struct s2own_alloc *a;
+	struct s2own_vm *vm;
+	u64 pfn, gfn;
+	long ret = 0;
+
+	if (!nr || (chunk && nr > 64) || (!chunk && nr > S2OWN_CHUNK_PAGES))
+		return -EINVAL;
+
+	mutex_lock(&s2own_lock);
+	vm = vm_find(handle);
+	gfn = vm ? vm->next_gfn : S2OWN_GFN_BASE;
+	for (c = 0; c < nr_allocs && !ret; c++) {
+		a = alloc_chunk(per_alloc);
+		if (!a) {
+			ret = -ENOMEM;
+			break;
+		}
+		pfn = page_to_pfn(a->page);
+		if (chunk)
+			gfn = ALIGN(gfn, S2OWN_CHUNK_PAGES);
+		for (i = 0; i < per_alloc; i++) {
+			r = &a->ranges[i];
+			r->nr = chunk ? S2OWN_CHUNK_PAGES : 1;
+			r->pfn = pfn;
+			/* Spread through the chunk, away from its edges. */
+			if (!chunk)
+				r->pfn += i * (S2OWN_CHUNK_PAGES / nr) +
+					  S2OWN_CHUNK_PAGES / nr / 2;
+			r->gfn = gfn;
+			ret = s2own_donate_guest(handle, r->pfn, r->gfn, r->nr);
+			if (ret)
+				break;
+			r->state = RANGE_DONATED;
+			gfn += r->nr;
+		}
+		if (!i) {
+			/* Nothing of this chunk was donated. */
+			__free_pages(a->page, a->order);
+			kfree(a);
+			break;
+		}
+		a->nr_ranges = i;
+		/* A VM made through the raw hvc file: adopt it. */
+		if (!vm)
+			vm = vm_track(handle);
+		if (!vm) {
+			pr_err("%s: VM %d: no memory to track donated pages, leaking them\n",
+			       S2OWN_NAME, handle);
+			ret = -ENOMEM;
+			break;
+		}
+		list_add_tail(&a->node, &vm->allocs);
+		vm->next_gfn = gfn;
+	}
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(ret);
+}
+
+static int relinquish_locked(struct s2own_vm *vm)
+{
+	struct s2own_range *r;
+	struct s2own_alloc *a;
+	unsigned int i;
+	long ret, err = 0;
+
+	list_for_each_entry(a, &vm->allocs, node) {
+		for (i = 0; i < a->nr_ranges; i++) {
+			r = &a->ranges[i];
+			if (r->state != RANGE_DONATED)
+				continue;
+			ret = s2own_relinquish(vm->handle, r->gfn, r->nr);
+			if (ret)
+				err = err ?: ret;
+			else
+				r->state = RANGE_RELINQUISHED;
+		}
+	}
+	return hvc_errno(err);
+}
+
+/**
+ * s2own_relinquish_vm() - have a live VM give back everything it was
+ * donated: its pages become reclaimable, the VM lives on.
+ * @handle: the VM
+ *
+ * Return: 0, -ENOENT for a VM the driver does not track, or the first
+ * failing call's errno.
+ */
+int s2own_relinquish_vm(int handle)
+{
+	struct s2own_vm *vm;
+	int ret = -ENOENT;
+
+	mutex_lock(&s2own_lock);
+	vm = vm_find(handle);
+	if (vm && vm->live)
+		ret = relinquish_locked(vm);
+	mutex_unlock(&s2own_lock);
+	return ret;
+}
+
+/**
+ * s2own_reclaim_vm() - take back every page donated to a VM and return
+ * it to Linux (or keep it, for inspection with `touch`).
+ * @handle: the VM; a live one relinquishes its pages first
+ * @keep: keep the reclaimed pages allocated until s2own_release_held()
+ *
+ * Return: 0, -ENOENT for a VM the driver does not track, or the first
+ * failing call's errno (what failed stays tracked).
+ */
+int s2own_reclaim_vm(int handle, bool keep)
+{
+	struct s2own_alloc *a, *tmp;
+	struct s2own_range *r;
+	struct s2own_vm *vm;
+	unsigned int i;
+	long ret, err = 0;
+
+	mutex_lock(&s2own_lock);
+	vm = vm_find(handle);
+	if (!vm) {
+		mutex_unlock(&s2own_lock);
+		return -ENOENT;
+	}
+	if (vm->live)
+		err = relinquish_locked(vm);
+	list_for_each_entry_safe(a, tmp, &vm->allocs, node) {
+		for (i = 0; i < a->nr_ranges; i++) {
+			r = &a->ranges[i];
+			if (r->state == RANGE_HOST ||
+			    (vm->live && r->state != RANGE_RELINQUISHED))
+				continue;
+			ret = s2own_reclaim_guest(r->pfn, r->nr);
+			if (ret) {
+				err = err ?: ret;
+				continue;
+			}
+			r->state = RANGE_HOST;
+			if (memchr_inv(page_address(pfn_to_page(r->pfn)), 0,
+				       r->nr * PAGE_SIZE))
+				reclaim_not_zeroed += r->nr;
+		}
+		if (alloc_all_host(a))
+			alloc_release(a, keep);
+	}
+	vm_forget_if_done(vm);
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(err);
+}
+
+/**
+ * s2own_release_held() - free the pages s2own_reclaim_vm() kept.
+ */
+void s2own_release_held(void)
+{
+	struct s2own_alloc *a, *tmp;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry_safe(a, tmp, &held, node)
+		alloc_release(a, false);
+	mutex_unlock(&s2own_lock);
+}
+
+/**
+ * s2own_share_pfn() - share a page with the hypervisor.
+ * @pfn: the page, when !@alloc
+ * @alloc: allocate a page to share instead
+ * @shared: set to the pfn shared
+ *
+ * Return: 0 or a negative errno.
+ */
+int s2own_share_pfn(u64 pfn, bool alloc, u64 *shared)
+{
+	struct s2own_share *s = kzalloc(sizeof(*s), GFP_KERNEL);
+	long ret;
+
+	if (!s)
+		return -ENOMEM;
+	if (alloc) {
+		s->page = alloc_page(GFP_KERNEL);
+		if (!s->page) {
+			kfree(s);
+			return -ENOMEM;
+		}
+		pfn = page_to_pfn(s->page);
+	}
+	s->pfn = pfn;
+	mutex_lock(&s2own_lock);
+	ret = s2own_share_hyp(pfn, 1);
+	if (!ret) {
+		list_add_tail(&s->node, &shares);
+		*shared = pfn;
+	}
+	mutex_unlock(&s2own_lock);
+	if (ret) {
+		if (s->page)
+			__free_page(s->page);
+		kfree(s);
+	}
+	return hvc_errno(ret);
+}
+
+/* Unshare one tracked entry; free it (and its page) if that worked. */
+static long unshare_one(struct s2own_share *s)
+{
+	long ret = s2own_unshare_hyp(s->pfn, 1);
+
+	if (ret)
+		return ret;
+	list_del(&s->node);
+	if (s->page)
+		__free_page(s->page);
+	kfree(s);
+	return 0;
+}
+
+/**
+ * s2own_unshare_pfn() - stop sharing a page with the hypervisor.
+ * @pfn: the page (need not be one the driver shared: the hypervisor
+ *       decides), when !@all
+ * @all: unshare every page the driver shared instead
+ *
+ * Return: 0 or the first failing call's errno.
+ */
+int s2own_unshare_pfn(u64 pfn, bool all)
+{
+	struct s2own_share *s, *tmp;
+	long ret = 0, err = 0;
+	bool found = false;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry_safe(s, tmp, &shares, node) {
+		if (!all && s->pfn != pfn)
+			continue;
+		found = true;
+		ret = unshare_one(s);
+		err = err ?: ret;
+		if (!all)
+			break;
+	}
+	if (!all && !found)
+		err = s2own_unshare_hyp(pfn, 1);
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(err);
+}
+
+static u64 alloc_pages_in(const struct s2own_alloc *a, enum range_state st)
+{
+	u64 n = 0;
+	unsigned int i;
+
+	for (i = 0; i < a->nr_ranges; i++)
+		if (a->ranges[i].state == st)
+			n += a->ranges[i].nr;
+	return n;
+}
+
+/**
+ * s2own_vms_fmt() - the VMs the driver tracks and their ranges, as text
+ * (docs/debugfs.md, file `vm`).
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_vms_fmt(char *buf, size_t size)
+{
+	const struct s2own_range *r;
+	const struct s2own_alloc *a;
+	const struct s2own_vm *vm;
+	size_t len = 0;
+	unsigned int i;
+	u64 donated, relinquished;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(vm, &vms, node) {
+		donated = 0;
+		relinquished = 0;
+		list_for_each_entry(a, &vm->allocs, node) {
+			donated += alloc_pages_in(a, RANGE_DONATED);
+			relinquished += alloc_pages_in(a, RANGE_RELINQUISHED);
+		}
+		len += scnprintf(buf + len, size - len,
+				 "vm %d %s donated %llu relinquished %llu\n",
+				 vm->handle, vm->live ? "live" : "destroyed",
+				 donated, relinquished);
+		list_for_each_entry(a, &vm->allocs, node) {
+			for (i = 0; i < a->nr_ranges; i++) {
+				r = &a->ranges[i];
+				len += scnprintf(buf + len, size - len,
+						 "  pfn 0x%llx gfn 0x%llx nr %llu %s\n",
+						 r->pfn, r->gfn, r->nr,
+						 range_state_names[r->state]);
+			}
+		}
+	}
+	mutex_unlock(&s2own_lock);
+	return len;
+}
+
+/**
+ * s2own_shared_fmt() - the pages the driver shared, one "0xPFN alloc|user"
+ * line each.
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_shared_fmt(char *buf, size_t size)
+{
+	const struct s2own_share *s;
+	size_t len = 0;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(s, &shares, node)
+		len += scnprintf(buf + len, size - len, "0x%llx %s\n", s->pfn,
+				 s->page ? "alloc" : "user");
+	mutex_unlock(&s2own_lock);
+	return len;
+}
+
+/**
+ * s2own_held_fmt() - the reclaimed ranges kept allocated, one
+ * "pfn 0xPFN nr N" line each.
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_held_fmt(char *buf, size_t size)
+{
+	const struct s2own_alloc *a;
+	size_t len = 0;
+	unsigned int i;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(a, &held, node)
+		for (i = 0; i < a->nr_ranges; i++)
+			len += scnprintf(buf + len, size - len,
+					 "pfn 0x%llx nr %llu\n",
+					 a->ranges[i].pfn, a->ranges[i].nr);
+	mutex_unlock(&s2own_lock);
+	return len;
+}
+
+/**
+ * s2own_vm_state_fmt() - the driver's books, for the stats file.
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_vm_state_fmt(char *buf, size_t size)
+{
+	const struct s2own_alloc *a;
+	const struct s2own_vm *vm;
+	u64 donated = 0, relinquished = 0, held_pages = 0, shared = 0;
+	unsigned int nr_vms = 0;
+	const struct s2own_share *s;
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(vm, &vms, node) {
+		nr_vms++;
+		list_for_each_entry(a, &vm->allocs, node) {
+			donated += alloc_pages_in(a, RANGE_DONATED);
+			relinquished += alloc_pages_in(a, RANGE_RELINQUISHED);
+		}
+	}
+	list_for_each_entry(a, &held, node)
+		held_pages += 1UL << a->order;
+	list_for_each_entry(s, &shares, node)
+		shared++;
+	mutex_unlock(&s2own_lock);
+	return scnprintf(buf, size,
+			 "vms %u\npages_donated %llu\npages_relinquished %llu\n"
+			 "pages_held %llu\npages_shared %llu\n"
+			 "reclaim_not_zeroed %llu\n",
+			 nr_vms, donated, relinquished, held_pages, shared,
+			 READ_ONCE(reclaim_not_zeroed));
+}
+
+/**
+ * s2own_vms_exit() - at unload: destroy every VM, reclaim and free its
+ * pages, unshare and free shared pages. What cannot be taken back is leaked.
+ */
+void s2own_vms_exit(void)
+{
+	struct s2own_share *s, *stmp;
+	struct s2own_vm *vm, *tmp;
+	u64 leaked;
+	long ret;
+
+	list_for_each_entry_safe(vm, tmp, &vms, node) {
+		if (vm->live) {
+			ret = s2own_vm_kill(vm->handle);
+			if (ret)
+				pr_err("%s: destroying VM %d: %s\n", S2OWN_NAME,
+				       vm->handle, s2own_errname(ret));
+		}
+	}
+	/* A VM is forgotten once its last page is back. */
+	list_for_each_entry_safe(vm, tmp, &vms, node)
+		s2own_reclaim_vm(vm->handle, false);
+	s2own_release_held();
+
+	mutex_lock(&s2own_lock);
+	list_for_each_entry_safe(vm, tmp, &vms, node) {
+		struct s2own_alloc *a, *atmp;
+
+		leaked = 0;
+		list_for_each_entry_safe(a, atmp, &vm->allocs, node) {
+			leaked += 1UL << a->order;
+			list_del(&a->node);
+			kfree(a);	/* the pages themselves are leaked */
+		}
+		pr_err("%s: VM %d: could not take back its pages, leaking %llu\n",
+		       S2OWN_NAME, vm->handle, leaked);
+		list_del(&vm->node);
+		kfree(vm);
+	}
+	list_for_each_entry_safe(s, stmp, &shares, node) {
+		ret = unshare_one(s);
+		if (!ret)
+			continue;
+		pr_err("%s: unsharing pfn 0x%llx: %s, leaking it\n",
+		       S2OWN_NAME, s->pfn, s2own_errname(ret));
+		list_del(&s->node);
+		kfree(s);
+	}
+	mutex_unlock(&s2own_lock);
+}
+
+/**
+ * s2own_touch() - read the first 8 bytes of a page through the linear map.
+ * @pfn: the page
+ * @val: the bytes, as a little-endian u64
+ *
+ * A page the host does not own makes the stage-2 refuse the read; the
+ * hypervisor injects a permission fault that the fixup of
+ * copy_from_kernel_nofault() turns into -EFAULT (docs/boot.md, "Host
+ * exceptions"), and both the host and the hypervisor carry on.
+ *
+ * Return: 0, -EFAULT if the read faulted, -EINVAL if @pfn has no memory map.
+ */
+int s2own_touch(u64 pfn, u64 *val)
+{
+	if (pfn > ULONG_MAX >> PAGE_SHIFT || !pfn_valid(pfn))
+		return -EINVAL;
+	return copy_from_kernel_nofault(val, pfn_to_kaddr(pfn), sizeof(*val));
+}

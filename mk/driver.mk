@@ -1,0 +1,67 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# The host driver, s2own.ko: an out-of-tree module for Debian's arm64
+# kernel (mk/linux.mk fetches it and its headers), plus its scripts in the
+# initramfs. Needs mk/linux.mk, mk/qemu.mk and, for driver-test, mk/hyp.mk.
+#
+#   make driver            $(DRIVER_KO)
+#   make driver-fmt-test   the ptdump/stats text formats, on the build
+#                          machine (no kernel, no QEMU)
+#   make driver-test       boot the hypervisor and Linux with s2own.test=1:
+#                          host-driver/initramfs/60-s2own-test.sh runs the
+#                          driver's checks, every one must PASS
+#
+# The sources are copied to $(DRIVER_DIR) and built there (M=), so the
+# source tree never sees a build product. Kbuild finds hyp/hypercalls.h
+# through S2OWN_HYP_INC.
+#
+# Every boot of the demo initramfs (make run, hyp-test, qemu-bare-test)
+# gets the module and /demo.d/50-s2own-demo.sh, which tells the
+# donate/split/reclaim/coalesce story in a few seconds; it skips itself
+# (and shows that the module refuses to load) on a boot without the
+# hypervisor. The tests in /demo.d/60-s2own-test.sh only run when the
+# kernel command line has s2own.test=1, which driver-test adds.
+
+DRIVER_DIR := $(BUILD)/host-driver
+DRIVER_KO := $(DRIVER_DIR)/s2own.ko
+DRIVER_SRCS := $(wildcard host-driver/*.c host-driver/*.h) host-driver/Kbuild
+DRIVER_SCRIPTS := $(wildcard host-driver/initramfs/*.sh)
+DRIVER_TEST_LOG := $(BUILD)/driver-test.log
+# Enough for the boot, the demo, the tests and a 10 s storm under TCG.
+DRIVER_TEST_TIMEOUT ?= 600
+
+.PHONY: driver driver-test driver-fmt-test
+
+driver: $(DRIVER_KO)
+
+$(DRIVER_KO): $(DRIVER_SRCS) hyp/hypercalls.h mk/driver.mk $(LINUX_HEADERS_STAMP)
+	$(Q)mkdir -p $(DRIVER_DIR)
+	$(Q)cp -p $(DRIVER_SRCS) $(DRIVER_DIR)/
+	$(Q)$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(DRIVER_DIR)) \
+		$(KBUILD_ARGS) S2OWN_HYP_INC=$(abspath hyp) modules
+
+# The module, the demo step and the test step go into every initramfs.
+INITRAMFS_EXTRA += $(DRIVER_KO):/lib/modules/s2own.ko \
+	host-driver/initramfs/s2own-lib.sh:/lib/s2own/lib.sh \
+	host-driver/initramfs/50-s2own-demo.sh:/demo.d/50-s2own-demo.sh \
+	host-driver/initramfs/60-s2own-test.sh:/demo.d/60-s2own-test.sh
+$(INITRAMFS): $(DRIVER_KO) $(DRIVER_SCRIPTS)
+
+DRIVER_FMT_TEST := $(DRIVER_DIR)/test_fmt
+
+driver-fmt-test: $(DRIVER_FMT_TEST)
+	$(Q)$(DRIVER_FMT_TEST)
+
+$(DRIVER_FMT_TEST): host-driver/tests/test_fmt.c host-driver/fmt.c \
+		host-driver/fmt.h hyp/hypercalls.h
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ihyp -o $@ \
+		host-driver/tests/test_fmt.c host-driver/fmt.c
+
+# Every check the test script prints must be there as a PASS.
+DRIVER_TEST_CHECKS := host-driver/driver-test.checks
+
+driver-test: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
+	$(Q)$(QEMU_BOOT_TEST) --name driver $(QEMU_HYP_ARGS) $(BOOT_CHECKS) \
+		--checks $(DRIVER_TEST_CHECKS) --append s2own.test=1 \
+		--batch-timeout $(DRIVER_TEST_TIMEOUT) \
+		--log $(DRIVER_TEST_LOG) $(QEMU_EXTRA_ARGS)
