@@ -51,9 +51,34 @@ static struct {
 	unsigned int drop_tlbis;
 	bool checker;
 	char violation[256];
+	struct fake_event log[FAKE_LOG_SIZE];
+	u64 nr_events;
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER, .checker = true };
 
 struct fake_counters fake_counters;
+
+/* Called with fake.lock held. */
+static void log_event(enum fake_event_kind kind,
+		      const struct s2o_pte_site *site, u64 old, u64 new,
+		      u64 size)
+{
+	struct fake_event *e = &fake.log[fake.nr_events++ % FAKE_LOG_SIZE];
+
+	*e = (struct fake_event){ .kind = kind, .site = *site, .old = old,
+				  .new = new, .size = size };
+}
+
+u64 fake_log_count(void)
+{
+	return fake.nr_events;
+}
+
+const struct fake_event *fake_log_event(u64 i)
+{
+	if (i >= fake.nr_events || fake.nr_events - i > FAKE_LOG_SIZE)
+		return NULL;
+	return &fake.log[i % FAKE_LOG_SIZE];
+}
 
 /*
  * Counters are bumped with and without fake.lock (descriptor inits and the
@@ -99,6 +124,7 @@ void fake_arch_reset(void)
 	memset(fake.next, 0, sizeof(fake.next));
 	fake.drop_tlbis = 0;
 	fake.violation[0] = '\0';
+	fake.nr_events = 0;
 	fake_counters = (struct fake_counters){ 0 };
 	/* Drop the arena's pages: they read as zero again, cheaply. */
 	madvise(fake.arena, fake.size, MADV_DONTNEED);
@@ -186,6 +212,7 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
 	if (__atomic_compare_exchange_n(ptep, &found, new, false,
 					__ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)) {
 		count(&fake_counters.pte_writes, 1);
+		log_event(FAKE_EV_WRITE, site, old, new, 0);
 		check_make(site, old, new);
 	}
 	pthread_mutex_unlock(&fake.lock);
@@ -230,6 +257,10 @@ void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level)
 	if (!fake.checker)
 		return;
 	pthread_mutex_lock(&fake.lock);
+	log_event(FAKE_EV_TLBI_IPA,
+		  &(struct s2o_pte_site){ .vmid = vmid, .ipa = ipa,
+					  .level = (u8)level },
+		  0, 0, 0);
 	if (!tlbi_dropped())
 		tlb_drop(vmid, ipa & ~0xfffULL, (ipa & ~0xfffULL) + 0x1000);
 	pthread_mutex_unlock(&fake.lock);
@@ -241,6 +272,9 @@ void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size)
 	if (!fake.checker)
 		return;
 	pthread_mutex_lock(&fake.lock);
+	log_event(FAKE_EV_TLBI_RANGE,
+		  &(struct s2o_pte_site){ .vmid = vmid, .ipa = ipa }, 0, 0,
+		  size);
 	if (!tlbi_dropped())
 		tlb_drop(vmid, ipa, ipa + size);
 	pthread_mutex_unlock(&fake.lock);
@@ -252,6 +286,8 @@ void s2o_arch_tlbi_vmid(u16 vmid)
 	if (!fake.checker)
 		return;
 	pthread_mutex_lock(&fake.lock);
+	log_event(FAKE_EV_TLBI_VMID, &(struct s2o_pte_site){ .vmid = vmid }, 0,
+		  0, 0);
 	if (!tlbi_dropped())
 		tlb_drop(vmid, 0, ~0ULL);
 	pthread_mutex_unlock(&fake.lock);

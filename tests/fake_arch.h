@@ -58,6 +58,32 @@ int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
 void fake_arch_set_checker(bool on);
 bool fake_arch_checker_on(void);
 
+/*
+ * The event log (checker on): every write to a descriptor the walkers or
+ * the MMU can reach (a successful compare-and-swap) and every TLB
+ * invalidation, in order, since the last reset. Fills of tables not yet
+ * published are only counted (fake_counters.pte_writes).
+ */
+enum fake_event_kind {
+	FAKE_EV_WRITE,		/* site, old -> new */
+	FAKE_EV_TLBI_IPA,	/* site.vmid, site.ipa, site.level */
+	FAKE_EV_TLBI_RANGE,	/* site.vmid, site.ipa, size */
+	FAKE_EV_TLBI_VMID,	/* site.vmid */
+};
+
+struct fake_event {
+	enum fake_event_kind kind;
+	struct s2o_pte_site site;
+	u64 old, new;
+	u64 size;
+};
+
+#define FAKE_LOG_SIZE 4096	/* the most recent events kept */
+
+/* Events logged since the reset; event @i if it is still kept, or NULL. */
+u64 fake_log_count(void);
+const struct fake_event *fake_log_event(u64 i);
+
 /* Mutation knob: the next N TLB invalidations are silently dropped. */
 void fake_drop_tlbis(unsigned int n);
 

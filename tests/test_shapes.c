@@ -258,6 +258,52 @@ static void untouched_block_coalesces_to_what_a_fault_maps(void **state)
 	assert_int_equal(tables_used(), 2);
 }
 
+static void assert_event(u64 i, enum fake_event_kind kind, u32 level,
+			 u64 ipa, u64 old, u64 new)
+{
+	const struct fake_event *e = fake_log_event(i);
+
+	assert_non_null(e);
+	if (e->kind != kind || e->site.level != level || e->site.ipa != ipa ||
+	    e->old != old || e->new != new)
+		fail_msg("event %llu: kind %d L%u ipa %#llx %#llx -> %#llx, "
+			 "want kind %d L%u ipa %#llx %#llx -> %#llx",
+			 (unsigned long long)i, e->kind, e->site.level,
+			 (unsigned long long)e->site.ipa,
+			 (unsigned long long)e->old,
+			 (unsigned long long)e->new, kind, level,
+			 (unsigned long long)ipa, (unsigned long long)old,
+			 (unsigned long long)new);
+}
+
+/*
+ * The exact sequence a one-page donation out of a mapped 2M block makes:
+ * break the block, invalidate, publish the table of 4K pages (filled
+ * before it was reachable), break the page, invalidate, annotate.
+ */
+static void donation_is_break_before_make(void **state)
+{
+	u64 block = RAM_BASE, page = block + 3 * PAGE, table, first;
+
+	(void)state;
+	assert_int_equal(host_touch(0, block, NULL), 0);
+	first = fake_log_count();
+	assert_int_equal(s2o_host_donate_hyp(PFN(page), 1), 0);
+	assert_int_equal(fake_log_count() - first, 6);
+	assert_event(first, FAKE_EV_WRITE, 2, block, block | 0x7fd,
+		     S2O_PTE_LOCKED);
+	assert_event(first + 1, FAKE_EV_TLBI_IPA, 2, block, 0, 0);
+	table = fake_log_event(first + 2)->new;
+	assert_true(s2o_pte_is_table(table, 2));
+	assert_event(first + 2, FAKE_EV_WRITE, 2, block, S2O_PTE_LOCKED,
+		     table);
+	assert_event(first + 3, FAKE_EV_WRITE, 3, page, page | 0x7ff,
+		     S2O_PTE_LOCKED);
+	assert_event(first + 4, FAKE_EV_TLBI_IPA, 3, page, 0, 0);
+	assert_event(first + 5, FAKE_EV_WRITE, 3, page, S2O_PTE_LOCKED,
+		     s2o_pte_annotation(S2O_OWNER_HYP));
+}
+
 static int setup_pool_of_3(void **state)
 {
 	(void)state;
@@ -374,6 +420,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		SHAPE_TEST(fault_maps_1g_block),
+		SHAPE_TEST(donation_is_break_before_make),
 		SHAPE_TEST(fault_respects_regions),
 		SHAPE_TEST(donate_one_page_splits_then_coalesces),
 		SHAPE_TEST(donate_2m_chunk_annotates_level2),
