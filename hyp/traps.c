@@ -163,7 +163,12 @@ static void handle_host_abort(struct hyp_regs *regs, u64 esr)
 	if (!fault_ipa(esr, far, &ipa))
 		return;
 	ret = s2o_host_handle_fault(ipa);
-	if (!ret || ret == -S2O_EAGAIN)
+	/*
+	 * -ENOMEM: no table page even after freeing idle ones. The host
+	 * filled the pool with its VMs' tables; it retries the access, and
+	 * its next VM teardown makes room. Never a reason to stop EL2.
+	 */
+	if (!ret || ret == -S2O_EAGAIN || ret == -S2O_ENOMEM)
 		return;
 	if (ret == -S2O_EPERM) {
 		inject_host_abort(esr, far);
