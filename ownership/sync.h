@@ -25,6 +25,11 @@
 
 #ifdef S2O_SYNC_RCU
 #include <urcu-qsbr.h>
+#define S2O_SYNC_NAME "rcu"
+#elif defined(S2O_SYNC_LOCK)
+#define S2O_SYNC_NAME "lock"
+#else
+#define S2O_SYNC_NAME "refcount"
 #endif
 
 extern struct s2o_spinlock s2o_big_lock;

@@ -48,14 +48,7 @@
 #include "../ownership/s2own.h"
 #include "fake_arch.h"
 
-#ifdef S2O_SYNC_RCU
-#include <urcu-qsbr.h>
-#define SYNC_MODE "rcu"
-#elif defined(S2O_SYNC_LOCK)
-#define SYNC_MODE "lock"
-#else
-#define SYNC_MODE "refcount"
-#endif
+#include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
 #define GIB ((u64)1 << 30)
 #define MIB ((u64)1 << 20)
@@ -418,7 +411,7 @@ static int throughput(unsigned int n, double secs, unsigned int reps)
 	}
 	memcpy(sorted, r, sizeof(r));
 	qsort(sorted, reps, sizeof(r[0]), cmp_double);
-	printf("%-8s %uT%s, %u x %.1f s:", SYNC_MODE, n,
+	printf("%-8s %uT%s, %u x %.1f s:", S2O_SYNC_NAME, n,
 	       g.workload == W_FAULTS ? " faults" :
 	       g.workload == W_PRIVATE ? " private" : "", reps, secs);
 	for (i = 0; i < reps; i++)
@@ -427,7 +420,7 @@ static int throughput(unsigned int n, double secs, unsigned int reps)
 	       sorted[reps / 2], splits / (reps * secs * 1.1),
 	       coalesces / (reps * secs * 1.1));
 	qsort(cpu, reps, sizeof(cpu[0]), cmp_double);
-	printf("%-8s %uT: %.0f ops per CPU-second (median)\n", SYNC_MODE, n,
+	printf("%-8s %uT: %.0f ops per CPU-second (median)\n", S2O_SYNC_NAME, n,
 	       cpu[reps / 2]);
 	printf("median %.0f %.0f\n", sorted[reps / 2], cpu[reps / 2]);
 	return 0;

@@ -51,14 +51,7 @@
 #include "../ownership/pool.h"
 #include "fake_arch.h"
 
-#ifdef S2O_SYNC_RCU
-#include <urcu-qsbr.h>
-#define SYNC_MODE "rcu"
-#elif defined(S2O_SYNC_LOCK)
-#define SYNC_MODE "lock"
-#else
-#define SYNC_MODE "refcount"
-#endif
+#include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
 #if defined(__SANITIZE_THREAD__)
 #define SANITIZER " tsan"
@@ -1893,7 +1886,7 @@ int main(int argc, char **argv)
 		g.conflict_secs = 0;
 	printf("stress: mode %s%s, checker %s, %u threads, %" PRIu64 " table "
 	       "pages, %.1f s + %.1f s conflicts, seed %#" PRIx64 "\n",
-	       SYNC_MODE, SANITIZER, g.checker ? "on" : "off", g.nr_threads,
+	       S2O_SYNC_NAME, SANITIZER, g.checker ? "on" : "off", g.nr_threads,
 	       g.pool_pages, g.secs, g.conflict_secs, g.seed);
 
 	fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
