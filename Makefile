@@ -23,11 +23,13 @@ help:
 	@echo "make verify  model-check the walker protocol with spin"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
+	@echo "make fuzz    long libFuzzer run of the core against the model"
 	@echo "make measure boot time vs bare Linux, instructions per hypercall"
 	@echo "make clean   remove $(BUILD)/"
 
 include mk/deps.mk
 include mk/unit.mk
+include mk/fuzz.mk
 include mk/linux.mk
 include mk/qemu.mk
 include mk/hyp.mk
@@ -37,7 +39,7 @@ include mk/bench.mk
 include mk/verify.mk
 include mk/measure.mk
 
-test: unit stress-short verify hyp-test driver-test
+test: unit stress-short fuzz-short verify hyp-test driver-test
 
 run: qemu-run
 

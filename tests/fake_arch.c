@@ -395,6 +395,9 @@ int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
 	int ret = -1;
 	bool checker = fake.checker;
 
+	/* A 48-bit IPA space: anything above faults, as on the hardware. */
+	if (ipa >> 48)
+		return -1;
 	if (checker)
 		pthread_mutex_lock(&fake.lock);
 	if (checker && tlb_lookup(cpu, vmid, ipa, out)) {

@@ -1,0 +1,147 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Fuzzing the ownership core: tests/fuzz_core.c decodes libFuzzer's input
+# into host operations and checks each against the reference model
+# (tests/refmodel.c), the core's invariants and the fake's BBM checker.
+#
+#   make fuzz-short   FUZZ_SHORT_SECS (60) s from the seed corpus: for
+#                     `make test`
+#   make fuzz         FUZZ_SECS (1200) s, then $(FUZZ_EXTRA) (the QEMU
+#                     hypercall fuzzer is to join here); its corpus grows in
+#                     $(BUILD)/fuzz/long/corpus from one run to the next
+#   make fuzz-build   the binary, $(BUILD)/fuzz/fuzz_core
+#   make fuzz-trace FUZZ_INPUT=file
+#                     run one input (a seed, a crash) and print its
+#                     operations as they run
+#
+# libFuzzer writes new inputs only into copies under $(BUILD)/fuzz, never
+# into tests/fuzz-corpus/, and crashes into $(BUILD)/fuzz/*/artifacts/.
+# FUZZ_SEED=n fixes libFuzzer's seed (it prints the one it chose).
+#
+# Also here, as this file owns the model: tests/test_reference.c links
+# tests/refmodel.c, which mk/unit.mk's rule for every test_* does not name.
+
+PKGS_fuzz := libclang-rt-14-dev libcmocka-dev
+
+FUZZ_DIR := $(BUILD)/fuzz
+FUZZ_BIN := $(FUZZ_DIR)/fuzz_core
+FUZZ_CC ?= clang
+FUZZ_SHORT_SECS ?= 60
+FUZZ_SECS ?= 1200
+FUZZ_MAX_LEN ?= 192
+FUZZ_SEED ?=
+FUZZ_EXTRA ?=
+FUZZ_INPUT ?=
+
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -pthread -fno-strict-aliasing \
+	-fno-omit-frame-pointer
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
+FUZZ_WARN := -Wall -Wextra -Werror
+FUZZ_TEST_SRCS := tests/fuzz_core.c tests/refmodel.c tests/harness.c \
+	tests/fake_arch.c
+FUZZ_CORE_SRCS := $(filter-out ownership/check.c,$(wildcard ownership/*.c))
+FUZZ_OBJS := $(patsubst tests/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_TEST_SRCS)) \
+	$(patsubst ownership/%.c,$(FUZZ_DIR)/obj/core-%.o,$(FUZZ_CORE_SRCS)) \
+	$(FUZZ_DIR)/obj/oracle-check.o
+FUZZ_HDRS := $(wildcard ownership/*.h tests/*.h)
+
+# Every input re-initialises the tracker: s2o_memmap_init() visits the
+# metadata of all 1M pages of the harness's map. Instrumented, that alone
+# took 15 ms per input; it is the same for every input, so its coverage
+# says nothing, and the pointer helpers it calls are checked where the
+# pointers are used.
+FUZZ_IGNORE_FUNCS := s2o_memmap_init s2o_find_region s2o_pfn_page
+FUZZ_IGNORELIST := $(FUZZ_DIR)/ignorelist.txt
+FUZZ_IGNORE := -fsanitize-ignorelist=$(FUZZ_IGNORELIST) \
+	-fsanitize-coverage-ignorelist=$(FUZZ_IGNORELIST)
+
+# An input runs in well under a second: 30 s means a hang (a claim left
+# behind makes the next claim of the page spin).
+FUZZ_ARGS = -max_len=$(FUZZ_MAX_LEN) -timeout=30 -print_final_stats=1 \
+	$(if $(FUZZ_SEED),-seed=$(FUZZ_SEED))
+FUZZ_ENV := ASAN_OPTIONS=abort_on_error=1:detect_leaks=1 \
+	UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+
+.PHONY: fuzz fuzz-short fuzz-build fuzz-trace fuzz-core-long
+fuzz-build: $(FUZZ_BIN)
+
+$(FUZZ_IGNORELIST): mk/fuzz.mk
+	$(Q)mkdir -p $(dir $@)
+	$(Q)printf 'fun:%s\n' $(FUZZ_IGNORE_FUNCS) >$@
+
+# Only the decoder guides libFuzzer among the test sources: the model's
+# and the fake's loops over every page and TLB entry are checks, and
+# tracing each of their comparisons took a third of the time.
+$(FUZZ_DIR)/obj/fuzz_core.o: FUZZ_COV := -fsanitize=fuzzer-no-link
+
+$(FUZZ_DIR)/obj/%.o: tests/%.c $(FUZZ_HDRS) $(STAMPS)/pkgs-fuzz
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(FUZZ_WARN) $(FUZZ_COV) \
+		-c -o $@ $<
+
+# The core is built as it is: warnings are gcc's business (make unit).
+$(FUZZ_DIR)/obj/core-%.o: ownership/%.c $(FUZZ_HDRS) $(FUZZ_IGNORELIST) \
+		$(STAMPS)/pkgs-fuzz
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+		$(FUZZ_IGNORE) -c -o $@ $<
+
+# s2o_check_invariants() is the oracle, run after every operation: it
+# reads the metadata of every page, twice. Instrumented it cost 20 ms a
+# call, at -O2 plain 1.3 ms; its own branches are no guide to the core's.
+$(FUZZ_DIR)/obj/oracle-check.o: ownership/check.c $(FUZZ_HDRS) \
+		$(STAMPS)/pkgs-fuzz
+	$(Q)mkdir -p $(dir $@)
+	$(Q)$(FUZZ_CC) -std=gnu11 -O2 -g -fno-strict-aliasing -c -o $@ $<
+
+$(FUZZ_BIN): $(FUZZ_OBJS)
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ \
+		$(FUZZ_OBJS) -lcmocka
+
+FUZZ_STATS := number_of_executed_units|average_exec_per_sec|new_units_added
+# Where a failure's report starts: the model's, a sanitizer's, libFuzzer's.
+FUZZ_FAIL_RE := ^MISMATCH|ERROR: |runtime error|^==[0-9]+== ERROR
+
+# $(call fuzz_run,name,seconds): a fresh copy of the seeds plus what the
+# last run of that name found, fuzzed for the given time; then the
+# executions and libFuzzer's final line; on a crash its report and the
+# reproducer, and failure.
+define fuzz_run
+	$(Q)d=$(FUZZ_DIR)/$(1); mkdir -p $$d/corpus $$d/artifacts; \
+	rm -f $$d/artifacts/*; cp tests/fuzz-corpus/*.bin $$d/corpus/; \
+	echo "fuzz $(1): $(2) s, corpus $$(ls $$d/corpus | wc -l) inputs," \
+		"log $$d/log"; \
+	env $(FUZZ_ENV) $(FUZZ_BIN) $(FUZZ_ARGS) -max_total_time=$(2) \
+		-artifact_prefix=$$d/artifacts/ $$d/corpus >$$d/log 2>&1; \
+	rc=$$?; \
+	grep -E '^INFO: Seed:' $$d/log; \
+	grep -E '^#[0-9]+' $$d/log | tail -n 1; \
+	grep -E '^stat::($(FUZZ_STATS))' $$d/log; \
+	crash=$$(ls $$d/artifacts 2>/dev/null | head -n 1); \
+	if [ $$rc != 0 ] || [ -n "$$crash" ]; then \
+		echo "fuzz $(1): FAILED (exit $$rc)"; \
+		awk '/$(FUZZ_FAIL_RE)/ { on = 1 } on' $$d/log | head -n 150; \
+		[ -n "$$crash" ] && echo "reproduce: make fuzz-trace" \
+			"FUZZ_INPUT=$$d/artifacts/$$crash"; \
+		exit 1; \
+	fi; \
+	echo "fuzz $(1): passed"
+endef
+
+fuzz-short: $(FUZZ_BIN)
+	$(Q)rm -rf $(FUZZ_DIR)/short
+	$(call fuzz_run,short,$(FUZZ_SHORT_SECS))
+
+fuzz-core-long: $(FUZZ_BIN)
+	$(call fuzz_run,long,$(FUZZ_SECS))
+
+fuzz: fuzz-core-long $(FUZZ_EXTRA)
+
+fuzz-trace: $(FUZZ_BIN)
+	$(Q)test -n "$(FUZZ_INPUT)" || \
+		{ echo "usage: make fuzz-trace FUZZ_INPUT=file"; exit 2; }
+	$(Q)env $(FUZZ_ENV) S2OWN_FUZZ_TRACE=1 $(FUZZ_BIN) $(FUZZ_INPUT)
+
+# test_reference and the fuzzer share one model.
+UNIT_DIR ?= $(BUILD)/unit
+$(UNIT_DIR)/test_reference: tests/refmodel.c
+$(UNIT_DIR)/test_reference: private UNIT_COMMON += tests/refmodel.c

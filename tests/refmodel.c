@@ -1,0 +1,1190 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The reference model of page ownership (see refmodel.h), and its checks
+ * against the real tracker and the fake MMUs.
+ *
+ * The model is deliberately naive: one byte of state per page of the
+ * window, a flat gfn -> pfn array per VM, every rule of docs/ownership.md
+ * written out again in the plainest way. Where it and the core disagree,
+ * one of them is wrong; the model is short enough to be checked by eye.
+ */
+#include "refmodel.h"
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../ownership/mem_protect.h"
+
+const struct rm_seg rm_segs[RM_NR_SEGS] = {
+	{ RM_RAM_FIRST - 64, RM_RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
+	{ PFN(2 * GIB) - 1400, PFN(2 * GIB) + 1400 },	/* 1G boundary */
+	{ RM_RAM_END_PFN - 1400, RM_RAM_END_PFN + 64 },	/* host RAM | MMIO */
+};
+
+const struct rm_seg rm_gregs[RM_NR_GREGS] = {
+	{ 0, 4096 },
+	{ PFN(GIB) - 1536, PFN(GIB) + 1536 },
+	{ (1ULL << 27) - 1536, (1ULL << 27) + 1536 },
+	{ RM_MAX_PFN - 2048, RM_MAX_PFN },
+};
+
+const char *const rm_state_name[] = {
+	"HOST", "SHARED", "HYP", "GUEST", "RELINQUISHED", "hyp RAM", "MMIO",
+};
+
+const char *const rm_kind_name[RM_NR_KINDS] = {
+	"host fault", "share_hyp", "unshare_hyp", "donate_hyp",
+	"hyp_donate_host", "donate_guest", "relinquish", "reclaim",
+	"vm_create", "vm_destroy",
+};
+
+struct rm_model rm;
+struct rm_ctx rm_ctx;
+
+/* rm_give_everything_back() is running: say so in descriptions. */
+static bool giving_back;
+
+/* ---- Randomness (probe offsets, the words written into pages) ---------- */
+
+/**
+ * rm_splitmix() - one step of splitmix64.
+ * @x: the state, advanced.
+ *
+ * Return: the next 64-bit value.
+ */
+u64 rm_splitmix(u64 *x)
+{
+	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/**
+ * rm_rnd() - a value in [0, @n) from the run's generator, rm_ctx.rng.
+ * @n: the bound; 0 gives 0.
+ *
+ * The model draws from the same stream as the driver, so that a seed
+ * replays a run exactly.
+ *
+ * Return: the value.
+ */
+u64 rm_rnd(u64 n)
+{
+	return n ? rm_splitmix(&rm_ctx.rng) % n : 0;
+}
+
+/* ---- The window and the tracked gfns ---------------------------------- */
+
+/**
+ * rm_win_idx() - where the model keeps page @pfn.
+ * @pfn: a page frame.
+ *
+ * Return: its index in the window, or -1 outside the window.
+ */
+int rm_win_idx(u64 pfn)
+{
+	int s, base = 0;
+
+	for (s = 0; s < RM_NR_SEGS; s++) {
+		if (pfn >= rm_segs[s].first && pfn < rm_segs[s].end)
+			return base + (int)(pfn - rm_segs[s].first);
+		base += (int)(rm_segs[s].end - rm_segs[s].first);
+	}
+	return -1;
+}
+
+/**
+ * rm_win_pfn() - the page frame at window index @idx.
+ * @idx: 0..RM_WIN - 1.
+ *
+ * Return: the pfn.
+ */
+u64 rm_win_pfn(int idx)
+{
+	int s;
+
+	for (s = 0; s < RM_NR_SEGS; s++) {
+		u64 len = rm_segs[s].end - rm_segs[s].first;
+
+		if ((u64)idx < len)
+			return rm_segs[s].first + idx;
+		idx -= (int)len;
+	}
+	abort();
+}
+
+/**
+ * rm_seg_of() - the run of the window holding @pfn.
+ * @pfn: a page frame.
+ *
+ * Return: an index into rm_segs, or -1 outside the window.
+ */
+int rm_seg_of(u64 pfn)
+{
+	int s;
+
+	for (s = 0; s < RM_NR_SEGS; s++)
+		if (pfn >= rm_segs[s].first && pfn < rm_segs[s].end)
+			return s;
+	return -1;
+}
+
+/**
+ * rm_range_in_window() - whether [@pfn, @pfn + @nr) lies inside one run
+ * of the window, so that the model can follow it.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ *
+ * Return: true if it does.
+ */
+bool rm_range_in_window(u64 pfn, u64 nr)
+{
+	int s = rm_seg_of(pfn);
+
+	return s >= 0 && nr <= rm_segs[s].end - pfn;
+}
+
+/**
+ * rm_gslot() - where the model keeps guest frame @gfn of a VM.
+ * @gfn: a guest frame.
+ *
+ * Return: its slot in rm.gmap[vm], or -1 if the model does not track it.
+ */
+int rm_gslot(u64 gfn)
+{
+	int r, base = 0;
+
+	for (r = 0; r < RM_NR_GREGS; r++) {
+		if (gfn >= rm_gregs[r].first && gfn < rm_gregs[r].end)
+			return base + (int)(gfn - rm_gregs[r].first);
+		base += (int)(rm_gregs[r].end - rm_gregs[r].first);
+	}
+	return -1;
+}
+
+/**
+ * rm_gslot_gfn() - the guest frame of slot @slot.
+ * @slot: 0..RM_GSLOTS - 1.
+ *
+ * Return: the gfn.
+ */
+u64 rm_gslot_gfn(int slot)
+{
+	int r;
+
+	for (r = 0; r < RM_NR_GREGS; r++) {
+		u64 len = rm_gregs[r].end - rm_gregs[r].first;
+
+		if ((u64)slot < len)
+			return rm_gregs[r].first + slot;
+		slot -= (int)len;
+	}
+	abort();
+}
+
+/* ---- The model ---------------------------------------------------------- */
+
+/**
+ * rm_region_kind() - what page @pfn is at boot.
+ * @pfn: a page frame.
+ *
+ * Return: RM_HYPRAM, RM_HOST (host RAM) or RM_MMIO.
+ */
+enum rm_state rm_region_kind(u64 pfn)
+{
+	if (pfn >= RM_HYP_FIRST && pfn < RM_RAM_FIRST)
+		return RM_HYPRAM;
+	if (pfn >= RM_RAM_FIRST && pfn < RM_RAM_END_PFN)
+		return RM_HOST;
+	return RM_MMIO;
+}
+
+/**
+ * rm_mstate() - the model's state of page @pfn.
+ * @pfn: a page frame.
+ *
+ * Pages outside the window never change: they are what boot left.
+ *
+ * Return: the state.
+ */
+enum rm_state rm_mstate(u64 pfn)
+{
+	int i = rm_win_idx(pfn);
+
+	return i >= 0 ? rm.st[i] : rm_region_kind(pfn);
+}
+
+/**
+ * rm_vm_live() - whether @h names a live VM in the model.
+ * @h: a handle, any value.
+ *
+ * Return: true if it does.
+ */
+bool rm_vm_live(int h)
+{
+	return h >= 1 && h <= S2O_MAX_VMS && rm.vstate[h] == RM_VM_LIVE;
+}
+
+/**
+ * rm_gmapped() - what VM @h maps at @gfn.
+ * @h: a handle, 1..S2O_MAX_VMS.
+ * @gfn: a guest frame.
+ *
+ * Return: the pfn + 1, or 0 if @gfn is not mapped (or not tracked).
+ */
+u64 rm_gmapped(int h, u64 gfn)
+{
+	int s = rm_gslot(gfn);
+
+	return s < 0 ? 0 : rm.gmap[h][s];
+}
+
+/**
+ * rm_check_range() - the model's pfn range check.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ *
+ * Return: 0, -EINVAL (empty, overflow, past 2^36, not RAM, crossing
+ * regions) or -EPERM (the hypervisor's RAM), as docs/ownership.md says.
+ */
+int rm_check_range(u64 pfn, u64 nr)
+{
+	enum rm_state k;
+	u64 end;
+
+	if (!nr || pfn >= RM_MAX_PFN || nr > RM_MAX_PFN - pfn)
+		return -S2O_EINVAL;
+	k = rm_region_kind(pfn);
+	if (k == RM_MMIO)
+		return -S2O_EINVAL;
+	end = k == RM_HYPRAM ? RM_RAM_FIRST : RM_RAM_END_PFN;
+	if (pfn + nr > end)
+		return -S2O_EINVAL;
+	return k == RM_HYPRAM ? -S2O_EPERM : 0;
+}
+
+static int m_gfn_range(u64 gfn, u64 nr)
+{
+	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
+		return -S2O_EINVAL;
+	return 0;
+}
+
+static int m_all_in(u64 pfn, u64 nr, enum rm_state from)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		if (rm_mstate(pfn + i) != from)
+			return -S2O_EPERM;
+	return 0;
+}
+
+static void m_set(u64 pfn, u64 nr, enum rm_state to, int vm)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		int w = rm_win_idx(pfn + i);
+
+		if (w < 0)
+			abort();	/* the driver keeps ranges inside */
+		rm.st[w] = to;
+		rm.vm[w] = (u8)vm;
+	}
+}
+
+/*
+ * Each m_*() returns what the call must return; with @apply (only after
+ * the tracker succeeded) it also makes the change.
+ */
+static int m_host_hyp(u64 pfn, u64 nr, enum rm_state from, enum rm_state to,
+		      bool apply)
+{
+	int ret = rm_check_range(pfn, nr);
+
+	if (!ret)
+		ret = m_all_in(pfn, nr, from);
+	if (!ret && apply)
+		m_set(pfn, nr, to, 0);
+	return ret;
+}
+
+static int m_donate_guest(int h, u64 pfn, u64 gfn, u64 nr, bool apply)
+{
+	u64 i;
+	int ret;
+
+	if (!rm_vm_live(h))
+		return -S2O_ENOENT;
+	ret = rm_check_range(pfn, nr);
+	if (!ret)
+		ret = m_gfn_range(gfn, nr);
+	if (!ret)
+		ret = m_all_in(pfn, nr, RM_HOST);
+	for (i = 0; !ret && i < nr; i++)
+		if (rm_gmapped(h, gfn + i))
+			ret = -S2O_EBUSY;
+	if (ret || !apply)
+		return ret;
+	m_set(pfn, nr, RM_GUEST, h);
+	for (i = 0; i < nr; i++) {
+		int s = rm_gslot(gfn + i);
+
+		if (s < 0)
+			abort();	/* the driver keeps gfns tracked */
+		rm.gmap[h][s] = pfn + i + 1;
+	}
+	rm.gdirty |= 1u << (h - 1);
+	rm.vpages[h] += nr;
+	return 0;
+}
+
+static int m_relinquish(int h, u64 gfn, u64 nr, bool apply)
+{
+	u64 i;
+	int ret;
+
+	if (!rm_vm_live(h))
+		return -S2O_ENOENT;
+	ret = m_gfn_range(gfn, nr);
+	for (i = 0; !ret && i < nr; i++)
+		if (!rm_gmapped(h, gfn + i))
+			ret = -S2O_EPERM;
+	if (ret || !apply)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		int s = rm_gslot(gfn + i);
+
+		m_set(rm.gmap[h][s] - 1, 1, RM_RELINQ, h);
+		rm.gmap[h][s] = 0;
+	}
+	return 0;
+}
+
+static void m_vm_put(int h)
+{
+	if (!--rm.vpages[h] && rm.vstate[h] == RM_VM_DYING)
+		rm.vstate[h] = RM_VM_FREE;
+}
+
+static int m_reclaim(u64 pfn, u64 nr, bool apply)
+{
+	u64 i;
+	int ret = rm_check_range(pfn, nr);
+
+	for (i = 0; !ret && i < nr; i++) {
+		enum rm_state s = rm_mstate(pfn + i);
+
+		if (s == RM_GUEST && rm_vm_live(rm.vm[rm_win_idx(pfn + i)]))
+			ret = -S2O_EBUSY;
+		else if (s != RM_GUEST && s != RM_RELINQ)
+			ret = -S2O_EPERM;
+	}
+	if (ret || !apply)
+		return ret;
+	for (i = 0; i < nr; i++) {
+		int w = rm_win_idx(pfn + i);
+
+		m_vm_put(rm.vm[w]);
+		rm.st[w] = RM_HOST;
+		rm.vm[w] = 0;
+		rm.marker[w] = 0;
+	}
+	return 0;
+}
+
+static void m_gmap_clear(int h)
+{
+	if (rm.gdirty & (1u << (h - 1)))
+		memset(rm.gmap[h], 0, sizeof(rm.gmap[h]));
+	rm.gdirty &= ~(1u << (h - 1));
+}
+
+static int m_destroy(int h, bool apply)
+{
+	if (!rm_vm_live(h))
+		return -S2O_ENOENT;
+	if (!apply)
+		return 0;
+	m_gmap_clear(h);
+	rm.vstate[h] = rm.vpages[h] ? RM_VM_DYING : RM_VM_FREE;
+	return 0;
+}
+
+static int m_fault(u64 ipa)
+{
+	enum rm_state s;
+
+	if (ipa >> 48)
+		return -S2O_EINVAL;
+	s = rm_mstate(ipa >> 12);
+	if (s == RM_HYPRAM)
+		return -S2O_EPERM;
+	return s == RM_HOST || s == RM_SHARED || s == RM_MMIO ? 0 : -S2O_EPERM;
+}
+
+/**
+ * rm_reset() - the model of a tracker just initialised: every page of the
+ * window in its boot state, no VM. The run context (rm_ctx) is kept.
+ *
+ * Only the gfn maps of VMs that mapped something are cleared: they are
+ * most of the model's size, and a fuzzer resets it for every input.
+ */
+void rm_reset(void)
+{
+	int i;
+
+	giving_back = false;
+	for (i = 1; i <= S2O_MAX_VMS; i++)
+		m_gmap_clear(i);
+	memset(&rm, 0, offsetof(struct rm_model, gmap));
+	for (i = 0; i < RM_WIN; i++)
+		rm.st[i] = rm_region_kind(rm_win_pfn(i));
+}
+
+/* ---- Reporting ---------------------------------------------------------- */
+
+/**
+ * rm_mismatch() - the tracker and the model disagree: tell the driver.
+ * @fmt: printf format of what differs; rm_ctx.desc names the operation.
+ *
+ * Calls rm_ctx.report, which does not return (cmocka's failure jumps out of
+ * the test, the fuzzer aborts); abort() if it has none or it returns.
+ */
+void rm_mismatch(const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (rm_ctx.report)
+		rm_ctx.report(msg);
+	fprintf(stderr, "MISMATCH op %u: %s: %s\n", rm_ctx.opno,
+		rm_ctx.desc, msg);
+	abort();
+}
+
+static const int ret_col[RM_NR_RETS] = { 0, -S2O_EPERM, -S2O_ENOENT,
+					 -S2O_ENOMEM, -S2O_EBUSY,
+					 -S2O_EINVAL };
+static enum rm_kind cur_kind;
+
+static void count_ret(int ret)
+{
+	unsigned int i;
+
+	for (i = 0; i < RM_NR_RETS; i++)
+		if (ret == ret_col[i])
+			rm_ctx.coverage[cur_kind][i]++;
+}
+
+static void expect_ret(int got, int want)
+{
+	count_ret(got);
+	if (got != want)
+		rm_mismatch("returned %d, the model says %d", got, want);
+}
+
+/**
+ * rm_print_coverage() - how often each kind of operation returned what,
+ * over the whole run, as a table on stdout.
+ */
+void rm_print_coverage(void)
+{
+	int k;
+
+	printf("%-16s %8s %8s %8s %8s %8s %8s\n", "returned", "0",
+	       "-EPERM", "-ENOENT", "-ENOMEM", "-EBUSY", "-EINVAL");
+	for (k = 0; k < RM_NR_KINDS; k++)
+		printf("%-16s %8llu %8llu %8llu %8llu %8llu %8llu\n",
+		       rm_kind_name[k], rm_ctx.coverage[k][0],
+		       rm_ctx.coverage[k][1], rm_ctx.coverage[k][2],
+		       rm_ctx.coverage[k][3], rm_ctx.coverage[k][4],
+		       rm_ctx.coverage[k][5]);
+}
+
+/* ---- A failed call changes nothing ------------------------------------- */
+
+/*
+ * A failed call must change nothing: the backend saw no descriptor write
+ * (every write goes through it, so no stage-2 changed), no TLBI and no
+ * scrub; the table pages and every counter but the fault statistics are
+ * the same. Every rm_ctx.dump_every operations the host's stage-2 and that
+ * of the VM the call names are also compared run by run (hashed): dumping
+ * them for every failure would triple the reference test's run time.
+ */
+struct quiet {
+	bool armed;
+	bool dump;
+	int vm;
+	u64 host, vm_hash;
+	u64 tables;
+	struct s2o_stats st;
+	struct fake_counters fc;
+};
+
+static struct quiet quiet;
+
+static void hash_run(const struct s2o_run *r, void *arg)
+{
+	u64 *h = arg, f[6] = { r->start, r->end, r->level, r->kind, r->attrs,
+			       r->owner };
+	unsigned int i;
+
+	for (i = 0; i < 6; i++)
+		*h = (*h ^ f[i]) * 0x100000001b3ULL;
+}
+
+static void quiet_take(struct quiet *q)
+{
+	q->tables = tables_used();
+	s2o_get_stats(&q->st);
+	q->st.host_faults = q->st.host_faults_refused = 0;
+	q->fc = fake_counters;
+	if (!q->dump)
+		return;
+	q->host = 0xcbf29ce484222325ULL;
+	if (s2o_dump(0, hash_run, &q->host))
+		rm_mismatch("the host stage-2 cannot be dumped");
+	q->vm_hash = 0xcbf29ce484222325ULL;
+	if (q->vm < 1 || q->vm > S2O_MAX_VMS ||
+	    s2o_dump(q->vm, hash_run, &q->vm_hash))
+		q->vm_hash = 0;
+}
+
+/* Before a call the model says fails (@want), or that may hit -ENOMEM. */
+static void quiet_begin(int want, int vm, bool may_enomem)
+{
+	quiet.armed = want != 0 || may_enomem;
+	quiet.dump = rm_ctx.dump_every &&
+		     rm_ctx.opno % rm_ctx.dump_every == 0;
+	quiet.vm = vm;
+	if (quiet.armed)
+		quiet_take(&quiet);
+}
+
+/* After the call: if it @failed, nothing may have changed. */
+static void quiet_end(bool failed)
+{
+	struct quiet now = { .vm = quiet.vm, .dump = quiet.dump };
+
+	if (!quiet.armed)
+		return;
+	quiet.armed = false;
+	if (!failed)
+		return;
+	quiet_take(&now);
+	if (quiet.dump && now.host != quiet.host)
+		rm_mismatch("failed, yet the host stage-2 changed");
+	if (quiet.dump && now.vm_hash != quiet.vm_hash)
+		rm_mismatch("failed, yet VM %d's stage-2 changed", quiet.vm);
+	if (now.tables != quiet.tables)
+		rm_mismatch("failed, yet table pages went %llu -> %llu",
+			    (unsigned long long)quiet.tables,
+			    (unsigned long long)now.tables);
+	if (memcmp(&now.st, &quiet.st, sizeof(now.st)))
+		rm_mismatch("failed, yet the statistics changed");
+	if (memcmp(&now.fc, &quiet.fc, sizeof(now.fc)))
+		rm_mismatch("failed, yet the backend saw %llu descriptor "
+			    "writes, %llu TLBIs, %llu zeroed pages",
+			    (unsigned long long)(now.fc.pte_writes -
+						 quiet.fc.pte_writes),
+			    (unsigned long long)(now.fc.tlbi_ipa +
+						 now.fc.tlbi_range +
+						 now.fc.tlbi_vmid -
+						 quiet.fc.tlbi_ipa -
+						 quiet.fc.tlbi_range -
+						 quiet.fc.tlbi_vmid),
+			    (unsigned long long)(now.fc.zeroed_pages -
+						 quiet.fc.zeroed_pages));
+}
+
+/* ---- Page contents ------------------------------------------------------ */
+
+static u64 marker_value(u64 pfn)
+{
+	u64 x = rm_ctx.salt ^ (pfn * 0x2545f4914f6cdd1dULL) ^ rm_ctx.rng;
+
+	return rm_splitmix(&x) | 1;
+}
+
+static u64 *marker_ptr(u64 pfn)
+{
+	return (u64 *)fake_phys_va(pfn << 12) + (pfn & 511);
+}
+
+/**
+ * rm_page_write() - whoever may write page @pfn (in the window) writes a
+ * word into it, at an offset of its own; the model remembers the word.
+ * @pfn: a RAM page of the window.
+ *
+ * rm_check_markers() then finds any page whose contents changed behind
+ * the model's back, and a reclaim finds the word gone.
+ */
+void rm_page_write(u64 pfn)
+{
+	int w = rm_win_idx(pfn);
+
+	rm.marker[w] = marker_value(pfn);
+	*marker_ptr(pfn) = rm.marker[w];
+}
+
+/**
+ * rm_check_markers() - every RAM page of the window that was written holds
+ * the word the model says: only a reclaim may clear one.
+ *
+ * Pages nobody wrote (the model says 0) are skipped: the core writes into
+ * data pages only to zero them, and reading an untouched page of the
+ * fake's arena costs a page fault, which the fuzzer would pay for every
+ * page of the window on every input.
+ */
+void rm_check_markers(void)
+{
+	int i;
+
+	for (i = 0; i < RM_WIN; i++) {
+		u64 pfn = rm_win_pfn(i);
+
+		if (rm_region_kind(pfn) != RM_HOST || !rm.marker[i])
+			continue;
+		if (*marker_ptr(pfn) != rm.marker[i])
+			rm_mismatch("data of page %#llx is %#llx, the model "
+				    "says %#llx", (unsigned long long)pfn,
+				    (unsigned long long)*marker_ptr(pfn),
+				    (unsigned long long)rm.marker[i]);
+	}
+}
+
+static void check_zeroed(u64 pfn, u64 nr)
+{
+	u64 i, j;
+
+	for (i = 0; i < nr; i++) {
+		const u64 *p = fake_phys_va((pfn + i) << 12);
+
+		for (j = 0; j < RM_PAGE / 8; j++)
+			if (p[j])
+				rm_mismatch("reclaimed page %#llx not zeroed "
+					    "at %#llx",
+					    (unsigned long long)(pfn + i),
+					    (unsigned long long)j * 8);
+	}
+}
+
+/* ---- States ------------------------------------------------------------- */
+
+static struct s2o_page_info want_info(int w)
+{
+	const enum s2o_page_state O = S2O_PAGE_OWNED, N = S2O_PAGE_NOPAGE;
+	int vm = rm.vm[w];
+
+	switch (rm.st[w]) {
+	case RM_HOST:
+		return (struct s2o_page_info){ S2O_OWNER_HOST, O, N, N, 0,
+					       false };
+	case RM_SHARED:
+		return (struct s2o_page_info){ S2O_OWNER_HOST,
+					       S2O_PAGE_SHARED_OWNED,
+					       S2O_PAGE_SHARED_BORROWED, N, 0,
+					       false };
+	case RM_HYP:
+	case RM_HYPRAM:
+		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, 0,
+					       false };
+	case RM_GUEST:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
+					       !rm_vm_live(vm) };
+	case RM_RELINQ:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
+					       true };
+	default:
+		abort();
+	}
+}
+
+/**
+ * rm_check_window() - every page of the window, as s2o_page_query()
+ * reports it, is in the model's state.
+ */
+void rm_check_window(void)
+{
+	int i;
+
+	for (i = 0; i < RM_WIN; i++) {
+		struct s2o_page_info got, want;
+		u64 pfn = rm_win_pfn(i);
+		int ret = s2o_page_query(pfn, &got);
+
+		if (rm.st[i] == RM_MMIO) {
+			if (ret != -S2O_EINVAL)
+				rm_mismatch("query of MMIO page %#llx returned "
+					    "%d", (unsigned long long)pfn, ret);
+			continue;
+		}
+		if (ret)
+			rm_mismatch("query of page %#llx returned %d",
+				    (unsigned long long)pfn, ret);
+		want = want_info(i);
+		if (got.owner != want.owner || got.host != want.host ||
+		    got.hyp != want.hyp || got.guest != want.guest ||
+		    got.vm != want.vm || got.reclaimable != want.reclaimable)
+			rm_mismatch("page %#llx: owner %d host %d hyp %d guest "
+				    "%d vm %d reclaimable %d; the model says "
+				    "%s (owner %d host %d hyp %d guest %d vm "
+				    "%d reclaimable %d)",
+				    (unsigned long long)pfn,
+				    got.owner, got.host, got.hyp, got.guest,
+				    got.vm, got.reclaimable,
+				    rm_state_name[rm.st[i]], want.owner,
+				    want.host, want.hyp, want.guest, want.vm,
+				    want.reclaimable);
+	}
+}
+
+/* ---- What the MMUs translate ------------------------------------------- */
+
+static u64 vm_vttbr(int h)
+{
+	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
+}
+
+/* Normal write-back memory for RAM; Device-nGnRE and XN for MMIO. */
+static void check_host_desc(u64 ipa, const struct fake_translation *tr)
+{
+	bool mmio = rm_region_kind(ipa >> 12) == RM_MMIO;
+	u64 memattr = (tr->desc >> 2) & 0xf;
+
+	if (tr->pa != ipa)
+		rm_mismatch("host translates %#llx to %#llx",
+			    (unsigned long long)ipa,
+			    (unsigned long long)tr->pa);
+	if (memattr != (mmio ? 1 : 0xf) ||
+	    !!(tr->desc & (1ULL << 54)) != mmio)
+		rm_mismatch("host maps %#llx with descriptor %#llx",
+			    (unsigned long long)ipa,
+			    (unsigned long long)tr->desc);
+}
+
+/**
+ * rm_probe_host() - CPU @cpu's MMU translates @ipa for the host, from its
+ * TLB or the tables; if it does, the page must be one the model says the
+ * host may access (a stale TLB entry shows here), mapped as it should be.
+ * @cpu: 0..FAKE_NR_CPUS - 1.
+ * @ipa: any address below 2^48.
+ */
+void rm_probe_host(unsigned int cpu, u64 ipa)
+{
+	struct fake_translation tr;
+	enum rm_state s = rm_mstate(ipa >> 12);
+
+	if (fake_hw_translate(cpu, s2o_host_vttbr(), ipa, &tr))
+		return;
+	if (s != RM_HOST && s != RM_SHARED && s != RM_MMIO)
+		rm_mismatch("cpu %u translates %#llx for the host (%s, level "
+			    "%u%s)", cpu, (unsigned long long)ipa,
+			    rm_state_name[s], tr.level,
+			    tr.from_tlb ? ", from its TLB" : "");
+	check_host_desc(ipa, &tr);
+}
+
+static void probe_host_all_cpus(u64 pfn)
+{
+	unsigned int cpu;
+
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		rm_probe_host(cpu, (pfn << 12) + 8 * rm_rnd(512));
+}
+
+/**
+ * rm_probe_guest() - VM @h translates exactly what the model maps for it.
+ * @cpu: 0..FAKE_NR_CPUS - 1.
+ * @h: a handle of a live VM.
+ * @gfn: a guest frame.
+ */
+void rm_probe_guest(unsigned int cpu, int h, u64 gfn)
+{
+	struct fake_translation tr;
+	u64 want = rm_gmapped(h, gfn);
+	int ret = fake_hw_translate(cpu, vm_vttbr(h), gfn << 12, &tr);
+
+	if (!want && !ret)
+		rm_mismatch("cpu %u translates unmapped gfn %#llx of VM %d to "
+			    "%#llx%s", cpu, (unsigned long long)gfn, h,
+			    (unsigned long long)tr.pa,
+			    tr.from_tlb ? " from its TLB" : "");
+	if (want && ret)
+		rm_mismatch("VM %d does not map gfn %#llx (pfn %#llx)", h,
+			    (unsigned long long)gfn,
+			    (unsigned long long)(want - 1));
+	if (want && tr.pa != (want - 1) << 12)
+		rm_mismatch("VM %d maps gfn %#llx to %#llx, the model says "
+			    "pfn %#llx", h, (unsigned long long)gfn,
+			    (unsigned long long)tr.pa,
+			    (unsigned long long)(want - 1));
+}
+
+static void after_donation(u64 pfn, u64 nr)
+{
+	/* No CPU may still reach a page the host gave away. */
+	probe_host_all_cpus(pfn);
+	probe_host_all_cpus(pfn + nr - 1);
+	probe_host_all_cpus(pfn + rm_rnd(nr));
+}
+
+/* ---- Operations --------------------------------------------------------- */
+
+/**
+ * rm_describe() - @op as a line of a trace.
+ * @op: the operation.
+ * @buf: where to write it.
+ * @size: size of @buf.
+ */
+void rm_describe(const struct rm_op *op, char *buf, size_t size)
+{
+	const char *pre = giving_back ? "give back: " : "";
+	unsigned long long pfn = op->pfn, nr = op->nr, gfn = op->gfn;
+
+	switch (op->kind) {
+	case RM_FAULT:
+		snprintf(buf, size, "%shost fault(%#llx) on cpu %u", pre,
+			 (unsigned long long)op->ipa, op->cpu);
+		break;
+	case RM_SHARE:
+	case RM_UNSHARE:
+	case RM_DONATE_HYP:
+	case RM_GIVE_BACK:
+	case RM_RECLAIM:
+		snprintf(buf, size, "%s%s(pfn %#llx, nr %#llx)", pre,
+			 rm_kind_name[op->kind], pfn, nr);
+		break;
+	case RM_DONATE_GUEST:
+		snprintf(buf, size, "%sdonate_guest(vm %d, pfn %#llx, gfn "
+			 "%#llx, nr %#llx)", pre, op->vm, pfn, gfn, nr);
+		break;
+	case RM_RELINQUISH:
+		snprintf(buf, size, "%srelinquish(vm %d, gfn %#llx, nr %#llx)",
+			 pre, op->vm, gfn, nr);
+		break;
+	case RM_CREATE:
+		snprintf(buf, size, "%svm_create()", pre);
+		break;
+	case RM_DESTROY:
+		snprintf(buf, size, "%svm_destroy(%d)", pre, op->vm);
+		break;
+	default:
+		snprintf(buf, size, "operation %d?", op->kind);
+		break;
+	}
+}
+
+static int core_call(const struct rm_op *op)
+{
+	switch (op->kind) {
+	case RM_FAULT:
+		return s2o_host_handle_fault(op->ipa);
+	case RM_SHARE:
+		return s2o_host_share_hyp(op->pfn, op->nr);
+	case RM_UNSHARE:
+		return s2o_host_unshare_hyp(op->pfn, op->nr);
+	case RM_DONATE_HYP:
+		return s2o_host_donate_hyp(op->pfn, op->nr);
+	case RM_GIVE_BACK:
+		return s2o_hyp_donate_host(op->pfn, op->nr);
+	case RM_DONATE_GUEST:
+		return s2o_host_donate_guest(op->vm, op->pfn, op->gfn, op->nr);
+	case RM_RELINQUISH:
+		return s2o_guest_relinquish(op->vm, op->gfn, op->nr);
+	case RM_RECLAIM:
+		return s2o_host_reclaim_guest(op->pfn, op->nr);
+	case RM_CREATE:
+		return s2o_vm_create();
+	case RM_DESTROY:
+		return s2o_vm_destroy(op->vm);
+	default:
+		abort();
+	}
+}
+
+/*
+ * Make @op's call and check its return code against @want. A failure must
+ * have changed nothing (checked against a snapshot of VM @vm and the host).
+ * -ENOMEM in place of a success is accepted when rm_ctx.allow_enomem is
+ * set: the model cannot know the pool, only that the call changed nothing.
+ * The fault path is the exception there: before giving up it frees idle
+ * tables, which changes the host stage-2 but no page's owner.
+ */
+static int checked_call(const struct rm_op *op, int want, int vm)
+{
+	bool enomem_ok = rm_ctx.allow_enomem && !want;
+	int got;
+
+	quiet_begin(want, vm, enomem_ok && op->kind != RM_FAULT);
+	got = core_call(op);
+	if (got == -S2O_ENOMEM && enomem_ok) {
+		count_ret(got);
+		rm_ctx.nr_enomem++;
+		quiet_end(true);
+		return got;
+	}
+	expect_ret(got, want);
+	quiet_end(got != 0);
+	return got;
+}
+
+static int apply_fault(const struct rm_op *op)
+{
+	struct fake_translation tr;
+	int got = checked_call(op, m_fault(op->ipa), 0);
+
+	if (got) {
+		if (!(op->ipa >> 48) &&
+		    !fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
+			rm_mismatch("refused, yet cpu %u translates it",
+				    op->cpu);
+		return got;
+	}
+	/* The access the host retries; it fills this CPU's TLB. */
+	if (fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
+		rm_mismatch("mapped, yet cpu %u faults", op->cpu);
+	check_host_desc(op->ipa, &tr);
+	return 0;
+}
+
+static int apply_host_hyp(const struct rm_op *op)
+{
+	static const enum rm_state from[] = {
+		[RM_SHARE] = RM_HOST, [RM_UNSHARE] = RM_SHARED,
+		[RM_DONATE_HYP] = RM_HOST, [RM_GIVE_BACK] = RM_HYP,
+	};
+	static const enum rm_state to[] = {
+		[RM_SHARE] = RM_SHARED, [RM_UNSHARE] = RM_HOST,
+		[RM_DONATE_HYP] = RM_HYP, [RM_GIVE_BACK] = RM_HOST,
+	};
+	enum rm_state f = from[op->kind], t = to[op->kind];
+	int got = checked_call(op, m_host_hyp(op->pfn, op->nr, f, t, false),
+			       0);
+
+	if (got)
+		return got;
+	m_host_hyp(op->pfn, op->nr, f, t, true);
+	if (op->kind == RM_DONATE_HYP)
+		after_donation(op->pfn, op->nr);
+	return 0;
+}
+
+static int apply_donate_guest(const struct rm_op *op)
+{
+	int want = m_donate_guest(op->vm, op->pfn, op->gfn, op->nr, false);
+	int got = checked_call(op, want, op->vm);
+
+	if (got)
+		return got;
+	m_donate_guest(op->vm, op->pfn, op->gfn, op->nr, true);
+	after_donation(op->pfn, op->nr);
+	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm, op->gfn);
+	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
+		       op->gfn + op->nr - 1);
+	return 0;
+}
+
+static int apply_relinquish(const struct rm_op *op)
+{
+	int want = m_relinquish(op->vm, op->gfn, op->nr, false);
+	int got = checked_call(op, want, op->vm);
+	unsigned int cpu;
+
+	if (got)
+		return got;
+	m_relinquish(op->vm, op->gfn, op->nr, true);
+	/* Both ends must be gone from every CPU's view of the guest. */
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
+		rm_probe_guest(cpu, op->vm, op->gfn);
+		rm_probe_guest(cpu, op->vm, op->gfn + op->nr - 1);
+	}
+	return 0;
+}
+
+static int apply_reclaim(const struct rm_op *op)
+{
+	int got = checked_call(op, m_reclaim(op->pfn, op->nr, false), 0);
+	u64 i;
+
+	if (got)
+		return got;
+	m_reclaim(op->pfn, op->nr, true);
+	check_zeroed(op->pfn, op->nr);
+	for (i = 0; i < op->nr; i++)
+		rm_page_write(op->pfn + i);
+	return 0;
+}
+
+static int apply_create(void)
+{
+	bool any_free = false;
+	int h;
+
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		any_free |= rm.vstate[h] == RM_VM_FREE;
+	quiet_begin(any_free ? 0 : -S2O_EBUSY, 0,
+		    any_free && rm_ctx.allow_enomem);
+	h = s2o_vm_create();
+	if (!any_free) {
+		expect_ret(h, -S2O_EBUSY);
+		quiet_end(true);
+		return h;
+	}
+	if (h == -S2O_ENOMEM && rm_ctx.allow_enomem) {
+		count_ret(h);
+		rm_ctx.nr_enomem++;
+		quiet_end(true);
+		return h;
+	}
+	count_ret(0);
+	quiet_end(false);
+	if (h < 1 || h > S2O_MAX_VMS || rm.vstate[h] != RM_VM_FREE)
+		rm_mismatch("returned %d, the model has a free slot", h);
+	rm.vstate[h] = RM_VM_LIVE;
+	return h;
+}
+
+static int apply_destroy(const struct rm_op *op)
+{
+	int got = checked_call(op, m_destroy(op->vm, false), op->vm);
+
+	if (!got)
+		m_destroy(op->vm, true);
+	return got;
+}
+
+/**
+ * rm_apply() - run @op on the tracker and check it against the model.
+ * @op: the operation; its pages and gfns must be inside what the model
+ *      tracks unless the model says the call fails.
+ *
+ * Checks the return code (-ENOMEM only as rm_ctx.allow_enomem permits),
+ * that a failed call changed nothing, and after a success what the MMUs
+ * translate: the host no longer reaches pages it gave away (on every CPU),
+ * a guest reaches exactly what it was given, a reclaimed page reads zero.
+ * The caller checks the window's states (rm_check_window()) when it likes.
+ *
+ * Return: what the tracker returned (for vm_create, the handle); the model
+ * has applied the change if and only if that is a success.
+ */
+int rm_apply(const struct rm_op *op)
+{
+	rm_describe(op, rm_ctx.desc, sizeof(rm_ctx.desc));
+	cur_kind = op->kind;
+	switch (op->kind) {
+	case RM_FAULT:
+		return apply_fault(op);
+	case RM_SHARE:
+	case RM_UNSHARE:
+	case RM_DONATE_HYP:
+	case RM_GIVE_BACK:
+		return apply_host_hyp(op);
+	case RM_DONATE_GUEST:
+		return apply_donate_guest(op);
+	case RM_RELINQUISH:
+		return apply_relinquish(op);
+	case RM_RECLAIM:
+		return apply_reclaim(op);
+	case RM_CREATE:
+		return apply_create();
+	case RM_DESTROY:
+		return apply_destroy(op);
+	default:
+		abort();
+	}
+}
+
+/* ---- Giving everything back -------------------------------------------- */
+
+/*
+ * Maximal runs of window pages in a state of @mask, each handed back by
+ * @kind. Returns -ENOMEM if one of them hit it (rm_ctx.allow_enomem).
+ */
+static int give_back_runs(unsigned int mask, enum rm_kind kind)
+{
+	int i = 0, ret = 0;
+
+	while (i < RM_WIN) {
+		struct rm_op op = { .kind = kind, .pfn = rm_win_pfn(i),
+				    .nr = 1 };
+		int want;
+
+		if (!(mask & RM_BIT(rm.st[i]))) {
+			i++;
+			continue;
+		}
+		while (i + (int)op.nr < RM_WIN &&
+		       rm_win_pfn(i + (int)op.nr) == op.pfn + op.nr &&
+		       (mask & RM_BIT(rm.st[i + op.nr])))
+			op.nr++;
+		rm_describe(&op, rm_ctx.desc, sizeof(rm_ctx.desc));
+		want = kind == RM_RECLAIM ? m_reclaim(op.pfn, op.nr, false) :
+		       m_host_hyp(op.pfn, op.nr, kind == RM_GIVE_BACK ?
+				  RM_HYP : RM_SHARED, RM_HOST, false);
+		if (want)
+			rm_mismatch("the model refuses: %d", want);
+		if (rm_apply(&op) == -S2O_ENOMEM)
+			ret = -S2O_ENOMEM;
+		i += (int)op.nr;
+	}
+	return ret;
+}
+
+/**
+ * rm_give_everything_back() - destroy every VM, reclaim every guest page,
+ * take back every page donated to or shared with the hypervisor, each
+ * checked as by rm_apply(); then the model must be at its boot state, the
+ * tracker agree, and every VM slot be free again.
+ *
+ * Return: 0, or -ENOMEM if a give-back ran out of table pages (allowed by
+ * rm_ctx.allow_enomem), in which case the final checks are skipped.
+ */
+int rm_give_everything_back(void)
+{
+	int h, i, ret = 0;
+
+	giving_back = true;
+	for (h = 1; h <= S2O_MAX_VMS; h++) {
+		struct rm_op op = { .kind = RM_DESTROY, .vm = h };
+
+		if (rm.vstate[h] != RM_VM_LIVE)
+			continue;
+		if (rm_apply(&op))
+			rm_mismatch("the model's live VM %d is not", h);
+	}
+	ret |= give_back_runs(RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ),
+			      RM_RECLAIM);
+	ret |= give_back_runs(RM_BIT(RM_HYP), RM_GIVE_BACK);
+	ret |= give_back_runs(RM_BIT(RM_SHARED), RM_UNSHARE);
+	giving_back = false;
+	if (ret)
+		return -S2O_ENOMEM;
+	snprintf(rm_ctx.desc, sizeof(rm_ctx.desc),
+		 "after giving everything back");
+	for (i = 0; i < RM_WIN; i++)
+		if (rm.st[i] != rm_region_kind(rm_win_pfn(i)))
+			rm_mismatch("model page %#llx still %s",
+				    (unsigned long long)rm_win_pfn(i),
+				    rm_state_name[rm.st[i]]);
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		if (rm.vstate[h] != RM_VM_FREE)
+			rm_mismatch("model VM %d not free", h);
+	rm_check_window();
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		if (s2o_vms[h].state != S2O_VM_FREE)
+			rm_mismatch("VM slot %d still taken (state %u, %llu "
+				    "pages)", h, s2o_vms[h].state,
+				    (unsigned long long)s2o_vms[h].nr_pages);
+	return 0;
+}

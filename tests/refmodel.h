@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A reference model of page ownership: plain arrays holding the state of
+ * every page of a small window of the harness's memory map, each VM's life
+ * and its gfn -> pfn map. rm_apply() runs one operation on the model and
+ * on the real tracker and compares them: the return code, that a failed
+ * call changed nothing, and what the fake MMUs translate afterwards.
+ *
+ * Two drivers share it: tests/test_reference.c (seeded random operations,
+ * cmocka) and tests/fuzz_core.c (operations decoded from libFuzzer's
+ * input). The driver chooses the operations; the model decides what the
+ * tracker must answer. Operations on pages must stay inside the window
+ * (rm_range_in_window()) unless the model says they fail: the model only
+ * tracks the window, and everything outside it keeps its boot state.
+ *
+ * The window is three runs of pages where the shape of the stage-2 is most
+ * intricate: the end of the hypervisor's RAM and the start of host RAM (a
+ * 2M boundary inside a 1G block of mixed memory), a 1G boundary, and the
+ * end of RAM followed by MMIO.
+ */
+#ifndef S2OWN_TEST_REFMODEL_H
+#define S2OWN_TEST_REFMODEL_H
+
+#include "harness.h"
+
+#define RM_PAGE 4096ULL
+#define RM_MAX_PFN (1ULL << 36)	/* 48-bit PA / IPA */
+#define RM_HYP_FIRST PFN(HYP_BASE)
+#define RM_RAM_FIRST PFN(RAM_BASE)
+#define RM_RAM_END_PFN PFN(RAM_END)
+#define RM_MAX_RANGE 1100	/* longest range the drivers make */
+
+/* A run of page (or guest) frames: [first, end). */
+struct rm_seg {
+	u64 first, end;
+};
+
+#define RM_NR_SEGS 3
+#define RM_WIN (1464 + 2800 + 1464)
+extern const struct rm_seg rm_segs[RM_NR_SEGS];
+
+/*
+ * gfns the model tracks: the bottom of the guest IPA space, around a 1G
+ * boundary, around a 512G boundary (a root entry) and the top.
+ */
+#define RM_NR_GREGS 4
+#define RM_GSLOTS (4096 + 3072 + 3072 + 2048)
+extern const struct rm_seg rm_gregs[RM_NR_GREGS];
+
+/* A page's state in the model; hyp RAM and MMIO never change. */
+enum rm_state {
+	RM_HOST, RM_SHARED, RM_HYP, RM_GUEST, RM_RELINQ, RM_HYPRAM, RM_MMIO,
+};
+
+#define RM_BIT(st) (1u << (st))
+
+enum rm_vm_state { RM_VM_FREE, RM_VM_LIVE, RM_VM_DYING };
+
+struct rm_model {
+	u8 st[RM_WIN];		/* enum rm_state, by rm_win_idx() */
+	u8 vm[RM_WIN];		/* owning VM of a guest page */
+	u64 marker[RM_WIN];	/* word at the page's marker offset, 0: zero */
+	int vstate[S2O_MAX_VMS + 1];
+	u64 vpages[S2O_MAX_VMS + 1];	/* pages naming the VM */
+	u32 gdirty;		/* VMs whose gmap may hold entries, bit h-1 */
+	u64 gmap[S2O_MAX_VMS + 1][RM_GSLOTS];	/* pfn + 1, 0 unmapped */
+};
+
+/* The model's state: drivers read it to aim their operations. */
+extern struct rm_model rm;
+
+/* The operations, as counted in the coverage table. */
+enum rm_kind {
+	RM_FAULT, RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK,
+	RM_DONATE_GUEST, RM_RELINQUISH, RM_RECLAIM, RM_CREATE, RM_DESTROY,
+	RM_NR_KINDS
+};
+
+extern const char *const rm_kind_name[RM_NR_KINDS];
+extern const char *const rm_state_name[];
+
+struct rm_op {
+	enum rm_kind kind;
+	int vm;			/* donate_guest, relinquish, vm_destroy */
+	u64 pfn, nr;		/* transitions on pages */
+	u64 gfn;		/* donate_guest, relinquish */
+	u64 ipa;		/* host fault */
+	unsigned int cpu;	/* host fault: the CPU that retries */
+};
+
+/* Return codes counted: 0, -EPERM, -ENOENT, -ENOMEM, -EBUSY, -EINVAL. */
+#define RM_NR_RETS 6
+
+/* What the driver sets, and what the model keeps about the run. */
+struct rm_ctx {
+	u64 rng;		/* splitmix64 state: rm_rnd() */
+	u64 salt;		/* mixed into the words pages are written */
+	unsigned int opno;	/* the driver's operation number */
+	/* Hash both stage-2s around a failed call every Nth op (0: never). */
+	unsigned int dump_every;
+	/*
+	 * The pool may run dry: a call the model says succeeds may return
+	 * -ENOMEM instead, provided it changed nothing; the model then skips
+	 * it. Off, -ENOMEM is a mismatch.
+	 */
+	bool allow_enomem;
+	unsigned long long nr_enomem;	/* calls that hit -ENOMEM */
+	char desc[160];			/* the operation being checked */
+	/* Report a mismatch; must not return. */
+	void (*report)(const char *msg);
+	unsigned long long coverage[RM_NR_KINDS][RM_NR_RETS];
+};
+
+extern struct rm_ctx rm_ctx;
+
+u64 rm_splitmix(u64 *x);
+u64 rm_rnd(u64 n);
+
+int rm_win_idx(u64 pfn);
+u64 rm_win_pfn(int idx);
+int rm_seg_of(u64 pfn);
+bool rm_range_in_window(u64 pfn, u64 nr);
+int rm_gslot(u64 gfn);
+u64 rm_gslot_gfn(int slot);
+
+enum rm_state rm_region_kind(u64 pfn);
+enum rm_state rm_mstate(u64 pfn);
+bool rm_vm_live(int h);
+u64 rm_gmapped(int h, u64 gfn);
+int rm_check_range(u64 pfn, u64 nr);
+
+void rm_reset(void);
+void rm_mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rm_apply(const struct rm_op *op);
+void rm_describe(const struct rm_op *op, char *buf, size_t size);
+
+void rm_page_write(u64 pfn);
+void rm_check_markers(void);
+void rm_check_window(void);
+void rm_probe_host(unsigned int cpu, u64 ipa);
+void rm_probe_guest(unsigned int cpu, int h, u64 gfn);
+int rm_give_everything_back(void);
+void rm_print_coverage(void);
+
+#endif /* S2OWN_TEST_REFMODEL_H */
