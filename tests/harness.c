@@ -88,6 +88,58 @@ void assert_no_violation(void)
 		fail_msg("break-before-make checker: %s", v);
 }
 
+static void runs_add(const struct s2o_run *run, void *arg)
+{
+	struct runs *rs = arg;
+
+	if (rs->n == rs->cap) {
+		rs->cap = rs->cap ? 2 * rs->cap : 64;
+		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
+		if (!rs->r)
+			abort();
+	}
+	rs->r[rs->n++] = *run;
+}
+
+int runs_take(int vm, struct runs *rs)
+{
+	rs->n = 0;
+	return s2o_dump(vm, runs_add, rs);
+}
+
+void runs_free(struct runs *rs)
+{
+	free(rs->r);
+	*rs = (struct runs){ 0 };
+}
+
+void runs_normalize(struct runs *rs)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < rs->n; i++) {
+		struct s2o_run r = rs->r[i];
+
+		if ((r.kind == S2O_RUN_INVALID && !r.owner) ||
+		    r.kind == S2O_RUN_BLOCK || r.kind == S2O_RUN_PAGE) {
+			r.kind = RUN_HOST_DEFAULT;
+			r.attrs = 0;
+			r.owner = 0;
+		}
+		if (n && rs->r[n - 1].kind == r.kind &&
+		    rs->r[n - 1].level == r.level &&
+		    rs->r[n - 1].owner == r.owner &&
+		    rs->r[n - 1].attrs == r.attrs &&
+		    rs->r[n - 1].end == r.start) {
+			rs->r[n - 1].end = r.end;
+			rs->r[n - 1].nr_entries += r.nr_entries;
+			continue;
+		}
+		rs->r[n++] = r;
+	}
+	rs->n = n;
+}
+
 u64 tables_used(void)
 {
 	struct s2o_stats st;

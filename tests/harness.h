@@ -51,6 +51,27 @@ void assert_no_violation(void);
 /* Assert that s2o_check_invariants() finds everything consistent. */
 void assert_invariants(void);
 
+/* A stage-2 read back as runs (s2o_dump()). */
+struct runs {
+	struct s2o_run *r;
+	size_t n, cap;
+};
+
+/* Replace @rs's runs by VM @vm's (0: the host); returns s2o_dump()'s. */
+int runs_take(int vm, struct runs *rs);
+void runs_free(struct runs *rs);
+
+/*
+ * Merge every host stage-2 run that leaves its pages to the host (a valid
+ * identity leaf, or invalid with owner 0) into one kind, RUN_HOST_DEFAULT:
+ * after a round trip a block the host had faulted in may come back
+ * unmapped (an entry re-annotated in place) or an entry never faulted may
+ * come back mapped (a table coalesced into the block a fault would map).
+ * Both are the host's; levels, tables and every other owner must match.
+ */
+#define RUN_HOST_DEFAULT 99
+void runs_normalize(struct runs *rs);
+
 /* Table pages in use now. */
 u64 tables_used(void);
 

@@ -515,57 +515,11 @@ static void one_op(void)
 
 /* ---- The tables that remain once everything is back -------------------- */
 
-struct runs {
-	struct s2o_run *r;
-	size_t n, cap;
-};
-
-static void runs_add(const struct s2o_run *run, void *arg)
-{
-	struct runs *rs = arg;
-
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap ? 2 * rs->cap : 256;
-		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
-		if (!rs->r)
-			abort();
-	}
-	rs->r[rs->n++] = *run;
-}
-
-/*
- * The host stage-2's runs with every entry that leaves its pages to the
- * host (valid identity leaf, or invalid with owner 0) as one kind, merged:
- * see compare_with_faults_alone().
- */
-#define RUN_HOST_DEFAULT 99
-
+/* The host stage-2 as normalised runs: see runs_normalize(). */
 static void host_runs(struct runs *rs)
 {
-	size_t i, n = 0;
-
-	rs->n = 0;
-	assert_int_equal(s2o_dump(0, runs_add, rs), 0);
-	for (i = 0; i < rs->n; i++) {
-		struct s2o_run r = rs->r[i];
-
-		if ((r.kind == S2O_RUN_INVALID && !r.owner) ||
-		    r.kind == S2O_RUN_BLOCK || r.kind == S2O_RUN_PAGE) {
-			r.kind = RUN_HOST_DEFAULT;
-			r.attrs = 0;
-			r.owner = 0;
-		}
-		if (n && rs->r[n - 1].kind == r.kind &&
-		    rs->r[n - 1].level == r.level &&
-		    rs->r[n - 1].owner == r.owner &&
-		    rs->r[n - 1].end == r.start) {
-			rs->r[n - 1].end = r.end;
-			rs->r[n - 1].nr_entries += r.nr_entries;
-			continue;
-		}
-		rs->r[n++] = r;
-	}
-	rs->n = n;
+	assert_int_equal(runs_take(0, rs), 0);
+	runs_normalize(rs);
 }
 
 /*
@@ -631,8 +585,8 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 		rm_mismatch("%llu table pages, faults alone %llu",
 			    (unsigned long long)tables_real,
 			    (unsigned long long)*tables_replay);
-	free(real.r);
-	free(replay.r);
+	runs_free(&real);
+	runs_free(&replay);
 }
 
 /* ---- Sequences --------------------------------------------------------- */

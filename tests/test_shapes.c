@@ -14,7 +14,7 @@
 #define PAGE 4096ULL
 #define RAM_ATTRS 0x7fcULL	/* MemAttr WB, S2AP RW, SH inner, AF */
 
-struct runs {
+struct window {
 	struct s2o_run r[64];
 	unsigned int n;
 	u64 lo, hi;	/* keep only runs meeting [lo, hi) */
@@ -22,7 +22,7 @@ struct runs {
 
 static void collect(const struct s2o_run *run, void *arg)
 {
-	struct runs *rs = arg;
+	struct window *rs = arg;
 
 	if (run->end <= rs->lo || run->start >= rs->hi)
 		return;
@@ -30,7 +30,7 @@ static void collect(const struct s2o_run *run, void *arg)
 	rs->r[rs->n++] = *run;
 }
 
-static void dump_window(int vm, u64 lo, u64 hi, struct runs *rs)
+static void dump_window(int vm, u64 lo, u64 hi, struct window *rs)
 {
 	memset(rs, 0, sizeof(*rs));
 	rs->lo = lo;
@@ -38,7 +38,7 @@ static void dump_window(int vm, u64 lo, u64 hi, struct runs *rs)
 	assert_int_equal(s2o_dump(vm, collect, rs), 0);
 }
 
-static void assert_run(const struct runs *rs, unsigned int i, u64 start,
+static void assert_run(const struct window *rs, unsigned int i, u64 start,
 		       u64 end, u32 level, enum s2o_run_kind kind, u32 owner)
 {
 	const struct s2o_run *r = &rs->r[i];
@@ -109,7 +109,7 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	u64 page = BLOCK_1G + 5 * PAGE;
 	struct fake_translation tr;
 	struct s2o_stats st;
-	struct runs rs;
+	struct window rs;
 	int vm;
 
 	(void)state;
@@ -164,7 +164,7 @@ static void donate_one_page_splits_then_coalesces(void **state)
 static void donate_2m_chunk_annotates_level2(void **state)
 {
 	u64 chunk = BLOCK_1G + 6 * MIB;
-	struct runs rs;
+	struct window rs;
 	int vm;
 
 	(void)state;

@@ -48,36 +48,6 @@ static u64 pa_of(u64 pfn)
 
 /* ---- Reading the whole tracker back ---------------------------------- */
 
-struct runs {
-	struct s2o_run *r;
-	size_t n, cap;
-};
-
-static void runs_add(const struct s2o_run *run, void *arg)
-{
-	struct runs *rs = arg;
-
-	if (rs->n == rs->cap) {
-		rs->cap = rs->cap ? 2 * rs->cap : 64;
-		rs->r = realloc(rs->r, rs->cap * sizeof(*rs->r));
-		if (!rs->r)
-			abort();
-	}
-	rs->r[rs->n++] = *run;
-}
-
-static int runs_take(int vm, struct runs *rs)
-{
-	rs->n = 0;
-	return s2o_dump(vm, runs_add, rs);
-}
-
-static void runs_free(struct runs *rs)
-{
-	free(rs->r);
-	*rs = (struct runs){ 0 };
-}
-
 static bool run_equal(const struct s2o_run *a, const struct s2o_run *b)
 {
 	return a->start == b->start && a->end == b->end &&
@@ -107,43 +77,6 @@ static void runs_assert_equal(const struct runs *a, const struct runs *b,
 		 (unsigned long long)b->r[i].start,
 		 (unsigned long long)b->r[i].end, b->r[i].level, b->r[i].kind,
 		 b->r[i].owner, (unsigned long long)b->r[i].nr_entries);
-}
-
-/*
- * The host's stage-2 with every entry that leaves the page to the host
- * (a valid identity leaf, or invalid with owner 0) as one kind: after a
- * round trip a block the host had faulted in may come back unmapped (an
- * entry re-annotated in place) or an entry never faulted may come back
- * mapped (a table coalesced into the block a fault would map). Both are
- * the host's; the level, the tables and every other owner must match.
- */
-#define RUN_HOST_DEFAULT 99
-
-static void runs_normalize(struct runs *rs)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < rs->n; i++) {
-		struct s2o_run r = rs->r[i];
-
-		if ((r.kind == S2O_RUN_INVALID && !r.owner) ||
-		    r.kind == S2O_RUN_BLOCK || r.kind == S2O_RUN_PAGE) {
-			r.kind = RUN_HOST_DEFAULT;
-			r.attrs = 0;
-			r.owner = 0;
-		}
-		if (n && rs->r[n - 1].kind == r.kind &&
-		    rs->r[n - 1].level == r.level &&
-		    rs->r[n - 1].owner == r.owner &&
-		    rs->r[n - 1].attrs == r.attrs &&
-		    rs->r[n - 1].end == r.start) {
-			rs->r[n - 1].end = r.end;
-			rs->r[n - 1].nr_entries += r.nr_entries;
-			continue;
-		}
-		rs->r[n++] = r;
-	}
-	rs->n = n;
 }
 
 static u64 page_hash(u64 pfn)
