@@ -108,8 +108,11 @@ command -v "$qemu" >/dev/null || die "$qemu not found (Debian package qemu-syste
 [ -f "$kernel" ] || die "kernel $kernel not found"
 [ -z "$initrd" ] || [ -f "$initrd" ] || die "initrd $initrd not found"
 
+# -nic none: no network is needed, and virt's default virtio NIC wants an
+# option ROM (efi-virtio.rom, Debian's ipxe-qemu) that qemu-system-arm only
+# recommends.
 args=(-M "virt,virtualization=VIRT,gic-version=3" -cpu "$cpu_model"
-      -smp "$cpus" -m "$mem" -nographic -kernel "$kernel")
+      -smp "$cpus" -m "$mem" -nographic -nic none -kernel "$kernel")
 case "$mode" in
 hyp)
 	[ -n "$host_image" ] || die "hyp mode needs --host-image (the Linux Image)"
