@@ -14,7 +14,7 @@ Q ?= @
 
 help:
 	@echo "make run     boot the hypervisor + Debian Linux under QEMU, demo"
-	@echo "make test    every test: unit (cmocka), model check, QEMU"
+	@echo "make test    every test: unit, stress, fuzz, model check, QEMU"
 	@echo "make unit    host-built cmocka tests of ownership/"
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"

@@ -23,31 +23,12 @@ MODULE_PARM_DESC(skip_dt_check,
 
 u64 s2own_baseline_table_pages;
 
-static bool hyp_in_dt(void)
-{
-	struct device_node *rm, *child;
-	bool found = false;
-
-	rm = of_find_node_by_path("/reserved-memory");
-	if (!rm)
-		return false;
-	for_each_child_of_node(rm, child) {
-		if (of_node_name_eq(child, "s2own-hyp")) {
-			found = true;
-			of_node_put(child);
-			break;
-		}
-	}
-	of_node_put(rm);
-	return found;
-}
-
 static int check_hypervisor(void)
 {
 	struct s2own_hvc_res r;
 	struct arm_smccc_res *res = &r.regs;
 
-	if (!skip_dt_check && !hyp_in_dt()) {
+	if (!skip_dt_check && !s2own_hyp_in_dt()) {
 		pr_err("%s: no /reserved-memory/s2own-hyp node: not running under the s2own hypervisor\n",
 		       S2OWN_NAME);
 		return -ENODEV;

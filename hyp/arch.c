@@ -208,17 +208,6 @@ void *s2o_arch_table_va(u64 pa)
 }
 
 /**
- * s2o_arch_table_pa() - inverse of s2o_arch_table_va().
- * @va: the page
- *
- * Return: @va as a physical address.
- */
-u64 s2o_arch_table_pa(const void *va)
-{
-	return (u64)va;
-}
-
-/**
  * s2o_arch_table_freed() - a table page returns to the pool.
  * @pa: the page
  */

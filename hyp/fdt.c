@@ -16,6 +16,7 @@
 #include <libfdt.h>
 
 #include "hyp.h"
+#include "hypercalls.h"
 #include "sysreg.h"
 
 #define MPIDR_HWID_MASK		0xff00ffffffUL
@@ -250,7 +251,7 @@ void hyp_fdt_hide_carveout(void)
 	sc = fdt_size_cells(fdt, rm);
 	if (ac < 1 || ac > 2 || sc < 1 || sc > 2)
 		hyp_panic("DTB: odd /reserved-memory cells");
-	hyp_snprintf(name, sizeof(name), "s2own-hyp@%lx", base);
+	hyp_snprintf(name, sizeof(name), S2OWN_DT_NODE "@%lx", base);
 	node = fdt_add_subnode(fdt, rm, name);
 	fdt_ok(node, "add carve-out node");
 	put_cells(reg, ac, base);

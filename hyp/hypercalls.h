@@ -17,9 +17,41 @@
 #define S2OWN_HYPERCALLS_H
 
 #ifdef __KERNEL__
+#include <linux/of.h>
 #include <linux/types.h>
 #else
 #include <stdint.h>
+#endif
+
+/*
+ * The hypervisor hides its memory from the host as the no-map node
+ * /reserved-memory/s2own-hyp@<base> of the DTB it passes on.
+ */
+#define S2OWN_DT_NODE			"s2own-hyp"
+
+#ifdef __KERNEL__
+/*
+ * Whether the host booted under s2own: checked before the first HVC,
+ * which is UNDEFINED at EL1 when no hypervisor is there.
+ */
+static inline bool s2own_hyp_in_dt(void)
+{
+	struct device_node *rm, *child;
+	bool found = false;
+
+	rm = of_find_node_by_path("/reserved-memory");
+	if (!rm)
+		return false;
+	for_each_child_of_node(rm, child) {
+		if (of_node_name_eq(child, S2OWN_DT_NODE)) {
+			found = true;
+			of_node_put(child);
+			break;
+		}
+	}
+	of_node_put(rm);
+	return found;
+}
 #endif
 
 /* SMCCC function ids: fast call, owner 6 (vendor hypervisor). */

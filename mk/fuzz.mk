@@ -16,9 +16,6 @@
 # libFuzzer writes new inputs only into copies under $(BUILD)/fuzz, never
 # into tests/fuzz-corpus/, and crashes into $(BUILD)/fuzz/*/artifacts/.
 # FUZZ_SEED=n fixes libFuzzer's seed (it prints the one it chose).
-#
-# Also here, as this file owns the model: tests/test_reference.c links
-# tests/refmodel.c, which mk/unit.mk's rule for every test_* does not name.
 
 PKGS_fuzz := libclang-rt-14-dev libcmocka-dev
 
@@ -140,8 +137,3 @@ fuzz-trace: $(FUZZ_BIN)
 	$(Q)test -n "$(FUZZ_INPUT)" || \
 		{ echo "usage: make fuzz-trace FUZZ_INPUT=file"; exit 2; }
 	$(Q)env $(FUZZ_ENV) S2OWN_FUZZ_TRACE=1 $(FUZZ_BIN) $(FUZZ_INPUT)
-
-# test_reference and the fuzzer share one model.
-UNIT_DIR ?= $(BUILD)/unit
-$(UNIT_DIR)/test_reference: tests/refmodel.c
-$(UNIT_DIR)/test_reference: private UNIT_COMMON += tests/refmodel.c

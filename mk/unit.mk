@@ -19,6 +19,10 @@ unit: $(UNIT_BINS)
 		echo "== $$t"; $$t || failed=1; \
 	done; exit $$failed
 
+# The reference model, shared with the fuzzer (mk/fuzz.mk).
+$(UNIT_DIR)/test_reference: tests/refmodel.c
+$(UNIT_DIR)/test_reference: private UNIT_COMMON += tests/refmodel.c
+
 $(UNIT_DIR)/%: tests/%.c $(CORE_SRCS) $(UNIT_COMMON) ownership/*.h \
 		tests/*.h $(STAMPS)/pkgs-unit
 	$(Q)mkdir -p $(dir $@)

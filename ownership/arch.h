@@ -51,9 +51,8 @@ void s2o_arch_zero_page(u64 pa);
 /* Clean data cache lines of [@pa, @pa + @size) to the point of coherency. */
 void s2o_arch_clean_dcache_poc(u64 pa, u64 size);
 
-/* Table pages: physical <-> the address the core dereferences. */
+/* Table pages: the address the core dereferences for physical @pa. */
 void *s2o_arch_table_va(u64 pa);
-u64 s2o_arch_table_pa(const void *va);
 
 /*
  * A table page goes back to the pool: no descriptor points to it and no

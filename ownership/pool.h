@@ -14,7 +14,7 @@ int s2o_pool_init(u64 base, u64 nr_pages);
 int s2o_pool_reserve(u64 nr);
 /* Give back the unused part of a reservation. */
 void s2o_pool_unreserve(u64 nr);
-/* Take one reserved page, zeroed; returns its physical address. */
+/* Take one reserved page (contents undefined); returns its address. */
 u64 s2o_pool_alloc_reserved(void);
 /* Return a table page that no walker can reach or still holds. */
 void s2o_pool_free(u64 pa);

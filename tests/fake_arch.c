@@ -310,11 +310,6 @@ void *s2o_arch_table_va(u64 pa)
 	return fake_phys_va(pa);
 }
 
-u64 s2o_arch_table_pa(const void *va)
-{
-	return fake.base + (u64)((const u8 *)va - fake.arena);
-}
-
 void s2o_arch_table_freed(u64 pa)
 {
 	unsigned int cpu, i;

@@ -336,26 +336,6 @@ static long hc(u32 id, unsigned long a1, unsigned long a2, unsigned long a3,
 	return hc_result(c);
 }
 
-/* The hypervisor's /reserved-memory node, as the host driver checks. */
-static bool s2own_present(void)
-{
-	struct device_node *rm, *child;
-	bool found = false;
-
-	rm = of_find_node_by_path("/reserved-memory");
-	if (!rm)
-		return false;
-	for_each_child_of_node(rm, child) {
-		if (of_node_name_eq(child, "s2own-hyp")) {
-			found = true;
-			of_node_put(child);
-			break;
-		}
-	}
-	of_node_put(rm);
-	return found;
-}
-
 /* ---- HVC round trips ----------------------------------------------------- */
 
 struct loop {
@@ -773,7 +753,7 @@ static long measure_on_cpu(void *unused)
 	for (c = 0; c < NR_CTR; c++)
 		baseline[c] = sort_runs(base, iters, c, sorted);
 
-	if (s2own_present())
+	if (s2own_hyp_in_dt())
 		measure_s2own();
 	else if (stub)
 		measure_hvc("hvc-stub", S2OWN_HC_REVISION);
@@ -810,7 +790,7 @@ static int __init s2own_measure_init(void)
 {
 	show_clocks();
 	pr_info(PFX "info kernel-el %llu\n", read_sysreg(CurrentEL) >> 2);
-	pr_info(PFX "info el2 %s\n", s2own_present() ? "s2own" :
+	pr_info(PFX "info el2 %s\n", s2own_hyp_in_dt() ? "s2own" :
 		stub ? "linux-stub" : "unknown");
 	if (!strcmp(mode, "full")) {
 		iters = clamp(iters, 1U, (unsigned int)MAX_ITERS);
