@@ -467,6 +467,22 @@ static int storm_open(struct inode *inode, struct file *file)
 	return text_open(file, s2own_storm_fmt);
 }
 
+static int fuzz_do(char **w, int n)
+{
+	u64 calls, seed = 0;
+
+	if (n < 1 || n > 2 || get_u64(w[0], &calls) ||
+	    (n == 2 && get_u64(w[1], &seed)))
+		return -EINVAL;
+	return s2own_fuzz_run(calls, seed);
+}
+WRITE_FN(fuzz)
+
+static int fuzz_open(struct inode *inode, struct file *file)
+{
+	return text_open(file, s2own_fuzz_fmt);
+}
+
 #define FOPS_RO(name)                                                         \
 	static const struct file_operations name##_fops = {                   \
 		.owner = THIS_MODULE,                                         \
@@ -514,6 +530,7 @@ FOPS_RW(hvc);
 FOPS_RW(touch);
 FOPS_RW(query);
 FOPS_RW(storm);
+FOPS_RW(fuzz);
 
 /**
  * s2own_debugfs_vm_add() - create vm<N>/ptdump for a new VM.
@@ -571,6 +588,7 @@ int s2own_debugfs_init(void)
 		{ "touch", 0600, &touch_fops },
 		{ "query", 0600, &query_fops },
 		{ "storm", 0600, &storm_fops },
+		{ "fuzz", 0600, &fuzz_fops },
 	};
 	unsigned int i;
 

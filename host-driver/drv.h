@@ -8,6 +8,7 @@
  *           by tests/test_fmt.c, so it uses nothing but snprintf)
  * vm.c      VMs, donations, shares, reclaim: what the driver gave away
  * storm.c   the multi-CPU donate/reclaim stress
+ * fuzz.c    the multi-CPU hypercall fuzzer
  * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md)
  * main.c    load checks, set-up and tear-down
  */
@@ -35,8 +36,24 @@ struct s2own_hvc_res {
 	u64 out[2];			/* outputs: dump runs; query state, vm */
 };
 
+/* Result classes calls are counted in, in the order they are printed. */
+enum {
+	S2OWN_RES_OK,
+	S2OWN_RES_EPERM,
+	S2OWN_RES_ENOENT,
+	S2OWN_RES_EAGAIN,
+	S2OWN_RES_ENOMEM,
+	S2OWN_RES_EBUSY,
+	S2OWN_RES_EINVAL,
+	S2OWN_RES_NOT_SUPPORTED,	/* -1 from an id the hypervisor lacks */
+	S2OWN_RES_OTHER,
+	S2OWN_NR_RES
+};
+
 long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	       struct s2own_hvc_res *res);
+unsigned int s2own_res_class(long ret, bool unknown);
+const char *s2own_res_name(unsigned int res);
 const char *s2own_errname(long ret);
 size_t s2own_hvc_stats_fmt(char *buf, size_t size);
 
@@ -102,12 +119,19 @@ size_t s2own_vms_fmt(char *buf, size_t size);
 size_t s2own_shared_fmt(char *buf, size_t size);
 size_t s2own_held_fmt(char *buf, size_t size);
 size_t s2own_vm_state_fmt(char *buf, size_t size);
+bool s2own_vms_idle(void);
 void s2own_vms_exit(void);
 
 /* storm.c */
 int s2own_storm_start(unsigned int seconds);
 size_t s2own_storm_fmt(char *buf, size_t size);
+bool s2own_storm_idle(void);
 void s2own_storm_exit(void);
+
+/* fuzz.c */
+int s2own_fuzz_run(u64 calls, u64 seed);
+bool s2own_fuzz_active(void);
+size_t s2own_fuzz_fmt(char *buf, size_t size);
 
 /* debugfs.c */
 int s2own_debugfs_init(void);

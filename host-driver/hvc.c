@@ -17,21 +17,7 @@
 
 #include "drv.h"
 
-/* Result classes counted per function, in the order they are printed. */
-enum {
-	RES_OK,
-	RES_EPERM,		/* also SMCCC NOT_SUPPORTED for known calls */
-	RES_ENOENT,
-	RES_EAGAIN,
-	RES_ENOMEM,
-	RES_EBUSY,
-	RES_EINVAL,
-	RES_NOT_SUPPORTED,	/* -1 from an id the hypervisor does not know */
-	RES_OTHER,
-	NR_RES
-};
-
-static const char *const res_names[NR_RES] = {
+static const char *const res_names[S2OWN_NR_RES] = {
 	"ok", "EPERM", "ENOENT", "EAGAIN", "ENOMEM", "EBUSY", "EINVAL",
 	"NOT_SUPPORTED", "other",
 };
@@ -54,11 +40,12 @@ static const struct {
 	{ S2OWN_HC_HOST_RECLAIM_GUEST, "reclaim_guest" },
 	{ S2OWN_HC_DUMP, "dump" },
 	{ S2OWN_HC_PAGE_QUERY, "page_query" },
+	{ S2OWN_HC_CHECK, "check" },
 };
 
 #define FUNC_UNKNOWN ARRAY_SIZE(funcs)
 
-static atomic64_t counts[ARRAY_SIZE(funcs) + 1][NR_RES];
+static atomic64_t counts[ARRAY_SIZE(funcs) + 1][S2OWN_NR_RES];
 
 static unsigned int func_index(u32 func)
 {
@@ -73,25 +60,52 @@ static unsigned int func_index(u32 func)
 static unsigned int res_class(unsigned int f, long ret)
 {
 	/* The UID and revision words are data, not a status. */
-	if (ret >= 0 || f == 0 || f == 1)
-		return RES_OK;
-	if (f == FUNC_UNKNOWN && ret == S2OWN_RET_NOT_SUPPORTED)
-		return RES_NOT_SUPPORTED;
+	if (f == 0 || f == 1)
+		return S2OWN_RES_OK;
+	return s2own_res_class(ret, f == FUNC_UNKNOWN);
+}
+
+/**
+ * s2own_res_class() - the class a hypercall status is counted in.
+ * @ret: a value s2own_hvc() returned
+ * @unknown: whether the id is none the driver knows; only then is -1
+ *           NOT_SUPPORTED rather than -EPERM
+ *
+ * Return: S2OWN_RES_*.
+ */
+unsigned int s2own_res_class(long ret, bool unknown)
+{
+	if (ret >= 0)
+		return S2OWN_RES_OK;
+	if (unknown && ret == S2OWN_RET_NOT_SUPPORTED)
+		return S2OWN_RES_NOT_SUPPORTED;
 	switch (-ret) {
 	case S2OWN_EPERM:
-		return RES_EPERM;
+		return S2OWN_RES_EPERM;
 	case S2OWN_ENOENT:
-		return RES_ENOENT;
+		return S2OWN_RES_ENOENT;
 	case S2OWN_EAGAIN:
-		return RES_EAGAIN;
+		return S2OWN_RES_EAGAIN;
 	case S2OWN_ENOMEM:
-		return RES_ENOMEM;
+		return S2OWN_RES_ENOMEM;
 	case S2OWN_EBUSY:
-		return RES_EBUSY;
+		return S2OWN_RES_EBUSY;
 	case S2OWN_EINVAL:
-		return RES_EINVAL;
+		return S2OWN_RES_EINVAL;
 	}
-	return RES_OTHER;
+	return S2OWN_RES_OTHER;
+}
+
+/**
+ * s2own_res_name() - the name of a result class, as the stats file prints
+ * it ("ok", "EPERM", ..., "NOT_SUPPORTED", "other").
+ * @res: S2OWN_RES_*
+ *
+ * Return: the name.
+ */
+const char *s2own_res_name(unsigned int res)
+{
+	return res < S2OWN_NR_RES ? res_names[res] : "?";
 }
 
 /**
@@ -167,7 +181,7 @@ size_t s2own_hvc_stats_fmt(char *buf, size_t size)
 	s64 n;
 
 	for (f = 0; f <= FUNC_UNKNOWN; f++) {
-		for (r = 0; r < NR_RES; r++) {
+		for (r = 0; r < S2OWN_NR_RES; r++) {
 			n = atomic64_read(&counts[f][r]);
 			if (!n)
 				continue;

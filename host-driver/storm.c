@@ -368,7 +368,7 @@ static bool storm_running(void)
  * s2own_storm_start() - start a storm thread on every online CPU.
  * @seconds: how long they run, 1..3600
  *
- * Return: 0, -EBUSY if a storm is running, -EINVAL, -ENOMEM, or the error
+ * Return: 0, -EBUSY if a storm or a fuzz is running, -EINVAL, -ENOMEM, or the error
  * of the first thread that could not be created (if none could).
  */
 int s2own_storm_start(unsigned int seconds)
@@ -381,7 +381,7 @@ int s2own_storm_start(unsigned int seconds)
 	if (!seconds || seconds > STORM_MAX_SECONDS)
 		return -EINVAL;
 	mutex_lock(&storm_lock);
-	if (storm_running()) {
+	if (storm_running() || s2own_fuzz_active()) {
 		ret = -EBUSY;
 		goto out;
 	}
@@ -416,6 +416,21 @@ int s2own_storm_start(unsigned int seconds)
 out:
 	mutex_unlock(&storm_lock);
 	return ret;
+}
+
+/**
+ * s2own_storm_idle() - whether no storm thread is running.
+ *
+ * Return: true if none is.
+ */
+bool s2own_storm_idle(void)
+{
+	bool idle;
+
+	mutex_lock(&storm_lock);
+	idle = !storm_running();
+	mutex_unlock(&storm_lock);
+	return idle;
 }
 
 /**

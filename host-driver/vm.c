@@ -615,6 +615,18 @@ size_t s2own_vm_state_fmt(char *buf, size_t size)
 }
 
 /**
+ * s2own_vms_idle() - whether the driver has no VM, live or awaiting
+ * reclaim. Caller holds s2own_lock.
+ *
+ * Return: true if it has none.
+ */
+bool s2own_vms_idle(void)
+{
+	lockdep_assert_held(&s2own_lock);
+	return list_empty(&vms);
+}
+
+/**
  * s2own_vms_exit() - at unload: destroy every VM, reclaim and free its
  * pages, unshare and free shared pages. What cannot be taken back is leaked.
  */

@@ -88,7 +88,9 @@ struct hyp_cpu {
 	u64 host_ctx;
 	u32 panic_depth;
 	u32 online;
-	u64 pad[6];
+	u32 in_core;		/* quiesce.c: inside the ownership core */
+	u32 pad32;
+	u64 pad[5];
 };
 
 extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
@@ -200,6 +202,12 @@ void hyp_cpu_init_el2(void);
 /* traps.c */
 void hyp_host_sync(struct hyp_regs *regs);
 void hyp_bad_exception(struct hyp_regs *regs, u64 vector);
+
+/* quiesce.c */
+void hyp_core_enter(void);
+void hyp_core_exit(void);
+void hyp_quiesce_begin(void);
+void hyp_quiesce_end(void);
 
 /* psci.c */
 void hyp_psci_init(void);

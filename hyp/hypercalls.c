@@ -9,6 +9,10 @@
  * while writing, a lock the unshare call takes too, so a page cannot stop
  * being shared half-way through a dump. Lock order: shared_buf_lock, then
  * whatever the core takes.
+ *
+ * Every call but the checker's runs between hyp_core_enter() and
+ * hyp_core_exit(), so that the checker can hold all of them off
+ * (quiesce.c).
  */
 #include "hyp.h"
 #include "hypercalls.h"
@@ -124,6 +128,82 @@ static u64 pack_query(const struct s2o_page_info *info)
 	       (u64)(info->reclaimable ? 1 : 0) << 32;
 }
 
+/*
+ * S2OWN_HC_CHECK: the invariant checker, on a core nobody else is in. The
+ * first inconsistency goes to the console in words, and to the host as
+ * its address and VM.
+ */
+static void hc_check(u64 *x)
+{
+	struct s2o_violation v;
+	int ret;
+
+	hyp_quiesce_begin();
+	ret = s2o_check_invariants(&v);
+	hyp_quiesce_end();
+	if (ret)
+		hyp_info("invariant violated: %s at %lx (vm %d): expected %lx, found %lx\n",
+			 v.what, v.addr, v.vm, v.expected, v.found);
+	x[0] = S2OWN_RET_SUCCESS;
+	x[1] = (u64)(s64)ret;
+	x[2] = ret ? v.addr : 0;
+	x[3] = ret ? (u64)(s64)v.vm : 0;
+}
+
+/* Every call that goes into the core; false for an unknown id. */
+static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
+{
+	switch (x[0]) {
+	case S2OWN_HC_HOST_SHARE_HYP:
+		*ret = s2o_host_share_hyp(x[1], x[2]);
+		break;
+	case S2OWN_HC_HOST_UNSHARE_HYP:
+		/* Not while a dump may be writing to these pages. */
+		hyp_spin_lock(&shared_buf_lock);
+		*ret = s2o_host_unshare_hyp(x[1], x[2]);
+		hyp_spin_unlock(&shared_buf_lock);
+		break;
+	case S2OWN_HC_HOST_DONATE_HYP:
+		*ret = s2o_host_donate_hyp(x[1], x[2]);
+		break;
+	case S2OWN_HC_HYP_DONATE_HOST:
+		*ret = s2o_hyp_donate_host(x[1], x[2]);
+		break;
+	case S2OWN_HC_VM_CREATE:
+		*ret = s2o_vm_create();
+		break;
+	case S2OWN_HC_VM_DESTROY:
+		*ret = s2o_vm_destroy(handle_arg(x[1]));
+		break;
+	case S2OWN_HC_HOST_DONATE_GUEST:
+		*ret = s2o_host_donate_guest(handle_arg(x[1]), x[2], x[3],
+					     x[4]);
+		break;
+	case S2OWN_HC_GUEST_RELINQUISH:
+		*ret = s2o_guest_relinquish(handle_arg(x[1]), x[2], x[3]);
+		break;
+	case S2OWN_HC_HOST_RECLAIM_GUEST:
+		*ret = s2o_host_reclaim_guest(x[1], x[2]);
+		break;
+	case S2OWN_HC_DUMP:
+		*ret = hc_dump(x[1], x[2], x[3], a, b);
+		break;
+	case S2OWN_HC_PAGE_QUERY: {
+		struct s2o_page_info info;
+
+		*ret = s2o_page_query(x[1], &info);
+		if (!*ret) {
+			*a = pack_query(&info);
+			*b = (u64)info.vm;
+		}
+		break;
+	}
+	default:
+		return false;
+	}
+	return true;
+}
+
 /**
  * hyp_hvc_handle() - run the hypercall in the host's x0.
  * @regs: host registers; results go back in x0..x3, the rest untouched
@@ -136,9 +216,10 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 {
 	u64 *x = regs->x;
 	u64 a = 0, b = 0;
-	s64 ret;
+	s64 ret = 0;
+	bool known;
 
-	switch ((u32)x[0] == x[0] ? x[0] : 0) {
+	switch (x[0]) {
 	case S2OWN_HC_CALL_UID:
 		x[0] = S2OWN_UID_W0;
 		x[1] = S2OWN_UID_W1;
@@ -149,51 +230,14 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 		x[0] = S2OWN_REVISION_MAJOR;
 		x[1] = S2OWN_REVISION_MINOR;
 		return;
-	case S2OWN_HC_HOST_SHARE_HYP:
-		ret = s2o_host_share_hyp(x[1], x[2]);
-		break;
-	case S2OWN_HC_HOST_UNSHARE_HYP:
-		/* Not while a dump may be writing to these pages. */
-		hyp_spin_lock(&shared_buf_lock);
-		ret = s2o_host_unshare_hyp(x[1], x[2]);
-		hyp_spin_unlock(&shared_buf_lock);
-		break;
-	case S2OWN_HC_HOST_DONATE_HYP:
-		ret = s2o_host_donate_hyp(x[1], x[2]);
-		break;
-	case S2OWN_HC_HYP_DONATE_HOST:
-		ret = s2o_hyp_donate_host(x[1], x[2]);
-		break;
-	case S2OWN_HC_VM_CREATE:
-		ret = s2o_vm_create();
-		break;
-	case S2OWN_HC_VM_DESTROY:
-		ret = s2o_vm_destroy(handle_arg(x[1]));
-		break;
-	case S2OWN_HC_HOST_DONATE_GUEST:
-		ret = s2o_host_donate_guest(handle_arg(x[1]), x[2], x[3],
-					    x[4]);
-		break;
-	case S2OWN_HC_GUEST_RELINQUISH:
-		ret = s2o_guest_relinquish(handle_arg(x[1]), x[2], x[3]);
-		break;
-	case S2OWN_HC_HOST_RECLAIM_GUEST:
-		ret = s2o_host_reclaim_guest(x[1], x[2]);
-		break;
-	case S2OWN_HC_DUMP:
-		ret = hc_dump(x[1], x[2], x[3], &a, &b);
-		break;
-	case S2OWN_HC_PAGE_QUERY: {
-		struct s2o_page_info info;
-
-		ret = s2o_page_query(x[1], &info);
-		if (!ret) {
-			a = pack_query(&info);
-			b = (u64)info.vm;
-		}
-		break;
+	case S2OWN_HC_CHECK:
+		hc_check(x);
+		return;
 	}
-	default:
+	hyp_core_enter();
+	known = hvc_dispatch(x, &ret, &a, &b);
+	hyp_core_exit();
+	if (!known) {
 		x[0] = (u64)(s64)S2OWN_RET_NOT_SUPPORTED;
 		return;
 	}

@@ -31,26 +31,33 @@
 
 #ifdef __KERNEL__
 /*
+ * The hypervisor's node, with a reference the caller drops with
+ * of_node_put(), or NULL when the host did not boot under s2own.
+ */
+static inline struct device_node *s2own_hyp_dt_node(void)
+{
+	struct device_node *rm, *child;
+
+	rm = of_find_node_by_path("/reserved-memory");
+	if (!rm)
+		return NULL;
+	for_each_child_of_node(rm, child)
+		if (of_node_name_eq(child, S2OWN_DT_NODE))
+			break;
+	of_node_put(rm);
+	return child;
+}
+
+/*
  * Whether the host booted under s2own: checked before the first HVC,
  * which is UNDEFINED at EL1 when no hypervisor is there.
  */
 static inline bool s2own_hyp_in_dt(void)
 {
-	struct device_node *rm, *child;
-	bool found = false;
+	struct device_node *np = s2own_hyp_dt_node();
 
-	rm = of_find_node_by_path("/reserved-memory");
-	if (!rm)
-		return false;
-	for_each_child_of_node(rm, child) {
-		if (of_node_name_eq(child, S2OWN_DT_NODE)) {
-			found = true;
-			of_node_put(child);
-			break;
-		}
-	}
-	of_node_put(rm);
-	return found;
+	of_node_put(np);
+	return np;
 }
 #endif
 
@@ -78,6 +85,8 @@ static inline bool s2own_hyp_in_dt(void)
 /* Introspection. */
 #define S2OWN_HC_DUMP			S2OWN_HC64(0x0a)
 #define S2OWN_HC_PAGE_QUERY		S2OWN_HC64(0x0b)
+/* Debug: run the invariant checker with the other CPUs held off. */
+#define S2OWN_HC_CHECK			S2OWN_HC64(0x0c)
 
 /*
  * S2OWN_HC_CALL_UID returns this UUID, 36634eeb-053a-490d-b02d-a00774552ba4,
@@ -91,7 +100,7 @@ static inline bool s2own_hyp_in_dt(void)
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
 #define S2OWN_REVISION_MAJOR		1
-#define S2OWN_REVISION_MINOR		0
+#define S2OWN_REVISION_MINOR		1
 
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0

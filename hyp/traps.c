@@ -144,7 +144,7 @@ static void inject_host_abort(u64 esr, u64 far)
 	write_sysreg(pstate, spsr_el2);
 }
 
-static void handle_host_abort(struct hyp_regs *regs, u64 esr)
+static void handle_host_abort(u64 esr)
 {
 	u64 far = read_sysreg(far_el2);
 	u64 ipa;
@@ -162,21 +162,29 @@ static void handle_host_abort(struct hyp_regs *regs, u64 esr)
 	}
 	if (!fault_ipa(esr, far, &ipa))
 		return;
+	hyp_core_enter();
 	ret = s2o_host_handle_fault(ipa);
+	hyp_core_exit();
 	/*
-	 * -ENOMEM: no table page even after freeing idle ones. The host
-	 * filled the pool with its VMs' tables; it retries the access, and
-	 * its next VM teardown makes room. Never a reason to stop EL2.
+	 * -ENOMEM: no table page even after freeing idle ones (the host
+	 * filled the pool with its VMs' tables); it retries the access, and
+	 * its next VM teardown makes room. -EINVAL: an IPA beyond the
+	 * stage-2's 48 bits, which a host with 52-bit stage-1 output can
+	 * produce; like -EPERM, the host's own doing. Never a reason to stop
+	 * EL2.
 	 */
-	if (!ret || ret == -S2O_EAGAIN || ret == -S2O_ENOMEM)
+	switch (ret) {
+	case 0:
+	case -S2O_EAGAIN:
+	case -S2O_ENOMEM:
 		return;
-	if (ret == -S2O_EPERM) {
+	case -S2O_EPERM:
+	case -S2O_EINVAL:
 		inject_host_abort(esr, far);
 		return;
 	}
 	hyp_panic("host stage-2 fault at IPA %lx (ESR %lx): error %d", ipa,
 		  esr, ret);
-	(void)regs;
 }
 
 /**
@@ -198,7 +206,7 @@ void hyp_host_sync(struct hyp_regs *regs)
 		break;
 	case ESR_EC_IABT_LOW:
 	case ESR_EC_DABT_LOW:
-		handle_host_abort(regs, esr);
+		handle_host_abort(esr);
 		break;
 	default:
 		hyp_panic_regs("unexpected trap from host", regs, 0);

@@ -8,7 +8,11 @@
 #                          machine (no kernel, no QEMU)
 #   make driver-test       boot the hypervisor and Linux with s2own.test=1:
 #                          host-driver/initramfs/60-s2own-test.sh runs the
-#                          driver's checks, every one must PASS
+#                          driver's checks, every one must PASS; among
+#                          them a hypercall fuzz of 50000 calls
+#   make fuzz-qemu         the same with FUZZ_QEMU_CALLS (1000000) fuzz
+#                          calls, FUZZ_QEMU_SEED to choose the seed (part
+#                          of make fuzz)
 #
 # The sources are copied to $(DRIVER_DIR) and built there (M=), so the
 # source tree never sees a build product. Kbuild finds hyp/hypercalls.h
@@ -26,10 +30,11 @@ DRIVER_KO := $(DRIVER_DIR)/s2own.ko
 DRIVER_SRCS := $(wildcard host-driver/*.c host-driver/*.h) host-driver/Kbuild
 DRIVER_SCRIPTS := $(wildcard host-driver/initramfs/*.sh)
 DRIVER_TEST_LOG := $(BUILD)/driver-test.log
-# Enough for the boot, the demo, the tests and a 10 s storm under TCG.
-DRIVER_TEST_TIMEOUT ?= 600
+# Enough for the boot, the demo, the tests, a 10 s storm and the fuzz
+# under TCG.
+DRIVER_TEST_TIMEOUT ?= 900
 
-.PHONY: driver driver-test driver-fmt-test
+.PHONY: driver driver-test driver-fmt-test fuzz-qemu
 
 driver: $(DRIVER_KO)
 
@@ -65,3 +70,18 @@ driver-test: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
 		--checks $(DRIVER_TEST_CHECKS) --append s2own.test=1 \
 		--batch-timeout $(DRIVER_TEST_TIMEOUT) \
 		--log $(DRIVER_TEST_LOG) $(QEMU_EXTRA_ARGS)
+
+FUZZ_QEMU_CALLS ?= 1000000
+FUZZ_QEMU_SEED ?=
+FUZZ_QEMU_TIMEOUT ?= 3600
+FUZZ_QEMU_APPEND := s2own.test=1 s2own.fuzz=$(FUZZ_QEMU_CALLS) \
+	$(if $(FUZZ_QEMU_SEED),s2own.fuzz_seed=$(FUZZ_QEMU_SEED))
+
+fuzz-qemu: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
+	$(Q)$(QEMU_BOOT_TEST) --name fuzz-qemu $(QEMU_HYP_ARGS) $(BOOT_CHECKS) \
+		--checks $(DRIVER_TEST_CHECKS) \
+		--append '$(strip $(FUZZ_QEMU_APPEND))' \
+		--batch-timeout $(FUZZ_QEMU_TIMEOUT) \
+		--log $(BUILD)/fuzz-qemu.log $(QEMU_EXTRA_ARGS)
+	$(Q)grep -E '^    fuzz: (seed|calls|checks|results|call |result)' \
+		$(BUILD)/fuzz-qemu.log

@@ -5,8 +5,9 @@
 #
 #   make fuzz-short   FUZZ_SHORT_SECS (60) s from the seed corpus: for
 #                     `make test`
-#   make fuzz         FUZZ_SECS (1200) s, then $(FUZZ_EXTRA) (the QEMU
-#                     hypercall fuzzer is to join here); its corpus grows in
+#   make fuzz         FUZZ_SECS (1200) s, then the hypercall fuzzer under
+#                     QEMU (make fuzz-qemu, mk/driver.mk), then
+#                     $(FUZZ_EXTRA); the core's corpus grows in
 #                     $(BUILD)/fuzz/long/corpus from one run to the next
 #   make fuzz-build   the binary, $(BUILD)/fuzz/fuzz_core
 #   make fuzz-trace FUZZ_INPUT=file
@@ -131,7 +132,7 @@ fuzz-short: $(FUZZ_BIN)
 fuzz-core-long: $(FUZZ_BIN)
 	$(call fuzz_run,long,$(FUZZ_SECS))
 
-fuzz: fuzz-core-long $(FUZZ_EXTRA)
+fuzz: fuzz-core-long fuzz-qemu $(FUZZ_EXTRA)
 
 fuzz-trace: $(FUZZ_BIN)
 	$(Q)test -n "$(FUZZ_INPUT)" || \

@@ -289,6 +289,34 @@ check "storm: identical ptdump" "see diff" same $T/pt_storm0 $T/pt_storm1 ||
 	show_diff $T/pt_storm0 $T/pt_storm1
 expect_eq "storm: no reclaimed page came back dirty" "$(s2own_stat reclaim_not_zeroed)" 0
 
+# --- the hypercall fuzzer -------------------------------------------------
+
+# s2own.fuzz=CALLS and s2own.fuzz_seed=SEED on the kernel command line
+# (QEMU_APPEND, make fuzz-qemu) override; without a seed the driver picks
+# one and prints it.
+fuzz_n=$(sed -n 's/.*s2own\.fuzz=\([0-9]*\).*/\1/p' /proc/cmdline)
+fuzz_n=${fuzz_n:-50000}
+fuzz_seed=$(sed -n 's/.*s2own\.fuzz_seed=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
+echo "S2OWN-TEST: fuzz: $fuzz_n calls on $cpus CPUs${fuzz_seed:+, seed $fuzz_seed}"
+cat $D/ptdump >$T/pt_fuzz0
+echo $fuzz_n $fuzz_seed >$D/fuzz
+check "fuzz runs to the end" "write failed" [ $? = 0 ]
+sed 's/^/    fuzz: /' $D/fuzz
+fuzz_val() { sed -n "s/^$1 //p" $D/fuzz; }
+expect_eq "fuzz ran on every CPU" "$(fuzz_val cpus)" "$cpus"
+fuzz_calls=$(fuzz_val calls)
+check "fuzz: every call made" "$fuzz_calls calls" [ "${fuzz_calls:-0}" -ge "$fuzz_n" ]
+expect_eq "fuzz: invariant checker every 1000 calls and at the end" \
+	"$(fuzz_val checks)" $((${fuzz_calls:-0} / 1000 + 2))
+expect_eq "fuzz: no invariant violated" "$(fuzz_val check_failures)" 0
+expect_eq "fuzz: no call or read did what it must not" "$(fuzz_val unexpected)" 0
+expect_eq "fuzz: every page given back" "$(fuzz_val cleanup_failures)" 0
+expect_eq "fuzz: verdict" "$(fuzz_val result)" PASS
+expect_eq "fuzz: table pages back at baseline" "$(s2own_stat table_pages_used)" "$base"
+cat $D/ptdump >$T/pt_fuzz1
+check "fuzz: identical ptdump" "see diff" same $T/pt_fuzz0 $T/pt_fuzz1 ||
+	show_diff $T/pt_fuzz0 $T/pt_fuzz1
+
 # --- the end -------------------------------------------------------------
 
 echo "S2OWN-TEST: stats at the end:"

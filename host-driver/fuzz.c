@@ -1,0 +1,1030 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The hypercall fuzzer: one kthread per online CPU issues random
+ * hypercalls, as a hostile host would, until the total reaches the number
+ * asked for; between calls each thread reads memory. The hypervisor must
+ * not crash or hang, its invariant checker (S2OWN_HC_CHECK) must pass
+ * every FUZZ_CHECK_EVERY calls and at the end, and no read may return a
+ * page the host does not own.
+ *
+ * What a thread aims at:
+ *  - its own 2 MiB of pages (one buddy chunk). Only this thread names them
+ *    in a call, so it knows whose each page is: a page model with four
+ *    states (host, shared with the hypervisor, the hypervisor's, a
+ *    guest's), changed only by this thread's successful calls. Other
+ *    threads' calls can move its guest pages between guest states (a
+ *    handle of theirs that now names this thread's VM), never out of them.
+ *  - addresses every call must refuse: the hypervisor's carve-out, MMIO
+ *    and holes below and above RAM, pfns beyond the 48-bit IPA space,
+ *    empty, overflowing and RAM-crossing ranges, gfns beyond the IPA
+ *    space, handles outside 1..32, and function ids the hypervisor does
+ *    not have (which must say NOT_SUPPORTED).
+ *  - VM handles of its own VMs, of VMs it destroyed (possibly reused by
+ *    another thread by now), and any in 1..32.
+ * It never names a pfn of Linux's other memory: a donation of a page the
+ * kernel uses would crash the host, which proves nothing.
+ *
+ * Every call's result is checked against the model: a call that succeeds
+ * on a page not in the state it requires, a success that must have been
+ * refused, a page query that disagrees, a read of a page the host gave
+ * away that does not fault, a read of its own page that does, or a
+ * reclaimed page that is not zero count as unexpected. The first one is
+ * kept in words.
+ *
+ * The run is synchronous: the debugfs write returns when it is over and
+ * everything was given back (docs/debugfs.md, "fuzz"). Random sequences
+ * come from the seed, one stream per thread; the interleaving of the
+ * threads does not, so a seed replays each thread's calls, not the run.
+ */
+#include <linux/atomic.h>
+#include <linux/bitmap.h>
+#include <linux/completion.h>
+#include <linux/cpu.h>
+#include <linux/io.h>
+#include <linux/kthread.h>
+#include <linux/mm.h>
+#include <linux/of.h>
+#include <linux/of_address.h>
+#include <linux/random.h>
+#include <linux/slab.h>
+#include <linux/sizes.h>
+#include <linux/string.h>
+
+#include "drv.h"
+
+#define FUZZ_MAX_CALLS		100000000ULL
+#define FUZZ_CHECK_EVERY	1000
+#define FUZZ_POOL_ORDER		9
+#define FUZZ_POOL_PAGES		(1U << FUZZ_POOL_ORDER)
+#define FUZZ_VMS		4	/* live VMs a thread keeps */
+#define FUZZ_STALE		8	/* destroyed handles it remembers */
+#define FUZZ_DONATIONS		8	/* donations it remembers */
+#define FUZZ_FLOOD_EVERY	20000	/* calls between pool floods */
+#define FUZZ_PATTERN		0x5a
+
+/* 2^36 pfns: the hypervisor's 48-bit IPA space. */
+#define IPA_PFNS		(1ULL << 36)
+
+enum fuzz_page {
+	PG_HOST,
+	PG_SHARED,
+	PG_HYP,
+	PG_GUEST,
+};
+
+enum fuzz_op {
+	OP_SHARE,
+	OP_UNSHARE,
+	OP_DONATE_HYP,
+	OP_HYP_DONATE_HOST,
+	OP_VM_CREATE,
+	OP_VM_DESTROY,
+	OP_DONATE_GUEST,
+	OP_RELINQUISH,
+	OP_RECLAIM,
+	OP_DUMP,
+	OP_QUERY,
+	OP_UNKNOWN_ID,
+	NR_OPS
+};
+
+/* Relative frequencies: transitions most, VM churn and oddities less. */
+static const unsigned int op_weight[NR_OPS] = {
+	[OP_SHARE] = 8, [OP_UNSHARE] = 8, [OP_DONATE_HYP] = 8,
+	[OP_HYP_DONATE_HOST] = 8, [OP_VM_CREATE] = 3, [OP_VM_DESTROY] = 2,
+	[OP_DONATE_GUEST] = 14, [OP_RELINQUISH] = 8, [OP_RECLAIM] = 12,
+	[OP_DUMP] = 3, [OP_QUERY] = 8, [OP_UNKNOWN_ID] = 3,
+};
+
+static const char *const op_names[NR_OPS] = {
+	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
+	"vm_create", "vm_destroy", "donate_guest", "relinquish",
+	"reclaim_guest", "dump", "page_query", "unknown_id",
+};
+
+/* A pfn-range transition: its id, and the page states it goes between. */
+static const struct {
+	u32 id;
+	enum fuzz_page from, to;
+} range_ops[] = {
+	[OP_SHARE] = { S2OWN_HC_HOST_SHARE_HYP, PG_HOST, PG_SHARED },
+	[OP_UNSHARE] = { S2OWN_HC_HOST_UNSHARE_HYP, PG_SHARED, PG_HOST },
+	[OP_DONATE_HYP] = { S2OWN_HC_HOST_DONATE_HYP, PG_HOST, PG_HYP },
+	[OP_HYP_DONATE_HOST] = { S2OWN_HC_HYP_DONATE_HOST, PG_HYP, PG_HOST },
+	[OP_DONATE_GUEST] = { S2OWN_HC_HOST_DONATE_GUEST, PG_HOST, PG_GUEST },
+	[OP_RECLAIM] = { S2OWN_HC_HOST_RECLAIM_GUEST, PG_GUEST, PG_HOST },
+};
+
+/* The call that gives a page in each state back to the host. */
+static const enum fuzz_op give_back[] = {
+	[PG_HOST] = NR_OPS,
+	[PG_SHARED] = OP_UNSHARE,
+	[PG_HYP] = OP_HYP_DONATE_HOST,
+	[PG_GUEST] = OP_RECLAIM,
+};
+
+struct fuzz_cpu {
+	struct completion done;
+	unsigned int cpu;
+	bool started;
+	u64 rng;
+	struct page *chunk;
+	u64 base;		/* first pfn of the chunk */
+	u8 state[FUZZ_POOL_PAGES];	/* enum fuzz_page */
+	int vms[FUZZ_VMS];	/* 0: free slot */
+	int stale[FUZZ_STALE];
+	unsigned int next_stale;
+	struct {
+		u64 vm, gfn, nr;
+	} donations[FUZZ_DONATIONS];	/* for relinquish to aim at */
+	unsigned int next_donation;
+	u64 calls;
+	u64 touches;
+	u64 touches_refused;
+	u64 floods;
+	u64 floods_dry;		/* floods that ended in -ENOMEM */
+	u64 unexpected;
+	char first[256];
+};
+
+static DEFINE_MUTEX(fuzz_lock);
+static atomic_t fuzz_active = ATOMIC_INIT(0);
+
+/* The last run, for reads of the debugfs file; under fuzz_lock. */
+static struct {
+	u64 seed;
+	u64 target;
+	unsigned int nr;
+	struct fuzz_cpu *cpus;
+	atomic64_t calls;
+	atomic64_t checks;
+	atomic64_t check_failures;
+	char check_first[160];
+	atomic64_t results[S2OWN_NR_RES];
+	atomic64_t func_results[NR_OPS][S2OWN_NR_RES];
+	u64 cleanup_failures;
+	bool setup_failed;
+	bool stop;		/* an invariant check failed */
+	bool done;
+	/* What the threads aim at. */
+	u64 ram_pfn, ram_end_pfn;	/* the /memory node */
+	u64 hyp_pfn, hyp_end_pfn;	/* the carve-out */
+	void *hyp_va;			/* the carve-out, mapped for reads */
+	DECLARE_BITMAP(live_vms, S2OWN_MAX_VMS + 1);
+} fz;
+
+static u64 rnd(struct fuzz_cpu *c)
+{
+	/* splitmix64: one stream per thread, from the run's seed. */
+	u64 z = (c->rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static u64 below(struct fuzz_cpu *c, u64 n)
+{
+	return n ? rnd(c) % n : 0;
+}
+
+static __printf(2, 3) void unexpected(struct fuzz_cpu *c, const char *fmt,
+				      ...)
+{
+	va_list ap;
+	int len;
+
+	if (c->unexpected++)
+		return;
+	len = scnprintf(c->first, sizeof(c->first), "cpu%u call %llu: ",
+			c->cpu, c->calls);
+	va_start(ap, fmt);
+	vscnprintf(c->first + len, sizeof(c->first) - len, fmt, ap);
+	va_end(ap);
+	pr_err("%s: fuzz: %s\n", S2OWN_NAME, c->first);
+}
+
+/* The invariant checker at EL2; false (and the first failure kept) if not. */
+static bool run_check(const char *when)
+{
+	struct s2own_hvc_res res;
+	long ret = s2own_hvc(S2OWN_HC_CHECK, 0, 0, 0, 0, &res);
+
+	atomic64_inc(&fz.checks);
+	if (!ret)
+		return true;
+	if (atomic64_inc_return(&fz.check_failures) == 1)
+		snprintf(fz.check_first, sizeof(fz.check_first),
+			 "%s: %s at 0x%llx vm %lld (the hypervisor's console says what)",
+			 when, s2own_errname(ret), res.out[0],
+			 (long long)res.out[1]);
+	WRITE_ONCE(fz.stop, true);
+	pr_err("%s: fuzz: invariant check %s: %ld at 0x%llx vm %lld\n",
+	       S2OWN_NAME, when, ret, res.out[0], (long long)res.out[1]);
+	return false;
+}
+
+static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
+		 u64 a3, u64 a4, struct s2own_hvc_res *res)
+{
+	long ret = s2own_hvc(id, a1, a2, a3, a4, res);
+	unsigned int cls = s2own_res_class(ret, op == OP_UNKNOWN_ID);
+
+	c->calls++;
+	atomic64_inc(&fz.results[cls]);
+	atomic64_inc(&fz.func_results[op][cls]);
+	if (!(atomic64_inc_return(&fz.calls) % FUZZ_CHECK_EVERY))
+		run_check("periodic");
+	return ret;
+}
+
+/* --- arguments ----------------------------------------------------------- */
+
+/*
+ * The first page at or after @idx (wrapping) in state @st, and how many
+ * follow it in the same state, up to @max; false if no page is in @st.
+ */
+static bool find_run(struct fuzz_cpu *c, u64 *idx, u64 *nr, u64 max,
+		     enum fuzz_page st)
+{
+	u64 i, n;
+
+	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
+		u64 j = (*idx + i) % FUZZ_POOL_PAGES;
+
+		if (c->state[j] != st)
+			continue;
+		for (n = 1; n < max && j + n < FUZZ_POOL_PAGES &&
+			    c->state[j + n] == st;
+		     n++)
+			;
+		*idx = j;
+		*nr = n;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * A pfn range: inside the thread's chunk (*@own set, the range clipped to
+ * it), half the time pages in state @want so that calls also succeed; or
+ * one every call must refuse.
+ */
+static void pick_range(struct fuzz_cpu *c, enum fuzz_page want, u64 *pfn,
+		       u64 *nr, bool *own)
+{
+	u64 idx = below(c, FUZZ_POOL_PAGES), r = below(c, 100), max;
+
+	*own = r < 70;
+	if (*own) {
+		if (r < 35)
+			max = 1;
+		else if (r < 55)
+			max = 1 + below(c, 16);
+		else
+			max = 1 + below(c, FUZZ_POOL_PAGES);
+		if (below(c, 2) || !find_run(c, &idx, nr, max, want))
+			*nr = min_t(u64, max, FUZZ_POOL_PAGES - idx);
+		*pfn = c->base + idx;
+		return;
+	}
+	*pfn = c->base + idx;
+	*nr = 1 + below(c, 8);
+	switch (r % 10) {
+	case 0:		/* empty */
+		*nr = 0;
+		break;
+	case 1:		/* runs off the end of RAM */
+		*nr = fz.ram_end_pfn - *pfn + 1 + below(c, 4);
+		break;
+	case 2:		/* huge, or wrapping around */
+		*nr = (u64[]){ ~0ULL, 1ULL << 63, IPA_PFNS,
+			       ~0ULL - *pfn + 1 }[below(c, 4)];
+		break;
+	case 3:		/* the hypervisor's own pages */
+		*pfn = fz.hyp_pfn + below(c, fz.hyp_end_pfn - fz.hyp_pfn);
+		break;
+	case 4:		/* from the carve-out into Linux's RAM */
+		*pfn = fz.hyp_end_pfn - 1;
+		*nr = 2;
+		break;
+	case 5:		/* MMIO and holes below RAM */
+		*pfn = below(c, fz.ram_pfn);
+		break;
+	case 6:		/* from below RAM into it */
+		*pfn = fz.ram_pfn - 1;
+		*nr = 2;
+		break;
+	case 7:		/* above RAM, inside the IPA space */
+		*pfn = fz.ram_end_pfn + below(c, IPA_PFNS - fz.ram_end_pfn);
+		break;
+	default:	/* beyond the IPA space */
+		*pfn = IPA_PFNS + below(c, ~0ULL - IPA_PFNS);
+		break;
+	}
+}
+
+/* A gfn range; *@bad if it reaches beyond the IPA space. */
+static u64 pick_gfn(struct fuzz_cpu *c, u64 nr, bool *bad)
+{
+	u64 gfn, r = below(c, 10);
+
+	if (r < 4)
+		gfn = below(c, 64);	/* collisions inside one VM */
+	else if (r < 6)
+		gfn = S2OWN_GFN_BASE + below(c, 4 * FUZZ_POOL_PAGES);
+	else if (r < 8)		/* sparse: tables for every page */
+		gfn = below(c, IPA_PFNS);
+	else if (r < 9)
+		gfn = IPA_PFNS - below(c, 4);
+	else
+		gfn = rnd(c);
+	*bad = gfn >= IPA_PFNS || nr > IPA_PFNS - gfn;
+	return gfn;
+}
+
+/* A VM handle register; *@bad if it is no handle at all (not 1..32). */
+static u64 pick_handle(struct fuzz_cpu *c, bool *bad)
+{
+	u64 h, r = below(c, 100);
+
+	if (r < 50)
+		h = c->vms[below(c, FUZZ_VMS)] ?: c->vms[0];
+	else if (r < 65)
+		h = c->stale[below(c, FUZZ_STALE)];
+	else if (r < 80)
+		h = 1 + below(c, S2OWN_MAX_VMS);
+	else
+		h = (u64[]){ 0, ~0ULL, S2OWN_MAX_VMS + 1, 1ULL << 31,
+			     1ULL << 32 | 1, rnd(c) }[below(c, 6)];
+	*bad = !h || h > S2OWN_MAX_VMS;
+	return h;
+}
+
+/* --- the model ----------------------------------------------------------- */
+
+static bool all_in(struct fuzz_cpu *c, u64 pfn, u64 nr, enum fuzz_page st)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++)
+		if (c->state[pfn - c->base + i] != st)
+			return false;
+	return true;
+}
+
+static void set_state(struct fuzz_cpu *c, u64 pfn, u64 nr, enum fuzz_page st)
+{
+	memset(&c->state[pfn - c->base], st, nr);
+}
+
+static u8 *page_va(struct fuzz_cpu *c, u64 pfn)
+{
+	return page_address(c->chunk + (pfn - c->base));
+}
+
+/*
+ * A reclaimed range must read zero (scrubbed). Its first and last pages
+ * are checked whole, then every page gets the pattern back so the next
+ * scrub is visible too.
+ */
+static void check_scrubbed(struct fuzz_cpu *c, u64 pfn, u64 nr)
+{
+	u64 i;
+
+	if (memchr_inv(page_va(c, pfn), 0, PAGE_SIZE) ||
+	    memchr_inv(page_va(c, pfn + nr - 1), 0, PAGE_SIZE))
+		unexpected(c, "reclaimed range 0x%llx+%llu not zero", pfn, nr);
+	for (i = 0; i < nr; i++)
+		memset(page_va(c, pfn + i), FUZZ_PATTERN, PAGE_SIZE);
+}
+
+/* page_query's packed state for a page of the chunk in model state @st. */
+static bool query_agrees(enum fuzz_page st, u64 x)
+{
+	unsigned int owner = S2OWN_QUERY_OWNER(x), host = S2OWN_QUERY_HOST(x);
+
+	switch (st) {
+	case PG_HOST:
+		return owner == S2OWN_OWNER_HOST && host == S2OWN_PAGE_OWNED;
+	case PG_SHARED:
+		return owner == S2OWN_OWNER_HOST &&
+		       host == S2OWN_PAGE_SHARED_OWNED;
+	case PG_HYP:
+		return owner == S2OWN_OWNER_HYP;
+	default:
+		return owner == S2OWN_OWNER_GUEST;
+	}
+}
+
+/* --- one call ------------------------------------------------------------ */
+
+static int free_slot(struct fuzz_cpu *c)
+{
+	int i;
+
+	for (i = 0; i < FUZZ_VMS; i++)
+		if (!c->vms[i])
+			return i;
+	return -1;
+}
+
+static void vm_created(struct fuzz_cpu *c, long handle)
+{
+	int i = free_slot(c);
+
+	if (handle < 1 || handle > S2OWN_MAX_VMS) {
+		unexpected(c, "vm_create returned %ld", handle);
+		return;
+	}
+	set_bit(handle, fz.live_vms);
+	/* No slot (a handle of ours was reused under us): forget one. */
+	c->vms[i >= 0 ? i : below(c, FUZZ_VMS)] = handle;
+}
+
+static void vm_destroyed(struct fuzz_cpu *c, u64 handle)
+{
+	unsigned int i;
+
+	clear_bit(handle, fz.live_vms);
+	for (i = 0; i < FUZZ_VMS; i++)
+		if (c->vms[i] == handle)
+			c->vms[i] = 0;
+	c->stale[c->next_stale++ % FUZZ_STALE] = handle;
+}
+
+/* A guest donation's arguments, and whether the call must refuse them. */
+struct guest_args {
+	u64 vm, gfn;
+	bool bad;
+};
+
+/*
+ * A pfn-range transition, checked against the model; @g for
+ * OP_DONATE_GUEST only.
+ */
+static long range_call(struct fuzz_cpu *c, enum fuzz_op op, u64 pfn, u64 nr,
+		       bool own, const struct guest_args *g)
+{
+	struct s2own_hvc_res res;
+	long ret;
+
+	if (g)
+		ret = call(c, op, range_ops[op].id, g->vm, pfn, g->gfn, nr,
+			   &res);
+	else
+		ret = call(c, op, range_ops[op].id, pfn, nr, 0, 0, &res);
+	if (ret < 0)
+		return ret;
+	if (!own || (g && g->bad)) {
+		unexpected(c, "%s(vm 0x%llx, pfn 0x%llx, gfn 0x%llx, nr 0x%llx) succeeded",
+			   op_names[op], g ? g->vm : 0, pfn, g ? g->gfn : 0,
+			   nr);
+		return ret;
+	}
+	if (!all_in(c, pfn, nr, range_ops[op].from)) {
+		unexpected(c, "%s(pfn 0x%llx, nr %llu) succeeded on pages not in its source state",
+			   op_names[op], pfn, nr);
+		return ret;
+	}
+	set_state(c, pfn, nr, range_ops[op].to);
+	if (op == OP_RECLAIM)
+		check_scrubbed(c, pfn, nr);
+	if (g) {
+		unsigned int i = c->next_donation++ % FUZZ_DONATIONS;
+
+		c->donations[i].vm = g->vm;
+		c->donations[i].gfn = g->gfn;
+		c->donations[i].nr = nr;
+	}
+	return ret;
+}
+
+static void fuzz_range_op(struct fuzz_cpu *c, enum fuzz_op op)
+{
+	struct guest_args g;
+	bool own, bad_gfn;
+	u64 pfn, nr;
+
+	pick_range(c, range_ops[op].from, &pfn, &nr, &own);
+	if (op != OP_DONATE_GUEST) {
+		range_call(c, op, pfn, nr, own, NULL);
+		return;
+	}
+	g.vm = pick_handle(c, &g.bad);
+	g.gfn = pick_gfn(c, nr, &bad_gfn);
+	g.bad |= bad_gfn;
+	range_call(c, op, pfn, nr, own, &g);
+}
+
+/*
+ * Fill the table pool, all threads at once (every FUZZ_FLOOD_EVERY calls):
+ * each takes back what pages it can, then donates them one by one to one
+ * of its VMs at gfns far apart, each taking up to three table pages, until
+ * the hypervisor says -ENOMEM. Four threads' chunks need twice the pool.
+ * The host must keep running meanwhile: its own stage-2 faults draw on the
+ * pool's reserve. The pages come back through the random calls later.
+ */
+static void fuzz_flood(struct fuzz_cpu *c)
+{
+	struct guest_args g = { .vm = c->vms[below(c, FUZZ_VMS)] };
+	enum fuzz_op op;
+	u64 idx, nr, i;
+
+	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
+		op = give_back[c->state[i]];
+		if (op != NR_OPS)
+			range_call(c, op, c->base + i, 1, true, NULL);
+	}
+	if (!g.vm)
+		return;
+	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
+		idx = below(c, FUZZ_POOL_PAGES);
+		if (!find_run(c, &idx, &nr, 1, PG_HOST))
+			return;
+		g.gfn = below(c, IPA_PFNS);
+		if (range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true,
+			       &g) == -S2OWN_ENOMEM) {
+			c->floods_dry++;
+			return;
+		}
+	}
+}
+
+static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
+{
+	struct s2own_hvc_res res;
+	bool bad_handle, bad_gfn;
+	u64 h, gfn, nr;
+	long ret;
+
+	switch (op) {
+	case OP_VM_CREATE:
+		/* With all its slots taken, a thread mostly destroys one. */
+		h = c->vms[below(c, FUZZ_VMS)];
+		if (free_slot(c) < 0 && below(c, 4)) {
+			ret = call(c, OP_VM_DESTROY, S2OWN_HC_VM_DESTROY, h, 0,
+				   0, 0, &res);
+			if (ret >= 0)
+				vm_destroyed(c, h);
+			return;
+		}
+		ret = call(c, op, S2OWN_HC_VM_CREATE, 0, 0, 0, 0, &res);
+		if (ret >= 0)
+			vm_created(c, ret);
+		return;
+	case OP_VM_DESTROY:
+		h = pick_handle(c, &bad_handle);
+		ret = call(c, op, S2OWN_HC_VM_DESTROY, h, 0, 0, 0, &res);
+		if (ret >= 0 && bad_handle)
+			unexpected(c, "vm_destroy(0x%llx) succeeded", h);
+		else if (ret >= 0)
+			vm_destroyed(c, h);
+		return;
+	default:	/* OP_RELINQUISH */
+		h = pick_handle(c, &bad_handle);
+		nr = 1 + below(c, 16);
+		if (!below(c, 8))
+			nr = (u64[]){ 0, ~0ULL, IPA_PFNS }[below(c, 3)];
+		gfn = pick_gfn(c, nr, &bad_gfn);
+		if (below(c, 2)) {
+			/* Part of a donation this thread made. */
+			typeof(c->donations[0]) *d =
+				&c->donations[below(c, FUZZ_DONATIONS)];
+
+			h = d->vm;
+			gfn = d->gfn + below(c, d->nr);
+			nr = 1 + below(c, d->gfn + d->nr - gfn);
+			bad_handle = !h;
+			bad_gfn = false;
+		}
+		ret = call(c, op, S2OWN_HC_GUEST_RELINQUISH, h, gfn, nr, 0,
+			   &res);
+		if (ret >= 0 && (bad_handle || bad_gfn || !nr))
+			unexpected(c, "relinquish(0x%llx, 0x%llx, 0x%llx) succeeded",
+				   h, gfn, nr);
+		return;
+	}
+}
+
+/*
+ * A dump into the thread's chunk (it succeeds where all its pages are
+ * shared) or at an address that must be refused.
+ */
+static void fuzz_dump(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	u64 pa, size, h = below(c, S2OWN_MAX_VMS + 2), pfn, nr;
+	bool own;
+	long ret;
+
+	pick_range(c, PG_SHARED, &pfn, &nr, &own);
+	pa = (pfn << PAGE_SHIFT) + (below(c, 4) ? 0 : below(c, PAGE_SIZE));
+	size = (nr << PAGE_SHIFT) - (pa & (PAGE_SIZE - 1));
+	/* Shorter ones only inside the chunk: those stay in the model. */
+	if (own && !below(c, 4))
+		size = below(c, size + 1);
+	ret = call(c, OP_DUMP, S2OWN_HC_DUMP, pa, size, h, 0, &res);
+	if (ret < 0)
+		return;
+	if (!own || !size)
+		unexpected(c, "dump(0x%llx, 0x%llx) succeeded", pa, size);
+	else if (!all_in(c, pfn, PHYS_PFN(pa + size - 1) - pfn + 1, PG_SHARED))
+		unexpected(c, "dump(0x%llx, 0x%llx) into pages not shared", pa,
+			   size);
+}
+
+static void fuzz_query(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	u64 pfn, nr;
+	bool own;
+	long ret;
+
+	pick_range(c, below(c, 4), &pfn, &nr, &own);
+	ret = call(c, OP_QUERY, S2OWN_HC_PAGE_QUERY, pfn, 0, 0, 0, &res);
+	if (!own)
+		return;
+	if (ret < 0)
+		unexpected(c, "page_query(0x%llx): %s", pfn,
+			   s2own_errname(ret));
+	else if (!query_agrees(c->state[pfn - c->base], res.out[0]))
+		unexpected(c, "page_query(0x%llx) = 0x%llx, model state %u",
+			   pfn, res.out[0], c->state[pfn - c->base]);
+}
+
+static bool known_id(u32 id)
+{
+	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_CHECK) ||
+	       id == S2OWN_HC_CALL_UID || id == S2OWN_HC_REVISION;
+}
+
+/* An id the hypervisor does not have, with random arguments. */
+static void fuzz_unknown_id(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	u32 id;
+	long ret;
+
+	do {
+		/* Half next to ours, in the vendor-hyp range. */
+		id = below(c, 2) ? (u32)rnd(c) :
+				   (S2OWN_HC64(0) | (u32)below(c, 0x100)) ^
+					   (u32)(below(c, 2) << 30);
+	} while (known_id(id));
+	ret = call(c, OP_UNKNOWN_ID, id, rnd(c), rnd(c), rnd(c), rnd(c), &res);
+	if (ret != S2OWN_RET_NOT_SUPPORTED)
+		unexpected(c, "unknown id 0x%x returned %ld", id, ret);
+}
+
+/*
+ * Reads: a random page of the chunk must read as its model says, a page
+ * of the carve-out must fault.
+ */
+static void fuzz_touch(struct fuzz_cpu *c)
+{
+	u64 idx = below(c, FUZZ_POOL_PAGES), pfn = c->base + idx, val;
+	bool mine = c->state[idx] == PG_HOST || c->state[idx] == PG_SHARED;
+	int ret = s2own_touch(pfn, &val);
+
+	c->touches++;
+	if (ret)
+		c->touches_refused++;
+	if (mine && ret)
+		unexpected(c, "read of own pfn 0x%llx (state %u) refused: %d",
+			   pfn, c->state[idx], ret);
+	if (!mine && ret != -EFAULT)
+		unexpected(c, "read of pfn 0x%llx (state %u, not the host's) returned %d, 0x%llx",
+			   pfn, c->state[idx], ret, val);
+	if (!fz.hyp_va || below(c, 8))
+		return;
+	idx = below(c, fz.hyp_end_pfn - fz.hyp_pfn);
+	ret = copy_from_kernel_nofault(&val, fz.hyp_va + idx * PAGE_SIZE,
+				       sizeof(val));
+	c->touches++;
+	if (ret)
+		c->touches_refused++;
+	if (ret != -EFAULT)
+		unexpected(c, "read of the hypervisor's pfn 0x%llx returned %d, 0x%llx",
+			   fz.hyp_pfn + idx, ret, val);
+}
+
+static enum fuzz_op pick_op(struct fuzz_cpu *c)
+{
+	unsigned int total = 0, i, r;
+
+	for (i = 0; i < NR_OPS; i++)
+		total += op_weight[i];
+	r = below(c, total);
+	for (i = 0; r >= op_weight[i]; i++)
+		r -= op_weight[i];
+	return i;
+}
+
+static void fuzz_one(struct fuzz_cpu *c)
+{
+	enum fuzz_op op = pick_op(c);
+
+	if (atomic64_read(&fz.calls) / FUZZ_FLOOD_EVERY > c->floods) {
+		c->floods++;
+		fuzz_flood(c);
+	}
+
+	switch (op) {
+	case OP_VM_CREATE:
+	case OP_VM_DESTROY:
+	case OP_RELINQUISH:
+		fuzz_vm_op(c, op);
+		break;
+	case OP_DUMP:
+		fuzz_dump(c);
+		break;
+	case OP_QUERY:
+		fuzz_query(c);
+		break;
+	case OP_UNKNOWN_ID:
+		fuzz_unknown_id(c);
+		break;
+	default:
+		fuzz_range_op(c, op);
+		break;
+	}
+	fuzz_touch(c);
+}
+
+static int fuzz_fn(void *data)
+{
+	struct fuzz_cpu *c = data;
+
+	/* The last round of each thread may go a few calls over. */
+	while (!READ_ONCE(fz.stop) && atomic64_read(&fz.calls) < fz.target) {
+		fuzz_one(c);
+		cond_resched();
+	}
+	kthread_complete_and_exit(&c->done, 0);
+}
+
+/* --- set-up and clean-up ------------------------------------------------- */
+
+static int find_ranges(void)
+{
+	struct device_node *np;
+	struct resource r;
+	int ret;
+
+	np = of_find_node_by_type(NULL, "memory");
+	if (!np)
+		return -ENODEV;
+	ret = of_address_to_resource(np, 0, &r);
+	of_node_put(np);
+	if (ret)
+		return ret;
+	fz.ram_pfn = PHYS_PFN(r.start);
+	fz.ram_end_pfn = PHYS_PFN(r.end + 1);
+	np = s2own_hyp_dt_node();
+	if (!np)
+		return -ENODEV;
+	ret = of_address_to_resource(np, 0, &r);
+	of_node_put(np);
+	if (ret)
+		return ret;
+	fz.hyp_pfn = PHYS_PFN(r.start);
+	fz.hyp_end_pfn = PHYS_PFN(r.end + 1);
+	/* A mapping the host's stage-2 refuses: reads must fault. */
+	fz.hyp_va = memremap(r.start, resource_size(&r), MEMREMAP_WB);
+	return 0;
+}
+
+static int cpu_setup(struct fuzz_cpu *c, unsigned int i)
+{
+	c->rng = fz.seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+	c->chunk = alloc_pages(GFP_KERNEL | __GFP_NOWARN, FUZZ_POOL_ORDER);
+	if (!c->chunk)
+		return -ENOMEM;
+	c->base = page_to_pfn(c->chunk);
+	memset(page_address(c->chunk), FUZZ_PATTERN,
+	       PAGE_SIZE << FUZZ_POOL_ORDER);
+	init_completion(&c->done);
+	return 0;
+}
+
+/*
+ * After the threads: destroy every VM the fuzz left, take every page of
+ * each chunk back to the host, check the hypervisor agrees, and free the
+ * chunks. A page that cannot be taken back is leaked, never freed.
+ */
+static void cleanup(void)
+{
+	struct s2own_hvc_res res;
+	unsigned int i, h;
+	struct fuzz_cpu *c;
+	enum fuzz_op op;
+	long ret;
+	u64 p;
+
+	for_each_set_bit(h, fz.live_vms, S2OWN_MAX_VMS + 1) {
+		ret = s2own_vm_destroy(h);
+		if (ret) {
+			pr_err("%s: fuzz: destroying VM %u: %s\n", S2OWN_NAME,
+			       h, s2own_errname(ret));
+			fz.cleanup_failures++;
+		}
+		clear_bit(h, fz.live_vms);
+	}
+	for (i = 0; i < fz.nr; i++) {
+		c = &fz.cpus[i];
+		if (!c->chunk)
+			continue;
+		for (p = 0; p < FUZZ_POOL_PAGES; p++) {
+			op = give_back[c->state[p]];
+			if (op != NR_OPS &&
+			    !s2own_hvc0(range_ops[op].id, c->base + p, 1, 0, 0))
+				c->state[p] = PG_HOST;
+			ret = s2own_hvc(S2OWN_HC_PAGE_QUERY, c->base + p, 0, 0,
+					0, &res);
+			if (ret || c->state[p] != PG_HOST ||
+			    !query_agrees(PG_HOST, res.out[0])) {
+				pr_err("%s: fuzz: cpu%u pfn 0x%llx not given back (model %u, query %ld 0x%llx)\n",
+				       S2OWN_NAME, c->cpu, c->base + p,
+				       c->state[p], ret, res.out[0]);
+				fz.cleanup_failures++;
+			}
+		}
+		if (fz.cleanup_failures)
+			pr_err("%s: fuzz: leaking cpu%u's chunk at pfn 0x%llx\n",
+			       S2OWN_NAME, c->cpu, c->base);
+		else
+			__free_pages(c->chunk, FUZZ_POOL_ORDER);
+		c->chunk = NULL;
+	}
+	if (fz.hyp_va)
+		memunmap(fz.hyp_va);
+	fz.hyp_va = NULL;
+}
+
+/**
+ * s2own_fuzz_run() - fuzz the hypervisor from every online CPU.
+ * @calls: how many hypercalls in all, 1..FUZZ_MAX_CALLS
+ * @seed: the seed of the threads' random streams; 0 picks one
+ *
+ * Returns when the run is over and cleaned up; s2own_fuzz_fmt() has the
+ * verdict. Needs the driver idle: no VM of its own (random handles would
+ * hit them), no storm.
+ *
+ * Return: 0, -EBUSY (a fuzz, a storm or the driver's VMs), -EINVAL,
+ * -ENOMEM, -ENODEV (no memory or hypervisor node in the device tree).
+ */
+int s2own_fuzz_run(u64 calls, u64 seed)
+{
+	struct task_struct *t;
+	unsigned int cpu, i;
+	int ret = 0;
+
+	if (!calls || calls > FUZZ_MAX_CALLS)
+		return -EINVAL;
+	if (!mutex_trylock(&fuzz_lock))
+		return -EBUSY;
+	atomic_set(&fuzz_active, 1);
+	mutex_lock(&s2own_lock);
+	if (!s2own_storm_idle() || !s2own_vms_idle()) {
+		ret = -EBUSY;
+		goto out;
+	}
+	kfree(fz.cpus);
+	memset(&fz, 0, sizeof(fz));
+	fz.seed = seed ?: get_random_u64();
+	fz.target = calls;
+	fz.cpus = kcalloc(nr_cpu_ids, sizeof(*fz.cpus), GFP_KERNEL);
+	if (!fz.cpus) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = find_ranges();
+	if (ret)
+		goto out;
+	pr_info("%s: fuzz: seed 0x%llx, %llu calls\n", S2OWN_NAME, fz.seed,
+		calls);
+
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		struct fuzz_cpu *c = &fz.cpus[fz.nr];
+
+		c->cpu = cpu;
+		if (cpu_setup(c, fz.nr)) {
+			fz.setup_failed = true;
+			break;
+		}
+		fz.nr++;
+	}
+	for (i = 0; i < fz.nr && !fz.setup_failed; i++) {
+		t = kthread_create_on_cpu(fuzz_fn, &fz.cpus[i],
+					  fz.cpus[i].cpu, "s2own-fuzz/%u");
+		if (IS_ERR(t)) {
+			fz.setup_failed = true;
+			continue;
+		}
+		fz.cpus[i].started = true;
+		wake_up_process(t);
+	}
+	cpus_read_unlock();
+	for (i = 0; i < fz.nr; i++)
+		if (fz.cpus[i].started)
+			wait_for_completion(&fz.cpus[i].done);
+	if (!atomic64_read(&fz.check_failures))
+		run_check("after the last call");
+	cleanup();
+	if (!atomic64_read(&fz.check_failures))
+		run_check("after clean-up");
+	fz.done = true;
+	if (fz.setup_failed)
+		ret = -ENOMEM;
+out:
+	mutex_unlock(&s2own_lock);
+	atomic_set(&fuzz_active, 0);
+	mutex_unlock(&fuzz_lock);
+	return ret;
+}
+
+/** s2own_fuzz_active() - whether a fuzz is running (storm.c refuses). */
+bool s2own_fuzz_active(void)
+{
+	return atomic_read(&fuzz_active);
+}
+
+/**
+ * s2own_fuzz_fmt() - the last run's seed, counts and verdict
+ * (docs/debugfs.md).
+ * @buf: where to write
+ * @size: its size
+ *
+ * Return: bytes written.
+ */
+size_t s2own_fuzz_fmt(char *buf, size_t size)
+{
+	u64 unexpected_calls = 0, touches = 0, refused = 0, calls = 0, dry = 0;
+	u64 floods = 0;
+	const char *first = NULL;
+	bool idle_cpu = false;
+	unsigned int i, r, op;
+	size_t len = 0;
+
+	if (s2own_fuzz_active())
+		return scnprintf(buf, size, "state running\n");
+	mutex_lock(&fuzz_lock);
+	if (!fz.done) {
+		len = scnprintf(buf, size, "state idle\n");
+		goto out;
+	}
+	for (i = 0; i < fz.nr; i++) {
+		const struct fuzz_cpu *c = &fz.cpus[i];
+
+		calls += c->calls;
+		unexpected_calls += c->unexpected;
+		touches += c->touches;
+		refused += c->touches_refused;
+		dry += c->floods_dry;
+		floods += c->floods;
+		idle_cpu |= !c->calls;
+		if (!first && c->unexpected)
+			first = c->first;
+	}
+	len += scnprintf(buf + len, size - len,
+			 "state done\nseed 0x%llx\ncpus %u\ncalls %llu\n"
+			 "checks %lld\ncheck_failures %lld\ntouches %llu\n"
+			 "touches_refused %llu\nunexpected %llu\n"
+			 "cleanup_failures %llu\n",
+			 fz.seed, fz.nr, calls, atomic64_read(&fz.checks),
+			 atomic64_read(&fz.check_failures), touches, refused,
+			 unexpected_calls, fz.cleanup_failures);
+	len += scnprintf(buf + len, size - len, "results");
+	for (r = 0; r < S2OWN_NR_RES; r++)
+		len += scnprintf(buf + len, size - len, " %s %lld",
+				 s2own_res_name(r),
+				 atomic64_read(&fz.results[r]));
+	len += scnprintf(buf + len, size - len, "\n");
+	len += scnprintf(buf + len, size - len, "floods %llu\nfloods_dry %llu\n",
+			 floods, dry);
+	for (op = 0; op < NR_OPS; op++) {
+		len += scnprintf(buf + len, size - len, "call %s",
+				 op_names[op]);
+		for (r = 0; r < S2OWN_NR_RES; r++)
+			if (atomic64_read(&fz.func_results[op][r]))
+				len += scnprintf(buf + len, size - len,
+						 " %s %lld", s2own_res_name(r),
+						 atomic64_read(&fz.func_results[op][r]));
+		len += scnprintf(buf + len, size - len, "\n");
+	}
+	if (first)
+		len += scnprintf(buf + len, size - len, "first_unexpected %s\n",
+				 first);
+	if (atomic64_read(&fz.check_failures))
+		len += scnprintf(buf + len, size - len, "first_check_failure %s\n",
+				 fz.check_first);
+	len += scnprintf(buf + len, size - len, "result %s\n",
+			 unexpected_calls || idle_cpu || fz.setup_failed ||
+			 fz.cleanup_failures || calls < fz.target ||
+			 atomic64_read(&fz.check_failures) ? "FAIL" : "PASS");
+out:
+	mutex_unlock(&fuzz_lock);
+	return len;
+}
