@@ -204,15 +204,15 @@ static __printf(2, 3) void unexpected(struct fuzz_cpu *c, const char *fmt,
 	pr_err("%s: fuzz: %s\n", S2OWN_NAME, c->first);
 }
 
-/* The invariant checker at EL2; false (and the first failure kept) if not. */
-static bool run_check(const char *when)
+/* The invariant checker at EL2; a failure stops the run. */
+static void run_check(const char *when)
 {
 	struct s2own_hvc_res res;
 	long ret = s2own_hvc(S2OWN_HC_CHECK, 0, 0, 0, 0, &res);
 
 	atomic64_inc(&fz.checks);
 	if (!ret)
-		return true;
+		return;
 	if (atomic64_inc_return(&fz.check_failures) == 1)
 		snprintf(fz.check_first, sizeof(fz.check_first),
 			 "%s: %s at 0x%llx vm %lld (the hypervisor's console says what)",
@@ -221,7 +221,6 @@ static bool run_check(const char *when)
 	WRITE_ONCE(fz.stop, true);
 	pr_err("%s: fuzz: invariant check %s: %ld at 0x%llx vm %lld\n",
 	       S2OWN_NAME, when, ret, res.out[0], (long long)res.out[1]);
-	return false;
 }
 
 static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
