@@ -154,7 +154,8 @@ static u64 tables_for(u64 size)
  * a 2 MiB boundary. The pool can map all of RAM at 4K granularity twice
  * over (the host's stage 2 plus, together, every VM's: a page is mapped by
  * one of them at a time), plus roots and sparse upper levels for every VM
- * and MMIO blocks for the host.
+ * and MMIO blocks for the host, plus the host reserve, which nothing but
+ * the host's faults may use.
  */
 static void layout_carveout(void)
 {
@@ -172,7 +173,9 @@ static void layout_carveout(void)
 	hyp_boot.meta_size = s2o_metadata_bytes(ram, hyp_boot.nr_mem);
 	hyp_boot.pool_base = S2O_ALIGN_UP(hyp_boot.meta_base +
 					  hyp_boot.meta_size, SZ_4K);
-	hyp_boot.pool_pages = 2 * tables + S2O_MAX_VMS * 4 + 64;
+	hyp_boot.pool_pages = 2 * tables + S2O_MAX_VMS * 4 + 64 +
+			      s2o_host_reserve_pages(ram, hyp_boot.nr_mem,
+						     hyp_nr_cpus);
 	hyp_boot.carve_end = S2O_ALIGN_UP(hyp_boot.pool_base +
 					  hyp_boot.pool_pages * SZ_4K, SZ_2M);
 	/* Hand the rounding slack to the pool rather than waste it. */
@@ -273,6 +276,7 @@ static void init_core(void)
 	params.metadata = (void *)hyp_boot.meta_base;
 	params.pool_base = hyp_boot.pool_base;
 	params.pool_pages = hyp_boot.pool_pages;
+	params.nr_cpus = hyp_nr_cpus;
 	err = s2o_init(&params);
 	if (err)
 		hyp_panic("s2o_init failed: %d", err);

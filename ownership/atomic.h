@@ -12,6 +12,7 @@
 #include "arch.h"
 
 #define s2o_read_once(p) __atomic_load_n((p), __ATOMIC_RELAXED)
+#define s2o_write_once(p, v) __atomic_store_n((p), (v), __ATOMIC_RELAXED)
 #define s2o_load_acquire(p) __atomic_load_n((p), __ATOMIC_ACQUIRE)
 #define s2o_store_release(p, v) __atomic_store_n((p), (v), __ATOMIC_RELEASE)
 #define s2o_add_return(p, v) __atomic_add_fetch((p), (v), __ATOMIC_SEQ_CST)

@@ -14,21 +14,56 @@ struct s2o_counters s2o_counters;
 struct s2o_spinlock s2o_big_lock;
 
 /**
- * s2o_init() - reset the tracker to its boot state.
- * @params: memory map, metadata array and table-page pool.
+ * s2o_host_reserve_pages() - the size of the pool's host reserve.
+ * @regions: the memory map, as for s2o_init().
+ * @nr_regions: its number of regions.
+ * @nr_cpus: CPUs that may fault at once.
  *
- * Return: 0, -EINVAL for a malformed map, -ENOMEM for an empty pool.
+ * Once s2o_pgt_shrink() has freed every idle level-2 and level-3 table, a
+ * fault needs at most a level-2 and a level-3 table, plus, the first time
+ * under a level-0 entry, a level-1 table. Level-1 tables are never freed:
+ * each level-0 entry covering RAM is counted once, and the fault path
+ * takes no reserve page for a level-1 table anywhere else.
+ *
+ * Return: 2 * @nr_cpus + the number of level-0 entries covering RAM.
+ */
+u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
+			   unsigned int nr_regions, unsigned int nr_cpus)
+{
+	u64 gran = s2o_granule(S2O_START_LEVEL), n = 2 * (u64)nr_cpus, i;
+
+	for (i = 0; i < S2O_PTRS_PER_TABLE; i++)
+		n += s2o_regions_have_ram(regions, nr_regions, i * gran,
+					  (i + 1) * gran);
+	return n;
+}
+
+/**
+ * s2o_init() - reset the tracker to its boot state.
+ * @params: memory map, metadata array, table-page pool and CPU count.
+ *
+ * The host stage-2 root is the host's: it may come out of the host
+ * reserve, so a pool smaller than the reserve still boots (and then only
+ * the host's faults can get table pages).
+ *
+ * Return: 0, -EINVAL for a malformed map or no CPU, -ENOMEM for an empty
+ * pool.
  */
 int s2o_init(const struct s2o_init_params *params)
 {
 	int ret;
 
+	if (!params->nr_cpus)
+		return -S2O_EINVAL;
 	s2o_big_lock = (struct s2o_spinlock){ 0 };
 	s2o_counters = (struct s2o_counters){ 0 };
 	ret = s2o_memmap_init(params);
 	if (ret)
 		return ret;
-	ret = s2o_pool_init(params->pool_base, params->pool_pages);
+	ret = s2o_pool_init(params->pool_base, params->pool_pages,
+			    s2o_host_reserve_pages(params->regions,
+						   params->nr_regions,
+						   params->nr_cpus));
 	if (ret)
 		return ret;
 	s2o_vms_init();
@@ -250,6 +285,31 @@ struct fault_data {
 };
 
 /*
+ * The table a fault's split creates may come out of the host reserve if
+ * the reserve counts it: a level-2 or level-3 table (shrink frees it once
+ * idle), or the level-1 table of a level-0 entry covering RAM. A level-1
+ * table anywhere else would stay for good: taken from the reserve, touches
+ * 512G apart would use it up.
+ */
+static int host_fault_reserve(const struct s2o_walk_ctx *ctx, u64 *reserved)
+{
+	u64 end = ctx->addr + s2o_granule(ctx->level);
+	int ret;
+
+	if (*reserved)
+		return 0;
+	if (ctx->level == S2O_START_LEVEL &&
+	    !s2o_regions_have_ram(s2o_memmap.regions, s2o_memmap.nr_regions,
+				  ctx->addr, end))
+		ret = s2o_pool_reserve(1);
+	else
+		ret = s2o_pool_reserve_host(1);
+	if (!ret)
+		*reserved = 1;
+	return ret;
+}
+
+/*
  * One walk down to @ipa decides and maps: the entry it stops at is the one
  * it changes, so a racing transition either changed it first (the
  * compare-and-swap fails and the walk goes again) or comes after.
@@ -259,6 +319,7 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	struct fault_data *d = ctx->arg;
 	u64 ipa = ctx->start;
 	u32 level;
+	int ret;
 
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2O_EAGAIN;
@@ -267,8 +328,10 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
 		return -S2O_EPERM;
 	level = host_fault_level(ipa, ctx->level);
-	if (level > ctx->level)
-		return s2o_pte_split(ctx, &d->reserved);
+	if (level > ctx->level) {
+		ret = host_fault_reserve(ctx, &d->reserved);
+		return ret ? ret : s2o_pte_split(ctx, &d->reserved);
+	}
 	return s2o_pte_set_leaf(ctx, s2o_pte_leaf(ctx->addr, d->attrs, level));
 }
 
@@ -278,7 +341,9 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
  *
  * Return: 0 when a mapping is in place (or the host should just retry),
  * -EPERM if the host does not own @ipa, -EINVAL beyond the IPA space,
- * -ENOMEM if the pool has no table page left.
+ * -ENOMEM if no table page is left even after freeing idle tables (the
+ * host reserve keeps that for level-0 entries without RAM, and races with
+ * other CPUs' faults, which then made progress).
  */
 int s2o_host_handle_fault(u64 ipa)
 {
@@ -299,6 +364,13 @@ int s2o_host_handle_fault(u64 ipa)
 		ret = -S2O_EPERM;
 	else {
 		s2o_op_begin();
+		/*
+		 * A transition was refused table pages: the host's idle tables
+		 * may be what holds them. Free those first, or with the host
+		 * reserve to fault from, nothing ever would.
+		 */
+		if (s2o_pool_test_and_clear_refused())
+			s2o_pgt_shrink(&s2o_host_mmu.pgt);
 		ret = s2o_walk(&s2o_host_mmu.pgt,
 			       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 			       S2O_PAGE_SIZE, &walker);

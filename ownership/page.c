@@ -128,3 +128,24 @@ void s2o_memory_range(u64 addr, u64 *start, u64 *end)
 	*start = lo;
 	*end = hi;
 }
+
+/**
+ * s2o_regions_have_ram() - whether host RAM lies in an address range.
+ * @regions: a memory map, sorted (not necessarily the one in use yet).
+ * @nr_regions: its number of regions.
+ * @start: first address of the range.
+ * @end: end of the range (exclusive).
+ *
+ * Return: whether a region of type S2O_MEM_RAM overlaps [@start, @end).
+ */
+bool s2o_regions_have_ram(const struct s2o_mem_region *regions,
+			  unsigned int nr_regions, u64 start, u64 end)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_regions; i++)
+		if (regions[i].type == S2O_MEM_RAM && regions[i].base < end &&
+		    start < regions[i].base + regions[i].size)
+			return true;
+	return false;
+}

@@ -60,6 +60,9 @@ const struct s2o_mem_region *s2o_find_region(u64 addr);
  */
 void s2o_memory_range(u64 addr, u64 *start, u64 *end);
 
+bool s2o_regions_have_ram(const struct s2o_mem_region *regions,
+			  unsigned int nr_regions, u64 start, u64 end);
+
 static inline struct s2o_page *s2o_pfn_page(u64 pfn)
 {
 	return &s2o_memmap.pages[pfn - s2o_memmap.first_pfn];

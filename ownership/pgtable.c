@@ -186,7 +186,7 @@ int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
 /**
  * s2o_pgt_init() - allocate an empty stage-2 root from the pool.
  * @pgt: the stage-2 to set up.
- * @vmid: its VMID.
+ * @vmid: its VMID; the host's root may come out of the host reserve.
  *
  * Return: 0, or -ENOMEM.
  */
@@ -196,7 +196,8 @@ int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
 	u64 *root;
 	int i, ret;
 
-	ret = s2o_pool_reserve(1);
+	ret = vmid == S2O_HOST_VMID ? s2o_pool_reserve_host(1) :
+				      s2o_pool_reserve(1);
 	if (ret)
 		return ret;
 	pgt->root_pa = s2o_pool_alloc_reserved();
@@ -206,8 +207,12 @@ int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
 		site.ipa = (u64)i << s2o_level_shift(S2O_START_LEVEL);
 		s2o_arch_pte_init(&root[i], S2O_PTE_EMPTY, &site);
 	}
-	/* Not refs: stale walkers may still hold the reused page briefly. */
-	s2o_pa_page(pgt->root_pa)->nr_busy = 0;
+	/*
+	 * Not refs: stale walkers may still hold the reused page briefly.
+	 * Atomic: a stale collapser may read nr_busy too (and then fail to
+	 * lock its entry).
+	 */
+	s2o_write_once(&s2o_pa_page(pgt->root_pa)->nr_busy, 0);
 	return 0;
 }
 
@@ -367,8 +372,9 @@ static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
  * s2o_pte_split() - replace a leaf by a table of 512 entries that translate
  * the same, break-before-make.
  * @ctx: the walker's context at the leaf.
- * @reserved: the caller's reservation, or 0 to reserve the page here (the
- *            fault path, which may harmlessly stop after a split).
+ * @reserved: the caller's reservation, or 0 to reserve the page here,
+ *            keeping the host reserve (the fault path, which may harmlessly
+ *            stop after a split, reserves first where it may use it).
  *
  * Return: 0, -EAGAIN if another CPU changed the entry, -ENOMEM if there was
  * no reservation and no page is left.
@@ -406,8 +412,9 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 		s2o_arch_pte_init(&child[i], pte, &site);
 	}
 	meta = s2o_pa_page(pa);
-	meta->nr_busy = s2o_pte_is_busy(old, ctx->level + 1) ?
-				S2O_PTRS_PER_TABLE : 0;
+	/* Atomic: a collapser with a stale entry may read it meanwhile. */
+	s2o_write_once(&meta->nr_busy, s2o_pte_is_busy(old, ctx->level + 1) ?
+					       S2O_PTRS_PER_TABLE : 0);
 
 	account_busy(ctx, old, s2o_pte_table(pa));
 	pte_unlock(ctx, s2o_pte_table(pa));
@@ -526,7 +533,6 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	u64 gran = s2o_granule(ctx->level);
 	bool covered = ctx->addr >= ctx->start && ctx->addr + gran <= ctx->end;
 	u64 new;
-	int ret;
 
 	if (ctx->visit == S2O_VISIT_TABLE_POST)
 		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
@@ -540,10 +546,17 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	/*
 	 * The reservation covers each split once. A table this walk split is
 	 * split again only if another CPU collapsed it meanwhile, freeing a
-	 * page: wait for one rather than fail half-way through the range.
+	 * page: take one back, from the host reserve if need be (this call
+	 * still holds no more than it reserved, and keeping the reserve would
+	 * have it wait for the host to run its pool dry), and wait for one
+	 * rather than fail half-way through the range.
 	 */
-	ret = s2o_pte_split(ctx, d->reserved);
-	return ret == -S2O_ENOMEM ? -S2O_EAGAIN : ret;
+	if (!*d->reserved) {
+		if (s2o_pool_reserve_host(1))
+			return -S2O_EAGAIN;
+		*d->reserved = 1;
+	}
+	return s2o_pte_split(ctx, d->reserved);
 }
 
 /**

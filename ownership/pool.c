@@ -14,16 +14,20 @@ static struct {
 	u64 free_head;		/* physical address, 0 when empty */
 	u64 nr_free;		/* pages on the free list */
 	u64 nr_unreserved;	/* free pages nobody has reserved */
+	u64 host_reserve;	/* of those, what only the host may reserve */
+	u32 refused;		/* s2o_pool_reserve() failed since asked */
 } pool;
 
 /**
  * s2o_pool_init() - hand the pool its pages, all free.
  * @base: physical address of the first page.
  * @nr_pages: number of pages.
+ * @host_reserve: pages s2o_pool_reserve() leaves for s2o_pool_reserve_host()
+ *                (s2o_host_reserve_pages()); may exceed @nr_pages.
  *
  * Return: 0, or -EINVAL if @base is not page aligned.
  */
-int s2o_pool_init(u64 base, u64 nr_pages)
+int s2o_pool_init(u64 base, u64 nr_pages, u64 host_reserve)
 {
 	u64 i;
 
@@ -41,6 +45,23 @@ int s2o_pool_init(u64 base, u64 nr_pages)
 	}
 	pool.nr_free = nr_pages;
 	pool.nr_unreserved = nr_pages;
+	pool.host_reserve = host_reserve;
+	pool.refused = 0;
+	return 0;
+}
+
+/* Take @nr unreserved pages if at least @keep are left over after. */
+static int pool_reserve(u64 nr, u64 keep)
+{
+	u64 avail = s2o_read_once(&pool.nr_unreserved);
+
+	do {
+		if (avail < nr || avail - nr < keep)
+			return -S2O_ENOMEM;
+	} while (!__atomic_compare_exchange_n(&pool.nr_unreserved, &avail,
+					      avail - nr, false,
+					      __ATOMIC_RELAXED,
+					      __ATOMIC_RELAXED));
 	return 0;
 }
 
@@ -48,20 +69,41 @@ int s2o_pool_init(u64 base, u64 nr_pages)
  * s2o_pool_reserve() - set aside table pages for a transition.
  * @nr: number of pages.
  *
- * Return: 0, or -ENOMEM if fewer than @nr pages are unreserved.
+ * Return: 0, or -ENOMEM if that would leave fewer unreserved pages than
+ * the host reserve.
  */
 int s2o_pool_reserve(u64 nr)
 {
-	u64 avail = s2o_read_once(&pool.nr_unreserved);
+	int ret = pool_reserve(nr, pool.host_reserve);
 
-	do {
-		if (avail < nr)
-			return -S2O_ENOMEM;
-	} while (!__atomic_compare_exchange_n(&pool.nr_unreserved, &avail,
-					      avail - nr, false,
-					      __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
-	return 0;
+	if (ret)
+		__atomic_store_n(&pool.refused, 1, __ATOMIC_RELAXED);
+	return ret;
+}
+
+/**
+ * s2o_pool_test_and_clear_refused() - whether s2o_pool_reserve() has
+ * failed since the last call.
+ *
+ * Return: true once per run of failures.
+ */
+bool s2o_pool_test_and_clear_refused(void)
+{
+	/* Read first: the fault path asks every time, keep it a load. */
+	return s2o_read_once(&pool.refused) &&
+	       __atomic_exchange_n(&pool.refused, 0, __ATOMIC_RELAXED);
+}
+
+/**
+ * s2o_pool_reserve_host() - set aside table pages, the host reserve
+ * included: for what the reserve was sized for (docs/ownership.md).
+ * @nr: number of pages.
+ *
+ * Return: 0, or -ENOMEM if fewer than @nr pages are unreserved.
+ */
+int s2o_pool_reserve_host(u64 nr)
+{
+	return pool_reserve(nr, 0);
 }
 
 /**

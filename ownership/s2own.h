@@ -41,11 +41,21 @@ struct s2o_init_params {
 	/* Table pages: [pool_base, pool_base + pool_pages * 4K), in HYP RAM. */
 	u64 pool_base;
 	u64 pool_pages;
+	/* CPUs that may fault at once (sizes the host reserve); 0: -EINVAL. */
+	unsigned int nr_cpus;
 };
 
 /* Bytes of per-page metadata for @regions: 8 per 4K page they span. */
 u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 		       unsigned int nr_regions);
+
+/*
+ * Table pages of the pool only the host's faults may use, for @regions and
+ * @nr_cpus: 2 * @nr_cpus + the level-0 entries that cover RAM. A pool
+ * sized for VMs needs this many pages on top (docs/ownership.md).
+ */
+u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
+			   unsigned int nr_regions, unsigned int nr_cpus);
 
 /*
  * s2o_init() - reset the tracker: the host owns all RAM outside HYP
@@ -62,7 +72,10 @@ u64 s2o_host_vttbr(void);
  * Returns 0 when a mapping is in place (or another CPU raced us: the host
  * just retries the access), -EPERM when the host does not own @ipa (inject
  * an abort), -EINVAL at or above 2^48, -ENOMEM when no table page could be
- * found even after freeing idle tables.
+ * found even after freeing idle tables: the host reserve makes that
+ * happen only under a level-0 entry without RAM, with a pool smaller than
+ * the reserve, or when other CPUs' faults took the pages freed first
+ * (docs/ownership.md, "The host reserve").
  */
 int s2o_host_handle_fault(u64 ipa);
 

@@ -151,6 +151,7 @@ static void setup(void)
 		.nr_regions = 2,
 		.pool_base = POOL_BASE,
 		.pool_pages = POOL_PAGES,
+		.nr_cpus = MAX_THREADS,
 	};
 	static bool ready;
 

@@ -16,7 +16,8 @@
  *
  *   byte 0          pool size: pool_sizes[b & 15] table pages; the
  *                   small ones make transitions fail with -ENOMEM,
- *                   which must then have changed nothing
+ *                   which must then have changed nothing, and the
+ *                   smallest are below the host reserve
  *   then per op     a kind byte K, then the kind's fields:
  *     K & 15        kind, modulo NR_FOP (enum fop)
  *     K >> 4 & 3    CPU, for touches and faults
@@ -56,8 +57,16 @@ enum fop {
 	F_GUEST_TOUCH, NR_FOP
 };
 
+/*
+ * Past 32, what transitions may have on top of the root and the host
+ * reserve (which they never get) is counted: 15, 11, 7, 5, 3 and 2 pages.
+ * The last two pools are below the reserve: only the host's faults get
+ * their pages.
+ */
+#define RSV (1 + HOST_RESERVE)
 static const u64 pool_sizes[16] = {
-	512, 512, 512, 512, 256, 128, 64, 32, 16, 12, 8, 6, 4, 3, 2, 1,
+	512, 512, 512, 512, 256, 128, 64, 32,
+	RSV + 15, RSV + 11, RSV + 7, RSV + 5, RSV + 3, RSV + 2, 4, 1,
 };
 
 /* The input, read front to back. */
@@ -623,6 +632,7 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	run.nr_touched = 0;
 	run.nr_gtouched = 0;
 	run.pool = pool_sizes[b0 & 15];
+	rm_ctx.host_reserve = run.pool >= RSV;
 	rm_ctx.opno = 0;
 	rm_ctx.rng = 0x5eed0000ULL | b0;
 	rm_ctx.salt = 0xf022ULL;

@@ -17,16 +17,22 @@ static const struct s2o_mem_region regions[] = {
 
 static void *metadata;
 
-int harness_setup_pool(u64 pool_pages)
+int harness_setup_map(const struct s2o_mem_region *map,
+		      unsigned int nr_regions, u64 pool_pages)
 {
 	struct s2o_init_params p = {
-		.regions = regions,
-		.nr_regions = S2O_ARRAY_SIZE(regions),
+		.regions = map,
+		.nr_regions = nr_regions,
 		.pool_base = POOL_BASE,
 		.pool_pages = pool_pages,
+		.nr_cpus = HARNESS_NR_CPUS,
 	};
 	static bool arena_ready;
 
+	/* The arena and the metadata are sized for the usual map. */
+	if (!nr_regions || map[0].base != HYP_BASE ||
+	    map[nr_regions - 1].base + map[nr_regions - 1].size != RAM_END)
+		return -1;
 	if (!arena_ready) {
 		fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
 		metadata = malloc(s2o_metadata_bytes(regions, 2));
@@ -35,6 +41,11 @@ int harness_setup_pool(u64 pool_pages)
 	fake_arch_reset();
 	p.metadata = metadata;
 	return s2o_init(&p);
+}
+
+int harness_setup_pool(u64 pool_pages)
+{
+	return harness_setup_map(regions, S2O_ARRAY_SIZE(regions), pool_pages);
 }
 
 int harness_setup(void **state)

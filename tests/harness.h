@@ -34,9 +34,23 @@
 /* A 1G-aligned host RAM block used by most tests. */
 #define BLOCK_1G (2 * GIB)
 
+/* The tracker is told the fake machine's CPUs may all fault at once. */
+#define HARNESS_NR_CPUS FAKE_NR_CPUS
+/*
+ * The pool's host reserve (s2o_host_reserve_pages()): two pages per CPU,
+ * and one for the only level-0 entry with RAM, [0, 512G).
+ */
+#define HOST_RESERVE (2 * HARNESS_NR_CPUS + 1)
+
 /* cmocka setup: reset the fake and init the tracker (pool of @pages). */
 int harness_setup(void **state);
 int harness_setup_pool(u64 pool_pages);
+/*
+ * The same with another memory map: it must span [HYP_BASE, RAM_END)
+ * exactly, its first region holding the pool.
+ */
+int harness_setup_map(const struct s2o_mem_region *regions,
+		      unsigned int nr_regions, u64 pool_pages);
 int harness_teardown(void **state);
 
 /* The host's leaf entry for @ipa: its raw value and level. */

@@ -919,11 +919,14 @@ static int core_call(const struct rm_op *op)
  * -ENOMEM in place of a success is accepted when rm_ctx.allow_enomem is
  * set: the model cannot know the pool, only that the call changed nothing.
  * The fault path is the exception there: before giving up it frees idle
- * tables, which changes the host stage-2 but no page's owner.
+ * tables, which changes the host stage-2 but no page's owner. And where the
+ * host reserve covers it (rm_ctx.host_reserve), it may not give up at all.
  */
 static int checked_call(const struct rm_op *op, int want, int vm)
 {
-	bool enomem_ok = rm_ctx.allow_enomem && !want;
+	bool reserved = rm_ctx.host_reserve && op->kind == RM_FAULT &&
+			op->ipa < (1ULL << 39);
+	bool enomem_ok = rm_ctx.allow_enomem && !want && !reserved;
 	int got;
 
 	quiet_begin(want, vm, enomem_ok && op->kind != RM_FAULT);

@@ -104,6 +104,12 @@ struct rm_ctx {
 	 * it. Off, -ENOMEM is a mismatch.
 	 */
 	bool allow_enomem;
+	/*
+	 * The pool holds the root and the host reserve: even so, a host
+	 * fault under the level-0 entry with the harness's RAM, [0, 512G),
+	 * must never get -ENOMEM.
+	 */
+	bool host_reserve;
 	unsigned long long nr_enomem;	/* calls that hit -ENOMEM */
 	char desc[160];			/* the operation being checked */
 	/* Report a mismatch; must not return. */

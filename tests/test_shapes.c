@@ -304,6 +304,7 @@ static void donation_is_break_before_make(void **state)
 		     s2o_pte_annotation(S2O_OWNER_HYP));
 }
 
+/* Root, level-1 and level-2 tables: below the host reserve. */
 static int setup_pool_of_3(void **state)
 {
 	(void)state;
@@ -318,7 +319,8 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	u32 level;
 
 	(void)state;
-	/* Root, level-1 table, and the level-2 table at the region edge. */
+	/* Root, level-1 table, and the level-2 table at the region edge,
+	 * all the host's: a pool below the host reserve still gives them. */
 	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
 	stats(&st);
 	assert_int_equal(st.table_pages_free, 0);
@@ -327,25 +329,32 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	host_leaf(RAM_BASE, &pte, &level);
 	assert_int_equal(level, 2);
 
-	/* A fault in another level-0 entry needs a level-1 table: the idle
-	 * edge table is freed for it, the host will refault RAM_BASE. */
-	assert_int_equal(host_touch(1, far_mmio, NULL), 0);
+	/* A fault in another level-0 entry, without RAM, needs a level-1
+	 * table the reserve does not count: the idle edge table is freed
+	 * for it, which is not enough, and the fault is refused. */
+	assert_int_equal(s2o_host_handle_fault(far_mmio), -S2O_ENOMEM);
 	host_leaf(far_mmio, &pte, &level);
-	assert_int_equal(level, 1);
-	assert_int_equal(pte, (512 * GIB) | 0x00400000000007c5ULL);
+	assert_int_equal(level, 0);
+	assert_int_equal(pte, S2O_PTE_EMPTY);
 	host_leaf(RAM_BASE, &pte, &level);
 	assert_int_equal(level, 1);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
 	/* CPU 0 cached RAM_BASE through the freed table: it must fault now. */
 	assert_int_not_equal(fake_hw_translate(0, s2o_host_vttbr(), RAM_BASE,
 					       &tr), 0);
+	assert_int_equal(tables_used(), 2);
+	/* The host's own RAM faults back in from the freed page. */
+	assert_int_equal(host_touch(1, RAM_BASE, &tr), 0);
+	assert_int_equal(tr.level, 2);
 	assert_int_equal(tables_used(), 3);
 }
 
-static int setup_pool_of_5(void **state)
+/* Root, level-1 and level-2 tables, two level-1 tables for MMIO, and the
+ * host reserve. */
+static int setup_pool_of_5_and_reserve(void **state)
 {
 	(void)state;
-	return harness_setup_pool(5);
+	return harness_setup_pool(HOST_RESERVE + 5);
 }
 
 /* Giving memory back needs no table here, so a dry pool must not stop it. */
@@ -361,13 +370,15 @@ static void give_back_works_with_a_dry_pool(void **state)
 	assert_int_equal(tables_used(), 3);
 	for (k = 1; k <= 2; k++)
 		assert_int_equal(s2o_host_handle_fault(k << 39), 0);
+	/* Only the host reserve is left: nothing else can take a page. */
+	assert_int_equal(s2o_host_handle_fault(3ULL << 39), -S2O_ENOMEM);
 	stats(&st);
-	assert_int_equal(st.table_pages_free, 0);
+	assert_int_equal(st.table_pages_free, HOST_RESERVE);
 
 	assert_int_equal(s2o_hyp_donate_host(PFN(chunk), 512), 0);
 	stats(&st);
 	assert_int_equal(st.coalesces, 1);
-	assert_int_equal(st.table_pages_free, 1);
+	assert_int_equal(st.table_pages_free, HOST_RESERVE + 1);
 }
 
 /* The mutation tests: the checker must see a missing invalidation. */
@@ -430,7 +441,7 @@ int main(void)
 			fault_frees_idle_tables_when_pool_is_dry,
 			setup_pool_of_3, harness_teardown),
 		cmocka_unit_test_setup_teardown(give_back_works_with_a_dry_pool,
-						setup_pool_of_5,
+						setup_pool_of_5_and_reserve,
 						harness_teardown),
 		MUTATION_TEST(mutation_skipped_tlbi_on_split),
 		MUTATION_TEST(mutation_skipped_tlbi_on_coalesce),

@@ -88,7 +88,8 @@ seed bad-args \
 '08 78 45 00' '02 00 00 00' '02 3f 00 07' '02 77 85 03' \
 '02 78 45 e0' '06 00 78 45 00 10 00' '06 00 78 45 00 10 00'
 
-# A pool of four table pages: splits run out, calls fail with -ENOMEM.
+# Three table pages beyond the root and the host reserve: splits run out,
+# calls fail with -ENOMEM.
 seed small-pool \
 '0c' \
 '01 00 78 45' '04 79 45 00' '04 02 85 00' '04 10 41 00' \
