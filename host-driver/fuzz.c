@@ -526,27 +526,41 @@ static void fuzz_range_op(struct fuzz_cpu *c, enum fuzz_op op)
  */
 static void fuzz_flood(struct fuzz_cpu *c)
 {
-	struct guest_args g = { .vm = c->vms[below(c, FUZZ_VMS)] };
+	struct s2own_hvc_res res;
+	struct guest_args g = { 0 };
 	enum fuzz_op op;
 	u64 idx, nr, i;
+	long ret;
 
 	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
 		op = give_back[c->state[i]];
 		if (op != NR_OPS)
 			range_call(c, op, c->base + i, 1, true, NULL);
 	}
-	if (!g.vm)
-		return;
+	/* Into a VM of its own; a new one when it has none, or loses it. */
+	for (i = 0; i < FUZZ_VMS && !g.vm; i++)
+		g.vm = c->vms[i];
 	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
+		if (!g.vm) {
+			ret = call(c, OP_VM_CREATE, S2OWN_HC_VM_CREATE, 0, 0,
+				   0, 0, &res);
+			if (ret < 0)
+				return;
+			vm_created(c, ret);
+			g.vm = ret;
+		}
 		idx = below(c, FUZZ_POOL_PAGES);
 		if (!find_run(c, &idx, &nr, 1, PG_HOST))
 			return;
 		g.gfn = below(c, IPA_PFNS);
-		if (range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true,
-			       &g) == -S2OWN_ENOMEM) {
+		ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true,
+				 &g);
+		if (ret == -S2OWN_ENOMEM) {
 			c->floods_dry++;
 			return;
 		}
+		if (ret == -S2OWN_ENOENT)
+			g.vm = 0;
 	}
 }
 
