@@ -37,7 +37,6 @@
  * threads does not, so a seed replays each thread's calls, not the run.
  */
 #include <linux/atomic.h>
-#include <linux/bitmap.h>
 #include <linux/completion.h>
 #include <linux/cpu.h>
 #include <linux/io.h>
@@ -170,7 +169,6 @@ static struct {
 	u64 ram_pfn, ram_end_pfn;	/* the /memory node */
 	u64 hyp_pfn, hyp_end_pfn;	/* the carve-out */
 	void *hyp_va;			/* the carve-out, mapped for reads */
-	DECLARE_BITMAP(live_vms, S2OWN_MAX_VMS + 1);
 } fz;
 
 static u64 rnd(struct fuzz_cpu *c)
@@ -436,7 +434,6 @@ static void vm_created(struct fuzz_cpu *c, long handle)
 		unexpected(c, "vm_create returned %ld", handle);
 		return;
 	}
-	set_bit(handle, fz.live_vms);
 	/* No slot (a handle of ours was reused under us): forget one. */
 	c->vms[i >= 0 ? i : below(c, FUZZ_VMS)] = handle;
 }
@@ -445,7 +442,6 @@ static void vm_destroyed(struct fuzz_cpu *c, u64 handle)
 {
 	unsigned int i;
 
-	clear_bit(handle, fz.live_vms);
 	for (i = 0; i < FUZZ_VMS; i++)
 		if (c->vms[i] == handle)
 			c->vms[i] = 0;
@@ -835,14 +831,18 @@ static void cleanup(void)
 	long ret;
 	u64 p;
 
-	for_each_set_bit(h, fz.live_vms, S2OWN_MAX_VMS + 1) {
+	/*
+	 * Every VM is the fuzz's (it starts only when the driver has none):
+	 * destroy them all by handle, as no thread's books can say which live
+	 * (a handle destroyed by one thread may be another's new VM already).
+	 */
+	for (h = 1; h <= S2OWN_MAX_VMS; h++) {
 		ret = s2own_vm_destroy(h);
-		if (ret) {
+		if (ret && ret != -S2OWN_ENOENT) {
 			pr_err("%s: fuzz: destroying VM %u: %s\n", S2OWN_NAME,
 			       h, s2own_errname(ret));
 			fz.cleanup_failures++;
 		}
-		clear_bit(h, fz.live_vms);
 	}
 	for (i = 0; i < fz.nr; i++) {
 		c = &fz.cpus[i];
