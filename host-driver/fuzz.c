@@ -775,30 +775,35 @@ static int fuzz_fn(void *data)
 
 /* --- set-up and clean-up ------------------------------------------------- */
 
+/* The first range of @np's reg, as pfns; drops the reference on @np. */
+static int node_pfns(struct device_node *np, struct resource *r, u64 *pfn,
+		     u64 *end_pfn)
+{
+	int ret;
+
+	if (!np)
+		return -ENODEV;
+	ret = of_address_to_resource(np, 0, r);
+	of_node_put(np);
+	if (ret)
+		return ret;
+	*pfn = PHYS_PFN(r->start);
+	*end_pfn = PHYS_PFN(r->end + 1);
+	return 0;
+}
+
 static int find_ranges(void)
 {
-	struct device_node *np;
 	struct resource r;
 	int ret;
 
-	np = of_find_node_by_type(NULL, "memory");
-	if (!np)
-		return -ENODEV;
-	ret = of_address_to_resource(np, 0, &r);
-	of_node_put(np);
+	ret = node_pfns(of_find_node_by_type(NULL, "memory"), &r, &fz.ram_pfn,
+			&fz.ram_end_pfn);
+	if (!ret)
+		ret = node_pfns(s2own_hyp_dt_node(), &r, &fz.hyp_pfn,
+				&fz.hyp_end_pfn);
 	if (ret)
 		return ret;
-	fz.ram_pfn = PHYS_PFN(r.start);
-	fz.ram_end_pfn = PHYS_PFN(r.end + 1);
-	np = s2own_hyp_dt_node();
-	if (!np)
-		return -ENODEV;
-	ret = of_address_to_resource(np, 0, &r);
-	of_node_put(np);
-	if (ret)
-		return ret;
-	fz.hyp_pfn = PHYS_PFN(r.start);
-	fz.hyp_end_pfn = PHYS_PFN(r.end + 1);
 	/* A mapping the host's stage-2 refuses: reads must fault. */
 	fz.hyp_va = memremap(r.start, resource_size(&r), MEMREMAP_WB);
 	return 0;
