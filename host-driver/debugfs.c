@@ -304,7 +304,7 @@ static int ptdump_open(struct inode *inode, struct file *file)
 
 static size_t stats_fmt(char *buf, size_t size)
 {
-	struct s2own_dump_stats st;
+	struct s2own_stats st;
 	size_t len = 0;
 	int ret;
 

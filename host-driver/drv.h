@@ -19,10 +19,9 @@
 #include <linux/mutex.h>
 #include <linux/types.h>
 
-#include "hypercalls.h"
+#include "s2own_abi.h"
 
 #define S2OWN_NAME "s2own"
-#define S2OWN_MAX_VMS		32	/* handles 1..32 (docs/hypercalls.md) */
 
 /* Where the driver puts guest memory: gfn 0x80000 is IPA 2 GiB. */
 #define S2OWN_GFN_BASE		0x80000ULL
@@ -103,7 +102,7 @@ static inline long s2own_reclaim_guest(u64 pfn, u64 nr)
 int s2own_dump_init(void);
 void s2own_dump_exit(void);
 int s2own_ptdump_text(int handle, char **text, size_t *len);
-int s2own_read_stats(struct s2own_dump_stats *st);
+int s2own_read_stats(struct s2own_stats *st);
 
 /* vm.c */
 extern struct mutex s2own_lock;

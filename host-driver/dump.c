@@ -200,7 +200,7 @@ out:
  *
  * Return: 0 or a negative errno.
  */
-int s2own_read_stats(struct s2own_dump_stats *st)
+int s2own_read_stats(struct s2own_stats *st)
 {
 	const struct s2own_dump_header *hdr;
 	int ret;

@@ -135,28 +135,14 @@ size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
  * Return: bytes written.
  */
 size_t s2own_fmt_stats(char *buf, size_t size,
-		       const struct s2own_dump_stats *st)
+		       const struct s2own_stats *st)
 {
-	const struct {
-		const char *name;
-		u64 val;
-	} f[] = {
-		{ "table_pages_used", st->table_pages_used },
-		{ "table_pages_free", st->table_pages_free },
-		{ "splits", st->splits },
-		{ "coalesces", st->coalesces },
-		{ "host_faults", st->host_faults },
-		{ "host_faults_refused", st->host_faults_refused },
-		{ "tlbi_ipa", st->tlbi_ipa },
-		{ "tlbi_range", st->tlbi_range },
-		{ "tlbi_vmid", st->tlbi_vmid },
-		{ "pages_scrubbed", st->pages_scrubbed },
-	};
 	size_t len = 0;
-	unsigned int i;
 
-	for (i = 0; i < sizeof(f) / sizeof(f[0]); i++)
-		len += scnprintf(buf + len, size - len, "%s %llu\n", f[i].name,
-				 f[i].val);
+#define FMT_COUNTER(name)						\
+	len += scnprintf(buf + len, size - len, "%s %llu\n", #name,	\
+			 (u64)st->name);
+	S2OWN_STATS(FMT_COUNTER)
+#undef FMT_COUNTER
 	return len;
 }

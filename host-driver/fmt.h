@@ -39,7 +39,7 @@ static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
 }
 #endif
 
-#include "hypercalls.h"
+#include "s2own_abi.h"
 
 /* Longest line s2own_fmt_run() writes, newline included. */
 #define S2OWN_FMT_RUN_MAX 128
@@ -48,6 +48,6 @@ size_t s2own_fmt_size(char *buf, size_t size, u64 bytes);
 size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
 		     bool vm);
 size_t s2own_fmt_stats(char *buf, size_t size,
-		       const struct s2own_dump_stats *st);
+		       const struct s2own_stats *st);
 
 #endif /* S2OWN_FMT_H */

@@ -50,6 +50,7 @@
 #include <linux/string.h>
 
 #include "drv.h"
+#include "s2own_dt.h"
 
 #define FUZZ_MAX_CALLS		100000000ULL
 #define FUZZ_CHECK_EVERY	1000

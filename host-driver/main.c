@@ -15,6 +15,7 @@
 #include <linux/of.h>
 
 #include "drv.h"
+#include "s2own_dt.h"
 
 static bool skip_dt_check;
 module_param(skip_dt_check, bool, 0400);
@@ -53,7 +54,7 @@ static int check_hypervisor(void)
 
 static int __init s2own_init(void)
 {
-	struct s2own_dump_stats st;
+	struct s2own_stats st;
 	int ret;
 
 	ret = check_hypervisor();

@@ -16,7 +16,7 @@
 #include <libfdt.h>
 
 #include "hyp.h"
-#include "hypercalls.h"
+#include "../abi/s2own_abi.h"
 #include "sysreg.h"
 
 #define MPIDR_HWID_MASK		0xff00ffffffUL

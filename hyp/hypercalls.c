@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * HVC dispatch: the host's hypercalls (hypercalls.h, docs/hypercalls.md).
+ * HVC dispatch: the host's hypercalls (abi/s2own_abi.h, docs/hypercalls.md).
  *
  * Every transition goes straight to the ownership core, which validates the
  * whole range before changing anything. The dump call is the only one that
@@ -15,21 +15,13 @@
  * (quiesce.c).
  */
 #include "hyp.h"
-#include "hypercalls.h"
+#include "../abi/s2own_abi.h"
 #include "../ownership/s2own.h"
 
 /* Largest dump buffer accepted: bounds the time spent checking pages. */
 #define DUMP_MAX_BYTES		(16UL << 20)
 
 static hyp_spinlock_t shared_buf_lock;
-
-_Static_assert(sizeof(struct s2own_dump_stats) == sizeof(struct s2o_stats),
-	       "dump stats layout");
-_Static_assert(S2OWN_RUN_LOCKED == S2O_RUN_LOCKED, "run kinds");
-_Static_assert(S2OWN_OWNER_NONE == S2O_OWNER_NONE, "owner ids");
-_Static_assert(S2OWN_PAGE_NOPAGE == S2O_PAGE_NOPAGE, "page states");
-_Static_assert(-S2OWN_EPERM == -S2O_EPERM && S2OWN_EINVAL == S2O_EINVAL,
-	       "errno values");
 
 static bool host_shared_with_hyp(u64 pfn)
 {
@@ -76,17 +68,16 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 {
 	struct s2own_dump_header *hdr = (struct s2own_dump_header *)pa;
 	struct dump_ctx ctx;
-	struct s2o_stats st;
 	int ret = 0;
 
 	if (size < sizeof(*hdr) || size > DUMP_MAX_BYTES ||
 	    !S2O_ALIGNED(pa, 8) || pa + size < pa)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	hyp_spin_lock(&shared_buf_lock);
 	for (u64 pfn = pa >> S2O_PAGE_SHIFT;
 	     pfn <= (pa + size - 1) >> S2O_PAGE_SHIFT; pfn++) {
 		if (!host_shared_with_hyp(pfn)) {
-			ret = -S2O_EPERM;
+			ret = -S2OWN_EPERM;
 			goto out;
 		}
 	}
@@ -96,7 +87,7 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 	ret = s2o_dump(handle_arg(handle), dump_one, &ctx);
 	if (ret)
 		goto out;
-	s2o_get_stats(&st);
+	s2o_get_stats(&hdr->stats);
 	hdr->magic = S2OWN_DUMP_MAGIC;
 	hdr->version = S2OWN_DUMP_VERSION;
 	hdr->header_size = sizeof(*hdr);
@@ -104,16 +95,6 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 	hdr->handle = (int32_t)handle;
 	hdr->nr_runs = S2O_MIN(ctx.total, ctx.room);
 	hdr->total_runs = ctx.total;
-	hdr->stats.table_pages_used = st.table_pages_used;
-	hdr->stats.table_pages_free = st.table_pages_free;
-	hdr->stats.splits = st.splits;
-	hdr->stats.coalesces = st.coalesces;
-	hdr->stats.host_faults = st.host_faults;
-	hdr->stats.host_faults_refused = st.host_faults_refused;
-	hdr->stats.tlbi_ipa = st.tlbi_ipa;
-	hdr->stats.tlbi_range = st.tlbi_range;
-	hdr->stats.tlbi_vmid = st.tlbi_vmid;
-	hdr->stats.pages_scrubbed = st.pages_scrubbed;
 	*nr_runs = hdr->nr_runs;
 	*total = ctx.total;
 out:

@@ -64,9 +64,9 @@ static void expect_state(struct st *t, int line, u32 owner, u32 host,
 	t->checks += 6;
 	/* The host may touch the page exactly when it is (co-)owned. */
 	ret = s2o_host_handle_fault(t->pfn << S2O_PAGE_SHIFT);
-	if (ret != (owner == S2O_OWNER_HOST ? 0 : -S2O_EPERM))
+	if (ret != (owner == S2O_OWNER_HOST ? 0 : -S2OWN_EPERM))
 		fail(t, line, "host fault on the page",
-		     owner == S2O_OWNER_HOST ? 0 : -S2O_EPERM, ret);
+		     owner == S2O_OWNER_HOST ? 0 : -S2OWN_EPERM, ret);
 	t->checks++;
 }
 
@@ -105,26 +105,26 @@ static void expect_zero(struct st *t, int line)
 /* Range and handle errors, which never depend on page states. */
 static void check_args(struct st *t)
 {
-	STEP(t, s2o_host_share_hyp(t->pfn, 0), -S2O_EINVAL);
-	STEP(t, s2o_host_share_hyp(~0UL, 2), -S2O_EINVAL);
-	STEP(t, s2o_host_share_hyp(t->mmio_pfn, 1), -S2O_EINVAL);
-	STEP(t, s2o_host_donate_hyp(t->mmio_pfn, 1), -S2O_EINVAL);
-	STEP(t, s2o_host_share_hyp(t->hyp_pfn, 1), -S2O_EPERM);
-	STEP(t, s2o_host_donate_hyp(t->hyp_pfn, 1), -S2O_EPERM);
-	STEP(t, s2o_hyp_donate_host(t->hyp_pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_host_share_hyp(t->pfn, 0), -S2OWN_EINVAL);
+	STEP(t, s2o_host_share_hyp(~0UL, 2), -S2OWN_EINVAL);
+	STEP(t, s2o_host_share_hyp(t->mmio_pfn, 1), -S2OWN_EINVAL);
+	STEP(t, s2o_host_donate_hyp(t->mmio_pfn, 1), -S2OWN_EINVAL);
+	STEP(t, s2o_host_share_hyp(t->hyp_pfn, 1), -S2OWN_EPERM);
+	STEP(t, s2o_host_donate_hyp(t->hyp_pfn, 1), -S2OWN_EPERM);
+	STEP(t, s2o_hyp_donate_host(t->hyp_pfn, 1), -S2OWN_EPERM);
 	/* The page at the top of RAM: a range running past it. */
-	STEP(t, s2o_host_share_hyp(t->pfn, 2), -S2O_EINVAL);
+	STEP(t, s2o_host_share_hyp(t->pfn, 2), -S2OWN_EINVAL);
 	STEP(t, s2o_host_handle_fault(t->hyp_pfn << S2O_PAGE_SHIFT),
-	     -S2O_EPERM);
+	     -S2OWN_EPERM);
 	STEP(t, s2o_host_handle_fault(t->mmio_pfn << S2O_PAGE_SHIFT), 0);
-	STEP(t, s2o_vm_destroy(0), -S2O_ENOENT);
-	STEP(t, s2o_vm_destroy(S2O_MAX_VMS + 1), -S2O_ENOENT);
-	STEP(t, s2o_host_donate_guest(-1, t->pfn, t->gfn, 1), -S2O_ENOENT);
-	STEP(t, s2o_guest_relinquish(S2O_MAX_VMS, t->gfn, 1), -S2O_ENOENT);
+	STEP(t, s2o_vm_destroy(0), -S2OWN_ENOENT);
+	STEP(t, s2o_vm_destroy(S2O_MAX_VMS + 1), -S2OWN_ENOENT);
+	STEP(t, s2o_host_donate_guest(-1, t->pfn, t->gfn, 1), -S2OWN_ENOENT);
+	STEP(t, s2o_guest_relinquish(S2O_MAX_VMS, t->gfn, 1), -S2OWN_ENOENT);
 	{
 		struct s2o_page_info info;
 
-		STEP(t, s2o_page_query(t->mmio_pfn, &info), -S2O_EINVAL);
+		STEP(t, s2o_page_query(t->mmio_pfn, &info), -S2OWN_EINVAL);
 		STEP(t, s2o_page_query(t->hyp_pfn, &info), 0);
 		EXPECT(t, "hyp RAM owner", S2O_OWNER_HYP, info.owner);
 	}
@@ -133,9 +133,9 @@ static void check_args(struct st *t)
 /* From HOST, nothing but share, donate (to hyp or a guest) is legal. */
 static void host_illegal(struct st *t)
 {
-	STEP(t, s2o_host_unshare_hyp(t->pfn, 1), -S2O_EPERM);
-	STEP(t, s2o_hyp_donate_host(t->pfn, 1), -S2O_EPERM);
-	STEP(t, s2o_host_reclaim_guest(t->pfn, 1), -S2O_EPERM);
+	STEP(t, s2o_host_unshare_hyp(t->pfn, 1), -S2OWN_EPERM);
+	STEP(t, s2o_hyp_donate_host(t->pfn, 1), -S2OWN_EPERM);
+	STEP(t, s2o_host_reclaim_guest(t->pfn, 1), -S2OWN_EPERM);
 	HOST(t);
 }
 
@@ -146,7 +146,7 @@ void hyp_selftest(void)
 {
 	const struct hyp_mem *top = &hyp_boot.mem[hyp_boot.nr_mem - 1];
 	struct st t = { 0 };
-	struct s2o_stats before, after;
+	struct s2own_stats before, after;
 
 	t.pfn = ((top->base + top->size) >> S2O_PAGE_SHIFT) - 1;
 	t.other = t.pfn - 1;
@@ -169,47 +169,47 @@ void hyp_selftest(void)
 	/* host -> shared with hyp -> host */
 	STEP(&t, s2o_host_share_hyp(t.pfn, 1), 0);
 	SHARED(&t);
-	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EPERM);
 	SHARED(&t);
 	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), 0);
 	HOST(&t);
-	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2OWN_EPERM);
 
 	/* host -> hyp -> host */
 	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), 0);
 	HYP(&t);
-	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EPERM);
 	HYP(&t);
 	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), 0);
 	HOST(&t);
-	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2OWN_EPERM);
 
 	/* host -> guest -> relinquished -> reclaimed (scrubbed) */
 	t.vm = s2o_vm_create();
 	EXPECT(&t, "s2o_vm_create() handle in range", 1,
 	       t.vm >= 1 && t.vm <= S2O_MAX_VMS);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2OWN_EPERM);
 	fill(t.pfn, 0x5a5a5a5a00000000UL);
 	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
 	GUEST(&t, S2O_PAGE_OWNED, false);
-	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn + 1, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2O_EBUSY);
-	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EBUSY);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn + 1, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn + 1, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2OWN_EBUSY);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EBUSY);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn + 1, 1), -S2OWN_EPERM);
 	GUEST(&t, S2O_PAGE_OWNED, false);
 	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), 0);
 	GUEST(&t, S2O_PAGE_NOPAGE, true);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2O_EPERM);
-	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
 	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), 0);
 	HOST(&t);
 	expect_zero(&t, __LINE__);
@@ -220,9 +220,9 @@ void hyp_selftest(void)
 	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
 	GUEST(&t, S2O_PAGE_OWNED, false);
 	STEP(&t, s2o_vm_destroy(t.vm), 0);
-	STEP(&t, s2o_vm_destroy(t.vm), -S2O_ENOENT);
-	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2O_ENOENT);
-	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_vm_destroy(t.vm), -S2OWN_ENOENT);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2OWN_ENOENT);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
 	{
 		struct s2o_page_info info;
 
@@ -235,7 +235,7 @@ void hyp_selftest(void)
 	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), 0);
 	HOST(&t);
 	expect_zero(&t, __LINE__);
-	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2O_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EPERM);
 
 	s2o_get_stats(&after);
 	EXPECT(&t, "pages scrubbed", before.pages_scrubbed + 2,

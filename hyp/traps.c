@@ -175,11 +175,11 @@ static void handle_host_abort(u64 esr)
 	 */
 	switch (ret) {
 	case 0:
-	case -S2O_EAGAIN:
-	case -S2O_ENOMEM:
+	case -S2OWN_EAGAIN:
+	case -S2OWN_ENOMEM:
 		return;
-	case -S2O_EPERM:
-	case -S2O_EINVAL:
+	case -S2OWN_EPERM:
+	case -S2OWN_EINVAL:
 		inject_host_abort(esr, far);
 		return;
 	}

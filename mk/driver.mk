@@ -15,8 +15,8 @@
 #                          of make fuzz)
 #
 # The sources are copied to $(DRIVER_DIR) and built there (M=), so the
-# source tree never sees a build product. Kbuild finds hyp/hypercalls.h
-# through S2OWN_HYP_INC.
+# source tree never sees a build product. Kbuild finds abi/s2own_abi.h
+# through S2OWN_ABI_INC.
 #
 # Every boot of the demo initramfs (make run, hyp-test, qemu-bare-test)
 # gets the module and /demo.d/50-s2own-demo.sh, which tells the
@@ -38,11 +38,11 @@ DRIVER_TEST_TIMEOUT ?= 900
 
 driver: $(DRIVER_KO)
 
-$(DRIVER_KO): $(DRIVER_SRCS) hyp/hypercalls.h mk/driver.mk $(LINUX_HEADERS_STAMP)
+$(DRIVER_KO): $(DRIVER_SRCS) abi/s2own_abi.h mk/driver.mk $(LINUX_HEADERS_STAMP)
 	$(Q)mkdir -p $(DRIVER_DIR)
 	$(Q)cp -p $(DRIVER_SRCS) $(DRIVER_DIR)/
 	$(Q)$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(DRIVER_DIR)) \
-		$(KBUILD_ARGS) S2OWN_HYP_INC=$(abspath hyp) modules
+		$(KBUILD_ARGS) S2OWN_ABI_INC=$(abspath abi) modules
 
 # The module, the demo step and the test step go into every initramfs.
 INITRAMFS_EXTRA += $(DRIVER_KO):/lib/modules/s2own.ko \
@@ -57,9 +57,9 @@ driver-fmt-test: $(DRIVER_FMT_TEST)
 	$(Q)$(DRIVER_FMT_TEST)
 
 $(DRIVER_FMT_TEST): host-driver/tests/test_fmt.c host-driver/fmt.c \
-		host-driver/fmt.h hyp/hypercalls.h
+		host-driver/fmt.h abi/s2own_abi.h
 	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Ihyp -o $@ \
+	$(Q)$(CC) -std=gnu11 -O2 -g -Wall -Wextra -Werror -Iabi -o $@ \
 		host-driver/tests/test_fmt.c host-driver/fmt.c
 
 # Every check the test script prints must be there as a PASS.

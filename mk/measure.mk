@@ -44,12 +44,13 @@ MEASURE_TIMEOUT ?= 180
 
 measure-module: $(MEASURE_KO)
 
-$(MEASURE_KO): $(MEASURE_MOD_SRCS) hyp/hypercalls.h mk/measure.mk \
-		$(LINUX_HEADERS_STAMP)
+$(MEASURE_KO): $(MEASURE_MOD_SRCS) abi/s2own_abi.h host-driver/s2own_dt.h \
+		mk/measure.mk $(LINUX_HEADERS_STAMP)
 	$(Q)mkdir -p $(MEASURE_MOD_DIR)
 	$(Q)cp -p $(MEASURE_MOD_SRCS) $(MEASURE_MOD_DIR)/
 	$(Q)$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(MEASURE_MOD_DIR)) \
-		$(KBUILD_ARGS) S2OWN_HYP_INC=$(abspath hyp) modules
+		$(KBUILD_ARGS) S2OWN_ABI_INC=$(abspath abi) \
+		S2OWN_DRV_INC=$(abspath host-driver) modules
 
 MEASURE_INITRAMFS_FILES := $(MEASURE_KO):/lib/modules/s2own_measure.ko \
 	$(MEASURE_STEP):/demo.d/90-measure.sh

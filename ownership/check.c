@@ -25,7 +25,7 @@ static int report(struct check_data *d, const char *what, u64 addr,
 	*d->v = (struct s2o_violation){ .what = what, .addr = addr,
 					.expected = expected, .found = found,
 					.vm = d->vm };
-	return -S2O_EINVAL;
+	return -S2OWN_EINVAL;
 }
 
 /* The host stage-2 value a page in @state may have, -1 for "valid". */

@@ -70,7 +70,7 @@ int s2o_dump(int handle, s2o_run_fn fn, void *arg)
 	/* A VM's stage-2 must outlive the walk: hold its lock. */
 	if (handle) {
 		vm = s2o_vm_lock_live(handle);
-		ret = vm ? 0 : -S2O_ENOENT;
+		ret = vm ? 0 : -S2OWN_ENOENT;
 	}
 	if (!ret) {
 		s2o_walk_all(vm ? &vm->pgt : &s2o_host_mmu.pgt, dump_visitor,

@@ -10,7 +10,7 @@
 #include "stats.h"
 
 struct s2o_host_mmu s2o_host_mmu;
-struct s2o_counters s2o_counters;
+struct s2own_stats s2o_counters;
 struct s2o_spinlock s2o_big_lock;
 
 /**
@@ -54,9 +54,9 @@ int s2o_init(const struct s2o_init_params *params)
 	int ret;
 
 	if (!params->nr_cpus)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	s2o_big_lock = (struct s2o_spinlock){ 0 };
-	s2o_counters = (struct s2o_counters){ 0 };
+	s2o_counters = (struct s2own_stats){ 0 };
 	ret = s2o_memmap_init(params);
 	if (ret)
 		return ret;
@@ -90,11 +90,11 @@ int s2o_check_pfn_range(u64 pfn, u64 nr)
 	u64 max_pfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
 
 	if (!nr || pfn >= max_pfn || nr > max_pfn - pfn)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	r = s2o_find_region(pfn << S2O_PAGE_SHIFT);
 	if (!r || ((pfn + nr) << S2O_PAGE_SHIFT) - r->base > r->size)
-		return -S2O_EINVAL;
-	return r->type == S2O_MEM_RAM ? 0 : -S2O_EPERM;
+		return -S2OWN_EINVAL;
+	return r->type == S2O_MEM_RAM ? 0 : -S2OWN_EPERM;
 }
 
 /**
@@ -109,7 +109,7 @@ int s2o_page_in_state(u8 state, const struct s2o_page *page,
 		      const void *want)
 {
 	(void)page;
-	return state == *(const u8 *)want ? 0 : -S2O_EPERM;
+	return state == *(const u8 *)want ? 0 : -S2OWN_EPERM;
 }
 
 /**
@@ -322,11 +322,11 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	int ret;
 
 	if (s2o_pte_is_locked(ctx->old))
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 	if (s2o_pte_valid(ctx->old))
 		return 0;	/* another CPU mapped it first */
 	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
-		return -S2O_EPERM;
+		return -S2OWN_EPERM;
 	level = host_fault_level(ipa, ctx->level);
 	if (level > ctx->level) {
 		ret = host_fault_reserve(ctx, &d->reserved);
@@ -359,9 +359,9 @@ int s2o_host_handle_fault(u64 ipa)
 	int ret;
 
 	if (ipa >> S2O_IPA_BITS)
-		ret = -S2O_EINVAL;
+		ret = -S2OWN_EINVAL;
 	else if (r && r->type != S2O_MEM_RAM)
-		ret = -S2O_EPERM;
+		ret = -S2OWN_EPERM;
 	else {
 		s2o_op_begin();
 		/*
@@ -375,7 +375,7 @@ int s2o_host_handle_fault(u64 ipa)
 			       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 			       S2O_PAGE_SIZE, &walker);
 		/* Out of table pages: free idle tables, then try once more. */
-		if (ret == -S2O_ENOMEM && s2o_pgt_shrink(&s2o_host_mmu.pgt))
+		if (ret == -S2OWN_ENOMEM && s2o_pgt_shrink(&s2o_host_mmu.pgt))
 			ret = s2o_walk(&s2o_host_mmu.pgt,
 				       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 				       S2O_PAGE_SIZE, &walker);
@@ -458,18 +458,11 @@ int s2o_hyp_donate_host(u64 pfn, u64 nr)
  * s2o_get_stats() - a snapshot of the counters and the pool.
  * @stats: filled in.
  */
-void s2o_get_stats(struct s2o_stats *stats)
+void s2o_get_stats(struct s2own_stats *stats)
 {
-	struct s2o_counters *c = &s2o_counters;
-
+#define READ_COUNTER(name) stats->name = s2o_read_once(&s2o_counters.name);
+	S2OWN_STATS(READ_COUNTER)
+#undef READ_COUNTER
 	stats->table_pages_used = s2o_pool_nr_used();
 	stats->table_pages_free = s2o_pool_nr_free();
-	stats->splits = s2o_read_once(&c->splits);
-	stats->coalesces = s2o_read_once(&c->coalesces);
-	stats->host_faults = s2o_read_once(&c->host_faults);
-	stats->host_faults_refused = s2o_read_once(&c->host_faults_refused);
-	stats->tlbi_ipa = s2o_read_once(&c->tlbi_ipa);
-	stats->tlbi_range = s2o_read_once(&c->tlbi_range);
-	stats->tlbi_vmid = s2o_read_once(&c->tlbi_vmid);
-	stats->pages_scrubbed = s2o_read_once(&c->pages_scrubbed);
 }

@@ -51,7 +51,7 @@ int s2o_memmap_init(const struct s2o_init_params *params)
 	u64 pfn;
 
 	if (!regions_valid(params) || !params->metadata)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 
 	mm->nr_regions = params->nr_regions;
 	for (i = 0; i < params->nr_regions; i++)

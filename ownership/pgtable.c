@@ -110,7 +110,7 @@ retry:
 		ctx.old = s2o_load_acquire(ptep);
 		if (s2o_pte_is_table(ctx.old, level)) {
 			ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
-			if (ret && ret != -S2O_EAGAIN)
+			if (ret && ret != -S2OWN_EAGAIN)
 				return ret;
 		}
 	}
@@ -161,7 +161,7 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 
 	while ((ret = walk_table(&d, table_va(pgt->root_pa),
 				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
-	       -S2O_EAGAIN)
+	       -S2OWN_EAGAIN)
 		s2o_relax_unheld();
 	return ret;
 }
@@ -338,10 +338,10 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 	struct s2o_pte_site site = site_of(ctx);
 
 	if (s2o_pte_is_locked(ctx->old))
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_LOCKED, &site) !=
 	    ctx->old)
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 	if (s2o_pte_is_table(ctx->old, ctx->level)) {
 		s2o_arch_tlbi_range(ctx->pgt->vmid, ctx->addr,
 				    s2o_granule(ctx->level));
@@ -445,7 +445,7 @@ int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 		/* Nothing to invalidate: one compare-and-swap does it. */
 		if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, new, &site) !=
 		    ctx->old)
-			return -S2O_EAGAIN;
+			return -S2OWN_EAGAIN;
 		account_busy(ctx, ctx->old, new);
 		return 0;
 	}
@@ -499,14 +499,14 @@ static int collapse_table(struct s2o_walk_ctx *ctx, u64 new)
 	int ret;
 
 	if (s2o_read_once(&child->nr_busy))
-		return -S2O_EBUSY;
+		return -S2OWN_EBUSY;
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
 	s2o_wait_table_idle(child);
 	if (s2o_load_acquire(&child->nr_busy)) {
 		pte_unlock(ctx, ctx->old);
-		return -S2O_EBUSY;
+		return -S2OWN_EBUSY;
 	}
 	account_busy(ctx, ctx->old, new);
 	pte_unlock(ctx, new);
@@ -537,7 +537,7 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	if (ctx->visit == S2O_VISIT_TABLE_POST)
 		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
 	if (s2o_pte_is_locked(ctx->old))
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 
 	new = leaf_pte(d->leaf, ctx->addr, ctx->start, ctx->level);
 	if (covered && ctx->level >= S2O_LEAST_BLOCK_LEVEL &&
@@ -553,7 +553,7 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	 */
 	if (!*d->reserved) {
 		if (s2o_pool_reserve_host(1))
-			return -S2O_EAGAIN;
+			return -S2OWN_EAGAIN;
 		*d->reserved = 1;
 	}
 	return s2o_pte_split(ctx, d->reserved);
@@ -672,7 +672,7 @@ static int unlink_visitor(struct s2o_walk_ctx *ctx)
 
 	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_EMPTY, &site) !=
 	    ctx->old)
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 	site.level++;
 	s2o_arch_pte_init(table_va(pa), *unlinked, &site);
 	*unlinked = pa;

@@ -32,7 +32,7 @@ int s2o_pool_init(u64 base, u64 nr_pages, u64 host_reserve)
 	u64 i;
 
 	if (!S2O_ALIGNED(base, S2O_PAGE_SIZE) || !base)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	pool.lock = (struct s2o_spinlock){ 0 };
 	pool.base = base;
 	pool.nr_pages = nr_pages;
@@ -57,7 +57,7 @@ static int pool_reserve(u64 nr, u64 keep)
 
 	do {
 		if (avail < nr || avail - nr < keep)
-			return -S2O_ENOMEM;
+			return -S2OWN_ENOMEM;
 	} while (!__atomic_compare_exchange_n(&pool.nr_unreserved, &avail,
 					      avail - nr, false,
 					      __ATOMIC_RELAXED,

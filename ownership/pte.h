@@ -14,7 +14,6 @@
 
 #include "types.h"
 
-#define S2O_LEVELS 4
 #define S2O_PTRS_PER_TABLE 512
 #define S2O_LEAST_BLOCK_LEVEL 1	/* no level 0 blocks with a 4K granule */
 

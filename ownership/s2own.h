@@ -13,7 +13,7 @@
 #include "types.h"
 
 #define S2O_MAX_MEM_REGIONS 16
-#define S2O_MAX_VMS 32		/* handles 1..S2O_MAX_VMS */
+#define S2O_MAX_VMS S2OWN_MAX_VMS	/* handles 1..S2O_MAX_VMS */
 #define S2O_HOST_VMID 0		/* a VM's VMID is its handle */
 
 /* Stage-2 geometry the core builds: 4K granule, 48-bit IPA, root level 0. */
@@ -97,18 +97,18 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr);
 
 /* Who a page belongs to, as reported by s2o_page_query(). */
 enum s2o_owner {
-	S2O_OWNER_HOST = 0,
-	S2O_OWNER_HYP = 1,
-	S2O_OWNER_GUEST = 2,	/* annotated in the host stage-2 */
-	S2O_OWNER_NONE = 3,	/* outside RAM */
+	S2O_OWNER_HOST = S2OWN_OWNER_HOST,
+	S2O_OWNER_HYP = S2OWN_OWNER_HYP,
+	S2O_OWNER_GUEST = S2OWN_OWNER_GUEST,	/* annotated in the host stage-2 */
+	S2O_OWNER_NONE = S2OWN_OWNER_NONE,	/* outside RAM */
 };
 
 /* Per-component page states, as in pKVM. */
 enum s2o_page_state {
-	S2O_PAGE_OWNED = 0,
-	S2O_PAGE_SHARED_OWNED = 1,
-	S2O_PAGE_SHARED_BORROWED = 2,
-	S2O_PAGE_NOPAGE = 3,
+	S2O_PAGE_OWNED = S2OWN_PAGE_OWNED,
+	S2O_PAGE_SHARED_OWNED = S2OWN_PAGE_SHARED_OWNED,
+	S2O_PAGE_SHARED_BORROWED = S2OWN_PAGE_SHARED_BORROWED,
+	S2O_PAGE_NOPAGE = S2OWN_PAGE_NOPAGE,
 };
 
 struct s2o_page_info {
@@ -123,30 +123,18 @@ struct s2o_page_info {
 /* Read the tracked state of one page (-EINVAL outside RAM). */
 int s2o_page_query(u64 pfn, struct s2o_page_info *info);
 
-struct s2o_stats {
-	u64 table_pages_used;
-	u64 table_pages_free;
-	u64 splits;		/* block -> table */
-	u64 coalesces;		/* table -> block or empty */
-	u64 host_faults;
-	u64 host_faults_refused;
-	u64 tlbi_ipa;
-	u64 tlbi_range;
-	u64 tlbi_vmid;
-	u64 pages_scrubbed;
-};
-
-void s2o_get_stats(struct s2o_stats *stats);
+/* The counters (S2OWN_STATS() in the ABI header) and the pool's use. */
+void s2o_get_stats(struct s2own_stats *stats);
 
 /*
  * A run of consecutive entries of one stage-2 with the same level, kind,
  * attributes and owner, as visited by s2o_dump().
  */
 enum s2o_run_kind {
-	S2O_RUN_INVALID,	/* not mapped; owner annotated */
-	S2O_RUN_BLOCK,		/* level 1 or 2 leaf */
-	S2O_RUN_PAGE,		/* level 3 leaf */
-	S2O_RUN_LOCKED,		/* being changed by another CPU */
+	S2O_RUN_INVALID = S2OWN_RUN_INVALID,	/* not mapped; owner annotated */
+	S2O_RUN_BLOCK = S2OWN_RUN_BLOCK,	/* level 1 or 2 leaf */
+	S2O_RUN_PAGE = S2OWN_RUN_PAGE,		/* level 3 leaf */
+	S2O_RUN_LOCKED = S2OWN_RUN_LOCKED,	/* being changed by another CPU */
 };
 
 struct s2o_run {

@@ -8,17 +8,7 @@
 
 #include "s2own.h"
 
-struct s2o_counters {
-	u64 splits;
-	u64 coalesces;
-	u64 host_faults;
-	u64 host_faults_refused;
-	u64 tlbi_ipa;
-	u64 tlbi_range;
-	u64 tlbi_vmid;
-	u64 pages_scrubbed;
-};
-
-extern struct s2o_counters s2o_counters;
+/* The table_pages_* fields stay 0: s2o_get_stats() asks the pool. */
+extern struct s2own_stats s2o_counters;
 
 #endif /* S2OWN_STATS_H */

@@ -4,7 +4,8 @@
  *
  * The core is built freestanding at EL2 and hosted for tests, so it relies on
  * nothing but the compiler: fixed-width types come from <stdint.h>/<stddef.h>,
- * which both environments provide.
+ * which both environments provide. Constants other layers see too (error
+ * numbers, owners, page states) come from the ABI header, defined once.
  */
 #ifndef S2OWN_TYPES_H
 #define S2OWN_TYPES_H
@@ -12,6 +13,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+
+#include "../abi/s2own_abi.h"	/* error numbers, owners, states */
 
 typedef uint8_t u8;
 typedef uint16_t u16;
@@ -32,16 +35,5 @@ typedef int64_t s64;
 #define S2O_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define S2O_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define S2O_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-#define s2o_likely(x) __builtin_expect(!!(x), 1)
-#define s2o_unlikely(x) __builtin_expect(!!(x), 0)
-
-/* Error numbers: the Linux values, so the host driver can pass them on. */
-#define S2O_EPERM 1
-#define S2O_ENOENT 2
-#define S2O_EAGAIN 11
-#define S2O_ENOMEM 12
-#define S2O_EBUSY 16
-#define S2O_EINVAL 22
 
 #endif /* S2OWN_TYPES_H */

@@ -101,7 +101,7 @@ void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr)
  */
 int s2o_vm_create(void)
 {
-	int handle, ret = -S2O_EBUSY;
+	int handle, ret = -S2OWN_EBUSY;
 
 	s2o_op_begin();
 	for (handle = 1; handle <= S2O_MAX_VMS; handle++) {
@@ -145,7 +145,7 @@ int s2o_vm_destroy(int handle)
 		s2o_vm_unlock(vm);
 	}
 	s2o_op_end();
-	return vm ? 0 : -S2O_ENOENT;
+	return vm ? 0 : -S2OWN_ENOENT;
 }
 
 static int check_gfn_range(u64 gfn, u64 nr)
@@ -153,7 +153,7 @@ static int check_gfn_range(u64 gfn, u64 nr)
 	u64 max_gfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
 
 	if (!nr || gfn >= max_gfn || nr > max_gfn - gfn)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	return 0;
 }
 
@@ -173,7 +173,7 @@ static int guest_range_visitor(struct s2o_walk_ctx *ctx)
 		d->mapped_pages += (end - start) >> S2O_PAGE_SHIFT;
 		return 0;
 	}
-	return d->stop_at_hole ? -S2O_EPERM : 0;
+	return d->stop_at_hole ? -S2OWN_EPERM : 0;
 }
 
 static u64 guest_mapped_pages(struct s2o_vm *vm, u64 gfn, u64 nr,
@@ -214,7 +214,7 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 
 	s2o_op_begin();
 	vm = s2o_vm_lock_live(handle);
-	ret = vm ? s2o_check_pfn_range(pfn, nr) : -S2O_ENOENT;
+	ret = vm ? s2o_check_pfn_range(pfn, nr) : -S2OWN_ENOENT;
 	if (!ret)
 		ret = check_gfn_range(gfn, nr);
 	if (!ret)
@@ -227,7 +227,7 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 						 gfn << S2O_PAGE_SHIFT,
 						 nr << S2O_PAGE_SHIFT, &leaf);
 		if (guest_mapped_pages(vm, gfn, nr, false))
-			ret = -S2O_EBUSY;
+			ret = -S2OWN_EBUSY;
 		else
 			ret = s2o_pool_reserve(reserved);
 		if (ret) {
@@ -260,7 +260,7 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 	int ret;
 
 	if (s2o_pte_is_locked(ctx->old))
-		return -S2O_EAGAIN;
+		return -S2OWN_EAGAIN;
 	if (!s2o_pte_valid(ctx->old))
 		return 0;
 	if (ctx->addr < ctx->start || ctx->addr + gran > ctx->end)
@@ -304,9 +304,9 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 
 	s2o_op_begin();
 	vm = s2o_vm_lock_live(handle);
-	ret = vm ? check_gfn_range(gfn, nr) : -S2O_ENOENT;
+	ret = vm ? check_gfn_range(gfn, nr) : -S2OWN_ENOENT;
 	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
-		ret = -S2O_EPERM;
+		ret = -S2OWN_EPERM;
 	if (!ret) {
 		reserved = s2o_pgt_tables_needed(&vm->pgt, addr,
 						 nr << S2O_PAGE_SHIFT, &empty);
@@ -330,10 +330,10 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 	if (state == S2O_PS_GUEST_RELINQUISHED)
 		return 0;
 	if (state != S2O_PS_GUEST)
-		return -S2O_EPERM;
+		return -S2OWN_EPERM;
 	return vm_state(&s2o_vms[__atomic_load_n(&page->vm, __ATOMIC_RELAXED)]) ==
 			       S2O_VM_LIVE ?
-		       -S2O_EBUSY :
+		       -S2OWN_EBUSY :
 		       0;
 }
 
@@ -424,8 +424,8 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 	const struct s2o_page *p;
 	u8 state, vm;
 
-	if (s2o_check_pfn_range(pfn, 1) == -S2O_EINVAL)
-		return -S2O_EINVAL;
+	if (s2o_check_pfn_range(pfn, 1) == -S2OWN_EINVAL)
+		return -S2OWN_EINVAL;
 	s2o_op_begin();
 	p = s2o_pfn_page(pfn);
 	/*

@@ -394,7 +394,7 @@ static int cmp_double(const void *a, const void *b)
 static int throughput(unsigned int n, double secs, unsigned int reps)
 {
 	double r[16], sorted[16], cpu[16], splits = 0, coalesces = 0;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	unsigned int i;
 	u64 errors;
 

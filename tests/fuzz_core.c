@@ -532,10 +532,10 @@ static int guest_touch_op(u8 k, struct reader *r)
 		 "guest touch(vm %d, gfn %#llx) on cpu %u", vm,
 		 (unsigned long long)gfn, cpu);
 	if (!rm_vm_live(vm))
-		return -S2O_ENOENT;
+		return -S2OWN_ENOENT;
 	/* The fake MMU ignores IPA bits above 47; the real one faults. */
 	if (gfn >= RM_MAX_PFN)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	remember_gtouch(vm, gfn);
 	rm_probe_guest(cpu, vm, gfn);
 	return 0;

@@ -153,7 +153,7 @@ void runs_normalize(struct runs *rs)
 
 u64 tables_used(void)
 {
-	struct s2o_stats st;
+	struct s2own_stats st;
 
 	s2o_get_stats(&st);
 	return st.table_pages_used;

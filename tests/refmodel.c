@@ -258,20 +258,20 @@ int rm_check_range(u64 pfn, u64 nr)
 	u64 end;
 
 	if (!nr || pfn >= RM_MAX_PFN || nr > RM_MAX_PFN - pfn)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	k = rm_region_kind(pfn);
 	if (k == RM_MMIO)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	end = k == RM_HYPRAM ? RM_RAM_FIRST : RM_RAM_END_PFN;
 	if (pfn + nr > end)
-		return -S2O_EINVAL;
-	return k == RM_HYPRAM ? -S2O_EPERM : 0;
+		return -S2OWN_EINVAL;
+	return k == RM_HYPRAM ? -S2OWN_EPERM : 0;
 }
 
 static int m_gfn_range(u64 gfn, u64 nr)
 {
 	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	return 0;
 }
 
@@ -281,7 +281,7 @@ static int m_all_in(u64 pfn, u64 nr, enum rm_state from)
 
 	for (i = 0; i < nr; i++)
 		if (rm_mstate(pfn + i) != from)
-			return -S2O_EPERM;
+			return -S2OWN_EPERM;
 	return 0;
 }
 
@@ -321,7 +321,7 @@ static int m_donate_guest(int h, u64 pfn, u64 gfn, u64 nr, bool apply)
 	int ret;
 
 	if (!rm_vm_live(h))
-		return -S2O_ENOENT;
+		return -S2OWN_ENOENT;
 	ret = rm_check_range(pfn, nr);
 	if (!ret)
 		ret = m_gfn_range(gfn, nr);
@@ -329,7 +329,7 @@ static int m_donate_guest(int h, u64 pfn, u64 gfn, u64 nr, bool apply)
 		ret = m_all_in(pfn, nr, RM_HOST);
 	for (i = 0; !ret && i < nr; i++)
 		if (rm_gmapped(h, gfn + i))
-			ret = -S2O_EBUSY;
+			ret = -S2OWN_EBUSY;
 	if (ret || !apply)
 		return ret;
 	m_set(pfn, nr, RM_GUEST, h);
@@ -351,11 +351,11 @@ static int m_relinquish(int h, u64 gfn, u64 nr, bool apply)
 	int ret;
 
 	if (!rm_vm_live(h))
-		return -S2O_ENOENT;
+		return -S2OWN_ENOENT;
 	ret = m_gfn_range(gfn, nr);
 	for (i = 0; !ret && i < nr; i++)
 		if (!rm_gmapped(h, gfn + i))
-			ret = -S2O_EPERM;
+			ret = -S2OWN_EPERM;
 	if (ret || !apply)
 		return ret;
 	for (i = 0; i < nr; i++) {
@@ -382,9 +382,9 @@ static int m_reclaim(u64 pfn, u64 nr, bool apply)
 		enum rm_state s = rm_mstate(pfn + i);
 
 		if (s == RM_GUEST && rm_vm_live(rm.vm[rm_win_idx(pfn + i)]))
-			ret = -S2O_EBUSY;
+			ret = -S2OWN_EBUSY;
 		else if (s != RM_GUEST && s != RM_RELINQ)
-			ret = -S2O_EPERM;
+			ret = -S2OWN_EPERM;
 	}
 	if (ret || !apply)
 		return ret;
@@ -409,7 +409,7 @@ static void m_gmap_clear(int h)
 static int m_destroy(int h, bool apply)
 {
 	if (!rm_vm_live(h))
-		return -S2O_ENOENT;
+		return -S2OWN_ENOENT;
 	if (!apply)
 		return 0;
 	m_gmap_clear(h);
@@ -422,11 +422,11 @@ static int m_fault(u64 ipa)
 	enum rm_state s;
 
 	if (ipa >> 48)
-		return -S2O_EINVAL;
+		return -S2OWN_EINVAL;
 	s = rm_mstate(ipa >> 12);
 	if (s == RM_HYPRAM)
-		return -S2O_EPERM;
-	return s == RM_HOST || s == RM_SHARED || s == RM_MMIO ? 0 : -S2O_EPERM;
+		return -S2OWN_EPERM;
+	return s == RM_HOST || s == RM_SHARED || s == RM_MMIO ? 0 : -S2OWN_EPERM;
 }
 
 /**
@@ -472,9 +472,9 @@ void rm_mismatch(const char *fmt, ...)
 	abort();
 }
 
-static const int ret_col[RM_NR_RETS] = { 0, -S2O_EPERM, -S2O_ENOENT,
-					 -S2O_ENOMEM, -S2O_EBUSY,
-					 -S2O_EINVAL };
+static const int ret_col[RM_NR_RETS] = { 0, -S2OWN_EPERM, -S2OWN_ENOENT,
+					 -S2OWN_ENOMEM, -S2OWN_EBUSY,
+					 -S2OWN_EINVAL };
 static enum rm_kind cur_kind;
 
 static void count_ret(int ret)
@@ -527,7 +527,7 @@ struct quiet {
 	int vm;
 	u64 host, vm_hash;
 	u64 tables;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	struct fake_counters fc;
 };
 
@@ -724,7 +724,7 @@ void rm_check_window(void)
 		int ret = s2o_page_query(pfn, &got);
 
 		if (rm.st[i] == RM_MMIO) {
-			if (ret != -S2O_EINVAL)
+			if (ret != -S2OWN_EINVAL)
 				rm_mismatch("query of MMIO page %#llx returned "
 					    "%d", (unsigned long long)pfn, ret);
 			continue;
@@ -931,7 +931,7 @@ static int checked_call(const struct rm_op *op, int want, int vm)
 
 	quiet_begin(want, vm, enomem_ok && op->kind != RM_FAULT);
 	got = core_call(op);
-	if (got == -S2O_ENOMEM && enomem_ok) {
+	if (got == -S2OWN_ENOMEM && enomem_ok) {
 		count_ret(got);
 		rm_ctx.nr_enomem++;
 		quiet_end(true);
@@ -1036,15 +1036,15 @@ static int apply_create(void)
 
 	for (h = 1; h <= S2O_MAX_VMS; h++)
 		any_free |= rm.vstate[h] == RM_VM_FREE;
-	quiet_begin(any_free ? 0 : -S2O_EBUSY, 0,
+	quiet_begin(any_free ? 0 : -S2OWN_EBUSY, 0,
 		    any_free && rm_ctx.allow_enomem);
 	h = s2o_vm_create();
 	if (!any_free) {
-		expect_ret(h, -S2O_EBUSY);
+		expect_ret(h, -S2OWN_EBUSY);
 		quiet_end(true);
 		return h;
 	}
-	if (h == -S2O_ENOMEM && rm_ctx.allow_enomem) {
+	if (h == -S2OWN_ENOMEM && rm_ctx.allow_enomem) {
 		count_ret(h);
 		rm_ctx.nr_enomem++;
 		quiet_end(true);
@@ -1137,8 +1137,8 @@ static int give_back_runs(unsigned int mask, enum rm_kind kind)
 				  RM_HYP : RM_SHARED, RM_HOST, false);
 		if (want)
 			rm_mismatch("the model refuses: %d", want);
-		if (rm_apply(&op) == -S2O_ENOMEM)
-			ret = -S2O_ENOMEM;
+		if (rm_apply(&op) == -S2OWN_ENOMEM)
+			ret = -S2OWN_ENOMEM;
 		i += (int)op.nr;
 	}
 	return ret;
@@ -1172,7 +1172,7 @@ int rm_give_everything_back(void)
 	ret |= give_back_runs(RM_BIT(RM_SHARED), RM_UNSHARE);
 	giving_back = false;
 	if (ret)
-		return -S2O_ENOMEM;
+		return -S2OWN_ENOMEM;
 	snprintf(rm_ctx.desc, sizeof(rm_ctx.desc),
 		 "after giving everything back");
 	for (i = 0; i < RM_WIN; i++)

@@ -297,15 +297,15 @@ static enum res res_of(int ret)
 	switch (ret) {
 	case 0:
 		return RES_OK;
-	case -S2O_EPERM:
+	case -S2OWN_EPERM:
 		return RES_EPERM;
-	case -S2O_EBUSY:
+	case -S2OWN_EBUSY:
 		return RES_EBUSY;
-	case -S2O_EINVAL:
+	case -S2OWN_EINVAL:
 		return RES_EINVAL;
-	case -S2O_ENOENT:
+	case -S2OWN_ENOENT:
 		return RES_ENOENT;
-	case -S2O_ENOMEM:
+	case -S2OWN_ENOMEM:
 		return RES_ENOMEM;
 	default:
 		return ret > 0 ? RES_OK : RES_OTHER;
@@ -627,7 +627,7 @@ static void check_page(struct worker *w, u64 pfn)
 		     "owner %d host %d hyp %d guest %d vm %d reclaimable %d",
 		     pfn, st_name[st], vm, info.owner, info.host, info.hyp,
 		     info.guest, info.vm, info.reclaimable);
-	if (fret != (host_may_access(st) ? 0 : -S2O_EPERM))
+	if (fret != (host_may_access(st) ? 0 : -S2OWN_EPERM))
 		fail(w, "host fault on %s pfn %#" PRIx64 " returned %d",
 		     st_name[st], pfn, fret);
 	if (!g.checker)
@@ -781,17 +781,17 @@ static void do_badarg(struct worker *w)
 {
 	u64 hyp_pfn = (HYP_BASE >> 12) + rnd(w) % (HYP_SIZE >> 12);
 	struct s2o_page_info info;
-	int ret, which = rnd(w) % 9, want = -S2O_EINVAL;
+	int ret, which = rnd(w) % 9, want = -S2OWN_EINVAL;
 
 	begin_op(w, OP_BADARG, which, 0);
 	switch (which) {
 	case 0:	/* the hypervisor's RAM, the pool among it */
 		ret = s2o_host_donate_hyp(hyp_pfn, 1);
-		want = -S2O_EPERM;
+		want = -S2OWN_EPERM;
 		break;
 	case 1:
 		ret = s2o_hyp_donate_host(hyp_pfn, 1);
-		want = -S2O_EPERM;
+		want = -S2OWN_EPERM;
 		break;
 	case 2:	/* past the end of RAM */
 		ret = s2o_host_share_hyp(END_PFN - 1, 2);
@@ -801,21 +801,21 @@ static void do_badarg(struct worker *w)
 		break;
 	case 4:
 		ret = s2o_host_donate_guest(1 + S2O_MAX_VMS, FIRST_PFN, 0, 1);
-		want = -S2O_ENOENT;
+		want = -S2OWN_ENOENT;
 		break;
 	case 5:	/* MMIO */
 		ret = s2o_host_reclaim_guest(0x09000000 >> 12, 1);
 		break;
 	case 6:
 		ret = s2o_vm_destroy(0);
-		want = -S2O_ENOENT;
+		want = -S2OWN_ENOENT;
 		break;
 	case 7:
 		ret = s2o_page_query(0x09000000 >> 12, &info);
 		break;
 	default:
 		ret = s2o_host_handle_fault(HYP_BASE + (rnd(w) % HYP_SIZE));
-		want = -S2O_EPERM;
+		want = -S2OWN_EPERM;
 		break;
 	}
 	end_op(w, OP_BADARG, which, 0, ret, 1u << res_of(want));
@@ -1345,7 +1345,7 @@ static void cf_verify(struct worker *w)
 	win = cf.c[0].ret ? &cf.c[1] : &cf.c[0];
 	lose = cf.c[0].ret ? &cf.c[0] : &cf.c[1];
 	cf.wins[win - cf.c]++;
-	if (lose->ret != -S2O_EPERM)
+	if (lose->ret != -S2OWN_EPERM)
 		fail(w, "conflict %s: the loser returned %d, want -EPERM",
 		     ck_name[cf.kind], lose->ret);
 	for (p = lo; p < hi; p++) {
@@ -1528,7 +1528,7 @@ static void count_pgt(struct table_count *tc, struct s2o_pgt *pgt, bool host)
 static u64 check_tables(const char *when, bool all_back)
 {
 	struct table_count tc = { .seen = calloc(g.pool_pages, 1) };
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 nr_free;
 	int h;
 
@@ -1636,7 +1636,7 @@ static u64 give_back_pass(struct worker *w, u64 max_run, bool *progress)
 		ret = do_host_op(w, op, pfn, nr);
 		if (!ret) {
 			*progress = true;
-		} else if (ret == -S2O_ENOMEM && g.small_pool) {
+		} else if (ret == -S2OWN_ENOMEM && g.small_pool) {
 			/* Others' give-backs coalesce and free pages: later. */
 			left += nr;
 		} else {
@@ -1847,7 +1847,7 @@ int main(int argc, char **argv)
 	double dog_limit;
 	const char *env = getenv("S2OWN_SEED");
 	u64 per_state[NR_ST], tables;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	struct step step;
 	unsigned int t;
 	int opt, i;

@@ -56,7 +56,7 @@ static void assert_run(const struct window *rs, unsigned int i, u64 start,
 		assert_int_equal(r->attrs, RAM_ATTRS);
 }
 
-static void stats(struct s2o_stats *st)
+static void stats(struct s2own_stats *st)
 {
 	s2o_get_stats(st);
 }
@@ -97,18 +97,18 @@ static void fault_respects_regions(void **state)
 	assert_int_equal(pte, 0x00400000000007c5ULL);
 	/* The hypervisor's RAM is never mapped. */
 	assert_int_equal(s2o_host_handle_fault(HYP_BASE + 0x3000),
-			 -S2O_EPERM);
-	assert_int_equal(s2o_host_handle_fault(POOL_BASE), -S2O_EPERM);
+			 -S2OWN_EPERM);
+	assert_int_equal(s2o_host_handle_fault(POOL_BASE), -S2OWN_EPERM);
 	assert_int_not_equal(host_touch(2, POOL_BASE, &tr), 0);
 	/* Past the IPA space. */
-	assert_int_equal(s2o_host_handle_fault(1ULL << 48), -S2O_EINVAL);
+	assert_int_equal(s2o_host_handle_fault(1ULL << 48), -S2OWN_EINVAL);
 }
 
 static void donate_one_page_splits_then_coalesces(void **state)
 {
 	u64 page = BLOCK_1G + 5 * PAGE;
 	struct fake_translation tr;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	struct window rs;
 	int vm;
 
@@ -213,7 +213,7 @@ static void donate_2m_chunk_annotates_level2(void **state)
 static void coalesce_waits_for_last_page(void **state)
 {
 	u64 a = BLOCK_1G + 7 * PAGE, b = BLOCK_1G + 9 * PAGE;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 pte;
 	u32 level;
 
@@ -315,7 +315,7 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 {
 	u64 far_mmio = 512 * GIB + 0x1000, pte;
 	struct fake_translation tr;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u32 level;
 
 	(void)state;
@@ -325,14 +325,14 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	stats(&st);
 	assert_int_equal(st.table_pages_free, 0);
 	/* A donation cannot get its tables and changes nothing. */
-	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G), 1), -S2O_ENOMEM);
+	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G), 1), -S2OWN_ENOMEM);
 	host_leaf(RAM_BASE, &pte, &level);
 	assert_int_equal(level, 2);
 
 	/* A fault in another level-0 entry, without RAM, needs a level-1
 	 * table the reserve does not count: the idle edge table is freed
 	 * for it, which is not enough, and the fault is refused. */
-	assert_int_equal(s2o_host_handle_fault(far_mmio), -S2O_ENOMEM);
+	assert_int_equal(s2o_host_handle_fault(far_mmio), -S2OWN_ENOMEM);
 	host_leaf(far_mmio, &pte, &level);
 	assert_int_equal(level, 0);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
@@ -361,7 +361,7 @@ static int setup_pool_of_5_and_reserve(void **state)
 static void give_back_works_with_a_dry_pool(void **state)
 {
 	u64 chunk = BLOCK_1G + 2 * MIB;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 k;
 
 	(void)state;
@@ -371,7 +371,7 @@ static void give_back_works_with_a_dry_pool(void **state)
 	for (k = 1; k <= 2; k++)
 		assert_int_equal(s2o_host_handle_fault(k << 39), 0);
 	/* Only the host reserve is left: nothing else can take a page. */
-	assert_int_equal(s2o_host_handle_fault(3ULL << 39), -S2O_ENOMEM);
+	assert_int_equal(s2o_host_handle_fault(3ULL << 39), -S2OWN_ENOMEM);
 	stats(&st);
 	assert_int_equal(st.table_pages_free, HOST_RESERVE);
 

@@ -26,11 +26,11 @@
 #define RAM_PAGES PFN(RAM_END - RAM_BASE)
 #define RAM_LAST (PFN(RAM_END) - 1)
 
-#define EPERM_ (-S2O_EPERM)
-#define ENOENT_ (-S2O_ENOENT)
-#define ENOMEM_ (-S2O_ENOMEM)
-#define EBUSY_ (-S2O_EBUSY)
-#define EINVAL_ (-S2O_EINVAL)
+#define EPERM_ (-S2OWN_EPERM)
+#define ENOENT_ (-S2OWN_ENOENT)
+#define ENOMEM_ (-S2OWN_ENOMEM)
+#define EBUSY_ (-S2OWN_EBUSY)
+#define EINVAL_ (-S2OWN_EINVAL)
 
 /* The page the matrix moves: host RAM inside a 1G block, not 2M aligned. */
 #define TARGET PFN(BLOCK_1G + 6 * MIB + 5 * PAGE)
@@ -127,7 +127,7 @@ struct snap {
 	int vm_ret[S2O_MAX_VMS + 1];
 	struct runs vm[S2O_MAX_VMS + 1];
 	u64 tables;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	struct fake_counters fc;
 };
 
@@ -190,7 +190,7 @@ static void info_assert(u64 pfn, const struct s2o_page_info *got,
 static void snap_assert_same(const struct snap *a, const struct snap *b,
 			     u64 skip, const char *ctx)
 {
-	struct s2o_stats sa = a->st, sb = b->st;
+	struct s2own_stats sa = a->st, sb = b->st;
 	unsigned int i;
 	int h;
 
@@ -564,7 +564,7 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 			const struct runs *baseline, const char *ctx)
 {
 	struct fake_translation tr;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	unsigned int i;
 
 	/* The neighbours are as they were, state and data. */
@@ -653,7 +653,7 @@ static void matrix_test(void **state)
 	u64 pages[5] = { pfn - 2, pfn - 1, pfn, pfn + 1, pfn + 2 };
 	struct snap before = { 0 }, after = { 0 };
 	struct runs baseline = { 0 };
-	struct s2o_stats st0, st1;
+	struct s2own_stats st0, st1;
 	int a, b = 0, ret;
 	unsigned int i;
 	char ctx[96];
@@ -1222,7 +1222,7 @@ static void vm_slot_reused_after_full_reclaim(void **state)
  */
 static u64 fill_pool(void)
 {
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 k;
 	int ret;
 
@@ -1325,7 +1325,7 @@ static void host_reserve_size(void **state)
 		.pool_pages = POOL_PAGES,
 	};
 	void *metadata = malloc(s2o_metadata_bytes(usual, 2));
-	struct s2o_stats st;
+	struct s2own_stats st;
 
 	(void)state;
 	assert_non_null(metadata);
@@ -1395,7 +1395,7 @@ struct fill {
  */
 static void fill_with_vm_tables(struct fill *f)
 {
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 pfn, used;
 	int ret;
 
@@ -1498,7 +1498,7 @@ static void fault_and_check(unsigned int cpu, const struct reserve_fault *f)
 /* Every fault of reserve_faults[], on CPUs in turn. */
 static void fault_through_reserve(void)
 {
-	struct s2o_stats st0, st1;
+	struct s2own_stats st0, st1;
 	unsigned int i;
 
 	s2o_get_stats(&st0);
@@ -1556,7 +1556,7 @@ static void full_reserve_fault_shrinks_idle_tables(void **state)
 {
 	const struct reserve_fault next = { HOLE(2) + 2 * MIB, 3, false, 1 };
 	const struct reserve_fault again = reserve_faults[0];
-	struct s2o_stats st0, st1;
+	struct s2own_stats st0, st1;
 	struct fake_translation tr;
 	struct fill f;
 	u64 used, freed0, pte;
@@ -1669,7 +1669,7 @@ static void refused_give_back_frees_idle_tables(void **state)
  */
 static void reserve_recovers_after_reclaim(void **state)
 {
-	struct s2o_stats st0, st1;
+	struct s2own_stats st0, st1;
 	u64 n = 0;
 	struct fill f;
 	int i;
@@ -1765,7 +1765,7 @@ static void hyp_1g_round_trip(void **state)
 	const u64 g = PFN(2 * GIB), n = PFN(GIB), mid = g + 3 * 512 + 7;
 	struct runs before = { 0 }, after = { 0 };
 	struct fake_translation tr;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	u64 tables;
 
 	(void)state;
@@ -1917,7 +1917,7 @@ static void reclaim_scrubs_only_reclaimed_pages(void **state)
 	const u64 g = TARGET, big = PFN(4 * GIB) + 3;
 	const u64 pages[] = { g - 1, g, g + 1, g + 2, g + 3 };
 	u64 hash[5], i;
-	struct s2o_stats st;
+	struct s2own_stats st;
 	int vm;
 
 	(void)state;
@@ -1984,7 +1984,7 @@ static void reclaim_scrubs_only_reclaimed_pages(void **state)
 static void fault_block_sizes(void **state)
 {
 	struct fake_translation tr;
-	struct s2o_stats st;
+	struct s2own_stats st;
 
 	(void)state;
 	/* Host RAM starts 4M into a 1G block: 2M there. */

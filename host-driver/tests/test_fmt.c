@@ -49,7 +49,7 @@ static void size(u64 bytes, const char *want)
 
 int main(void)
 {
-	struct s2own_dump_stats st = {
+	struct s2own_stats st = {
 		.table_pages_used = 9, .table_pages_free = 2535, .splits = 2,
 		.coalesces = 2, .host_faults = 420, .host_faults_refused = 1,
 		.tlbi_ipa = 3, .tlbi_range = 2, .tlbi_vmid = 1,

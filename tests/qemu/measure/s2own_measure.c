@@ -59,7 +59,8 @@
 #include <linux/workqueue.h>
 #include <asm/sysreg.h>
 
-#include "hypercalls.h"
+#include "s2own_abi.h"
+#include "s2own_dt.h"
 
 #define PFX		"S2OWN-MEASURE: "
 #define MAX_ITERS	16
@@ -495,8 +496,8 @@ static void describe(char *buf, size_t len, u64 ipa)
 		 r->owner < ARRAY_SIZE(owners) ? owners[r->owner] : "?");
 }
 
-static void stats_diff(const char *what, const struct s2own_dump_stats *a,
-		       const struct s2own_dump_stats *b)
+static void stats_diff(const char *what, const struct s2own_stats *a,
+		       const struct s2own_stats *b)
 {
 #define DIFF(f)	((s64)(b->f - a->f))
 	pr_info(PFX "info %s: splits %+lld coalesces %+lld tlbi-ipa %+lld tlbi-range %+lld tlbi-vmid %+lld scrubbed %+lld table-pages %+lld\n",
@@ -536,7 +537,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 {
 	void *va = page_address(pfn_to_page(pfn));
 	size_t bytes = nr << PAGE_SHIFT;
-	struct s2own_dump_stats s0 = {}, s1 = {}, s2 = {};
+	struct s2own_stats s0 = {}, s1 = {}, s2 = {};
 	char before[40] = "", donated[40] = "", after[40] = "";
 	char what[48];
 	struct hcall c;

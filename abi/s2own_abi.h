@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * s2own hypercall ABI, shared by the EL2 image and the host driver.
+ * The s2own ABI: what crosses a boundary between the hypervisor and its
+ * users. The EL2 image, the ownership core, the host driver and the test
+ * and measurement modules all include this one header; it holds only ids,
+ * constants and packed formats, and builds in the kernel, at EL2 and in
+ * host userspace alike.
+ *
+ * Hypercalls:
  *
  * All calls are SMCCC 1.1 fast calls issued with HVC #0 from the host's
  * EL1, in the vendor-specific hypervisor service range (owner 6). Function
@@ -10,14 +16,11 @@
  * or a negative Linux errno) and x2, x3 its outputs. The UID and revision
  * queries follow SMCCC instead (results in x0..x3). docs/hypercalls.md
  * documents every call.
- *
- * Nothing EL2-specific here: the host driver includes this file.
  */
-#ifndef S2OWN_HYPERCALLS_H
-#define S2OWN_HYPERCALLS_H
+#ifndef S2OWN_ABI_H
+#define S2OWN_ABI_H
 
 #ifdef __KERNEL__
-#include <linux/of.h>
 #include <linux/types.h>
 #else
 #include <stdint.h>
@@ -28,38 +31,6 @@
  * /reserved-memory/s2own-hyp@<base> of the DTB it passes on.
  */
 #define S2OWN_DT_NODE			"s2own-hyp"
-
-#ifdef __KERNEL__
-/*
- * The hypervisor's node, with a reference the caller drops with
- * of_node_put(), or NULL when the host did not boot under s2own.
- */
-static inline struct device_node *s2own_hyp_dt_node(void)
-{
-	struct device_node *rm, *child;
-
-	rm = of_find_node_by_path("/reserved-memory");
-	if (!rm)
-		return NULL;
-	for_each_child_of_node(rm, child)
-		if (of_node_name_eq(child, S2OWN_DT_NODE))
-			break;
-	of_node_put(rm);
-	return child;
-}
-
-/*
- * Whether the host booted under s2own: checked before the first HVC,
- * which is UNDEFINED at EL1 when no hypervisor is there.
- */
-static inline bool s2own_hyp_in_dt(void)
-{
-	struct device_node *np = s2own_hyp_dt_node();
-
-	of_node_put(np);
-	return np;
-}
-#endif
 
 /* SMCCC function ids: fast call, owner 6 (vendor hypervisor). */
 #define S2OWN_SMCCC_FAST		0x80000000U
@@ -98,6 +69,9 @@ static inline bool s2own_hyp_in_dt(void)
 #define S2OWN_UID_W2			0x07a02db0U
 #define S2OWN_UID_W3			0xa42b5574U
 
+/* VM handles are 1..S2OWN_MAX_VMS. */
+#define S2OWN_MAX_VMS			32
+
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
 #define S2OWN_REVISION_MAJOR		1
 #define S2OWN_REVISION_MINOR		1
@@ -105,6 +79,7 @@ static inline bool s2own_hyp_in_dt(void)
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0
 #define S2OWN_RET_NOT_SUPPORTED		(-1)
+/* Error numbers: the Linux values, so the driver can pass them on. */
 #define S2OWN_EPERM			1
 #define S2OWN_ENOENT			2
 #define S2OWN_EAGAIN			11
@@ -139,17 +114,26 @@ static inline bool s2own_hyp_in_dt(void)
 #define S2OWN_DUMP_MAGIC		0x504d55444e574f32ULL	/* "2OWNDUMP" */
 #define S2OWN_DUMP_VERSION		1
 
-struct s2own_dump_stats {
-	uint64_t table_pages_used;
-	uint64_t table_pages_free;
-	uint64_t splits;
-	uint64_t coalesces;
-	uint64_t host_faults;
-	uint64_t host_faults_refused;
-	uint64_t tlbi_ipa;
-	uint64_t tlbi_range;
-	uint64_t tlbi_vmid;
-	uint64_t pages_scrubbed;
+/*
+ * The hypervisor's counters, in the order they are reported: one list
+ * that the struct, the dump and the driver's text all follow.
+ */
+#define S2OWN_STATS(X)							\
+	X(table_pages_used)						\
+	X(table_pages_free)						\
+	X(splits)		/* block -> table */			\
+	X(coalesces)		/* table -> block or empty */		\
+	X(host_faults)							\
+	X(host_faults_refused)						\
+	X(tlbi_ipa)							\
+	X(tlbi_range)							\
+	X(tlbi_vmid)							\
+	X(pages_scrubbed)
+
+struct s2own_stats {
+#define S2OWN_STATS_FIELD(name) uint64_t name;
+	S2OWN_STATS(S2OWN_STATS_FIELD)
+#undef S2OWN_STATS_FIELD
 };
 
 struct s2own_dump_header {
@@ -161,10 +145,10 @@ struct s2own_dump_header {
 	uint64_t nr_runs;	/* records that follow the header */
 	uint64_t total_runs;	/* records the walk produced (> nr_runs:
 				 * the buffer was too small) */
-	struct s2own_dump_stats stats;
+	struct s2own_stats stats;
 };
 
-/* Run kinds, as in ownership/s2own.h enum s2o_run_kind. */
+/* Run kinds: enum s2o_run_kind in ownership/s2own.h takes these. */
 #define S2OWN_RUN_INVALID		0
 #define S2OWN_RUN_BLOCK			1
 #define S2OWN_RUN_PAGE			2
@@ -181,4 +165,4 @@ struct s2own_dump_run {
 	uint32_t reserved;
 };
 
-#endif /* S2OWN_HYPERCALLS_H */
+#endif /* S2OWN_ABI_H */
