@@ -227,3 +227,13 @@ void s2o_arch_cpu_relax(void)
 {
 	asm volatile("yield" : : : "memory");
 }
+
+/**
+ * s2o_arch_bug() - the core failed a step that cannot fail: panic.
+ * @file: where
+ * @line: and the line
+ */
+void s2o_arch_bug(const char *file, int line)
+{
+	hyp_panic("ownership core bug at %s:%d", file, line);
+}

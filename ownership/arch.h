@@ -63,4 +63,17 @@ void s2o_arch_table_freed(u64 pa);
 /* Called by CPUs spinning on a contended descriptor or lock. */
 void s2o_arch_cpu_relax(void);
 
+/*
+ * The core reached a state its own checks rule out (a step that cannot
+ * fail failed): stop. The EL2 backend panics; there is no build where
+ * this check compiles away.
+ */
+void __attribute__((noreturn)) s2o_arch_bug(const char *file, int line);
+
+#define S2O_BUG_ON(cond)						\
+	do {								\
+		if (cond)						\
+			s2o_arch_bug(__FILE__, __LINE__);		\
+	} while (0)
+
 #endif /* S2OWN_ARCH_H */

@@ -9,6 +9,7 @@
  */
 #include "mem_protect.h"
 #include "pool.h"
+#include "vm.h"
 
 struct check_data {
 	struct s2o_violation *v;
@@ -48,7 +49,7 @@ static int check_host_page(struct check_data *d, u64 pte, u64 pa,
 	u8 state = s2o_pa_page(pa)->state;
 	int owner = host_owner_for(state);
 
-	if (state & S2O_PS_BUSY)
+	if (state & S2O_PS_CLAIMED)
 		return report(d, "page claimed with no transition", pa, 0,
 			      state);
 	if (type == S2O_MEM_HYP)
@@ -140,16 +141,17 @@ static int check_table(struct check_data *d, const struct s2o_walk_ctx *ctx)
 {
 	u64 pa = s2o_pte_addr(ctx->old), *table = s2o_arch_table_va(pa);
 	const struct s2o_page *meta = s2o_pa_page(pa);
-	u32 i, busy = 0;
+	u32 i, blockers = 0;
 
 	if (!s2o_pool_contains(pa))
 		return report(d, "table page outside the pool", ctx->addr, 0,
 			      pa);
 	for (i = 0; i < S2O_PTRS_PER_TABLE; i++)
-		busy += s2o_pte_is_busy(table[i], ctx->level + 1);
-	if (busy != meta->nr_busy)
-		return report(d, "table's busy count is wrong", ctx->addr,
-			      busy, meta->nr_busy);
+		blockers += s2o_pte_blocks_collapse(ctx->pgt, table[i],
+						    ctx->level + 1);
+	if (blockers != meta->nr_blockers)
+		return report(d, "table's count of blocking entries is wrong",
+			      ctx->addr, blockers, meta->nr_blockers);
 	if (meta->refs)
 		return report(d, "table held with no walker", ctx->addr, 0,
 			      meta->refs);
@@ -201,8 +203,8 @@ static int count_vm_pages(struct check_data *d)
  * mapped or annotated 0, others annotated with their owner, the
  * hypervisor's RAM never present); that host mappings are identity maps of
  * one memory type; that each VM maps exactly its GUEST pages and counts
- * its pages right; that every table's busy count matches its entries, no
- * walker reference or lock is left over, and the pool's used pages are
+ * its pages right; that every table's count of blocking entries is right,
+ * no walker reference or lock is left over, and the pool's used pages are
  * exactly the reachable tables.
  *
  * Return: 0, or -EINVAL with @v filled in.

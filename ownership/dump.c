@@ -3,6 +3,8 @@
  * A stage-2 as runs of alike entries, for debugfs and the tests.
  */
 #include "mem_protect.h"
+#include "sync.h"
+#include "vm.h"
 
 struct dump_data {
 	struct s2o_run run;

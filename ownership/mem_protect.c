@@ -1,17 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The host's side of ownership: initialisation, the host stage-2 fault
- * path, and the host <-> hypervisor transitions. Every transition checks
- * its whole range, reserves the table pages it may need, then applies: the
- * apply step cannot fail, so a failed call has changed nothing.
+ * The host stage-2: the host's policy for it, the owner annotations, the
+ * fault path, and the host <-> hypervisor transitions.
  */
 #include "mem_protect.h"
 #include "pool.h"
 #include "stats.h"
+#include "sync.h"
+#include "transition.h"
 
 struct s2o_host_mmu s2o_host_mmu;
-struct s2own_stats s2o_counters;
-struct s2o_spinlock s2o_big_lock;
 
 /**
  * s2o_host_reserve_pages() - the size of the pool's host reserve.
@@ -38,174 +36,87 @@ u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
 	return n;
 }
 
-/**
- * s2o_init() - reset the tracker to its boot state.
- * @params: memory map, metadata array, table-page pool and CPU count.
- *
- * The host stage-2 root is the host's: it may come out of the host
- * reserve, so a pool smaller than the reserve still boots (and then only
- * the host's faults can get table pages).
- *
- * Return: 0, -EINVAL for a malformed map or no CPU, -ENOMEM for an empty
- * pool.
+/*
+ * Host-default entries, which never keep a table: valid identity leaves
+ * and EMPTY (owner 0, "the host's, not mapped yet"). Tables and other
+ * owners' annotations do.
  */
-int s2o_init(const struct s2o_init_params *params)
+static bool host_pte_blocks_collapse(u64 pte, u32 level)
 {
-	int ret;
+	return s2o_pte_is_table(pte, level) ||
+	       (!s2o_pte_valid(pte) && s2o_pte_owner(pte));
+}
 
-	if (!params->nr_cpus)
-		return -S2OWN_EINVAL;
-	s2o_big_lock = (struct s2o_spinlock){ 0 };
-	s2o_counters = (struct s2own_stats){ 0 };
-	ret = s2o_memmap_init(params);
-	if (ret)
-		return ret;
-	ret = s2o_pool_init(params->pool_base, params->pool_pages,
-			    s2o_host_reserve_pages(params->regions,
-						   params->nr_regions,
-						   params->nr_cpus));
-	if (ret)
-		return ret;
-	s2o_vms_init();
-	return s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID);
+/**
+ * s2o_host_block_at() - the host block an entry may hold.
+ * @addr: first IPA the entry translates.
+ * @level: its level.
+ * @block: set to the block descriptor.
+ *
+ * What a host table coalesces into: the block the host's next fault would
+ * map there.
+ *
+ * Return: whether the entry's whole range is one kind of host memory (a
+ * RAM region or an MMIO gap) so that one block can map it.
+ */
+bool s2o_host_block_at(u64 addr, u32 level, u64 *block)
+{
+	u64 gran = s2o_granule(level), start, end;
+	const struct s2o_mem_region *r = s2o_find_region(addr);
+
+	if (level < S2O_LEAST_BLOCK_LEVEL)
+		return false;
+	if (r && r->type != S2O_MEM_RAM)
+		return false;
+	s2o_memory_range(addr, &start, &end);
+	if (addr < start || addr + gran > end)
+		return false;
+	*block = s2o_pte_leaf(addr, r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
+			      level);
+	return true;
+}
+
+/*
+ * A table a transition split, collapsed by another CPU before the walk got
+ * into it, is split again from any unreserved page, the host reserve
+ * included: the collapse gave a page back first, so the transition still
+ * holds no more than it reserved, and keeping the reserve would have it
+ * wait for the host to run its pool dry.
+ */
+static int host_reserve_resplit(void)
+{
+	return s2o_pool_reserve_host(1);
+}
+
+static const struct s2o_pgt_ops host_pgt_ops = {
+	.pte_blocks_collapse = host_pte_blocks_collapse,
+	.collapse_to = s2o_host_block_at,
+	.reserve_resplit = host_reserve_resplit,
+};
+
+/**
+ * s2o_host_mmu_init() - an empty host stage-2: every entry EMPTY.
+ *
+ * Its root may come out of the host reserve, so a pool smaller than the
+ * reserve still boots (and then only the host's faults get table pages).
+ *
+ * Return: 0, or -ENOMEM for an empty pool.
+ */
+int s2o_host_mmu_init(void)
+{
+	u64 reserved = 1;
+	int ret = s2o_pool_reserve_host(reserved);
+
+	if (!ret)
+		s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID, &host_pgt_ops,
+			     &reserved);
+	return ret;
 }
 
 /** s2o_host_vttbr() - VTTBR_EL2 for the host: root table and VMID 0. */
 u64 s2o_host_vttbr(void)
 {
 	return s2o_host_mmu.pgt.root_pa | ((u64)S2O_HOST_VMID << 48);
-}
-
-/**
- * s2o_check_pfn_range() - the checks every pfn range goes through.
- * @pfn: first page frame.
- * @nr: number of pages.
- *
- * Return: 0; -EINVAL if @nr is 0, the range overflows, leaves RAM (MMIO,
- * holes) or crosses regions; -EPERM if it is the hypervisor's own RAM.
- */
-int s2o_check_pfn_range(u64 pfn, u64 nr)
-{
-	const struct s2o_mem_region *r;
-	u64 max_pfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
-
-	if (!nr || pfn >= max_pfn || nr > max_pfn - pfn)
-		return -S2OWN_EINVAL;
-	r = s2o_find_region(pfn << S2O_PAGE_SHIFT);
-	if (!r || ((pfn + nr) << S2O_PAGE_SHIFT) - r->base > r->size)
-		return -S2OWN_EINVAL;
-	return r->type == S2O_MEM_RAM ? 0 : -S2OWN_EPERM;
-}
-
-/**
- * s2o_page_in_state() - a claim check: the page is in state *@want.
- * @state: the page's state.
- * @page: the page.
- * @want: pointer to the u8 state required.
- *
- * Return: 0 or -EPERM.
- */
-int s2o_page_in_state(u8 state, const struct s2o_page *page,
-		      const void *want)
-{
-	(void)page;
-	return state == *(const u8 *)want ? 0 : -S2OWN_EPERM;
-}
-
-/**
- * s2o_page_any_state() - a claim check that accepts every state.
- * @state: the page's state.
- * @page: the page.
- * @arg: unused.
- *
- * Return: 0.
- */
-int s2o_page_any_state(u8 state, const struct s2o_page *page,
-		       const void *arg)
-{
-	(void)state;
-	(void)page;
-	(void)arg;
-	return 0;
-}
-
-/**
- * s2o_release_pages() - give up claimed pages, unchanged.
- * @pfn: first page frame.
- * @nr: number of pages, all claimed by the caller.
- */
-void s2o_release_pages(u64 pfn, u64 nr)
-{
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-
-		s2o_store_release(&p->state,
-				  (u8)(s2o_read_once(&p->state) & ~S2O_PS_BUSY));
-	}
-}
-
-/**
- * s2o_claim_pages() - take every page of a range for a transition.
- * @pfn: first page frame (range already checked).
- * @nr: number of pages.
- * @check: whether a page's state allows the transition.
- * @arg: passed to @check.
- *
- * Pages are claimed lowest first; a page another transition holds is
- * waited for, so the check sees a settled state. On failure the pages
- * claimed so far are released: nothing changed.
- *
- * Return: 0 with all pages claimed, or the first error @check returned.
- */
-int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
-		    const void *arg)
-{
-	u64 i;
-	int ret;
-
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-		u8 state;
-
-		do {
-			state = s2o_load_acquire(&p->state);
-			if (state & S2O_PS_BUSY) {
-				s2o_relax_unheld();
-				continue;
-			}
-			ret = check(state, p, arg);
-			if (ret) {
-				s2o_release_pages(pfn, i);
-				return ret;
-			}
-		} while ((state & S2O_PS_BUSY) ||
-			 !__atomic_compare_exchange_n(
-				 &p->state, &state, state | S2O_PS_BUSY, false,
-				 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
-	}
-	return 0;
-}
-
-/**
- * s2o_set_pages() - publish the new state of claimed pages, releasing them.
- * @pfn: first page frame.
- * @nr: number of pages.
- * @state: the new state.
- * @vm: the owning VM for guest states, else 0.
- */
-void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
-{
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-
-		/* Read without a claim by s2o_page_query() and claim checks. */
-		__atomic_store_n(&p->vm, vm, __ATOMIC_RELAXED);
-		s2o_store_release(&p->state, (u8)state);
-	}
 }
 
 static struct s2o_leaf owner_leaf(u32 owner)
@@ -245,18 +156,48 @@ u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner)
  * @owner: S2O_OWNER_HYP or S2O_OWNER_GUEST to take the range from the
  *         host, S2O_OWNER_HOST to give it back (tables coalesce).
  * @reserved: the caller's table-page reservation.
- *
- * Return: 0.
  */
-int s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved)
+void s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved)
 {
 	struct s2o_leaf leaf = owner_leaf(owner);
 
-	return s2o_pgt_set_range(&s2o_host_mmu.pgt, pfn << S2O_PAGE_SHIFT,
-				 nr << S2O_PAGE_SHIFT, &leaf,
-				 owner == S2O_OWNER_HOST ? S2O_COALESCE :
-							   S2O_NO_COALESCE,
-				 reserved);
+	s2o_pgt_set_range(&s2o_host_mmu.pgt, pfn << S2O_PAGE_SHIFT,
+			  nr << S2O_PAGE_SHIFT, &leaf,
+			  owner == S2O_OWNER_HOST ? S2O_COALESCE :
+						    S2O_NO_COALESCE,
+			  reserved);
+}
+
+static int shrink_visitor(struct s2o_walk_ctx *ctx)
+{
+	u64 *freed = ctx->arg;
+
+	/* Level-1 tables are walked without references: never unlink them. */
+	if (ctx->level < S2O_LEAST_BLOCK_LEVEL)
+		return 0;
+	if (!s2o_pte_collapse(ctx, S2O_PTE_EMPTY))
+		(*freed)++;
+	return 0;
+}
+
+/**
+ * s2o_host_shrink() - free the host's idle tables.
+ *
+ * A level-2 or level-3 table holding only host-default entries (mappings
+ * the host would fault back in, or nothing) is replaced by an empty entry,
+ * which still says "host-owned": the host refaults it later. This is what
+ * lets the fault path make progress when the pool runs dry, as pKVM unmaps
+ * MMIO and retries.
+ *
+ * Return: the number of table pages freed.
+ */
+u64 s2o_host_shrink(void)
+{
+	u64 freed = 0;
+
+	s2o_walk_all(&s2o_host_mmu.pgt, shrink_visitor, &freed,
+		     S2O_VISIT_TABLE_POST);
+	return freed;
 }
 
 /*
@@ -370,12 +311,12 @@ int s2o_host_handle_fault(u64 ipa)
 		 * reserve to fault from, nothing ever would.
 		 */
 		if (s2o_pool_test_and_clear_refused())
-			s2o_pgt_shrink(&s2o_host_mmu.pgt);
+			s2o_host_shrink();
 		ret = s2o_walk(&s2o_host_mmu.pgt,
 			       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 			       S2O_PAGE_SIZE, &walker);
 		/* Out of table pages: free idle tables, then try once more. */
-		if (ret == -S2OWN_ENOMEM && s2o_pgt_shrink(&s2o_host_mmu.pgt))
+		if (ret == -S2OWN_ENOMEM && s2o_host_shrink())
 			ret = s2o_walk(&s2o_host_mmu.pgt,
 				       S2O_ALIGN_DOWN(ipa, S2O_PAGE_SIZE),
 				       S2O_PAGE_SIZE, &walker);
@@ -393,29 +334,51 @@ int s2o_host_handle_fault(u64 ipa)
  * stage-2 annotates them with @owner. Sharing changes no mapping: the host
  * keeps its access, the state lives in the metadata only.
  */
-static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to, int owner)
+struct host_hyp {
+	struct s2o_transition t;
+	u8 from, to;
+	bool annotate;
+	u32 owner;
+};
+
+static int host_hyp_prepare(struct s2o_transition *t, u64 *tables)
 {
-	u64 reserved = 0;
+	struct host_hyp *h = s2o_container_of(t, struct host_hyp, t);
+
+	*tables = s2o_host_owner_bound(t->pfn, t->nr, h->owner);
+	return 0;
+}
+
+static void host_hyp_apply(struct s2o_transition *t, u64 *reserved)
+{
+	struct host_hyp *h = s2o_container_of(t, struct host_hyp, t);
+
+	if (h->annotate)
+		s2o_host_set_owner(t->pfn, t->nr, h->owner, reserved);
+	s2o_set_pages(t->pfn, t->nr, h->to, 0);
+}
+
+static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
+			       bool annotate, u32 owner)
+{
+	struct host_hyp h = {
+		.t = {
+			.pfn = pfn,
+			.nr = nr,
+			.check_page = s2o_page_in_state,
+			.check_arg = &h.from,
+			.prepare = annotate ? host_hyp_prepare : NULL,
+			.apply = host_hyp_apply,
+		},
+		.from = from,
+		.to = to,
+		.annotate = annotate,
+		.owner = owner,
+	};
 	int ret;
 
 	s2o_op_begin();
-	ret = s2o_check_pfn_range(pfn, nr);
-	if (!ret)
-		ret = s2o_claim_pages(pfn, nr, s2o_page_in_state, &from);
-	if (!ret && owner >= 0) {
-		reserved = s2o_host_owner_bound(pfn, nr, owner);
-		ret = s2o_pool_reserve(reserved);
-		if (ret) {
-			reserved = 0;
-			s2o_release_pages(pfn, nr);
-		}
-	}
-	if (!ret) {
-		if (owner >= 0)
-			s2o_host_set_owner(pfn, nr, owner, &reserved);
-		s2o_set_pages(pfn, nr, to, 0);
-	}
-	s2o_pool_unreserve(reserved);
+	ret = s2o_transition_run(&h.t);
 	s2o_op_end();
 	return ret;
 }
@@ -424,20 +387,20 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to, int owner)
 int s2o_host_share_hyp(u64 pfn, u64 nr)
 {
 	return host_hyp_transition(pfn, nr, S2O_PS_HOST,
-				   S2O_PS_HOST_SHARED_HYP, -1);
+				   S2O_PS_HOST_SHARED_HYP, false, 0);
 }
 
 /** s2o_host_unshare_hyp() - end a share; the host still owns the pages. */
 int s2o_host_unshare_hyp(u64 pfn, u64 nr)
 {
 	return host_hyp_transition(pfn, nr, S2O_PS_HOST_SHARED_HYP,
-				   S2O_PS_HOST, -1);
+				   S2O_PS_HOST, false, 0);
 }
 
 /** s2o_host_donate_hyp() - the hypervisor becomes the pages' owner. */
 int s2o_host_donate_hyp(u64 pfn, u64 nr)
 {
-	return host_hyp_transition(pfn, nr, S2O_PS_HOST, S2O_PS_HYP,
+	return host_hyp_transition(pfn, nr, S2O_PS_HOST, S2O_PS_HYP, true,
 				   S2O_OWNER_HYP);
 }
 
@@ -450,19 +413,7 @@ int s2o_host_donate_hyp(u64 pfn, u64 nr)
  */
 int s2o_hyp_donate_host(u64 pfn, u64 nr)
 {
-	return host_hyp_transition(pfn, nr, S2O_PS_HYP, S2O_PS_HOST,
+	return host_hyp_transition(pfn, nr, S2O_PS_HYP, S2O_PS_HOST, true,
 				   S2O_OWNER_HOST);
 }
 
-/**
- * s2o_get_stats() - a snapshot of the counters and the pool.
- * @stats: filled in.
- */
-void s2o_get_stats(struct s2own_stats *stats)
-{
-#define READ_COUNTER(name) stats->name = s2o_read_once(&s2o_counters.name);
-	S2OWN_STATS(READ_COUNTER)
-#undef READ_COUNTER
-	stats->table_pages_used = s2o_pool_nr_used();
-	stats->table_pages_free = s2o_pool_nr_free();
-}

@@ -1,11 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The physical memory map and its per-page metadata array.
+ * The page layer: per-page metadata, and how a transition takes, checks
+ * and gives back the pages it works on (page.h).
  */
 #include "page.h"
+#include "sync.h"
 
-struct s2o_memmap s2o_memmap;
+struct s2o_page *s2o_pages;
 
+/**
+ * s2o_metadata_bytes() - the size of the per-page metadata for a map.
+ * @regions: the memory map, sorted.
+ * @nr_regions: its number of regions.
+ *
+ * Return: 8 bytes per 4K page from the first region's start to the last
+ * region's end.
+ */
 u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 		       unsigned int nr_regions)
 {
@@ -19,133 +29,170 @@ u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 	return (end - first) * sizeof(struct s2o_page);
 }
 
-static bool regions_valid(const struct s2o_init_params *p)
+static void pages_fill(u64 pfn, u64 end, enum s2o_pstate state)
 {
-	u64 prev_end = 0;
-	unsigned int i;
-
-	if (!p->nr_regions || p->nr_regions > S2O_MAX_MEM_REGIONS)
-		return false;
-	for (i = 0; i < p->nr_regions; i++) {
-		const struct s2o_mem_region *r = &p->regions[i];
-
-		if (!r->size || !S2O_ALIGNED(r->base | r->size, S2O_PAGE_SIZE) ||
-		    r->base < prev_end || r->base + r->size < r->base ||
-		    r->base + r->size > (1ULL << S2O_IPA_BITS))
-			return false;
-		prev_end = r->base + r->size;
-	}
-	return true;
+	for (; pfn < end; pfn++)
+		*s2o_pfn_page(pfn) = (struct s2o_page){ .state = state };
 }
 
 /**
- * s2o_memmap_init() - record the memory map and reset every page's state.
- * @params: the regions and the metadata array to use.
+ * s2o_pages_init() - reset every page of the memory map.
+ * @metadata: s2o_metadata_bytes() bytes, 8-byte aligned.
  *
- * Return: 0, or -EINVAL for a malformed map.
+ * Host RAM starts the host's; the hypervisor's RAM, and the holes between
+ * regions, the hypervisor's.
+ *
+ * Return: 0, or -EINVAL without an array.
  */
-int s2o_memmap_init(const struct s2o_init_params *params)
+int s2o_pages_init(void *metadata)
 {
-	struct s2o_memmap *mm = &s2o_memmap;
+	u64 pfn = s2o_memmap.first_pfn;
 	unsigned int i;
-	u64 pfn;
 
-	if (!regions_valid(params) || !params->metadata)
+	if (!metadata)
 		return -S2OWN_EINVAL;
+	s2o_pages = metadata;
+	for (i = 0; i < s2o_memmap.nr_regions; i++) {
+		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
+		u64 first = r->base >> S2O_PAGE_SHIFT;
+		u64 end = (r->base + r->size) >> S2O_PAGE_SHIFT;
 
-	mm->nr_regions = params->nr_regions;
-	for (i = 0; i < params->nr_regions; i++)
-		mm->regions[i] = params->regions[i];
-	mm->first_pfn = params->regions[0].base >> S2O_PAGE_SHIFT;
-	mm->end_pfn = mm->first_pfn +
-		      s2o_metadata_bytes(params->regions, params->nr_regions) /
-			      sizeof(struct s2o_page);
-	mm->pages = params->metadata;
-
-	for (pfn = mm->first_pfn; pfn < mm->end_pfn; pfn++) {
-		const struct s2o_mem_region *r;
-		struct s2o_page *p = s2o_pfn_page(pfn);
-
-		r = s2o_find_region(pfn << S2O_PAGE_SHIFT);
-		*p = (struct s2o_page){ 0 };
-		p->state = (r && r->type == S2O_MEM_RAM) ? S2O_PS_HOST :
-							  S2O_PS_HYP;
+		pages_fill(pfn, first, S2O_PS_HYP);
+		pages_fill(first, end, r->type == S2O_MEM_RAM ? S2O_PS_HOST :
+								S2O_PS_HYP);
+		pfn = end;
 	}
 	return 0;
 }
 
 /**
- * s2o_find_region() - the RAM region containing an address.
- * @addr: physical address.
+ * s2o_check_pfn_range() - the checks every pfn range goes through.
+ * @pfn: first page frame.
+ * @nr: number of pages.
  *
- * Return: the region, or NULL if @addr is not RAM (MMIO or a hole).
+ * Return: 0; -EINVAL if @nr is 0, the range overflows, leaves RAM (MMIO,
+ * holes) or crosses regions; -EPERM if it is the hypervisor's own RAM.
  */
-const struct s2o_mem_region *s2o_find_region(u64 addr)
+int s2o_check_pfn_range(u64 pfn, u64 nr)
 {
-	unsigned int lo = 0, hi = s2o_memmap.nr_regions;
+	const struct s2o_mem_region *r;
+	u64 max_pfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
 
-	while (lo < hi) {
-		unsigned int mid = (lo + hi) / 2;
-		const struct s2o_mem_region *r = &s2o_memmap.regions[mid];
-
-		if (addr < r->base)
-			hi = mid;
-		else if (addr - r->base >= r->size)
-			lo = mid + 1;
-		else
-			return r;
-	}
-	return NULL;
+	if (!nr || pfn >= max_pfn || nr > max_pfn - pfn)
+		return -S2OWN_EINVAL;
+	r = s2o_find_region(pfn << S2O_PAGE_SHIFT);
+	if (!r || ((pfn + nr) << S2O_PAGE_SHIFT) - r->base > r->size)
+		return -S2OWN_EINVAL;
+	return r->type == S2O_MEM_RAM ? 0 : -S2OWN_EPERM;
 }
 
 /**
- * s2o_memory_range() - the range of uniform memory type around an address.
- * @addr: physical address.
- * @start: set to the first address of the range.
- * @end: set to the end (exclusive) of the range.
+ * s2o_page_in_state() - a claim check: the page is in state *@want.
+ * @state: the page's state.
+ * @page: the page.
+ * @want: pointer to the u8 state required.
  *
- * A RAM region is one range; so is each MMIO gap between regions.
+ * Return: 0 or -EPERM.
  */
-void s2o_memory_range(u64 addr, u64 *start, u64 *end)
+int s2o_page_in_state(u8 state, const struct s2o_page *page,
+		      const void *want)
 {
-	u64 lo = 0, hi = 1ULL << S2O_IPA_BITS;
-	unsigned int i;
-
-	for (i = 0; i < s2o_memmap.nr_regions; i++) {
-		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
-
-		if (addr >= r->base + r->size) {
-			lo = r->base + r->size;
-		} else if (addr >= r->base) {
-			lo = r->base;
-			hi = r->base + r->size;
-			break;
-		} else {
-			hi = r->base;
-			break;
-		}
-	}
-	*start = lo;
-	*end = hi;
+	(void)page;
+	return state == *(const u8 *)want ? 0 : -S2OWN_EPERM;
 }
 
 /**
- * s2o_regions_have_ram() - whether host RAM lies in an address range.
- * @regions: a memory map, sorted (not necessarily the one in use yet).
- * @nr_regions: its number of regions.
- * @start: first address of the range.
- * @end: end of the range (exclusive).
+ * s2o_page_any_state() - a claim check that accepts every state.
+ * @state: the page's state.
+ * @page: the page.
+ * @arg: unused.
  *
- * Return: whether a region of type S2O_MEM_RAM overlaps [@start, @end).
+ * Return: 0.
  */
-bool s2o_regions_have_ram(const struct s2o_mem_region *regions,
-			  unsigned int nr_regions, u64 start, u64 end)
+int s2o_page_any_state(u8 state, const struct s2o_page *page,
+		       const void *arg)
 {
-	unsigned int i;
+	(void)state;
+	(void)page;
+	(void)arg;
+	return 0;
+}
 
-	for (i = 0; i < nr_regions; i++)
-		if (regions[i].type == S2O_MEM_RAM && regions[i].base < end &&
-		    start < regions[i].base + regions[i].size)
-			return true;
-	return false;
+/**
+ * s2o_release_pages() - give up claimed pages, unchanged.
+ * @pfn: first page frame.
+ * @nr: number of pages, all claimed by the caller.
+ */
+void s2o_release_pages(u64 pfn, u64 nr)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+
+		s2o_store_release(&p->state, (u8)(s2o_read_once(&p->state) &
+						  ~S2O_PS_CLAIMED));
+	}
+}
+
+/**
+ * s2o_claim_pages() - take every page of a range for a transition.
+ * @pfn: first page frame (range already checked).
+ * @nr: number of pages.
+ * @check: whether a page's state allows the transition.
+ * @arg: passed to @check.
+ *
+ * Pages are claimed lowest first; a page another transition holds is
+ * waited for, so the check sees a settled state. On failure the pages
+ * claimed so far are released: nothing changed.
+ *
+ * Return: 0 with all pages claimed, or the first error @check returned.
+ */
+int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
+		    const void *arg)
+{
+	u64 i;
+	int ret;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+		u8 state;
+
+		do {
+			state = s2o_load_acquire(&p->state);
+			if (state & S2O_PS_CLAIMED) {
+				s2o_relax_unheld();
+				continue;
+			}
+			ret = check(state, p, arg);
+			if (ret) {
+				s2o_release_pages(pfn, i);
+				return ret;
+			}
+		} while ((state & S2O_PS_CLAIMED) ||
+			 !__atomic_compare_exchange_n(
+				 &p->state, &state, state | S2O_PS_CLAIMED,
+				 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+	}
+	return 0;
+}
+
+/**
+ * s2o_set_pages() - publish the new state of claimed pages, releasing them.
+ * @pfn: first page frame.
+ * @nr: number of pages.
+ * @state: the new state.
+ * @vm: the owning VM for guest states, else 0.
+ */
+void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
+{
+	u64 i;
+
+	for (i = 0; i < nr; i++) {
+		struct s2o_page *p = s2o_pfn_page(pfn + i);
+
+		/* Read without a claim by s2o_page_query() and claim checks. */
+		__atomic_store_n(&p->vm, vm, __ATOMIC_RELAXED);
+		s2o_store_release(&p->state, (u8)state);
+	}
 }

@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Per-page metadata and the physical memory map.
+ * The page layer: one 8-byte record per 4K page of every RAM region (host
+ * and hypervisor RAM alike), and the primitives every transition is made
+ * of: check a range, claim its pages, check their state, publish the new
+ * state (which releases the claim), or release them unchanged.
  *
- * One struct s2o_page per 4K page of every RAM region (host and hypervisor
- * RAM alike), 8 bytes each, in an array that lives as long as the system:
- * pages are type-stable, which is what lets a walker take a speculative
- * reference on a table page that may just have been freed (see
- * docs/walker-refcounts.md).
+ * The array lives as long as the system: pages are type-stable, which is
+ * what lets a walker take a speculative reference on a table page that
+ * may just have been freed (docs/walker-refcounts.md).
  */
 #ifndef S2OWN_PAGE_H
 #define S2OWN_PAGE_H
 
-#include "s2own.h"
+#include "memmap.h"
 
 /* The one-byte ownership state of a data page. */
 enum s2o_pstate {
@@ -27,50 +28,43 @@ enum s2o_pstate {
  * Transitions claim their pages in ascending order, so they cannot
  * deadlock, and of two conflicting ones exactly one sees the old state.
  */
-#define S2O_PS_BUSY 0x80
+#define S2O_PS_CLAIMED 0x80
 
 struct s2o_page {
-	u32 refs;	/* table page: walkers inside it */
-	u16 nr_busy;	/* table page: entries that prevent coalescing */
-	u8 state;	/* data page: enum s2o_pstate */
-	u8 vm;		/* data page owned by a guest: its VM handle */
+	u32 refs;		/* table page: walkers inside it */
+	u16 nr_blockers;	/* table page: entries that block a collapse */
+	u8 state;		/* data page: enum s2o_pstate */
+	u8 vm;			/* data page owned by a guest: its VM handle */
 };
 
 _Static_assert(sizeof(struct s2o_page) == 8, "metadata budget: 8 bytes");
 
-/* Memory map: RAM regions, sorted; MMIO is everything between them. */
-struct s2o_memmap {
-	struct s2o_mem_region regions[S2O_MAX_MEM_REGIONS];
-	unsigned int nr_regions;
-	u64 first_pfn;		/* metadata covers [first_pfn, end_pfn) */
-	u64 end_pfn;
-	struct s2o_page *pages;
-};
-
-extern struct s2o_memmap s2o_memmap;
-
-int s2o_memmap_init(const struct s2o_init_params *params);
-
-/* The RAM region holding @addr, or NULL for MMIO. */
-const struct s2o_mem_region *s2o_find_region(u64 addr);
-
-/*
- * The range [*start, *end) around @addr of uniform memory type: a RAM
- * region, or the MMIO gap between two of them.
- */
-void s2o_memory_range(u64 addr, u64 *start, u64 *end);
-
-bool s2o_regions_have_ram(const struct s2o_mem_region *regions,
-			  unsigned int nr_regions, u64 start, u64 end);
+extern struct s2o_page *s2o_pages;
 
 static inline struct s2o_page *s2o_pfn_page(u64 pfn)
 {
-	return &s2o_memmap.pages[pfn - s2o_memmap.first_pfn];
+	return &s2o_pages[pfn - s2o_memmap.first_pfn];
 }
 
 static inline struct s2o_page *s2o_pa_page(u64 pa)
 {
 	return s2o_pfn_page(pa >> S2O_PAGE_SHIFT);
 }
+
+int s2o_pages_init(void *metadata);
+
+/* Returns 0 if a page in @state (and @page) may be claimed, or an errno. */
+typedef int (*s2o_page_check_fn)(u8 state, const struct s2o_page *page,
+				 const void *arg);
+
+int s2o_check_pfn_range(u64 pfn, u64 nr);
+int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
+		    const void *arg);
+int s2o_page_in_state(u8 state, const struct s2o_page *page,
+		      const void *want);
+int s2o_page_any_state(u8 state, const struct s2o_page *page,
+		       const void *arg);
+void s2o_release_pages(u64 pfn, u64 nr);
+void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm);
 
 #endif /* S2OWN_PAGE_H */

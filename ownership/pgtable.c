@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The stage-2 walker and the operations built on it: set a range (splitting
- * blocks with break-before-make), coalesce tables back into blocks, find a
- * leaf, tear a stage-2 down.
+ * blocks with break-before-make, collapsing tables the stage-2's ops allow),
+ * find a leaf, tear a stage-2 down.
  *
  * Every descriptor change goes through s2o_arch_pte_cmpxchg(); walkers hold
  * a reference on each table page they are inside. The protocol is in
@@ -184,24 +184,24 @@ int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
 }
 
 /**
- * s2o_pgt_init() - allocate an empty stage-2 root from the pool.
- * @pgt: the stage-2 to set up.
- * @vmid: its VMID; the host's root may come out of the host reserve.
- *
- * Return: 0, or -ENOMEM.
+ * s2o_pgt_init() - set up an empty stage-2.
+ * @pgt: the stage-2.
+ * @vmid: its VMID.
+ * @ops: its owner's policy.
+ * @reserved: the caller's reservation, from which the root page is taken.
  */
-int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
+void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
+		  const struct s2o_pgt_ops *ops, u64 *reserved)
 {
 	struct s2o_pte_site site = { .vmid = vmid, .level = S2O_START_LEVEL };
 	u64 *root;
-	int i, ret;
+	int i;
 
-	ret = vmid == S2O_HOST_VMID ? s2o_pool_reserve_host(1) :
-				      s2o_pool_reserve(1);
-	if (ret)
-		return ret;
+	S2O_BUG_ON(!*reserved);
 	pgt->root_pa = s2o_pool_alloc_reserved();
+	(*reserved)--;
 	pgt->vmid = vmid;
+	pgt->ops = ops;
 	root = table_va(pgt->root_pa);
 	for (i = 0; i < S2O_PTRS_PER_TABLE; i++) {
 		site.ipa = (u64)i << s2o_level_shift(S2O_START_LEVEL);
@@ -209,11 +209,10 @@ int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid)
 	}
 	/*
 	 * Not refs: stale walkers may still hold the reused page briefly.
-	 * Atomic: a stale collapser may read nr_busy too (and then fail to
-	 * lock its entry).
+	 * Atomic: a stale collapser may read nr_blockers too (and then fail
+	 * to lock its entry).
 	 */
-	s2o_write_once(&s2o_pa_page(pgt->root_pa)->nr_busy, 0);
-	return 0;
+	s2o_write_once(&s2o_pa_page(pgt->root_pa)->nr_blockers, 0);
 }
 
 /*
@@ -317,15 +316,15 @@ struct set_range_data {
 	u64 *reserved;
 };
 
-static void account_busy(struct s2o_walk_ctx *ctx, u64 old, u64 new)
+static void account_blockers(struct s2o_walk_ctx *ctx, u64 old, u64 new)
 {
-	int delta = (int)s2o_pte_is_busy(new, ctx->level) -
-		    (int)s2o_pte_is_busy(old, ctx->level);
+	int delta = (int)s2o_pte_blocks_collapse(ctx->pgt, new, ctx->level) -
+		    (int)s2o_pte_blocks_collapse(ctx->pgt, old, ctx->level);
 
 	if (delta > 0)
-		s2o_add_return(&ctx->table->nr_busy, 1);
+		s2o_add_return(&ctx->table->nr_blockers, 1);
 	else if (delta < 0)
-		s2o_sub_return(&ctx->table->nr_busy, 1);
+		s2o_sub_return(&ctx->table->nr_blockers, 1);
 }
 
 /*
@@ -372,12 +371,9 @@ static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
  * s2o_pte_split() - replace a leaf by a table of 512 entries that translate
  * the same, break-before-make.
  * @ctx: the walker's context at the leaf.
- * @reserved: the caller's reservation, or 0 to reserve the page here,
- *            keeping the host reserve (the fault path, which may harmlessly
- *            stop after a split, reserves first where it may use it).
+ * @reserved: the caller's reservation, at least one page.
  *
- * Return: 0, -EAGAIN if another CPU changed the entry, -ENOMEM if there was
- * no reservation and no page is left.
+ * Return: 0, or -EAGAIN if another CPU changed the entry.
  */
 int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 {
@@ -387,12 +383,7 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	u64 pa, *child;
 	int i, ret;
 
-	if (!*reserved) {
-		ret = s2o_pool_reserve(1);
-		if (ret)
-			return ret;
-		(*reserved)++;
-	}
+	S2O_BUG_ON(!*reserved);
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
@@ -413,10 +404,11 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	}
 	meta = s2o_pa_page(pa);
 	/* Atomic: a collapser with a stale entry may read it meanwhile. */
-	s2o_write_once(&meta->nr_busy, s2o_pte_is_busy(old, ctx->level + 1) ?
-					       S2O_PTRS_PER_TABLE : 0);
+	s2o_write_once(&meta->nr_blockers,
+		       s2o_pte_blocks_collapse(ctx->pgt, old, ctx->level + 1) ?
+			       S2O_PTRS_PER_TABLE : 0);
 
-	account_busy(ctx, old, s2o_pte_table(pa));
+	account_blockers(ctx, old, s2o_pte_table(pa));
 	pte_unlock(ctx, s2o_pte_table(pa));
 	ctx->split = true;	/* the walker must get into it */
 	if (old != S2O_PTE_EMPTY)
@@ -446,83 +438,61 @@ int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 		if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, new, &site) !=
 		    ctx->old)
 			return -S2OWN_EAGAIN;
-		account_busy(ctx, ctx->old, new);
+		account_blockers(ctx, ctx->old, new);
 		return 0;
 	}
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
-	account_busy(ctx, ctx->old, new);
+	account_blockers(ctx, ctx->old, new);
 	pte_unlock(ctx, new);
 	return 0;
 }
 
 /**
- * s2o_host_block_for() - the host block an entry may hold.
- * @ctx: the walker's context at the entry.
- * @block: set to the block descriptor.
+ * s2o_pte_collapse() - replace a table entry by a leaf, freeing the table.
+ * @ctx: the walker's context at a table entry, post-order (the walker
+ *       holds no reference on the table any more).
+ * @new: the leaf.
  *
- * Return: whether the entry's whole range is one kind of host memory (a
- * RAM region or an MMIO gap) so that one block can map it.
- */
-bool s2o_host_block_for(const struct s2o_walk_ctx *ctx, u64 *block)
-{
-	u64 gran = s2o_granule(ctx->level), start, end;
-	const struct s2o_mem_region *r = s2o_find_region(ctx->addr);
-
-	if (ctx->level < S2O_LEAST_BLOCK_LEVEL)
-		return false;
-	if (r && r->type != S2O_MEM_RAM)
-		return false;
-	s2o_memory_range(ctx->addr, &start, &end);
-	if (ctx->addr < start || ctx->addr + gran > end)
-		return false;
-	*block = s2o_pte_leaf(ctx->addr,
-			      r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
-			      ctx->level);
-	return true;
-}
-
-/*
- * Replace the table entry at @ctx by @new: lock the entry, let walkers
- * inside the table drain, re-check that it holds no busy entry (a racing
- * transition may have made one busy meanwhile: then put the table back),
- * and only then install @new and free the page. pte_lock() invalidated the
- * range, so no TLB can walk the page once it is freed.
+ * Lock the entry, let walkers inside the table drain, re-check that no
+ * entry blocks the collapse (a racing transition may have made one
+ * meanwhile: then put the table back), and only then install @new and
+ * free the page. pte_lock() invalidated the range, so no TLB can walk the
+ * page once it is freed. docs/walker-refcounts.md, "Collapser".
  *
- * Return: 0 once collapsed, -EBUSY if the table holds a busy entry, -EAGAIN
- * if another CPU changed the entry first.
+ * Return: 0 once collapsed, -EBUSY if an entry blocks it, -EAGAIN if
+ * another CPU changed the entry first.
  */
-static int collapse_table(struct s2o_walk_ctx *ctx, u64 new)
+int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 {
 	struct s2o_page *child = s2o_pa_page(s2o_pte_addr(ctx->old));
 	int ret;
 
-	if (s2o_read_once(&child->nr_busy))
+	if (s2o_read_once(&child->nr_blockers))
 		return -S2OWN_EBUSY;
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
 	s2o_wait_table_idle(child);
-	if (s2o_load_acquire(&child->nr_busy)) {
+	if (s2o_load_acquire(&child->nr_blockers)) {
 		pte_unlock(ctx, ctx->old);
 		return -S2OWN_EBUSY;
 	}
-	account_busy(ctx, ctx->old, new);
+	account_blockers(ctx, ctx->old, new);
 	pte_unlock(ctx, new);
 	s2o_pool_free(s2o_pte_addr(ctx->old));
 	return 0;
 }
 
-/*
- * A table whose entries are all host-default again becomes the block the
- * host's next fault would map there.
- */
+/* A table no entry blocks any more becomes what its owner allows. */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
-	u64 block;
+	const struct s2o_pgt_ops *ops = ctx->pgt->ops;
+	u64 leaf;
 
-	if (s2o_host_block_for(ctx, &block) && !collapse_table(ctx, block))
+	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
+	    !s2o_pte_collapse(ctx, leaf))
 		s2o_stat_inc(&s2o_counters.coalesces);
 	return 0;
 }
@@ -546,13 +516,12 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	/*
 	 * The reservation covers each split once. A table this walk split is
 	 * split again only if another CPU collapsed it meanwhile, freeing a
-	 * page: take one back, from the host reserve if need be (this call
-	 * still holds no more than it reserved, and keeping the reserve would
-	 * have it wait for the host to run its pool dry), and wait for one
-	 * rather than fail half-way through the range.
+	 * page: take one back as the owner says, and wait for one rather
+	 * than fail half-way through the range.
 	 */
 	if (!*d->reserved) {
-		if (s2o_pool_reserve_host(1))
+		S2O_BUG_ON(!ctx->pgt->ops->reserve_resplit);
+		if (ctx->pgt->ops->reserve_resplit())
 			return -S2OWN_EAGAIN;
 		*d->reserved = 1;
 	}
@@ -565,18 +534,19 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
  * @addr: first IPA, page aligned.
  * @size: bytes, page aligned, non-zero.
  * @leaf: what to install; valid leaves map @leaf->oa + (IPA - @addr).
- * @coalesce: whether tables left host-default afterwards become blocks.
- * @reserved: pages the caller reserved (at least s2o_pgt_tables_bound());
- *            decremented for each table page taken.
+ * @coalesce: whether tables no entry blocks afterwards collapse (into
+ *            what the stage-2's ops say).
+ * @reserved: pages the caller reserved (at least s2o_pgt_tables_needed()
+ *            where nothing else can change the tables, else
+ *            s2o_pgt_tables_bound()); decremented for each page taken.
  *
  * Leaves go at the largest level the range and the output address allow;
- * blocks partly covered are split first.
- *
- * Return: 0 (it cannot fail when the reservation holds).
+ * blocks partly covered are split first. It cannot fail: the reservation
+ * holds every table page it may take.
  */
-int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
-		      const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
-		      u64 *reserved)
+void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
+		       const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
+		       u64 *reserved)
 {
 	struct set_range_data d = {
 		.leaf = leaf,
@@ -589,39 +559,7 @@ int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.flags = S2O_VISIT_LEAF | S2O_VISIT_TABLE_POST,
 	};
 
-	return s2o_walk(pgt, addr, size, &walker);
-}
-
-static int shrink_visitor(struct s2o_walk_ctx *ctx)
-{
-	u64 *freed = ctx->arg;
-
-	/* Level-1 tables are walked without references: never unlink them. */
-	if (ctx->level < S2O_LEAST_BLOCK_LEVEL)
-		return 0;
-	if (!collapse_table(ctx, S2O_PTE_EMPTY))
-		(*freed)++;
-	return 0;
-}
-
-/**
- * s2o_pgt_shrink() - free the host's idle tables.
- * @pgt: the host stage-2.
- *
- * A level-2 or level-3 table holding only host-default entries (mappings
- * the host would fault back in, or nothing) is replaced by an empty entry,
- * which still says "host-owned": the host refaults it later. This is what
- * lets the fault path make progress when the pool runs dry, as pKVM unmaps
- * MMIO and retries.
- *
- * Return: the number of table pages freed.
- */
-u64 s2o_pgt_shrink(struct s2o_pgt *pgt)
-{
-	u64 freed = 0;
-
-	s2o_walk_all(pgt, shrink_visitor, &freed, S2O_VISIT_TABLE_POST);
-	return freed;
+	S2O_BUG_ON(s2o_walk(pgt, addr, size, &walker));
 }
 
 struct leaf_data {

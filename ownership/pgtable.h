@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Stage-2 page tables: one generic walker with visitors (like KVM's
- * pgtable.c) and the few operations every transition is made of.
+ * pgtable.c) and the few operations every transition is made of. It knows
+ * descriptors, levels, walking, splitting, collapsing and the walker
+ * refcount protocol; what an owner of a stage-2 wants (which entries keep
+ * a table, what a table collapses into, where a late table page comes
+ * from) it asks the stage-2's ops, as KVM asks its pte_ops.
  */
 #ifndef S2OWN_PGTABLE_H
 #define S2OWN_PGTABLE_H
@@ -9,9 +13,27 @@
 #include "page.h"
 #include "pte.h"
 
+struct s2o_pgt_ops {
+	/* An entry that keeps the table holding it from collapsing. */
+	bool (*pte_blocks_collapse)(u64 pte, u32 level);
+	/*
+	 * Whether the table whose entry translates [@addr, @addr + granule of
+	 * @level) may collapse once no entry blocks it, and into what (@pte).
+	 * NULL: tables of this stage-2 never collapse.
+	 */
+	bool (*collapse_to)(u64 addr, u32 level, u64 *pte);
+	/*
+	 * Reserve one table page for a split the caller could not plan: a
+	 * table its walk split was collapsed by another CPU before the walk
+	 * got into it. Needed only where tables collapse.
+	 */
+	int (*reserve_resplit)(void);
+};
+
 struct s2o_pgt {
 	u64 root_pa;
 	u16 vmid;
+	const struct s2o_pgt_ops *ops;
 };
 
 enum s2o_visit {
@@ -71,24 +93,23 @@ enum s2o_coalesce {
 u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf);
 u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
 			  const struct s2o_leaf *leaf);
-int s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid);
-int s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
-		      const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
-		      u64 *reserved);
+void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
+		  const struct s2o_pgt_ops *ops, u64 *reserved);
+void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
+		       const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
+		       u64 *reserved);
 void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level);
 void s2o_pgt_destroy(struct s2o_pgt *pgt);
-u64 s2o_pgt_shrink(struct s2o_pgt *pgt);
 
 /* For visitors: change the entry at @ctx (see their kernel-doc). */
 int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new);
 int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved);
-bool s2o_host_block_for(const struct s2o_walk_ctx *ctx, u64 *block);
+int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new);
 
-static inline bool s2o_pte_is_busy(u64 pte, u32 level)
+static inline bool s2o_pte_blocks_collapse(const struct s2o_pgt *pgt,
+					   u64 pte, u32 level)
 {
-	/* Entries that keep their table from coalescing. */
-	return s2o_pte_is_table(pte, level) ||
-	       (!s2o_pte_valid(pte) && s2o_pte_owner(pte));
+	return pgt->ops->pte_blocks_collapse(pte, level);
 }
 
 #endif /* S2OWN_PGTABLE_H */

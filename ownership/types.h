@@ -35,5 +35,7 @@ typedef int64_t s64;
 #define S2O_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define S2O_MAX(a, b) ((a) > (b) ? (a) : (b))
 #define S2O_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define s2o_container_of(ptr, type, member)				\
+	((type *)((char *)(ptr) - offsetof(type, member)))
 
 #endif /* S2OWN_TYPES_H */

@@ -443,3 +443,10 @@ out:
 		pthread_mutex_unlock(&fake.lock);
 	return ret;
 }
+
+void s2o_arch_bug(const char *file, int line)
+{
+	fprintf(stderr, "s2o_arch_bug: a step that cannot fail failed, %s:%d\n",
+		file, line);
+	abort();
+}

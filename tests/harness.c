@@ -9,6 +9,7 @@
 
 #include "../ownership/pgtable.h"
 #include "../ownership/mem_protect.h"
+#include "../ownership/vm.h"
 
 static const struct s2o_mem_region regions[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },

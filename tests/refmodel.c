@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
+#include "../ownership/vm.h"
 
 const struct rm_seg rm_segs[RM_NR_SEGS] = {
 	{ RM_RAM_FIRST - 64, RM_RAM_FIRST + 1400 },	/* hyp RAM | host RAM */

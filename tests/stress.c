@@ -49,6 +49,7 @@
 
 #include "../ownership/s2own.h"
 #include "../ownership/mem_protect.h"
+#include "../ownership/vm.h"
 #include "../ownership/pgtable.h"
 #include "../ownership/pool.h"
 #include "fake_arch.h"
@@ -1499,7 +1500,7 @@ static int table_visitor(struct s2o_walk_ctx *ctx)
 
 	count_table(tc, s2o_pte_addr(ctx->old));
 	/* A table the host could hold as one block: fine, unless all back. */
-	if (tc->host && s2o_host_block_for(ctx, &block) &&
+	if (tc->host && s2o_host_block_at(ctx->addr, ctx->level, &block) &&
 	    !tc->uncoalesced++)
 		tc->first_uncoalesced = ctx->addr;
 	return 0;
@@ -1584,7 +1585,7 @@ static void check_all_pages(const char *when, u64 *per_state)
 		int st = ref_state(pfn);
 		int vm = g.ref_vm[pidx(pfn)];
 
-		if (s2o_pfn_page(pfn)->state & S2O_PS_BUSY) {
+		if (s2o_pfn_page(pfn)->state & S2O_PS_CLAIMED) {
 			fail(NULL, "%s: pfn %#" PRIx64 " left claimed", when,
 			     pfn);
 			bad++;

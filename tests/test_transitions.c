@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
+#include "../ownership/vm.h"
 
 #define PAGE 4096ULL
 #define MAX_PFN (1ULL << 36)	/* 48-bit PA */
@@ -1544,7 +1545,7 @@ static int count_block_tables(struct s2o_walk_ctx *ctx)
 {
 	u64 *n = ctx->arg, block;
 
-	*n += s2o_host_block_for(ctx, &block);
+	*n += s2o_host_block_at(ctx->addr, ctx->level, &block);
 	return 0;
 }
 

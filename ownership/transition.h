@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The shape of every ownership transition on a pfn range, as pKVM and
+ * Hafnium write theirs: check the arguments, claim the pages (each one's
+ * state checked as it is claimed), finish the checks and count the table
+ * pages the change may take, reserve them, then apply, a step that cannot
+ * fail. Any error before the apply releases the pages: nothing changed.
+ */
+#ifndef S2OWN_TRANSITION_H
+#define S2OWN_TRANSITION_H
+
+#include "page.h"
+
+struct s2o_transition {
+	u64 pfn;
+	u64 nr;
+	/* Whether each page, in its state, may take part. */
+	s2o_page_check_fn check_page;
+	const void *check_arg;
+	/* Optional: argument checks after the pfn range's, before claims. */
+	int (*check_args)(struct s2o_transition *t);
+	/*
+	 * With every page claimed: the checks left, and the table pages
+	 * apply may take (set *@tables). NULL for a transition that changes
+	 * no stage-2 and so reserves nothing.
+	 */
+	int (*prepare)(struct s2o_transition *t, u64 *tables);
+	/* Make the change; leaves every page published and unclaimed. */
+	void (*apply)(struct s2o_transition *t, u64 *reserved);
+};
+
+int s2o_transition_run(struct s2o_transition *t);
+
+#endif /* S2OWN_TRANSITION_H */
