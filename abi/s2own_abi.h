@@ -58,6 +58,9 @@
 #define S2OWN_HC_PAGE_QUERY		S2OWN_HC64(0x0b)
 /* Debug: run the invariant checker with the other CPUs held off. */
 #define S2OWN_HC_CHECK			S2OWN_HC64(0x0c)
+/* Protected guests that run (docs/guests.md). */
+#define S2OWN_HC_VCPU_CREATE		S2OWN_HC64(0x0d)
+#define S2OWN_HC_VCPU_RUN		S2OWN_HC64(0x0e)
 
 /*
  * S2OWN_HC_CALL_UID returns this UUID, 36634eeb-053a-490d-b02d-a00774552ba4,
@@ -69,12 +72,13 @@
 #define S2OWN_UID_W2			0x07a02db0U
 #define S2OWN_UID_W3			0xa42b5574U
 
-/* VM handles are 1..S2OWN_MAX_VMS. */
+/* VM handles are 1..S2OWN_MAX_VMS; a VM's vCPUs 0..S2OWN_MAX_VCPUS - 1. */
 #define S2OWN_MAX_VMS			32
+#define S2OWN_MAX_VCPUS			8
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
 #define S2OWN_REVISION_MAJOR		1
-#define S2OWN_REVISION_MINOR		1
+#define S2OWN_REVISION_MINOR		2
 
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0
@@ -85,6 +89,7 @@
 #define S2OWN_EAGAIN			11
 #define S2OWN_ENOMEM			12
 #define S2OWN_EBUSY			16
+#define S2OWN_ENODEV			19
 #define S2OWN_EINVAL			22
 
 /*
@@ -164,5 +169,92 @@ struct s2own_dump_run {
 	uint32_t owner;		/* for S2OWN_RUN_INVALID: annotated owner */
 	uint32_t reserved;
 };
+
+/*
+ * S2OWN_HC_VCPU_RUN: x1 = VM, x2 = vCPU, x3..x6 = the answer to the
+ * vCPU's previous exit (below). It returns when the vCPU exits: x1 = 0 or
+ * -errno, x2 = why (S2OWN_EXIT_*), x3..x8 = what the exit hands over, all
+ * in registers (SMCCC 1.2): nothing is written to host memory.
+ */
+#define S2OWN_EXIT_HVC			1	/* x3..x8: guest x0..x5 */
+#define S2OWN_EXIT_MEM_FAULT		2	/* x3: gfn, x4: S2OWN_FAULT_* */
+#define S2OWN_EXIT_MMIO			3	/* x3: IPA, x4: size, x5: write,
+						 * x6: data written */
+#define S2OWN_EXIT_WFX			4	/* x3: 0 WFI, 1 WFE */
+#define S2OWN_EXIT_IRQ			5	/* a host interrupt: nothing */
+#define S2OWN_EXIT_SYSTEM_EVENT		6	/* x3: S2OWN_SYSTEM_* */
+#define S2OWN_EXIT_VCPU_OFF		7	/* powered off: run it later */
+#define S2OWN_EXIT_STOPPED		8	/* x3: ESR_EL2, x4: S2OWN_STOP_* */
+
+/* S2OWN_EXIT_MEM_FAULT access kinds (bits of x4). */
+#define S2OWN_FAULT_WRITE		(1U << 0)
+#define S2OWN_FAULT_EXEC		(1U << 1)
+#define S2OWN_FAULT_S1PTW		(1U << 2)	/* the guest's table walk */
+
+/* S2OWN_EXIT_SYSTEM_EVENT: the guest's PSCI call. The VM is stopped. */
+#define S2OWN_SYSTEM_OFF		0
+#define S2OWN_SYSTEM_RESET		1
+
+/* S2OWN_EXIT_STOPPED: why the hypervisor stopped the VM. */
+#define S2OWN_STOP_MMIO_UNDECODED	1	/* outside RAM, no syndrome */
+#define S2OWN_STOP_EXEC_OUTSIDE_RAM	2	/* instruction fetch from MMIO */
+#define S2OWN_STOP_ABORT		3	/* a stage-2 abort s2own can't serve */
+#define S2OWN_STOP_SERROR		4
+#define S2OWN_STOP_BAD_STATE		5	/* e.g. an ERET to EL2 attempted */
+
+/*
+ * Calls between the in-tree guest (tests/guest/) and s2own-vmm (vmm/):
+ * HVCs the hypervisor hands to the host as S2OWN_EXIT_HVC. Vendor
+ * hypervisor service range, numbers 0x1000.., clear of KVM's.
+ */
+#define S2OWN_VMM_CALL(n)		S2OWN_HC32(0x1000 + (n))
+/* x1 = length (0..32), x2..x5 = the bytes, x2's low byte first. */
+#define S2OWN_VMM_PUTS			S2OWN_VMM_CALL(0)
+/* x1 = 0 pass / else a failure code, x2 = checksum, x3 = detail. */
+#define S2OWN_VMM_RESULT		S2OWN_VMM_CALL(1)
+#define S2OWN_VMM_PUTS_MAX		32
+
+/*
+ * /dev/s2own, the VMM's interface (KVM style): CREATE_VM on the device
+ * gives a VM fd; on it CREATE_VCPU gives vCPU fds, DONATE gives the VM a
+ * range of the VMM's own memory, DESTROY_VM and RECLAIM take it down;
+ * RUN on a vCPU fd runs it to its next exit that the VMM must serve.
+ */
+#if defined(__KERNEL__) || __STDC_HOSTED__
+#include <linux/ioctl.h>
+
+struct s2own_vm_params {
+	uint64_t ram_gfn;	/* the guest's RAM: [ram_gfn, + ram_nr) */
+	uint64_t ram_nr;	/* 0: every gfn is RAM (no MMIO exits) */
+	uint64_t entry;		/* IPA where vCPU 0 starts */
+	uint64_t boot_arg;	/* vCPU 0's x0 */
+};
+
+struct s2own_donation {
+	uint64_t uaddr;		/* page-aligned VMM memory */
+	uint64_t gfn;		/* where the VM sees its first page */
+	uint64_t nr;		/* pages */
+};
+
+struct s2own_reclaim {
+	uint64_t pages;		/* out: pages given back, zeroed */
+};
+
+struct s2own_run {
+	uint32_t exit_reason;	/* out: S2OWN_EXIT_* */
+	uint32_t pad;
+	uint64_t exit[6];	/* out: x3..x8 of the exit */
+	uint64_t answer[4];	/* in: x3..x6, the answer to the last exit */
+	uint64_t irq_exits;	/* out: host interrupts served meanwhile */
+};
+
+#define S2OWN_IOCTL			0xb2
+#define S2OWN_CREATE_VM		_IOW(S2OWN_IOCTL, 0x00, struct s2own_vm_params)
+#define S2OWN_CREATE_VCPU	_IO(S2OWN_IOCTL, 0x01)
+#define S2OWN_DONATE		_IOW(S2OWN_IOCTL, 0x02, struct s2own_donation)
+#define S2OWN_DESTROY_VM	_IO(S2OWN_IOCTL, 0x03)
+#define S2OWN_RECLAIM		_IOR(S2OWN_IOCTL, 0x04, struct s2own_reclaim)
+#define S2OWN_RUN		_IOWR(S2OWN_IOCTL, 0x05, struct s2own_run)
+#endif
 
 #endif /* S2OWN_ABI_H */
