@@ -132,12 +132,6 @@ int s2own_fuzz_run(u64 calls, u64 seed);
 bool s2own_fuzz_active(void);
 size_t s2own_fuzz_fmt(char *buf, size_t size);
 
-/* debugfs.c */
-int s2own_debugfs_init(void);
-void s2own_debugfs_exit(void);
-void s2own_debugfs_vm_add(int handle);
-void s2own_debugfs_vm_remove(int handle);
-
 /* main.c: table pages in use when the driver loaded. */
 extern u64 s2own_baseline_table_pages;
 

@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/of.h>
 
+#include "debugfs.h"
 #include "drv.h"
 #include "s2own_dt.h"
 

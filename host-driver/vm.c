@@ -27,6 +27,7 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "debugfs.h"
 #include "drv.h"
 
 enum range_state {
