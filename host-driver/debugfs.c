@@ -13,6 +13,11 @@
  * Another module adds its files the same way, with s2own_debugfs_add().
  * Only the ptdumps have file operations of their own: their text comes
  * whole from dump.c.
+ *
+ * vm<N>/ptdump follows the VMs vm.c tracks as live: after each write that
+ * may create or destroy one, vm_dirs_sync() asks vm.c which live and
+ * creates or removes the directories to match. vm.c knows nothing of
+ * debugfs.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -32,6 +37,10 @@
 #define TEXT_MAX	SZ_16M
 
 static struct dentry *root;
+static u64 table_pages_at_load;	/* for stats: table_pages_used_at_load */
+
+/* vm<N>/ of each live VM; under vm_dirs_lock. */
+static DEFINE_MUTEX(vm_dirs_lock);
 static struct dentry *vm_dirs[S2OWN_MAX_VMS + 1];
 
 /* The answers kept for reads; under answer_lock. */
@@ -248,11 +257,14 @@ static size_t answer_show(char *buf, size_t size, const char *answer)
 	return len;
 }
 
+static void vm_dirs_sync(void);
+
 static int vm_create_store(char **w, int n)
 {
 	char str[sizeof(vm_create_answer)];
 	int ret = s2own_vm_new();
 
+	vm_dirs_sync();
 	if (ret > 0) {
 		snprintf(str, sizeof(str), "%d\n", ret);
 		answer_set(vm_create_answer, sizeof(vm_create_answer), str);
@@ -267,17 +279,19 @@ static size_t vm_create_show(char *buf, size_t size)
 
 static int vm_destroy_store(char **w, int n)
 {
-	int handle;
+	int handle, ret;
 
 	if (n != 1 || get_handle(w[0], &handle))
 		return -EINVAL;
-	return s2own_vm_kill(handle);
+	ret = s2own_vm_kill(handle);
+	vm_dirs_sync();
+	return ret;
 }
 
 static int donate_store(char **w, int n)
 {
 	bool chunk = false;
-	int handle;
+	int handle, ret;
 	u64 nr;
 
 	if (n < 2 || n > 3 || get_handle(w[0], &handle) || get_u64(w[1], &nr) ||
@@ -287,7 +301,9 @@ static int donate_store(char **w, int n)
 		chunk = true;
 	else if (n == 3 && strcmp(w[2], "scatter"))
 		return -EINVAL;
-	return s2own_donate(handle, nr, chunk);
+	ret = s2own_donate(handle, nr, chunk);
+	vm_dirs_sync();		/* a VM made through hvc is adopted */
+	return ret;
 }
 
 static int relinquish_store(char **w, int n)
@@ -342,9 +358,8 @@ static size_t stats_show(char *buf, size_t size)
 		len += scnprintf(buf, size, "error %d\n", ret);
 	else
 		len += s2own_fmt_stats(buf, size, &st);
-	len += scnprintf(buf + len, size - len,
-			 "table_pages_used_at_load %llu\n",
-			 s2own_baseline_table_pages);
+	len += scnprintf(buf + len, size - len, "table_pages_used_at_load %llu\n",
+			 table_pages_at_load);
 	len += s2own_vm_state_fmt(buf + len, size - len);
 	len += s2own_hvc_stats_fmt(buf + len, size - len);
 	return len;
@@ -524,44 +539,43 @@ static int ptdump_open(struct inode *inode, struct file *file)
 static const struct file_operations ptdump_fops =
 	TEXT_FOPS(ptdump_open, text_read, NULL, text_release);
 
-/**
- * s2own_debugfs_vm_add() - create vm<N>/ptdump for a new VM.
- * @handle: the VM
- */
-void s2own_debugfs_vm_add(int handle)
+/* Make vm<N>/ptdump exist for exactly the VMs vm.c tracks as live. */
+static void vm_dirs_sync(void)
 {
+	DECLARE_BITMAP(live, S2OWN_MAX_VMS + 1);
 	char name[16];
+	int h;
 
-	if (!root || handle <= 0 || handle >= ARRAY_SIZE(vm_dirs) ||
-	    vm_dirs[handle])
-		return;
-	snprintf(name, sizeof(name), "vm%d", handle);
-	vm_dirs[handle] = debugfs_create_dir(name, root);
-	debugfs_create_file("ptdump", 0400, vm_dirs[handle],
-			    (void *)(long)handle, &ptdump_fops);
-}
-
-/**
- * s2own_debugfs_vm_remove() - remove vm<N>/ when the VM is destroyed.
- * @handle: the VM
- */
-void s2own_debugfs_vm_remove(int handle)
-{
-	if (handle <= 0 || handle >= ARRAY_SIZE(vm_dirs))
-		return;
-	debugfs_remove(vm_dirs[handle]);
-	vm_dirs[handle] = NULL;
+	s2own_vms_live(live);
+	mutex_lock(&vm_dirs_lock);
+	for (h = 1; h <= S2OWN_MAX_VMS; h++) {
+		if (test_bit(h, live) == !!vm_dirs[h])
+			continue;
+		if (vm_dirs[h]) {
+			debugfs_remove(vm_dirs[h]);
+			vm_dirs[h] = NULL;
+			continue;
+		}
+		snprintf(name, sizeof(name), "vm%d", h);
+		vm_dirs[h] = debugfs_create_dir(name, root);
+		debugfs_create_file("ptdump", 0400, vm_dirs[h], (void *)(long)h,
+				    &ptdump_fops);
+	}
+	mutex_unlock(&vm_dirs_lock);
 }
 
 /**
  * s2own_debugfs_init() - create /sys/kernel/debug/s2own/.
+ * @table_pages_used: the hypervisor's table pages in use when the driver
+ *                    loaded, for the stats file
  *
  * Return: 0 or a negative errno.
  */
-int s2own_debugfs_init(void)
+int s2own_debugfs_init(u64 table_pages_used)
 {
 	unsigned int i;
 
+	table_pages_at_load = table_pages_used;
 	root = debugfs_create_dir(S2OWN_NAME, NULL);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
@@ -579,5 +593,7 @@ void s2own_debugfs_exit(void)
 {
 	debugfs_remove(root);
 	root = NULL;
+	mutex_lock(&vm_dirs_lock);
 	memset(vm_dirs, 0, sizeof(vm_dirs));
+	mutex_unlock(&vm_dirs_lock);
 }

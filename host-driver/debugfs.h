@@ -41,9 +41,7 @@ struct s2own_file {
 	  .store = (_store) }
 
 struct dentry *s2own_debugfs_add(const struct s2own_file *file);
-int s2own_debugfs_init(void);
+int s2own_debugfs_init(u64 table_pages_used);
 void s2own_debugfs_exit(void);
-void s2own_debugfs_vm_add(int handle);
-void s2own_debugfs_vm_remove(int handle);
 
 #endif /* S2OWN_DEBUGFS_H */

@@ -118,6 +118,7 @@ size_t s2own_vms_fmt(char *buf, size_t size);
 size_t s2own_shared_fmt(char *buf, size_t size);
 size_t s2own_held_fmt(char *buf, size_t size);
 size_t s2own_vm_state_fmt(char *buf, size_t size);
+void s2own_vms_live(unsigned long *live);
 bool s2own_vms_idle(void);
 void s2own_vms_exit(void);
 
@@ -131,9 +132,6 @@ void s2own_storm_exit(void);
 int s2own_fuzz_run(u64 calls, u64 seed);
 bool s2own_fuzz_active(void);
 size_t s2own_fuzz_fmt(char *buf, size_t size);
-
-/* main.c: table pages in use when the driver loaded. */
-extern u64 s2own_baseline_table_pages;
 
 /*
  * Read 8 bytes of a page through the linear map without oopsing when the

@@ -20,6 +20,7 @@
  * One mutex, s2own_lock, covers all of it. The storm (storm.c) keeps its
  * own books and does not take it.
  */
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
@@ -27,7 +28,6 @@
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
-#include "debugfs.h"
 #include "drv.h"
 
 enum range_state {
@@ -103,7 +103,6 @@ static struct s2own_vm *vm_track(int handle)
 	vm->next_gfn = S2OWN_GFN_BASE;
 	INIT_LIST_HEAD(&vm->allocs);
 	list_add_tail(&vm->node, &vms);
-	s2own_debugfs_vm_add(handle);
 	return vm;
 }
 
@@ -152,7 +151,6 @@ int s2own_vm_kill(int handle)
 	vm = vm_find(handle);
 	if (!ret && vm) {
 		vm->live = false;
-		s2own_debugfs_vm_remove(handle);
 		vm_forget_if_done(vm);
 	}
 	mutex_unlock(&s2own_lock);
@@ -613,6 +611,24 @@ size_t s2own_vm_state_fmt(char *buf, size_t size)
 			 "reclaim_not_zeroed %llu\n",
 			 nr_vms, donated, relinquished, held_pages, shared,
 			 READ_ONCE(reclaim_not_zeroed));
+}
+
+/**
+ * s2own_vms_live() - which VMs the driver tracks as live, for the views
+ * that follow them (debugfs's vm<N>/).
+ * @live: a bitmap of S2OWN_MAX_VMS + 1 bits, set here for each live VM's
+ *        handle
+ */
+void s2own_vms_live(unsigned long *live)
+{
+	const struct s2own_vm *vm;
+
+	bitmap_zero(live, S2OWN_MAX_VMS + 1);
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(vm, &vms, node)
+		if (vm->live && vm->handle > 0 && vm->handle <= S2OWN_MAX_VMS)
+			__set_bit(vm->handle, live);
+	mutex_unlock(&s2own_lock);
 }
 
 /**
