@@ -10,7 +10,8 @@
  * reports -ENOENT and friends directly. Files that answer a write ("hvc",
  * "touch", "query", "vm_create") keep the last answer for the next read,
  * one for everybody: it is a debug interface, used by one shell at a time.
- * Another module adds its files the same way, with s2own_debugfs_add().
+ * Another module adds its files the same way, with s2own_debugfs_add()
+ * (the test module, s2own_test.ko, its storm and fuzz).
  * Only the ptdumps have file operations of their own: their text comes
  * whole from dump.c.
  *
@@ -484,25 +485,6 @@ static size_t query_show(char *buf, size_t size)
 	return answer_show(buf, size, query_answer);
 }
 
-static int storm_store(char **w, int n)
-{
-	unsigned int seconds;
-
-	if (n != 1 || kstrtouint(w[0], 0, &seconds))
-		return -EINVAL;
-	return s2own_storm_start(seconds);
-}
-
-static int fuzz_store(char **w, int n)
-{
-	u64 calls, seed = 0;
-
-	if (n < 1 || n > 2 || get_u64(w[0], &calls) ||
-	    (n == 2 && get_u64(w[1], &seed)))
-		return -EINVAL;
-	return s2own_fuzz_run(calls, seed);
-}
-
 static const struct s2own_file files[] = {
 	S2OWN_FILE("vm_create", vm_create_show, vm_create_store),
 	S2OWN_FILE("vm_destroy", NULL, vm_destroy_store),
@@ -517,8 +499,6 @@ static const struct s2own_file files[] = {
 	S2OWN_FILE("hvc", hvc_show, hvc_store),
 	S2OWN_FILE("touch", touch_show, touch_store),
 	S2OWN_FILE("query", query_show, query_store),
-	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
-	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
 };
 
 /* --- ptdumps ------------------------------------------------------------ */

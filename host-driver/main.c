@@ -83,7 +83,6 @@ static void __exit s2own_exit(void)
 {
 	/* No new requests, none in flight, then take everything back. */
 	s2own_debugfs_exit();
-	s2own_storm_exit();
 	s2own_vms_exit();
 	s2own_dump_exit();
 	pr_info("%s: unloaded\n", S2OWN_NAME);

@@ -17,13 +17,16 @@
  * page that reads back zero was scrubbed by the hypervisor, not just never
  * written.
  *
- * One mutex, s2own_lock, covers all of it. The storm (storm.c) keeps its
- * own books and does not take it.
+ * One mutex, s2own_lock, covers all of it. The test module's storm keeps
+ * its own books and does not take it; its fuzz holds it throughout
+ * (s2own_vms_lock_idle()).
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -70,7 +73,7 @@ struct s2own_share {
 	struct page *page;	/* NULL: a pfn the user named, not ours */
 };
 
-DEFINE_MUTEX(s2own_lock);
+static DEFINE_MUTEX(s2own_lock);
 static LIST_HEAD(vms);
 static LIST_HEAD(held);		/* reclaimed allocations kept for `touch` */
 static LIST_HEAD(shares);
@@ -632,16 +635,31 @@ void s2own_vms_live(unsigned long *live)
 }
 
 /**
- * s2own_vms_idle() - whether the driver has no VM, live or awaiting
- * reclaim. Caller holds s2own_lock.
+ * s2own_vms_lock_idle() - hold the driver's books if it has no VM, live
+ * or awaiting reclaim: for a test that makes calls with random VM handles
+ * (the fuzz), which would hit the driver's VMs. The files that change the
+ * books wait meanwhile.
  *
- * Return: true if it has none.
+ * Return: 0 with the books held until s2own_vms_unlock(), or -EBUSY.
  */
-bool s2own_vms_idle(void)
+int s2own_vms_lock_idle(void)
 {
-	lockdep_assert_held(&s2own_lock);
-	return list_empty(&vms);
+	mutex_lock(&s2own_lock);
+	if (list_empty(&vms))
+		return 0;
+	mutex_unlock(&s2own_lock);
+	return -EBUSY;
 }
+EXPORT_SYMBOL_GPL(s2own_vms_lock_idle);
+
+/**
+ * s2own_vms_unlock() - let go of the books s2own_vms_lock_idle() held.
+ */
+void s2own_vms_unlock(void)
+{
+	mutex_unlock(&s2own_lock);
+}
+EXPORT_SYMBOL_GPL(s2own_vms_unlock);
 
 /**
  * s2own_vms_exit() - at unload: destroy every VM, reclaim and free its
@@ -712,3 +730,4 @@ int s2own_touch(u64 pfn, u64 *val)
 		return -EINVAL;
 	return copy_from_kernel_nofault(val, pfn_to_kaddr(pfn), sizeof(*val));
 }
+EXPORT_SYMBOL_GPL(s2own_touch);

@@ -50,9 +50,9 @@
 #include <linux/string.h>
 
 #include "drv.h"
+#include "hvc_test.h"
 #include "s2own_dt.h"
 
-#define FUZZ_MAX_CALLS		100000000ULL
 #define FUZZ_CHECK_EVERY	1000
 #define FUZZ_POOL_ORDER		9
 #define FUZZ_POOL_PAGES		(1U << FUZZ_POOL_ORDER)
@@ -883,15 +883,16 @@ static void cleanup(void)
 
 /**
  * s2own_fuzz_run() - fuzz the hypervisor from every online CPU.
- * @calls: how many hypercalls in all, 1..FUZZ_MAX_CALLS
+ * @calls: how many hypercalls in all, 1..S2OWN_FUZZ_MAX_CALLS
  * @seed: the seed of the threads' random streams; 0 picks one
  *
  * Returns when the run is over and cleaned up; s2own_fuzz_fmt() has the
  * verdict. Needs the driver idle: no VM of its own (random handles would
- * hit them), no storm.
+ * hit them), whose books it holds throughout; the caller keeps a storm
+ * from running (main.c).
  *
- * Return: 0, -EBUSY (a fuzz, a storm or the driver's VMs), -EINVAL,
- * -ENOMEM, -ENODEV (no memory or hypervisor node in the device tree).
+ * Return: 0, -EBUSY (a fuzz or the driver's VMs), -ENOMEM, -ENODEV (no
+ * memory or hypervisor node in the device tree).
  */
 int s2own_fuzz_run(u64 calls, u64 seed)
 {
@@ -899,16 +900,12 @@ int s2own_fuzz_run(u64 calls, u64 seed)
 	unsigned int cpu, i;
 	int ret = 0;
 
-	if (!calls || calls > FUZZ_MAX_CALLS)
-		return -EINVAL;
 	if (!mutex_trylock(&fuzz_lock))
 		return -EBUSY;
 	atomic_set(&fuzz_active, 1);
-	mutex_lock(&s2own_lock);
-	if (!s2own_storm_idle() || !s2own_vms_idle()) {
-		ret = -EBUSY;
-		goto out;
-	}
+	ret = s2own_vms_lock_idle();
+	if (ret)
+		goto out_active;
 	kfree(fz.cpus);
 	memset(&fz, 0, sizeof(fz));
 	fz.seed = seed ?: get_random_u64();
@@ -958,16 +955,11 @@ int s2own_fuzz_run(u64 calls, u64 seed)
 	if (fz.setup_failed)
 		ret = -ENOMEM;
 out:
-	mutex_unlock(&s2own_lock);
+	s2own_vms_unlock();
+out_active:
 	atomic_set(&fuzz_active, 0);
 	mutex_unlock(&fuzz_lock);
 	return ret;
-}
-
-/** s2own_fuzz_active() - whether a fuzz is running (storm.c refuses). */
-bool s2own_fuzz_active(void)
-{
-	return atomic_read(&fuzz_active);
 }
 
 /**
@@ -987,7 +979,7 @@ size_t s2own_fuzz_fmt(char *buf, size_t size)
 	unsigned int i, r, op;
 	size_t len = 0;
 
-	if (s2own_fuzz_active())
+	if (atomic_read(&fuzz_active))
 		return scnprintf(buf, size, "state running\n");
 	mutex_lock(&fuzz_lock);
 	if (!fz.done) {
@@ -1046,4 +1038,13 @@ size_t s2own_fuzz_fmt(char *buf, size_t size)
 out:
 	mutex_unlock(&fuzz_lock);
 	return len;
+}
+
+/**
+ * s2own_fuzz_exit() - at unload: free the last run's books.
+ */
+void s2own_fuzz_exit(void)
+{
+	kfree(fz.cpus);
+	fz.cpus = NULL;
 }
