@@ -5,6 +5,7 @@
  *
  * storm.c   the multi-CPU donate/reclaim storm
  * fuzz.c    the multi-CPU hypercall fuzzer
+ * threads.c one kthread per online CPU, for both
  * main.c    their files, storm and fuzz, in /sys/kernel/debug/s2own/, and
  *           one run at a time
  *
