@@ -19,6 +19,7 @@ help:
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"
 	@echo "make driver  the host driver, $(BUILD)/host-driver/s2own.ko"
+	@echo "make driver-fmt-test  the driver's text formats, on this machine"
 	@echo "make driver-test  boot with the driver and run its checks"
 	@echo "make verify  model-check the walker protocol with spin"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
@@ -39,7 +40,7 @@ include mk/bench.mk
 include mk/verify.mk
 include mk/measure.mk
 
-test: unit stress-short fuzz-short verify hyp-test driver-test
+test: unit stress-short fuzz-short verify driver-fmt-test hyp-test driver-test
 
 run: qemu-run
 

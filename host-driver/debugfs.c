@@ -2,40 +2,56 @@
 /*
  * /sys/kernel/debug/s2own/: docs/debugfs.md documents every file.
  *
- * Reads return a snapshot taken at open(), so `cat` of a large ptdump is
- * one dump even when it takes several read() calls. Writes take one line of
- * whitespace-separated words; numbers are decimal or 0x-prefixed hex. A
- * write fails with the hypercall's errno when the hypervisor refused, so
- * `echo ... > donate` reports -ENOENT and friends directly. Files that
- * answer a write ("hvc", "touch", "query", "vm_create") keep the last
- * answer for the next read, one for everybody: it is a debug interface,
- * used by one shell at a time.
+ * Every file is a struct s2own_file: a show() that a read snapshots at
+ * open(), so `cat` of a large ptdump is one dump even when it takes several
+ * read() calls, and a store() that a written line goes to as words;
+ * numbers are decimal or 0x-prefixed hex. A write fails with the
+ * hypercall's errno when the hypervisor refused, so `echo ... > donate`
+ * reports -ENOENT and friends directly. Files that answer a write ("hvc",
+ * "touch", "query", "vm_create") keep the last answer for the next read,
+ * one for everybody: it is a debug interface, used by one shell at a time.
+ * Another module adds its files the same way, with s2own_debugfs_add()
+ * (the test module, s2own_test.ko, its storm and fuzz).
+ * Only the ptdumps have file operations of their own: their text comes
+ * whole from dump.c.
+ *
+ * vm<N>/ptdump follows the VMs vm.c tracks as live: after each write that
+ * may create or destroy one, vm_dirs_sync() asks vm.c which live and
+ * creates or removes the directories to match. vm.c knows nothing of
+ * debugfs.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
+#include "debugfs.h"
 #include "drv.h"
 #include "fmt.h"
 
-#define MAX_WORDS	6
 #define TEXT_START	SZ_16K
 #define TEXT_MAX	SZ_16M
 
 static struct dentry *root;
+static u64 table_pages_at_load;	/* for stats: table_pages_used_at_load */
+
+/* vm<N>/ of each live VM; under vm_dirs_lock. */
+static DEFINE_MUTEX(vm_dirs_lock);
 static struct dentry *vm_dirs[S2OWN_MAX_VMS + 1];
 
 /* The answers kept for reads; under answer_lock. */
 static DEFINE_MUTEX(answer_lock);
+static char vm_create_answer[16] = "0\n";
 static char hvc_answer[160] = "none\n";
 static char touch_answer[96] = "none\n";
 static char query_answer[160] = "none\n";
-static int last_vm;
+
+/* --- snapshots and lines ------------------------------------------------ */
 
 struct text {
 	char *buf;
@@ -56,8 +72,8 @@ static int text_set(struct file *file, char *buf, size_t len)
 	return 0;
 }
 
-/* Snapshot a formatter's text, growing the buffer until it fits. */
-static int text_open(struct file *file, size_t (*fn)(char *buf, size_t size))
+/* Snapshot a show()'s text, growing the buffer until it fits. */
+static int text_open(struct file *file, size_t (*show)(char *buf, size_t size))
 {
 	size_t size = TEXT_START, len;
 	char *buf;
@@ -66,29 +82,13 @@ static int text_open(struct file *file, size_t (*fn)(char *buf, size_t size))
 		buf = kvmalloc(size, GFP_KERNEL);
 		if (!buf)
 			return -ENOMEM;
-		len = fn(buf, size);
+		len = show(buf, size);
 		/* scnprintf() stops one short of the end when it truncates. */
 		if (len + 1 < size || size >= TEXT_MAX)
 			break;
 		kvfree(buf);
 		size *= 2;
 	}
-	return text_set(file, buf, len);
-}
-
-static int text_open_str(struct file *file, const char *str)
-{
-	char *buf;
-	size_t len;
-
-	mutex_lock(&answer_lock);
-	len = strlen(str);
-	buf = kvmalloc(len + 1, GFP_KERNEL);
-	if (buf)
-		memcpy(buf, str, len + 1);
-	mutex_unlock(&answer_lock);
-	if (!buf)
-		return -ENOMEM;
 	return text_set(file, buf, len);
 }
 
@@ -113,13 +113,6 @@ static int text_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Write-only files open without a snapshot. */
-static int nothing_open(struct inode *inode, struct file *file)
-{
-	file->private_data = NULL;
-	return 0;
-}
-
 /*
  * Copy one line from user space and split it into words. Returns the
  * number of words, or a negative errno.
@@ -139,12 +132,92 @@ static int get_words(const char __user *ubuf, size_t count, char *buf,
 	while ((w = strsep(&p, " \t\n")) != NULL) {
 		if (!*w)
 			continue;
-		if (n == MAX_WORDS)
+		if (n == S2OWN_MAX_WORDS)
 			return -EINVAL;
 		words[n++] = w;
 	}
 	return n;
 }
+
+/* --- struct s2own_file -------------------------------------------------- */
+
+static int file_open(struct inode *inode, struct file *file)
+{
+	const struct s2own_file *f = inode->i_private;
+	int ret = 0;
+
+	file->private_data = NULL;
+	if (!try_module_get(f->owner))
+		return -ENODEV;
+	/* A read snapshots at open, so only an open for reading does. */
+	if (f->show && !(f->store && (file->f_mode & FMODE_WRITE)))
+		ret = text_open(file, f->show);
+	if (ret)
+		module_put(f->owner);
+	return ret;
+}
+
+static ssize_t file_read(struct file *file, char __user *ubuf, size_t count,
+			 loff_t *ppos)
+{
+	const struct s2own_file *f = file_inode(file)->i_private;
+
+	return f->show ? text_read(file, ubuf, count, ppos) : -EINVAL;
+}
+
+static ssize_t file_write(struct file *file, const char __user *ubuf,
+			  size_t count, loff_t *ppos)
+{
+	const struct s2own_file *f = file_inode(file)->i_private;
+	char buf[128], *w[S2OWN_MAX_WORDS];
+	int n;
+
+	if (!f->store)
+		return -EINVAL;
+	n = get_words(ubuf, count, buf, sizeof(buf), w);
+	n = n < 0 ? n : f->store(w, n);
+	return n < 0 ? n : count;
+}
+
+static int file_release(struct inode *inode, struct file *file)
+{
+	const struct s2own_file *f = inode->i_private;
+
+	text_release(inode, file);
+	module_put(f->owner);
+	return 0;
+}
+
+/* Every file of the directory: snapshot at open, read, maybe write. */
+#define TEXT_FOPS(_open, _read, _write, _release)                             \
+	{ .owner = THIS_MODULE, .open = (_open), .read = (_read),             \
+	  .write = (_write), .release = (_release), .llseek = default_llseek }
+
+static const struct file_operations file_fops =
+	TEXT_FOPS(file_open, file_read, file_write, file_release);
+
+/**
+ * s2own_debugfs_add() - add a file to /sys/kernel/debug/s2own/.
+ * @file: what it shows and does; must outlive the file
+ *
+ * The file goes with debugfs_remove() of what this returns, or with the
+ * directory when the driver unloads (a module using this one unloads
+ * first).
+ *
+ * Return: the file's dentry, or an ERR_PTR().
+ */
+struct dentry *s2own_debugfs_add(const struct s2own_file *file)
+{
+	umode_t mode = (file->show ? 0400 : 0) | (file->store ? 0200 : 0);
+
+	if (!root)
+		return ERR_PTR(-ENODEV);
+	return debugfs_create_file(file->name, mode, root, (void *)file,
+				   &file_fops);
+}
+EXPORT_SYMBOL_GPL(s2own_debugfs_add);
+
+/* --- the files ---------------------------------------------------------- */
 
 static int get_u64(const char *word, u64 *val)
 {
@@ -156,60 +229,70 @@ static int get_handle(const char *word, int *handle)
 	return kstrtoint(word, 0, handle);
 }
 
-/* Files that a write acts on: parse, do, return count or the errno. */
-#define WRITE_FN(name)                                                        \
-	static ssize_t name##_write(struct file *file,                        \
-				    const char __user *ubuf, size_t count,    \
-				    loff_t *ppos)                             \
-	{                                                                     \
-		char buf[128], *w[MAX_WORDS];                                 \
-		int n = get_words(ubuf, count, buf, sizeof(buf), w);          \
-		int ret = n < 0 ? n : name##_do(w, n);                        \
-		return ret < 0 ? ret : count;                                 \
-	}
-
-static int vm_create_do(char **w, int n)
+/* One word, a pfn or @word: 1 for @word (*@pfn is then 0), else 0. */
+static int get_pfn_or(char **w, int n, const char *word, u64 *pfn)
 {
+	*pfn = 0;
+	if (n != 1)
+		return -EINVAL;
+	if (!strcmp(w[0], word))
+		return 1;
+	return get_u64(w[0], pfn) ? -EINVAL : 0;
+}
+
+/* A kept answer: set by a write, shown by the next reads. */
+static void answer_set(char *answer, size_t size, const char *str)
+{
+	mutex_lock(&answer_lock);
+	strscpy(answer, str, size);
+	mutex_unlock(&answer_lock);
+}
+
+static size_t answer_show(char *buf, size_t size, const char *answer)
+{
+	size_t len;
+
+	mutex_lock(&answer_lock);
+	len = scnprintf(buf, size, "%s", answer);
+	mutex_unlock(&answer_lock);
+	return len;
+}
+
+static void vm_dirs_sync(void);
+
+static int vm_create_store(char **w, int n)
+{
+	char str[sizeof(vm_create_answer)];
 	int ret = s2own_vm_new();
 
+	vm_dirs_sync();
 	if (ret > 0) {
-		mutex_lock(&answer_lock);
-		last_vm = ret;
-		mutex_unlock(&answer_lock);
+		snprintf(str, sizeof(str), "%d\n", ret);
+		answer_set(vm_create_answer, sizeof(vm_create_answer), str);
 	}
 	return ret;
 }
-WRITE_FN(vm_create)
 
-static int vm_create_open(struct inode *inode, struct file *file)
+static size_t vm_create_show(char *buf, size_t size)
 {
-	char str[16];
-
-	mutex_lock(&answer_lock);
-	snprintf(str, sizeof(str), "%d\n", last_vm);
-	mutex_unlock(&answer_lock);
-	return text_open_str(file, str);
+	return answer_show(buf, size, vm_create_answer);
 }
 
-static int vm_destroy_do(char **w, int n)
+static int vm_destroy_store(char **w, int n)
 {
-	int handle;
+	int handle, ret;
 
 	if (n != 1 || get_handle(w[0], &handle))
 		return -EINVAL;
-	return s2own_vm_kill(handle);
-}
-WRITE_FN(vm_destroy)
-
-static int vm_open(struct inode *inode, struct file *file)
-{
-	return text_open(file, s2own_vms_fmt);
+	ret = s2own_vm_kill(handle);
+	vm_dirs_sync();
+	return ret;
 }
 
-static int donate_do(char **w, int n)
+static int donate_store(char **w, int n)
 {
 	bool chunk = false;
-	int handle;
+	int handle, ret;
 	u64 nr;
 
 	if (n < 2 || n > 3 || get_handle(w[0], &handle) || get_u64(w[1], &nr) ||
@@ -219,11 +302,12 @@ static int donate_do(char **w, int n)
 		chunk = true;
 	else if (n == 3 && strcmp(w[2], "scatter"))
 		return -EINVAL;
-	return s2own_donate(handle, nr, chunk);
+	ret = s2own_donate(handle, nr, chunk);
+	vm_dirs_sync();		/* a VM made through hvc is adopted */
+	return ret;
 }
-WRITE_FN(donate)
 
-static int relinquish_do(char **w, int n)
+static int relinquish_store(char **w, int n)
 {
 	int handle;
 
@@ -231,9 +315,8 @@ static int relinquish_do(char **w, int n)
 		return -EINVAL;
 	return s2own_relinquish_vm(handle);
 }
-WRITE_FN(relinquish)
 
-static int reclaim_do(char **w, int n)
+static int reclaim_store(char **w, int n)
 {
 	bool keep = n == 2 && !strcmp(w[1], "keep");
 	int handle;
@@ -242,67 +325,30 @@ static int reclaim_do(char **w, int n)
 		return -EINVAL;
 	return s2own_reclaim_vm(handle, keep);
 }
-WRITE_FN(reclaim)
 
-static int held_do(char **w, int n)
+static int held_store(char **w, int n)
 {
 	s2own_release_held();
 	return 0;
 }
-WRITE_FN(held)
 
-static int held_open(struct inode *inode, struct file *file)
+static int share_store(char **w, int n)
 {
-	return text_open(file, s2own_held_fmt);
+	u64 pfn;
+	int alloc = get_pfn_or(w, n, "alloc", &pfn);
+
+	return alloc < 0 ? alloc : s2own_share_pfn(pfn, alloc, &pfn);
 }
 
-static int share_do(char **w, int n)
+static int unshare_store(char **w, int n)
 {
-	bool alloc;
-	u64 pfn = 0;
+	u64 pfn;
+	int all = get_pfn_or(w, n, "all", &pfn);
 
-	if (n != 1)
-		return -EINVAL;
-	alloc = !strcmp(w[0], "alloc");
-	if (!alloc && get_u64(w[0], &pfn))
-		return -EINVAL;
-	return s2own_share_pfn(pfn, alloc, &pfn);
-}
-WRITE_FN(share)
-
-static int share_open(struct inode *inode, struct file *file)
-{
-	return text_open(file, s2own_shared_fmt);
+	return all < 0 ? all : s2own_unshare_pfn(pfn, all);
 }
 
-static int unshare_do(char **w, int n)
-{
-	bool all;
-	u64 pfn = 0;
-
-	if (n != 1)
-		return -EINVAL;
-	all = !strcmp(w[0], "all");
-	if (!all && get_u64(w[0], &pfn))
-		return -EINVAL;
-	return s2own_unshare_pfn(pfn, all);
-}
-WRITE_FN(unshare)
-
-static int ptdump_open(struct inode *inode, struct file *file)
-{
-	int handle = (int)(long)inode->i_private;
-	size_t len;
-	char *buf;
-	int ret;
-
-	ret = s2own_ptdump_text(handle, &buf, &len);
-	if (ret)
-		return ret;
-	return text_set(file, buf, len);
-}
-
-static size_t stats_fmt(char *buf, size_t size)
+static size_t stats_show(char *buf, size_t size)
 {
 	struct s2own_stats st;
 	size_t len = 0;
@@ -313,22 +359,17 @@ static size_t stats_fmt(char *buf, size_t size)
 		len += scnprintf(buf, size, "error %d\n", ret);
 	else
 		len += s2own_fmt_stats(buf, size, &st);
-	len += scnprintf(buf + len, size - len,
-			 "table_pages_used_at_load %llu\n",
-			 s2own_baseline_table_pages);
+	len += scnprintf(buf + len, size - len, "table_pages_used_at_load %llu\n",
+			 table_pages_at_load);
 	len += s2own_vm_state_fmt(buf + len, size - len);
 	len += s2own_hvc_stats_fmt(buf + len, size - len);
 	return len;
 }
 
-static int stats_open(struct inode *inode, struct file *file)
-{
-	return text_open(file, stats_fmt);
-}
-
-static int hvc_do(char **w, int n)
+static int hvc_store(char **w, int n)
 {
 	struct s2own_hvc_res res;
+	char str[sizeof(hvc_answer)];
 	u64 a[5] = {};
 	long ret;
 	int i;
@@ -342,21 +383,19 @@ static int hvc_do(char **w, int n)
 	if (a[0] > U32_MAX)
 		return -EINVAL;
 	ret = s2own_hvc(a[0], a[1], a[2], a[3], a[4], &res);
-	mutex_lock(&answer_lock);
-	snprintf(hvc_answer, sizeof(hvc_answer),
-		 "0x%lx 0x%lx 0x%lx 0x%lx %ld %s\n", res.regs.a0, res.regs.a1,
-		 res.regs.a2, res.regs.a3, ret, s2own_errname(ret));
-	mutex_unlock(&answer_lock);
+	snprintf(str, sizeof(str), "0x%lx 0x%lx 0x%lx 0x%lx %ld %s\n",
+		 res.regs.a0, res.regs.a1, res.regs.a2, res.regs.a3, ret,
+		 s2own_errname(ret));
+	answer_set(hvc_answer, sizeof(hvc_answer), str);
 	return 0;
 }
-WRITE_FN(hvc)
 
-static int hvc_open(struct inode *inode, struct file *file)
+static size_t hvc_show(char *buf, size_t size)
 {
-	return text_open_str(file, hvc_answer);
+	return answer_show(buf, size, hvc_answer);
 }
 
-static int touch_do(char **w, int n)
+static int touch_store(char **w, int n)
 {
 	u64 pfn, nr = 1, i, val = 0, first = 0, faults = 0, invalid = 0;
 	char str[sizeof(touch_answer)];
@@ -396,16 +435,13 @@ static int touch_do(char **w, int n)
 				 "ok %016llx pages %llu invalid %llu\n", val, nr,
 				 invalid);
 	}
-	mutex_lock(&answer_lock);
-	strscpy(touch_answer, str, sizeof(touch_answer));
-	mutex_unlock(&answer_lock);
+	answer_set(touch_answer, sizeof(touch_answer), str);
 	return 0;
 }
-WRITE_FN(touch)
 
-static int touch_open(struct inode *inode, struct file *file)
+static size_t touch_show(char *buf, size_t size)
 {
-	return text_open_str(file, touch_answer);
+	return answer_show(buf, size, touch_answer);
 }
 
 static const char *const owners[] = { "host", "hyp", "guest", "none" };
@@ -418,7 +454,7 @@ static const char *name_of(const char *const *names, unsigned int nr,
 	return i < nr ? names[i] : "?";
 }
 
-static int query_do(char **w, int n)
+static int query_store(char **w, int n)
 {
 	struct s2own_hvc_res res;
 	char str[sizeof(query_answer)];
@@ -440,164 +476,92 @@ static int query_do(char **w, int n)
 			 name_of(pstates, 4, S2OWN_QUERY_HYP(x1)),
 			 name_of(pstates, 4, S2OWN_QUERY_GUEST(x1)), res.out[1],
 			 S2OWN_QUERY_RECLAIMABLE(x1));
-	mutex_lock(&answer_lock);
-	strscpy(query_answer, str, sizeof(query_answer));
-	mutex_unlock(&answer_lock);
+	answer_set(query_answer, sizeof(query_answer), str);
 	return ret < 0 ? (int)ret : 0;
 }
-WRITE_FN(query)
 
-static int query_open(struct inode *inode, struct file *file)
+static size_t query_show(char *buf, size_t size)
 {
-	return text_open_str(file, query_answer);
+	return answer_show(buf, size, query_answer);
 }
 
-static int storm_do(char **w, int n)
-{
-	unsigned int seconds;
+static const struct s2own_file files[] = {
+	S2OWN_FILE("vm_create", vm_create_show, vm_create_store),
+	S2OWN_FILE("vm_destroy", NULL, vm_destroy_store),
+	S2OWN_FILE("vm", s2own_vms_fmt, NULL),
+	S2OWN_FILE("donate", NULL, donate_store),
+	S2OWN_FILE("relinquish", NULL, relinquish_store),
+	S2OWN_FILE("reclaim", NULL, reclaim_store),
+	S2OWN_FILE("held", s2own_held_fmt, held_store),
+	S2OWN_FILE("share", s2own_shared_fmt, share_store),
+	S2OWN_FILE("unshare", NULL, unshare_store),
+	S2OWN_FILE("stats", stats_show, NULL),
+	S2OWN_FILE("hvc", hvc_show, hvc_store),
+	S2OWN_FILE("touch", touch_show, touch_store),
+	S2OWN_FILE("query", query_show, query_store),
+};
 
-	if (n != 1 || kstrtouint(w[0], 0, &seconds))
-		return -EINVAL;
-	return s2own_storm_start(seconds);
+/* --- ptdumps ------------------------------------------------------------ */
+
+static int ptdump_open(struct inode *inode, struct file *file)
+{
+	int handle = (int)(long)inode->i_private;
+	size_t len;
+	char *buf;
+	int ret;
+
+	ret = s2own_ptdump_text(handle, &buf, &len);
+	if (ret)
+		return ret;
+	return text_set(file, buf, len);
 }
-WRITE_FN(storm)
 
-static int storm_open(struct inode *inode, struct file *file)
+static const struct file_operations ptdump_fops =
+	TEXT_FOPS(ptdump_open, text_read, NULL, text_release);
+
+/* Make vm<N>/ptdump exist for exactly the VMs vm.c tracks as live. */
+static void vm_dirs_sync(void)
 {
-	return text_open(file, s2own_storm_fmt);
-}
-
-static int fuzz_do(char **w, int n)
-{
-	u64 calls, seed = 0;
-
-	if (n < 1 || n > 2 || get_u64(w[0], &calls) ||
-	    (n == 2 && get_u64(w[1], &seed)))
-		return -EINVAL;
-	return s2own_fuzz_run(calls, seed);
-}
-WRITE_FN(fuzz)
-
-static int fuzz_open(struct inode *inode, struct file *file)
-{
-	return text_open(file, s2own_fuzz_fmt);
-}
-
-#define FOPS_RO(name)                                                         \
-	static const struct file_operations name##_fops = {                   \
-		.owner = THIS_MODULE,                                         \
-		.open = name##_open,                                          \
-		.read = text_read,                                            \
-		.release = text_release,                                      \
-		.llseek = default_llseek,                                     \
-	}
-#define FOPS_WO(name)                                                         \
-	static const struct file_operations name##_fops = {                   \
-		.owner = THIS_MODULE,                                         \
-		.open = nothing_open,                                         \
-		.write = name##_write,                                        \
-		.llseek = noop_llseek,                                        \
-	}
-/* Read-write: reads snapshot at open, so only a read-only open does. */
-#define FOPS_RW(name)                                                         \
-	static int name##_rw_open(struct inode *inode, struct file *file)     \
-	{                                                                     \
-		if ((file->f_mode & FMODE_WRITE))                             \
-			return nothing_open(inode, file);                     \
-		return name##_open(inode, file);                              \
-	}                                                                     \
-	static const struct file_operations name##_fops = {                   \
-		.owner = THIS_MODULE,                                         \
-		.open = name##_rw_open,                                       \
-		.read = text_read,                                            \
-		.write = name##_write,                                        \
-		.release = text_release,                                      \
-		.llseek = default_llseek,                                     \
-	}
-
-FOPS_RW(vm_create);
-FOPS_WO(vm_destroy);
-FOPS_RO(vm);
-FOPS_WO(donate);
-FOPS_WO(relinquish);
-FOPS_WO(reclaim);
-FOPS_RW(held);
-FOPS_RW(share);
-FOPS_WO(unshare);
-FOPS_RO(ptdump);
-FOPS_RO(stats);
-FOPS_RW(hvc);
-FOPS_RW(touch);
-FOPS_RW(query);
-FOPS_RW(storm);
-FOPS_RW(fuzz);
-
-/**
- * s2own_debugfs_vm_add() - create vm<N>/ptdump for a new VM.
- * @handle: the VM
- */
-void s2own_debugfs_vm_add(int handle)
-{
+	DECLARE_BITMAP(live, S2OWN_MAX_VMS + 1);
 	char name[16];
+	int h;
 
-	if (!root || handle <= 0 || handle >= ARRAY_SIZE(vm_dirs) ||
-	    vm_dirs[handle])
-		return;
-	snprintf(name, sizeof(name), "vm%d", handle);
-	vm_dirs[handle] = debugfs_create_dir(name, root);
-	debugfs_create_file("ptdump", 0400, vm_dirs[handle],
-			    (void *)(long)handle, &ptdump_fops);
-}
-
-/**
- * s2own_debugfs_vm_remove() - remove vm<N>/ when the VM is destroyed.
- * @handle: the VM
- */
-void s2own_debugfs_vm_remove(int handle)
-{
-	if (handle <= 0 || handle >= ARRAY_SIZE(vm_dirs))
-		return;
-	debugfs_remove(vm_dirs[handle]);
-	vm_dirs[handle] = NULL;
+	s2own_vms_live(live);
+	mutex_lock(&vm_dirs_lock);
+	for (h = 1; h <= S2OWN_MAX_VMS; h++) {
+		if (test_bit(h, live) == !!vm_dirs[h])
+			continue;
+		if (vm_dirs[h]) {
+			debugfs_remove(vm_dirs[h]);
+			vm_dirs[h] = NULL;
+			continue;
+		}
+		snprintf(name, sizeof(name), "vm%d", h);
+		vm_dirs[h] = debugfs_create_dir(name, root);
+		debugfs_create_file("ptdump", 0400, vm_dirs[h], (void *)(long)h,
+				    &ptdump_fops);
+	}
+	mutex_unlock(&vm_dirs_lock);
 }
 
 /**
  * s2own_debugfs_init() - create /sys/kernel/debug/s2own/.
+ * @table_pages_used: the hypervisor's table pages in use when the driver
+ *                    loaded, for the stats file
  *
  * Return: 0 or a negative errno.
  */
-int s2own_debugfs_init(void)
+int s2own_debugfs_init(u64 table_pages_used)
 {
-	static const struct {
-		const char *name;
-		umode_t mode;
-		const struct file_operations *fops;
-	} files[] = {
-		{ "vm_create", 0600, &vm_create_fops },
-		{ "vm_destroy", 0200, &vm_destroy_fops },
-		{ "vm", 0400, &vm_fops },
-		{ "donate", 0200, &donate_fops },
-		{ "relinquish", 0200, &relinquish_fops },
-		{ "reclaim", 0200, &reclaim_fops },
-		{ "held", 0600, &held_fops },
-		{ "share", 0600, &share_fops },
-		{ "unshare", 0200, &unshare_fops },
-		{ "ptdump", 0400, &ptdump_fops },
-		{ "stats", 0400, &stats_fops },
-		{ "hvc", 0600, &hvc_fops },
-		{ "touch", 0600, &touch_fops },
-		{ "query", 0600, &query_fops },
-		{ "storm", 0600, &storm_fops },
-		{ "fuzz", 0600, &fuzz_fops },
-	};
 	unsigned int i;
 
+	table_pages_at_load = table_pages_used;
 	root = debugfs_create_dir(S2OWN_NAME, NULL);
 	if (IS_ERR(root))
 		return PTR_ERR(root);
 	for (i = 0; i < ARRAY_SIZE(files); i++)
-		debugfs_create_file(files[i].name, files[i].mode, root,
-				    NULL, files[i].fops);
+		s2own_debugfs_add(&files[i]);
+	debugfs_create_file("ptdump", 0400, root, NULL, &ptdump_fops);
 	return 0;
 }
 
@@ -609,5 +573,7 @@ void s2own_debugfs_exit(void)
 {
 	debugfs_remove(root);
 	root = NULL;
+	mutex_lock(&vm_dirs_lock);
 	memset(vm_dirs, 0, sizeof(vm_dirs));
+	mutex_unlock(&vm_dirs_lock);
 }

@@ -1,22 +1,33 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * s2own host driver: what its files share.
+ * s2own host driver: what its files share, and what it exports to the
+ * modules built on it (the test module, tests/qemu/hvc-test/).
  *
  * hvc.c     the one function that issues hypercalls, and their counters
  * dump.c    the buffer shared with the hypervisor for S2OWN_HC_DUMP
  * fmt.c     dump records and statistics as text (also built for the host
- *           by tests/test_fmt.c, so it uses nothing but snprintf)
+ *           by tests/test_fmt.c, so it uses nothing but snprintf; fmt.h)
  * vm.c      VMs, donations, shares, reclaim: what the driver gave away
- * storm.c   the multi-CPU donate/reclaim stress
- * fuzz.c    the multi-CPU hypercall fuzzer
- * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md)
+ * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md; debugfs.h)
  * main.c    load checks, set-up and tear-down
+ *
+ * Who calls whom, never the other way round:
+ *
+ *   main.c    -> debugfs.c, vm.c, dump.c, hvc.c
+ *   debugfs.c -> vm.c, dump.c, fmt.c, hvc.c
+ *   vm.c      -> hvc.c
+ *   dump.c    -> fmt.c, hvc.c
+ *   fmt.c, hvc.c: nothing of the driver
+ *
+ * vm.c knows nothing of debugfs: debugfs.c asks it which VMs live
+ * (s2own_vms_live()) for the vm<N>/ directories. The test module uses
+ * what is exported: s2own_hvc() and the result names, s2own_ptdump_text(),
+ * s2own_touch(), s2own_vms_lock_idle() and s2own_debugfs_add().
  */
 #ifndef S2OWN_DRV_H
 #define S2OWN_DRV_H
 
 #include <linux/arm-smccc.h>
-#include <linux/mutex.h>
 #include <linux/types.h>
 
 #include "s2own_abi.h"
@@ -105,7 +116,6 @@ int s2own_ptdump_text(int handle, char **text, size_t *len);
 int s2own_read_stats(struct s2own_stats *st);
 
 /* vm.c */
-extern struct mutex s2own_lock;
 int s2own_vm_new(void);
 int s2own_vm_kill(int handle);
 int s2own_donate(int handle, unsigned int nr, bool chunk);
@@ -118,28 +128,10 @@ size_t s2own_vms_fmt(char *buf, size_t size);
 size_t s2own_shared_fmt(char *buf, size_t size);
 size_t s2own_held_fmt(char *buf, size_t size);
 size_t s2own_vm_state_fmt(char *buf, size_t size);
-bool s2own_vms_idle(void);
+void s2own_vms_live(unsigned long *live);
+int s2own_vms_lock_idle(void);
+void s2own_vms_unlock(void);
 void s2own_vms_exit(void);
-
-/* storm.c */
-int s2own_storm_start(unsigned int seconds);
-size_t s2own_storm_fmt(char *buf, size_t size);
-bool s2own_storm_idle(void);
-void s2own_storm_exit(void);
-
-/* fuzz.c */
-int s2own_fuzz_run(u64 calls, u64 seed);
-bool s2own_fuzz_active(void);
-size_t s2own_fuzz_fmt(char *buf, size_t size);
-
-/* debugfs.c */
-int s2own_debugfs_init(void);
-void s2own_debugfs_exit(void);
-void s2own_debugfs_vm_add(int handle);
-void s2own_debugfs_vm_remove(int handle);
-
-/* main.c: table pages in use when the driver loaded. */
-extern u64 s2own_baseline_table_pages;
 
 /*
  * Read 8 bytes of a page through the linear map without oopsing when the

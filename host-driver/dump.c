@@ -15,6 +15,7 @@
  */
 #include <linux/gfp.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
 
@@ -192,6 +193,7 @@ out:
 	mutex_unlock(&dump_lock);
 	return ret;
 }
+EXPORT_SYMBOL_GPL(s2own_ptdump_text);
 
 /**
  * s2own_read_stats() - the hypervisor's counters, from a header-only dump

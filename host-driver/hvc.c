@@ -14,6 +14,7 @@
  */
 #include <linux/atomic.h>
 #include <linux/kernel.h>
+#include <linux/module.h>
 
 #include "drv.h"
 
@@ -95,6 +96,7 @@ unsigned int s2own_res_class(long ret, bool unknown)
 	}
 	return S2OWN_RES_OTHER;
 }
+EXPORT_SYMBOL_GPL(s2own_res_class);
 
 /**
  * s2own_res_name() - the name of a result class, as the stats file prints
@@ -107,6 +109,7 @@ const char *s2own_res_name(unsigned int res)
 {
 	return res < S2OWN_NR_RES ? res_names[res] : "?";
 }
+EXPORT_SYMBOL_GPL(s2own_res_name);
 
 /**
  * s2own_hvc() - issue one hypercall to the s2own hypervisor.
@@ -130,13 +133,14 @@ long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	unsigned int f = func_index(func);
 
 	arm_smccc_1_1_hvc(func, a1, a2, a3, a4, x);
-	/* ABI 1.0: x0 the SMCCC status, x1 the result, x2 and x3 outputs. */
+	/* ABI 1.x: x0 the SMCCC status, x1 the result, x2 and x3 outputs. */
 	res->ret = x->a0 ? (long)x->a0 : (long)x->a1;
 	res->out[0] = x->a2;
 	res->out[1] = x->a3;
 	atomic64_inc(&counts[f][res_class(f, res->ret)]);
 	return res->ret;
 }
+EXPORT_SYMBOL_GPL(s2own_hvc);
 
 /**
  * s2own_errname() - the errno name of a hypercall status.
@@ -165,6 +169,7 @@ const char *s2own_errname(long ret)
 	}
 	return "?";
 }
+EXPORT_SYMBOL_GPL(s2own_errname);
 
 /**
  * s2own_hvc_stats_fmt() - the call counters as "hvc_<func>_<result> N"

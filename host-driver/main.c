@@ -14,6 +14,7 @@
 #include <linux/module.h>
 #include <linux/of.h>
 
+#include "debugfs.h"
 #include "drv.h"
 #include "s2own_dt.h"
 
@@ -21,8 +22,6 @@ static bool skip_dt_check;
 module_param(skip_dt_check, bool, 0400);
 MODULE_PARM_DESC(skip_dt_check,
 		 "Issue the UID HVC without finding the s2own-hyp node in the device tree first (an HVC without EL2 oopses)");
-
-u64 s2own_baseline_table_pages;
 
 static int check_hypervisor(void)
 {
@@ -68,8 +67,7 @@ static int __init s2own_init(void)
 		pr_err("%s: first dump failed: %d\n", S2OWN_NAME, ret);
 		goto out_dump;
 	}
-	s2own_baseline_table_pages = st.table_pages_used;
-	ret = s2own_debugfs_init();
+	ret = s2own_debugfs_init(st.table_pages_used);
 	if (ret)
 		goto out_dump;
 	pr_info("%s: loaded, %llu table pages used, %llu free\n", S2OWN_NAME,
@@ -85,7 +83,6 @@ static void __exit s2own_exit(void)
 {
 	/* No new requests, none in flight, then take everything back. */
 	s2own_debugfs_exit();
-	s2own_storm_exit();
 	s2own_vms_exit();
 	s2own_dump_exit();
 	pr_info("%s: unloaded\n", S2OWN_NAME);

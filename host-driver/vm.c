@@ -17,12 +17,16 @@
  * page that reads back zero was scrubbed by the hypervisor, not just never
  * written.
  *
- * One mutex, s2own_lock, covers all of it. The storm (storm.c) keeps its
- * own books and does not take it.
+ * One mutex, s2own_lock, covers all of it. The test module's storm keeps
+ * its own books and does not take it; its fuzz holds it throughout
+ * (s2own_vms_lock_idle()).
  */
+#include <linux/bitmap.h>
 #include <linux/gfp.h>
 #include <linux/list.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/mutex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -69,7 +73,7 @@ struct s2own_share {
 	struct page *page;	/* NULL: a pfn the user named, not ours */
 };
 
-DEFINE_MUTEX(s2own_lock);
+static DEFINE_MUTEX(s2own_lock);
 static LIST_HEAD(vms);
 static LIST_HEAD(held);		/* reclaimed allocations kept for `touch` */
 static LIST_HEAD(shares);
@@ -102,7 +106,6 @@ static struct s2own_vm *vm_track(int handle)
 	vm->next_gfn = S2OWN_GFN_BASE;
 	INIT_LIST_HEAD(&vm->allocs);
 	list_add_tail(&vm->node, &vms);
-	s2own_debugfs_vm_add(handle);
 	return vm;
 }
 
@@ -151,7 +154,6 @@ int s2own_vm_kill(int handle)
 	vm = vm_find(handle);
 	if (!ret && vm) {
 		vm->live = false;
-		s2own_debugfs_vm_remove(handle);
 		vm_forget_if_done(vm);
 	}
 	mutex_unlock(&s2own_lock);
@@ -615,16 +617,49 @@ size_t s2own_vm_state_fmt(char *buf, size_t size)
 }
 
 /**
- * s2own_vms_idle() - whether the driver has no VM, live or awaiting
- * reclaim. Caller holds s2own_lock.
- *
- * Return: true if it has none.
+ * s2own_vms_live() - which VMs the driver tracks as live, for the views
+ * that follow them (debugfs's vm<N>/).
+ * @live: a bitmap of S2OWN_MAX_VMS + 1 bits, set here for each live VM's
+ *        handle
  */
-bool s2own_vms_idle(void)
+void s2own_vms_live(unsigned long *live)
 {
-	lockdep_assert_held(&s2own_lock);
-	return list_empty(&vms);
+	const struct s2own_vm *vm;
+
+	bitmap_zero(live, S2OWN_MAX_VMS + 1);
+	mutex_lock(&s2own_lock);
+	list_for_each_entry(vm, &vms, node)
+		if (vm->live && vm->handle > 0 && vm->handle <= S2OWN_MAX_VMS)
+			__set_bit(vm->handle, live);
+	mutex_unlock(&s2own_lock);
 }
+
+/**
+ * s2own_vms_lock_idle() - hold the driver's books if it has no VM, live
+ * or awaiting reclaim: for a test that makes calls with random VM handles
+ * (the fuzz), which would hit the driver's VMs. The files that change the
+ * books wait meanwhile.
+ *
+ * Return: 0 with the books held until s2own_vms_unlock(), or -EBUSY.
+ */
+int s2own_vms_lock_idle(void)
+{
+	mutex_lock(&s2own_lock);
+	if (list_empty(&vms))
+		return 0;
+	mutex_unlock(&s2own_lock);
+	return -EBUSY;
+}
+EXPORT_SYMBOL_GPL(s2own_vms_lock_idle);
+
+/**
+ * s2own_vms_unlock() - let go of the books s2own_vms_lock_idle() held.
+ */
+void s2own_vms_unlock(void)
+{
+	mutex_unlock(&s2own_lock);
+}
+EXPORT_SYMBOL_GPL(s2own_vms_unlock);
 
 /**
  * s2own_vms_exit() - at unload: destroy every VM, reclaim and free its
@@ -695,3 +730,4 @@ int s2own_touch(u64 pfn, u64 *val)
 		return -EINVAL;
 	return copy_from_kernel_nofault(val, pfn_to_kaddr(pfn), sizeof(*val));
 }
+EXPORT_SYMBOL_GPL(s2own_touch);

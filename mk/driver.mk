@@ -1,9 +1,13 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # The host driver, s2own.ko: an out-of-tree module for Debian's arm64
-# kernel (mk/linux.mk fetches it and its headers), plus its scripts in the
-# initramfs. Needs mk/linux.mk, mk/qemu.mk and, for driver-test, mk/hyp.mk.
+# kernel (mk/linux.mk fetches it and its headers), its test module
+# s2own_test.ko (the storm and the hypercall fuzzer, tests/qemu/hvc-test/),
+# and their scripts in the initramfs. Needs mk/linux.mk, mk/qemu.mk and,
+# for driver-test, mk/hyp.mk.
 #
 #   make driver            $(DRIVER_KO)
+#   make hvc-test-module   $(HVC_TEST_KO), built against $(DRIVER_KO)'s
+#                          exports (its Module.symvers)
 #   make driver-fmt-test   the ptdump/stats text formats, on the build
 #                          machine (no kernel, no QEMU)
 #   make driver-test       boot the hypervisor and Linux with s2own.test=1:
@@ -14,16 +18,18 @@
 #                          calls, FUZZ_QEMU_SEED to choose the seed (part
 #                          of make fuzz)
 #
-# The sources are copied to $(DRIVER_DIR) and built there (M=), so the
-# source tree never sees a build product. Kbuild finds abi/s2own_abi.h
-# through S2OWN_ABI_INC.
+# The sources of each module are copied to a folder of $(BUILD) and built
+# there (M=), so the source tree never sees a build product. Kbuild finds
+# abi/s2own_abi.h through S2OWN_ABI_INC, and the test module the driver's
+# headers through S2OWN_DRV_INC.
 #
 # Every boot of the demo initramfs (make run, hyp-test, qemu-bare-test)
-# gets the module and /demo.d/50-s2own-demo.sh, which tells the
-# donate/split/reclaim/coalesce story in a few seconds; it skips itself
-# (and shows that the module refuses to load) on a boot without the
-# hypervisor. The tests in /demo.d/60-s2own-test.sh only run when the
-# kernel command line has s2own.test=1, which driver-test adds.
+# gets both modules and /demo.d/50-s2own-demo.sh, which tells the
+# donate/split/reclaim/coalesce story in a few seconds with s2own.ko alone;
+# it skips itself (and shows that the module refuses to load) on a boot
+# without the hypervisor. The tests in /demo.d/60-s2own-test.sh only run
+# when the kernel command line has s2own.test=1, which driver-test adds;
+# they load s2own_test.ko for the storm and the fuzz.
 
 DRIVER_DIR := $(BUILD)/host-driver
 DRIVER_KO := $(DRIVER_DIR)/s2own.ko
@@ -34,22 +40,40 @@ DRIVER_TEST_LOG := $(BUILD)/driver-test.log
 # under TCG.
 DRIVER_TEST_TIMEOUT ?= 900
 
-.PHONY: driver driver-test driver-fmt-test fuzz-qemu
+HVC_TEST_DIR := $(BUILD)/hvc-test
+HVC_TEST_KO := $(HVC_TEST_DIR)/s2own_test.ko
+HVC_TEST_SRCS := $(wildcard tests/qemu/hvc-test/*.c tests/qemu/hvc-test/*.h) \
+	tests/qemu/hvc-test/Kbuild
+
+.PHONY: driver hvc-test-module driver-test driver-fmt-test fuzz-qemu
 
 driver: $(DRIVER_KO)
 
-$(DRIVER_KO): $(DRIVER_SRCS) abi/s2own_abi.h mk/driver.mk $(LINUX_HEADERS_STAMP)
-	$(Q)mkdir -p $(DRIVER_DIR)
-	$(Q)cp -p $(DRIVER_SRCS) $(DRIVER_DIR)/
-	$(Q)$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(DRIVER_DIR)) \
-		$(KBUILD_ARGS) S2OWN_ABI_INC=$(abspath abi) modules
+hvc-test-module: $(HVC_TEST_KO)
 
-# The module, the demo step and the test step go into every initramfs.
+# kbuild_module DIR SRCS MAKE-ARGS: copy SRCS to DIR, build the module
+# there; touch the target, which kbuild leaves alone when it is up to date
+# as far as kbuild can tell (after a change of this file, say).
+kbuild_module = mkdir -p $(1) && cp -p $(2) $(1)/ && \
+	$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(1)) $(KBUILD_ARGS) \
+		S2OWN_ABI_INC=$(abspath abi) $(3) modules && touch $@
+
+$(DRIVER_KO): $(DRIVER_SRCS) abi/s2own_abi.h mk/driver.mk $(LINUX_HEADERS_STAMP)
+	$(Q)$(call kbuild_module,$(DRIVER_DIR),$(DRIVER_SRCS))
+
+# Module.symvers comes with $(DRIVER_KO).
+$(HVC_TEST_KO): $(HVC_TEST_SRCS) $(DRIVER_KO) abi/s2own_abi.h mk/driver.mk
+	$(Q)$(call kbuild_module,$(HVC_TEST_DIR),$(HVC_TEST_SRCS), \
+		S2OWN_DRV_INC=$(abspath host-driver) \
+		KBUILD_EXTRA_SYMBOLS=$(abspath $(DRIVER_DIR))/Module.symvers)
+
+# The modules, the demo step and the test step go into every initramfs.
 INITRAMFS_EXTRA += $(DRIVER_KO):/lib/modules/s2own.ko \
+	$(HVC_TEST_KO):/lib/modules/s2own_test.ko \
 	host-driver/initramfs/s2own-lib.sh:/lib/s2own/lib.sh \
 	host-driver/initramfs/50-s2own-demo.sh:/demo.d/50-s2own-demo.sh \
 	host-driver/initramfs/60-s2own-test.sh:/demo.d/60-s2own-test.sh
-$(INITRAMFS): $(DRIVER_KO) $(DRIVER_SCRIPTS)
+$(INITRAMFS): $(DRIVER_KO) $(HVC_TEST_KO) $(DRIVER_SCRIPTS)
 
 DRIVER_FMT_TEST := $(DRIVER_DIR)/test_fmt
 

@@ -266,6 +266,8 @@ check "unshare gives it back" "$(cat $D/query)" \
 
 # --- the storm -----------------------------------------------------------
 
+# The storm and the fuzz come with the test module.
+s2own_test_load || echo "S2OWN-TEST: insmod $S2OWN_TEST_KO failed"
 cpus=$(grep -c '^processor' /proc/cpuinfo)
 # s2own.storm=SECONDS on the kernel command line (QEMU_APPEND) overrides.
 storm_s=$(sed -n 's/.*s2own\.storm=\([0-9]*\).*/\1/p' /proc/cmdline)
@@ -321,9 +323,15 @@ check "fuzz: identical ptdump" "see diff" same $T/pt_fuzz0 $T/pt_fuzz1 ||
 
 echo "S2OWN-TEST: stats at the end:"
 sed 's/^/    /' $D/stats
-check "module unloads" "rmmod failed" rmmod s2own
+check "module unloads" "rmmod failed" s2own_unload
 check "nothing leaked at unload" "$(dmesg | grep 's2own:.*leak')" \
 	sh -c "! dmesg | grep -q 's2own:.*leak'"
+if insmod $S2OWN_TEST_KO 2>/dev/null; then
+	rmmod s2own_test
+	fail "test module refuses to load without s2own.ko" "it loaded"
+else
+	pass "test module refuses to load without s2own.ko"
+fi
 check "module reloads" "insmod failed" s2own_load
 check "ptdump after reload is the baseline" "see diff" same $T/pt0 $D/ptdump
 expect_eq "table pages at baseline after reload" "$(s2own_stat table_pages_used)" "$base"

@@ -6,6 +6,7 @@
 
 S2OWN_DIR=/sys/kernel/debug/s2own
 S2OWN_KO=/lib/modules/s2own.ko
+S2OWN_TEST_KO=/lib/modules/s2own_test.ko
 
 # True when the hypervisor is there: it adds this node to the DTB it gives
 # Linux. Without it, loading the module must fail (an HVC without EL2 is
@@ -16,6 +17,19 @@ s2own_hyp_present() {
 
 s2own_load() {
 	[ -d "$S2OWN_DIR" ] || insmod "$S2OWN_KO"
+}
+
+# The test module (the storm and fuzz files), on top of s2own.ko.
+s2own_test_load() {
+	[ -e "$S2OWN_DIR/storm" ] || insmod "$S2OWN_TEST_KO"
+}
+
+# Unload the driver, the test module first if it is loaded.
+s2own_unload() {
+	if grep -q '^s2own_test ' /proc/modules; then
+		rmmod s2own_test || return
+	fi
+	rmmod s2own
 }
 
 # s2own_stat KEY: one value from the stats file.

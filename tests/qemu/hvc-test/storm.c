@@ -23,16 +23,12 @@
  * until the thread ends and retried after its VM is destroyed; what still
  * fails is leaked (never freed to Linux).
  *
- * The threads run on their own: a write starts them and returns, reads
- * report progress. They end by kthread_complete_and_exit(), so unloading
- * the module only has to wait for their completions.
+ * The threads (threads.c) run on their own: a write starts them and
+ * returns, reads report progress. Unloading the module stops them and
+ * waits for their completions.
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
-#include <linux/cpu.h>
-#include <linux/cpumask.h>
 #include <linux/jiffies.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -40,8 +36,8 @@
 #include <linux/string.h>
 
 #include "drv.h"
+#include "hvc_test.h"
 
-#define STORM_MAX_SECONDS	3600
 #define STORM_OWN_PAGES		16
 #define STORM_MAX_PENDING	32
 
@@ -57,26 +53,22 @@ struct storm_pending {
 };
 
 struct storm_cpu {
-	struct completion done;
-	unsigned int cpu;
-	bool started;
+	struct s2own_thread thread;	/* first: calls, unexpected */
 	int vm;
 	u64 iterations;
-	u64 calls;
 	u64 expected_errors;	/* refusals that were asked for */
 	u64 neighbour_faults;
 	u64 chunks_skipped;	/* no free 2 MiB chunk */
 	u64 vm_cycles;
-	u64 unexpected;
-	char first[256];
 	unsigned int nr_pending;
 	struct storm_pending pending[STORM_MAX_PENDING];
 	struct page *own[STORM_OWN_PAGES];
 };
 
+static_assert(offsetof(struct storm_cpu, thread) == 0);
+
 static DEFINE_MUTEX(storm_lock);
-static struct storm_cpu *storm_cpus;
-static unsigned int storm_nr;
+static struct s2own_threads storm;
 static unsigned int storm_seconds;
 static unsigned long storm_deadline;
 static bool storm_stop;
@@ -84,17 +76,16 @@ static bool storm_stop;
 static void note(struct storm_cpu *c, long got, long want, const char *what,
 		 u64 a, u64 b, u64 nr)
 {
-	c->calls++;
+	c->thread.calls++;
 	if (got == want) {
 		if (want)
 			c->expected_errors++;
 		return;
 	}
-	if (!c->unexpected++)
-		snprintf(c->first, sizeof(c->first),
-			 "cpu%u iteration %llu vm %d: %s(0x%llx, 0x%llx, %llu) = %ld, expected %ld",
-			 c->cpu, c->iterations, c->vm, what, a, b, nr, got,
-			 want);
+	s2own_thread_unexpected(&c->thread,
+				"cpu%u iteration %llu vm %d: %s(0x%llx, 0x%llx, %llu) = %ld, expected %ld",
+				c->thread.cpu, c->iterations, c->vm, what, a, b,
+				nr, got, want);
 }
 
 /* A page (or chunk) whose way back failed: retry once the VM is gone. */
@@ -107,7 +98,7 @@ static void park(struct storm_cpu *c, struct page *page, unsigned int order)
 		return;
 	}
 	pr_err("%s: storm cpu%u: leaking pfn 0x%lx order %u\n", S2OWN_NAME,
-	       c->cpu, page_to_pfn(page), order);
+	       c->thread.cpu, page_to_pfn(page), order);
 }
 
 static void check_zero(struct storm_cpu *c, struct page *page,
@@ -165,16 +156,17 @@ static void show_ptdump_at(u64 pfn)
 static void explain_readable(struct storm_cpu *c, u64 pfn, u64 val)
 {
 	struct s2own_hvc_res res;
-	size_t len = strlen(c->first);
+	char *first = c->thread.first;
+	size_t len = strlen(first);
 	long ret;
 
 	ret = s2own_hvc(S2OWN_HC_PAGE_QUERY, pfn, 0, 0, 0, &res);
 	pr_err("%s: storm cpu%u: donated pfn 0x%llx readable (0x%llx); query %ld state 0x%llx vm %llu; read again: %d\n",
-	       S2OWN_NAME, c->cpu, pfn, val, ret, res.out[0], res.out[1],
-	       s2own_touch(pfn, &val));
+	       S2OWN_NAME, c->thread.cpu, pfn, val, ret, res.out[0],
+	       res.out[1], s2own_touch(pfn, &val));
 	show_ptdump_at(pfn);
-	if (c->unexpected == 1 && len + 1 < sizeof(c->first))
-		snprintf(c->first + len, sizeof(c->first) - len,
+	if (c->thread.unexpected == 1 && len + 1 < sizeof(c->thread.first))
+		snprintf(first + len, sizeof(c->thread.first) - len,
 			 "; query state 0x%llx vm %llu", res.out[0],
 			 res.out[1]);
 }
@@ -291,7 +283,7 @@ static void storm_vm_cycle(struct storm_cpu *c)
 /* The host's own memory, in use all along: rewrite it, check it. */
 static void storm_host_memory(struct storm_cpu *c)
 {
-	u64 word = c->iterations << 8 | c->cpu, *p;
+	u64 word = c->iterations << 8 | c->thread.cpu, *p;
 	unsigned int i, j, bad = 0;
 
 	for (i = 0; i < STORM_OWN_PAGES; i++) {
@@ -307,9 +299,9 @@ static void storm_host_memory(struct storm_cpu *c)
 	note(c, bad, 0, "host memory check", word, 0, 0);
 }
 
-static int storm_fn(void *data)
+static void storm_fn(struct s2own_thread *t)
 {
-	struct storm_cpu *c = data;
+	struct storm_cpu *c = container_of(t, struct storm_cpu, thread);
 	unsigned int i;
 	long ret;
 
@@ -342,7 +334,7 @@ out:
 					  1UL << p->order);
 		if (ret)
 			pr_err("%s: storm cpu%u: leaking pfn 0x%lx order %u: %s\n",
-			       S2OWN_NAME, c->cpu, page_to_pfn(p->page),
+			       S2OWN_NAME, t->cpu, page_to_pfn(p->page),
 			       p->order, s2own_errname(ret));
 		else
 			__free_pages(p->page, p->order);
@@ -350,68 +342,40 @@ out:
 	for (i = 0; i < STORM_OWN_PAGES; i++)
 		if (c->own[i])
 			__free_page(c->own[i]);
-	kthread_complete_and_exit(&c->done, 0);
 }
 
-static bool storm_running(void)
+static struct storm_cpu *storm_cpu(unsigned int i)
 {
-	unsigned int i;
-
-	for (i = 0; i < storm_nr; i++)
-		if (storm_cpus[i].started &&
-		    !completion_done(&storm_cpus[i].done))
-			return true;
-	return false;
+	return container_of(s2own_thread_at(&storm, i), struct storm_cpu,
+			    thread);
 }
 
 /**
  * s2own_storm_start() - start a storm thread on every online CPU.
- * @seconds: how long they run, 1..3600
+ * @seconds: how long they run, 1..S2OWN_STORM_MAX_SECONDS
  *
- * Return: 0, -EBUSY if a storm or a fuzz is running, -EINVAL, -ENOMEM, or the error
- * of the first thread that could not be created (if none could).
+ * The caller keeps a fuzz from running meanwhile (main.c).
+ *
+ * Return: 0, -EBUSY if a storm is running, -ENOMEM, or the error of the
+ * first thread that could not be created (if none could).
  */
 int s2own_storm_start(unsigned int seconds)
 {
-	struct task_struct *t;
-	struct storm_cpu *c;
-	unsigned int cpu, n = 0;
-	int ret = 0;
+	int ret;
 
-	if (!seconds || seconds > STORM_MAX_SECONDS)
-		return -EINVAL;
 	mutex_lock(&storm_lock);
-	if (storm_running() || s2own_fuzz_active()) {
+	if (s2own_threads_running(&storm)) {
 		ret = -EBUSY;
 		goto out;
 	}
-	kfree(storm_cpus);
-	storm_nr = 0;
-	storm_cpus = kcalloc(nr_cpu_ids, sizeof(*storm_cpus), GFP_KERNEL);
-	if (!storm_cpus) {
-		ret = -ENOMEM;
+	ret = s2own_threads_alloc(&storm, sizeof(struct storm_cpu));
+	if (ret)
 		goto out;
-	}
 	storm_seconds = seconds;
 	storm_stop = false;
 	storm_deadline = jiffies + seconds * HZ;
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		c = &storm_cpus[n];
-		c->cpu = cpu;
-		init_completion(&c->done);
-		t = kthread_create_on_cpu(storm_fn, c, cpu, "s2own-storm/%u");
-		if (IS_ERR(t)) {
-			ret = ret ?: PTR_ERR(t);
-			continue;
-		}
-		c->started = true;
-		n++;
-		wake_up_process(t);
-	}
-	cpus_read_unlock();
-	storm_nr = n;
-	if (n)
+	ret = s2own_threads_start(&storm, NULL, storm_fn, "s2own-storm/%u");
+	if (s2own_threads_started(&storm))
 		ret = 0;
 out:
 	mutex_unlock(&storm_lock);
@@ -428,10 +392,12 @@ bool s2own_storm_idle(void)
 	bool idle;
 
 	mutex_lock(&storm_lock);
-	idle = !storm_running();
+	idle = !s2own_threads_running(&storm);
 	mutex_unlock(&storm_lock);
 	return idle;
 }
+
+#define STORM_SUM(member) S2OWN_THREADS_SUM(&storm, struct storm_cpu, member)
 
 /**
  * s2own_storm_fmt() - the storm's progress and verdict (docs/debugfs.md).
@@ -442,53 +408,46 @@ bool s2own_storm_idle(void)
  */
 size_t s2own_storm_fmt(char *buf, size_t size)
 {
-	u64 iterations = 0, calls = 0, expected = 0, unexpected = 0;
-	u64 skipped = 0, cycles = 0, neighbours = 0;
-	const char *first = NULL;
-	bool running, idle_cpu = false;
+	unsigned int i, nr;
 	const struct storm_cpu *c;
+	bool running, idle_cpu = false;
 	size_t len = 0;
-	unsigned int i;
+	u64 unexpected;
 
 	mutex_lock(&storm_lock);
-	if (!storm_nr) {
+	nr = s2own_threads_started(&storm);
+	if (!nr) {
 		len = scnprintf(buf, size, "state idle\n");
 		goto out;
 	}
-	running = storm_running();
-	for (i = 0; i < storm_nr; i++) {
-		c = &storm_cpus[i];
-		iterations += READ_ONCE(c->iterations);
-		calls += READ_ONCE(c->calls);
-		expected += READ_ONCE(c->expected_errors);
-		unexpected += READ_ONCE(c->unexpected);
-		skipped += READ_ONCE(c->chunks_skipped);
-		cycles += READ_ONCE(c->vm_cycles);
-		neighbours += READ_ONCE(c->neighbour_faults);
-		if (!READ_ONCE(c->iterations))
-			idle_cpu = true;
-		/* The message is complete once its thread is done. */
-		if (!first && !running && c->unexpected)
-			first = c->first;
-	}
+	running = s2own_threads_running(&storm);
+	unexpected = STORM_SUM(thread.unexpected);
 	len += scnprintf(buf + len, size - len,
 			 "state %s\nseconds %u\ncpus %u\niterations %llu\n"
 			 "calls %llu\nexpected_errors %llu\nunexpected %llu\n"
 			 "vm_cycles %llu\nchunks_skipped %llu\n"
 			 "neighbour_faults %llu\n",
-			 running ? "running" : "done", storm_seconds, storm_nr,
-			 iterations, calls, expected, unexpected, cycles,
-			 skipped, neighbours);
-	for (i = 0; i < storm_nr; i++) {
-		c = &storm_cpus[i];
+			 running ? "running" : "done", storm_seconds, nr,
+			 STORM_SUM(iterations), STORM_SUM(thread.calls),
+			 STORM_SUM(expected_errors), unexpected,
+			 STORM_SUM(vm_cycles), STORM_SUM(chunks_skipped),
+			 STORM_SUM(neighbour_faults));
+	for (i = 0; i < storm.nr; i++) {
+		c = storm_cpu(i);
+		if (!c->thread.started)
+			continue;
+		if (!READ_ONCE(c->iterations))
+			idle_cpu = true;
 		len += scnprintf(buf + len, size - len,
 				 "cpu%u iterations %llu calls %llu unexpected %llu\n",
-				 c->cpu, READ_ONCE(c->iterations),
-				 READ_ONCE(c->calls), READ_ONCE(c->unexpected));
+				 c->thread.cpu, READ_ONCE(c->iterations),
+				 READ_ONCE(c->thread.calls),
+				 READ_ONCE(c->thread.unexpected));
 	}
-	if (first)
+	/* The words are complete once their thread is done. */
+	if (!running && unexpected)
 		len += scnprintf(buf + len, size - len, "first_unexpected %s\n",
-				 first);
+				 s2own_threads_first(&storm));
 	if (!running)
 		len += scnprintf(buf + len, size - len, "result %s\n",
 				 unexpected || idle_cpu ? "FAIL" : "PASS");
@@ -502,15 +461,9 @@ out:
  */
 void s2own_storm_exit(void)
 {
-	unsigned int i;
-
 	mutex_lock(&storm_lock);
 	WRITE_ONCE(storm_stop, true);
-	for (i = 0; i < storm_nr; i++)
-		if (storm_cpus[i].started)
-			wait_for_completion(&storm_cpus[i].done);
-	kfree(storm_cpus);
-	storm_cpus = NULL;
-	storm_nr = 0;
+	s2own_threads_wait(&storm);
+	s2own_threads_free(&storm);
 	mutex_unlock(&storm_lock);
 }

@@ -37,10 +37,7 @@
  * threads does not, so a seed replays each thread's calls, not the run.
  */
 #include <linux/atomic.h>
-#include <linux/completion.h>
-#include <linux/cpu.h>
 #include <linux/io.h>
-#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/of.h>
 #include <linux/of_address.h>
@@ -50,9 +47,9 @@
 #include <linux/string.h>
 
 #include "drv.h"
+#include "hvc_test.h"
 #include "s2own_dt.h"
 
-#define FUZZ_MAX_CALLS		100000000ULL
 #define FUZZ_CHECK_EVERY	1000
 #define FUZZ_POOL_ORDER		9
 #define FUZZ_POOL_PAGES		(1U << FUZZ_POOL_ORDER)
@@ -124,9 +121,7 @@ static const enum fuzz_op give_back[] = {
 };
 
 struct fuzz_cpu {
-	struct completion done;
-	unsigned int cpu;
-	bool started;
+	struct s2own_thread thread;	/* first: calls, unexpected */
 	u64 rng;
 	struct page *chunk;
 	u64 base;		/* first pfn of the chunk */
@@ -138,14 +133,13 @@ struct fuzz_cpu {
 		u64 vm, gfn, nr;
 	} donations[FUZZ_DONATIONS];	/* for relinquish to aim at */
 	unsigned int next_donation;
-	u64 calls;
 	u64 touches;
 	u64 touches_refused;
 	u64 floods;
 	u64 floods_dry;		/* floods that ended in -ENOMEM */
-	u64 unexpected;
-	char first[256];
 };
+
+static_assert(offsetof(struct fuzz_cpu, thread) == 0);
 
 static DEFINE_MUTEX(fuzz_lock);
 static atomic_t fuzz_active = ATOMIC_INIT(0);
@@ -154,8 +148,7 @@ static atomic_t fuzz_active = ATOMIC_INIT(0);
 static struct {
 	u64 seed;
 	u64 target;
-	unsigned int nr;
-	struct fuzz_cpu *cpus;
+	struct s2own_threads threads;	/* struct fuzz_cpu */
 	atomic64_t calls;
 	atomic64_t checks;
 	atomic64_t check_failures;
@@ -187,20 +180,25 @@ static u64 below(struct fuzz_cpu *c, u64 n)
 	return n ? rnd(c) % n : 0;
 }
 
+static struct fuzz_cpu *fuzz_cpu(unsigned int i)
+{
+	return container_of(s2own_thread_at(&fz.threads, i), struct fuzz_cpu,
+			    thread);
+}
+
 static __printf(2, 3) void unexpected(struct fuzz_cpu *c, const char *fmt,
 				      ...)
 {
+	struct va_format vaf;
 	va_list ap;
-	int len;
 
-	if (c->unexpected++)
-		return;
-	len = scnprintf(c->first, sizeof(c->first), "cpu%u call %llu: ",
-			c->cpu, c->calls);
 	va_start(ap, fmt);
-	vscnprintf(c->first + len, sizeof(c->first) - len, fmt, ap);
+	vaf.fmt = fmt;
+	vaf.va = &ap;
+	if (s2own_thread_unexpected(&c->thread, "cpu%u call %llu: %pV",
+				    c->thread.cpu, c->thread.calls, &vaf))
+		pr_err("%s: fuzz: %s\n", S2OWN_NAME, c->thread.first);
 	va_end(ap);
-	pr_err("%s: fuzz: %s\n", S2OWN_NAME, c->first);
 }
 
 /* The invariant checker at EL2; a failure stops the run. */
@@ -228,7 +226,7 @@ static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
 	long ret = s2own_hvc(id, a1, a2, a3, a4, res);
 	unsigned int cls = s2own_res_class(ret, op == OP_UNKNOWN_ID);
 
-	c->calls++;
+	c->thread.calls++;
 	atomic64_inc(&fz.results[cls]);
 	atomic64_inc(&fz.func_results[op][cls]);
 	if (!(atomic64_inc_return(&fz.calls) % FUZZ_CHECK_EVERY))
@@ -762,16 +760,15 @@ static void fuzz_one(struct fuzz_cpu *c)
 	fuzz_touch(c);
 }
 
-static int fuzz_fn(void *data)
+static void fuzz_fn(struct s2own_thread *t)
 {
-	struct fuzz_cpu *c = data;
+	struct fuzz_cpu *c = container_of(t, struct fuzz_cpu, thread);
 
 	/* The last round of each thread may go a few calls over. */
 	while (!READ_ONCE(fz.stop) && atomic64_read(&fz.calls) < fz.target) {
 		fuzz_one(c);
 		cond_resched();
 	}
-	kthread_complete_and_exit(&c->done, 0);
 }
 
 /* --- set-up and clean-up ------------------------------------------------- */
@@ -810,8 +807,10 @@ static int find_ranges(void)
 	return 0;
 }
 
-static int cpu_setup(struct fuzz_cpu *c, unsigned int i)
+static int cpu_setup(struct s2own_thread *t, unsigned int i)
 {
+	struct fuzz_cpu *c = container_of(t, struct fuzz_cpu, thread);
+
 	c->rng = fz.seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
 	c->chunk = alloc_pages(GFP_KERNEL | __GFP_NOWARN, FUZZ_POOL_ORDER);
 	if (!c->chunk)
@@ -819,7 +818,6 @@ static int cpu_setup(struct fuzz_cpu *c, unsigned int i)
 	c->base = page_to_pfn(c->chunk);
 	memset(page_address(c->chunk), FUZZ_PATTERN,
 	       PAGE_SIZE << FUZZ_POOL_ORDER);
-	init_completion(&c->done);
 	return 0;
 }
 
@@ -850,8 +848,8 @@ static void cleanup(void)
 			fz.cleanup_failures++;
 		}
 	}
-	for (i = 0; i < fz.nr; i++) {
-		c = &fz.cpus[i];
+	for (i = 0; i < fz.threads.nr; i++) {
+		c = fuzz_cpu(i);
 		if (!c->chunk)
 			continue;
 		for (p = 0; p < FUZZ_POOL_PAGES; p++) {
@@ -864,14 +862,14 @@ static void cleanup(void)
 			if (ret || c->state[p] != PG_HOST ||
 			    !query_agrees(PG_HOST, res.out[0])) {
 				pr_err("%s: fuzz: cpu%u pfn 0x%llx not given back (model %u, query %ld 0x%llx)\n",
-				       S2OWN_NAME, c->cpu, c->base + p,
+				       S2OWN_NAME, c->thread.cpu, c->base + p,
 				       c->state[p], ret, res.out[0]);
 				fz.cleanup_failures++;
 			}
 		}
 		if (fz.cleanup_failures)
 			pr_err("%s: fuzz: leaking cpu%u's chunk at pfn 0x%llx\n",
-			       S2OWN_NAME, c->cpu, c->base);
+			       S2OWN_NAME, c->thread.cpu, c->base);
 		else
 			__free_pages(c->chunk, FUZZ_POOL_ORDER);
 		c->chunk = NULL;
@@ -883,92 +881,61 @@ static void cleanup(void)
 
 /**
  * s2own_fuzz_run() - fuzz the hypervisor from every online CPU.
- * @calls: how many hypercalls in all, 1..FUZZ_MAX_CALLS
+ * @calls: how many hypercalls in all, 1..S2OWN_FUZZ_MAX_CALLS
  * @seed: the seed of the threads' random streams; 0 picks one
  *
  * Returns when the run is over and cleaned up; s2own_fuzz_fmt() has the
  * verdict. Needs the driver idle: no VM of its own (random handles would
- * hit them), no storm.
+ * hit them), whose books it holds throughout; the caller keeps a storm
+ * from running (main.c).
  *
- * Return: 0, -EBUSY (a fuzz, a storm or the driver's VMs), -EINVAL,
- * -ENOMEM, -ENODEV (no memory or hypervisor node in the device tree).
+ * Return: 0, -EBUSY (a fuzz or the driver's VMs), -ENOMEM, -ENODEV (no
+ * memory or hypervisor node in the device tree).
  */
 int s2own_fuzz_run(u64 calls, u64 seed)
 {
-	struct task_struct *t;
-	unsigned int cpu, i;
 	int ret = 0;
 
-	if (!calls || calls > FUZZ_MAX_CALLS)
-		return -EINVAL;
 	if (!mutex_trylock(&fuzz_lock))
 		return -EBUSY;
 	atomic_set(&fuzz_active, 1);
-	mutex_lock(&s2own_lock);
-	if (!s2own_storm_idle() || !s2own_vms_idle()) {
-		ret = -EBUSY;
-		goto out;
-	}
-	kfree(fz.cpus);
+	ret = s2own_vms_lock_idle();
+	if (ret)
+		goto out_active;
+	s2own_threads_free(&fz.threads);
 	memset(&fz, 0, sizeof(fz));
 	fz.seed = seed ?: get_random_u64();
 	fz.target = calls;
-	fz.cpus = kcalloc(nr_cpu_ids, sizeof(*fz.cpus), GFP_KERNEL);
-	if (!fz.cpus) {
-		ret = -ENOMEM;
+	ret = s2own_threads_alloc(&fz.threads, sizeof(struct fuzz_cpu));
+	if (ret)
 		goto out;
-	}
 	ret = find_ranges();
 	if (ret)
 		goto out;
 	pr_info("%s: fuzz: seed 0x%llx, %llu calls\n", S2OWN_NAME, fz.seed,
 		calls);
 
-	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		struct fuzz_cpu *c = &fz.cpus[fz.nr];
-
-		c->cpu = cpu;
-		if (cpu_setup(c, fz.nr)) {
-			fz.setup_failed = true;
-			break;
-		}
-		fz.nr++;
-	}
-	for (i = 0; i < fz.nr && !fz.setup_failed; i++) {
-		t = kthread_create_on_cpu(fuzz_fn, &fz.cpus[i],
-					  fz.cpus[i].cpu, "s2own-fuzz/%u");
-		if (IS_ERR(t)) {
-			fz.setup_failed = true;
-			continue;
-		}
-		fz.cpus[i].started = true;
-		wake_up_process(t);
-	}
-	cpus_read_unlock();
-	for (i = 0; i < fz.nr; i++)
-		if (fz.cpus[i].started)
-			wait_for_completion(&fz.cpus[i].done);
+	if (s2own_threads_start(&fz.threads, cpu_setup, fuzz_fn,
+				"s2own-fuzz/%u"))
+		fz.setup_failed = true;
+	s2own_threads_wait(&fz.threads);
 	if (!atomic64_read(&fz.check_failures))
 		run_check("after the last call");
 	cleanup();
 	if (!atomic64_read(&fz.check_failures))
 		run_check("after clean-up");
 	fz.done = true;
-	if (fz.setup_failed)
-		ret = -ENOMEM;
+	ret = fz.setup_failed ? -ENOMEM : 0;
 out:
-	mutex_unlock(&s2own_lock);
+	s2own_vms_unlock();
+out_active:
 	atomic_set(&fuzz_active, 0);
 	mutex_unlock(&fuzz_lock);
 	return ret;
 }
 
-/** s2own_fuzz_active() - whether a fuzz is running (storm.c refuses). */
-bool s2own_fuzz_active(void)
-{
-	return atomic_read(&fuzz_active);
-}
+#define FUZZ_SUM(member) \
+	S2OWN_THREADS_SUM(&fz.threads, struct fuzz_cpu, member)
 
 /**
  * s2own_fuzz_fmt() - the last run's seed, counts and verdict
@@ -980,41 +947,34 @@ bool s2own_fuzz_active(void)
  */
 size_t s2own_fuzz_fmt(char *buf, size_t size)
 {
-	u64 unexpected_calls = 0, touches = 0, refused = 0, calls = 0, dry = 0;
-	u64 floods = 0;
-	const char *first = NULL;
+	u64 unexpected_calls, calls;
 	bool idle_cpu = false;
 	unsigned int i, r, op;
+	const char *first;
 	size_t len = 0;
 
-	if (s2own_fuzz_active())
+	if (atomic_read(&fuzz_active))
 		return scnprintf(buf, size, "state running\n");
 	mutex_lock(&fuzz_lock);
 	if (!fz.done) {
 		len = scnprintf(buf, size, "state idle\n");
 		goto out;
 	}
-	for (i = 0; i < fz.nr; i++) {
-		const struct fuzz_cpu *c = &fz.cpus[i];
-
-		calls += c->calls;
-		unexpected_calls += c->unexpected;
-		touches += c->touches;
-		refused += c->touches_refused;
-		dry += c->floods_dry;
-		floods += c->floods;
-		idle_cpu |= !c->calls;
-		if (!first && c->unexpected)
-			first = c->first;
-	}
+	for (i = 0; i < fz.threads.nr; i++)
+		idle_cpu |= !fuzz_cpu(i)->thread.calls;
+	calls = FUZZ_SUM(thread.calls);
+	unexpected_calls = FUZZ_SUM(thread.unexpected);
+	first = s2own_threads_first(&fz.threads);
 	len += scnprintf(buf + len, size - len,
 			 "state done\nseed 0x%llx\ncpus %u\ncalls %llu\n"
 			 "checks %lld\ncheck_failures %lld\ntouches %llu\n"
 			 "touches_refused %llu\nunexpected %llu\n"
 			 "cleanup_failures %llu\n",
-			 fz.seed, fz.nr, calls, atomic64_read(&fz.checks),
-			 atomic64_read(&fz.check_failures), touches, refused,
-			 unexpected_calls, fz.cleanup_failures);
+			 fz.seed, fz.threads.nr, calls,
+			 atomic64_read(&fz.checks),
+			 atomic64_read(&fz.check_failures), FUZZ_SUM(touches),
+			 FUZZ_SUM(touches_refused), unexpected_calls,
+			 fz.cleanup_failures);
 	len += scnprintf(buf + len, size - len, "results");
 	for (r = 0; r < S2OWN_NR_RES; r++)
 		len += scnprintf(buf + len, size - len, " %s %lld",
@@ -1022,7 +982,7 @@ size_t s2own_fuzz_fmt(char *buf, size_t size)
 				 atomic64_read(&fz.results[r]));
 	len += scnprintf(buf + len, size - len, "\n");
 	len += scnprintf(buf + len, size - len, "floods %llu\nfloods_dry %llu\n",
-			 floods, dry);
+			 FUZZ_SUM(floods), FUZZ_SUM(floods_dry));
 	for (op = 0; op < NR_OPS; op++) {
 		len += scnprintf(buf + len, size - len, "call %s",
 				 op_names[op]);
@@ -1046,4 +1006,12 @@ size_t s2own_fuzz_fmt(char *buf, size_t size)
 out:
 	mutex_unlock(&fuzz_lock);
 	return len;
+}
+
+/**
+ * s2own_fuzz_exit() - at unload: free the last run's books.
+ */
+void s2own_fuzz_exit(void)
+{
+	s2own_threads_free(&fz.threads);
 }
