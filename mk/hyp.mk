@@ -112,6 +112,7 @@ FORCE:
 INITRAMFS_EXTRA += tests/qemu/10-hyp-memory.sh:/demo.d/10-hyp-memory.sh
 $(INITRAMFS): tests/qemu/10-hyp-memory.sh
 HYP_BOOT_CHECKS = --expect 'S2OWN-HYP: selftest passed' \
+	--expect 'S2OWN-HYP: guest selftest passed' \
 	--expect 'S2OWN-TEST: PASS host read of hypervisor memory refused' \
 	--expect 'S2OWN-TEST: PASS host alive after the refused read' \
 	--forbid 'S2OWN-TEST: FAIL' \
