@@ -20,10 +20,13 @@
 #ifndef S2OWN_ABI_H
 #define S2OWN_ABI_H
 
+/* Assembly and linker scripts see the constants only. */
+#ifndef __ASSEMBLER__
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
 #include <stdint.h>
+#endif
 #endif
 
 /*
@@ -135,6 +138,7 @@
 	X(tlbi_vmid)							\
 	X(pages_scrubbed)
 
+#ifndef __ASSEMBLER__
 struct s2own_stats {
 #define S2OWN_STATS_FIELD(name) uint64_t name;
 	S2OWN_STATS(S2OWN_STATS_FIELD)
@@ -152,6 +156,7 @@ struct s2own_dump_header {
 				 * the buffer was too small) */
 	struct s2own_stats stats;
 };
+#endif
 
 /* Run kinds: enum s2o_run_kind in ownership/s2own.h takes these. */
 #define S2OWN_RUN_INVALID		0
@@ -159,6 +164,7 @@ struct s2own_dump_header {
 #define S2OWN_RUN_PAGE			2
 #define S2OWN_RUN_LOCKED		3
 
+#ifndef __ASSEMBLER__
 struct s2own_dump_run {
 	uint64_t start;		/* first IPA */
 	uint64_t end;		/* exclusive */
@@ -169,6 +175,7 @@ struct s2own_dump_run {
 	uint32_t owner;		/* for S2OWN_RUN_INVALID: annotated owner */
 	uint32_t reserved;
 };
+#endif
 
 /*
  * S2OWN_HC_VCPU_RUN: x1 = VM, x2 = vCPU, x3..x6 = the answer to the
@@ -220,7 +227,7 @@ struct s2own_dump_run {
  * range of the VMM's own memory, DESTROY_VM and RECLAIM take it down;
  * RUN on a vCPU fd runs it to its next exit that the VMM must serve.
  */
-#if defined(__KERNEL__) || __STDC_HOSTED__
+#if (defined(__KERNEL__) || __STDC_HOSTED__) && !defined(__ASSEMBLER__)
 #include <linux/ioctl.h>
 
 struct s2own_vm_params {
