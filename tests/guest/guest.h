@@ -132,6 +132,7 @@ u64 guest_check_entry(unsigned int vcpu, u64 leaked);
 
 /* traps.c */
 void guest_exception(u64 vector);
+void probes_report(const char *mode, unsigned int nr, u64 failed);
 
 /* hostile.c */
 u64 mmio_access(enum mmio_op op, u64 ipa, u64 val);
@@ -139,6 +140,8 @@ u64 mmio_access(enum mmio_op op, u64 ipa, u64 val);
 /* The modes: main.c's table, S2OWN_GUEST_MODE_* order. */
 void __noreturn guest_mode_full(u64 seed);
 void __noreturn guest_mode_spin(u64 seed);
+void __noreturn guest_mode_hvc(u64 seed);
+void __noreturn guest_mode_sysreg(u64 seed);
 
 /* full.c */
 void __noreturn guest_secondary_main(u64 ctx, u64 leaked);

@@ -48,6 +48,8 @@ static const struct {
 } modes[S2OWN_GUEST_NR_MODES] = {
 	[S2OWN_GUEST_MODE_FULL] = { "full", guest_mode_full },
 	[S2OWN_GUEST_MODE_SPIN] = { "spin", guest_mode_spin },
+	[S2OWN_GUEST_MODE_HVC] = { "hvc", guest_mode_hvc },
+	[S2OWN_GUEST_MODE_SYSREG] = { "sysreg", guest_mode_sysreg },
 };
 
 /*
