@@ -142,6 +142,12 @@ void __noreturn guest_mode_full(u64 seed);
 void __noreturn guest_mode_spin(u64 seed);
 void __noreturn guest_mode_hvc(u64 seed);
 void __noreturn guest_mode_sysreg(u64 seed);
+void __noreturn guest_mode_mmio(u64 seed);
+void __noreturn guest_mode_wfi(u64 seed);
+void __noreturn guest_mode_loop(u64 seed);
+void __noreturn guest_mode_garbage(u64 seed);
+void __noreturn guest_mode_random(u64 seed);
+void __noreturn guest_mode_exec_mmio(u64 seed);
 
 /* full.c */
 void __noreturn guest_secondary_main(u64 ctx, u64 leaked);

@@ -50,6 +50,12 @@ static const struct {
 	[S2OWN_GUEST_MODE_SPIN] = { "spin", guest_mode_spin },
 	[S2OWN_GUEST_MODE_HVC] = { "hvc", guest_mode_hvc },
 	[S2OWN_GUEST_MODE_SYSREG] = { "sysreg", guest_mode_sysreg },
+	[S2OWN_GUEST_MODE_MMIO] = { "mmio", guest_mode_mmio },
+	[S2OWN_GUEST_MODE_WFI] = { "wfi", guest_mode_wfi },
+	[S2OWN_GUEST_MODE_LOOP] = { "loop", guest_mode_loop },
+	[S2OWN_GUEST_MODE_GARBAGE] = { "garbage", guest_mode_garbage },
+	[S2OWN_GUEST_MODE_RANDOM] = { "random", guest_mode_random },
+	[S2OWN_GUEST_MODE_EXEC_MMIO] = { "exec-mmio", guest_mode_exec_mmio },
 };
 
 /*
