@@ -47,12 +47,14 @@ $(GUEST_LDS): tests/guest/guest.lds.S tests/guest/guest.h \
 	$(Q)$(HYP_CC) -E -P -undef -x c -D__ASSEMBLER__ $< -o $@
 
 # Every object depends on the fragments that hold its flags.
-$(GUEST_DIR)/obj/%.c.o: tests/guest/%.c mk/guest.mk mk/hyp.mk | $(STAMPS)/pkgs-guest
+$(GUEST_DIR)/obj/%.c.o: tests/guest/%.c mk/guest.mk mk/hyp.mk \
+		| $(STAMPS)/pkgs-guest
 	$(Q)mkdir -p $(@D)
 	@echo "  CC      $<"
 	$(Q)$(HYP_CC) $(GUEST_CFLAGS) -MMD -MP -c $< -o $@
 
-$(GUEST_DIR)/obj/%.S.o: tests/guest/%.S mk/guest.mk mk/hyp.mk | $(STAMPS)/pkgs-guest
+$(GUEST_DIR)/obj/%.S.o: tests/guest/%.S mk/guest.mk mk/hyp.mk \
+		| $(STAMPS)/pkgs-guest
 	$(Q)mkdir -p $(@D)
 	@echo "  AS      $<"
 	$(Q)$(HYP_CC) $(GUEST_ASFLAGS) -MMD -MP -c $< -o $@

@@ -21,7 +21,8 @@
 #define ALL_ONES	(~0UL)
 
 /* The page the GARBAGE modes run, VBAR_EL1 included. */
-static u32 garbage[GUEST_PAGE_SIZE / 4] __attribute__((aligned(GUEST_PAGE_SIZE)));
+static u32 garbage[GUEST_PAGE_SIZE / 4]
+	__attribute__((aligned(GUEST_PAGE_SIZE)));
 
 #define LOAD(op, insn)							\
 	case op:							\
