@@ -266,8 +266,9 @@ struct s2own_dump_run {
 
 /*
  * The VMM's MMIO device: ID reads S2OWN_GUEST_DEV_MAGIC, SCRATCH reads the
- * last value written (0 at first), at any access size. Every other MMIO
- * read, device or not, answers all ones; every other write is ignored.
+ * data the last write handed over, as it came (0 at first), at any access
+ * size. Every other MMIO read, device or not, answers all ones; every
+ * other write is ignored.
  */
 #define S2OWN_GUEST_DEV_BASE		0x10000000
 #define S2OWN_GUEST_DEV_SIZE		0x1000
