@@ -34,6 +34,7 @@ typedef int64_t s64;
 #define __stringify_1(x)	#x
 #define __stringify(x)		__stringify_1(x)
 #define __noreturn		__attribute__((noreturn))
+#define fallthrough		__attribute__((__fallthrough__))
 
 #define read_sysreg(r) ({						\
 	u64 __v;							\

@@ -18,7 +18,7 @@
 /* What the vectors saw while vCPU 0 ran armed probes. */
 static struct {
 	bool armed;
-	bool reporting;
+	unsigned int reporting;	/* exceptions being reported */
 	unsigned int nr;
 	u64 elr[TRAP_LOG];
 	u64 esr[TRAP_LOG];
@@ -42,15 +42,20 @@ void guest_exception(u64 vector)
 		write_sysreg(elr + 4, elr_el1);
 		return;
 	}
-	/* A fault while reporting one: the console is no use then. */
-	if (!trap.reporting) {
-		trap.reporting = true;
+	/* A fault while reporting one: drop the console, then RESULT. */
+	switch (__atomic_fetch_add(&trap.reporting, 1, __ATOMIC_RELAXED)) {
+	case 0:
 		guest_printf("vCPU %u: exception: vector %lu ESR 0x%lx ELR 0x%lx FAR 0x%lx\n",
 			     this_vcpu(), vector, esr, elr,
 			     read_sysreg(far_el1));
+		fallthrough;
+	case 1:
+		guest_result(S2OWN_GUEST_FAIL_EXCEPTION, elr, esr);
+		psci_system_off();
+	default:
+		for (;;)
+			asm volatile("wfi");
 	}
-	guest_result(S2OWN_GUEST_FAIL_EXCEPTION, elr, esr);
-	psci_system_off();
 }
 
 static void trap_arm(void)
