@@ -209,33 +209,36 @@ void guest_mode_hvc(u64 seed)
 }
 
 /*
- * One instruction each, in the order they run. Reads go to x0, writes
- * take xzr, except ICC_SGI1R_EL1's: x1 = IRM (every other CPU), SGI 0.
+ * One instruction each, in the order they run, and whether the hypervisor
+ * must make it UNDEFINED (1) or let it run (0: debug registers read as
+ * zero and ignore writes, docs/guests.md). Reads go to x0, writes take
+ * xzr, except ICC_SGI1R_EL1's: x1 = IRM (every other CPU), SGI 0.
  */
 #define SYSREG_PROBES(X)						\
-	X("ICC_PMR_EL1 read",		"mrs	x0, s3_0_c4_c6_0")	\
-	X("ICC_IAR1_EL1 read",		"mrs	x0, s3_0_c12_c12_0")	\
-	X("ICC_SGI1R_EL1 write",	"msr	s3_0_c12_c11_5, x1")	\
-	X("PMCR_EL0 read",		"mrs	x0, s3_3_c9_c12_0")	\
-	X("PMCR_EL0 write",		"msr	s3_3_c9_c12_0, xzr")	\
-	X("PMCCNTR_EL0 read",		"mrs	x0, s3_3_c9_c13_0")	\
-	X("MDSCR_EL1 read",		"mrs	x0, s2_0_c0_c2_2")	\
-	X("DBGBVR0_EL1 write",		"msr	s2_0_c0_c0_4, xzr")	\
-	X("DBGBCR0_EL1 write",		"msr	s2_0_c0_c0_5, xzr")	\
-	X("OSLAR_EL1 write",		"msr	s2_0_c1_c0_4, xzr")	\
-	X("CNTP_CTL_EL0 read",		"mrs	x0, s3_3_c14_c2_1")	\
-	X("CNTP_CVAL_EL0 write",	"msr	s3_3_c14_c2_2, xzr")	\
-	X("CNTPCT_EL0 read",		"mrs	x0, s3_3_c14_c0_1")	\
-	X("ACTLR_EL1 read",		"mrs	x0, s3_0_c1_c0_1")	\
-	X("LORC_EL1 read",		"mrs	x0, s3_0_c10_c4_3")	\
-	X("ZCR_EL1 read",		"mrs	x0, s3_0_c1_c2_0")	\
-	X("SVE RDVL",			".inst	0x04bf5020")		\
-	X("SME RDSVL",			".inst	0x04bf5820")		\
-	X("impdef S3_0_C15_C0_0 read",	"mrs	x0, s3_0_c15_c0_0")	\
-	X("HCR_EL2 read",		"mrs	x0, s3_4_c1_c1_0")
+	X("ICC_PMR_EL1 read",		"mrs	x0, s3_0_c4_c6_0", 1)	\
+	X("ICC_IAR1_EL1 read",		"mrs	x0, s3_0_c12_c12_0", 1)	\
+	X("ICC_SGI1R_EL1 write",	"msr	s3_0_c12_c11_5, x1", 1)	\
+	X("PMCR_EL0 read",		"mrs	x0, s3_3_c9_c12_0", 1)	\
+	X("PMCR_EL0 write",		"msr	s3_3_c9_c12_0, xzr", 1)	\
+	X("PMCCNTR_EL0 read",		"mrs	x0, s3_3_c9_c13_0", 1)	\
+	X("MDSCR_EL1 read",		"mrs	x0, s2_0_c0_c2_2", 0)	\
+	X("DBGBVR0_EL1 write",		"msr	s2_0_c0_c0_4, xzr", 0)	\
+	X("DBGBCR0_EL1 write",		"msr	s2_0_c0_c0_5, xzr", 0)	\
+	X("OSLAR_EL1 write",		"msr	s2_0_c1_c0_4, xzr", 0)	\
+	X("CNTP_CTL_EL0 read",		"mrs	x0, s3_3_c14_c2_1", 1)	\
+	X("CNTP_CVAL_EL0 write",	"msr	s3_3_c14_c2_2, xzr", 1)	\
+	X("CNTPCT_EL0 read",		"mrs	x0, s3_3_c14_c0_1", 1)	\
+	X("ACTLR_EL1 read",		"mrs	x0, s3_0_c1_c0_1", 1)	\
+	X("LORC_EL1 read",		"mrs	x0, s3_0_c10_c4_3", 1)	\
+	X("ZCR_EL1 read",		"mrs	x0, s3_0_c1_c2_0", 1)	\
+	X("SVE RDVL",			".inst	0x04bf5020", 1)		\
+	X("SME RDSVL",			".inst	0x04bf5820", 1)		\
+	X("impdef S3_0_C15_C0_0 read",	"mrs	x0, s3_0_c15_c0_0", 1)	\
+	X("HCR_EL2 read",		"mrs	x0, s3_4_c1_c1_0", 1)
 
-#define PROBE_NAME(name, insn)	name,
-#define PROBE_INSN(name, insn)	insn "\n"
+#define PROBE_NAME(name, insn, undef)	name,
+#define PROBE_INSN(name, insn, undef)	insn "\n"
+#define PROBE_UNDEF(name, insn, undef)	undef,
 
 /**
  * guest_mode_sysreg() - S2OWN_GUEST_MODE_SYSREG.
@@ -247,6 +250,7 @@ void guest_mode_hvc(u64 seed)
 void guest_mode_sysreg(u64 seed)
 {
 	static const char *const names[] = { SYSREG_PROBES(PROBE_NAME) };
+	static const bool undef[] = { SYSREG_PROBES(PROBE_UNDEF) };
 	unsigned int i;
 	u64 start, esr, failed = 0;
 
@@ -261,10 +265,13 @@ void guest_mode_sysreg(u64 seed)
 		     : "=&r" (start) : : "x0", "x1", "memory");
 	trap_disarm();
 	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		if (!trap_find(start + 4 * i, &esr)) {
+		bool trapped = trap_find(start + 4 * i, &esr);
+
+		if (trapped != undef[i]) {
 			failed |= 1UL << i;
-			guest_printf("sysreg: %s: not trapped\n", names[i]);
-		} else if (ESR_EC(esr) != ESR_EC_UNKNOWN) {
+			guest_printf("sysreg: %s: %s\n", names[i],
+				     trapped ? "trapped" : "not trapped");
+		} else if (trapped && ESR_EC(esr) != ESR_EC_UNKNOWN) {
 			failed |= 1UL << i;
 			guest_printf("sysreg: %s: ESR 0x%lx, not UNDEFINED\n",
 				     names[i], esr);
