@@ -21,7 +21,8 @@ struct fake_translation {
 };
 
 struct fake_counters {
-	u64 pte_writes;		/* successful cmpxchg + init */
+	u64 pte_writes;		/* successful cmpxchg, table fill entries */
+	u64 table_fills;	/* s2o_arch_table_fill() calls */
 	u64 tlbi_ipa;
 	u64 tlbi_range;
 	u64 tlbi_vmid;
