@@ -3,7 +3,7 @@
  * s2own host driver: what its files share, and what it exports to the
  * modules built on it (the test module, tests/qemu/hvc-test/).
  *
- * hvc.c     the one function that issues hypercalls, and their counters
+ * hvc.c     the functions that issue hypercalls, and their counters
  * dump.c    the buffer shared with the hypervisor for S2OWN_HC_DUMP
  * fmt.c     dump records and statistics as text (also built for the host
  *           by tests/test_fmt.c, so it uses nothing but snprintf; fmt.h)
@@ -21,8 +21,9 @@
  *
  * vm.c knows nothing of debugfs: debugfs.c asks it which VMs live
  * (s2own_vms_live()) for the vm<N>/ directories. The test module uses
- * what is exported: s2own_hvc() and the result names, s2own_ptdump_text(),
- * s2own_touch(), s2own_vms_lock_idle() and s2own_debugfs_add().
+ * what is exported: s2own_hvc(), s2own_hvc_1_2() and the result names,
+ * s2own_ptdump_text(), s2own_touch(), s2own_vms_lock_idle() and
+ * s2own_debugfs_add().
  */
 #ifndef S2OWN_DRV_H
 #define S2OWN_DRV_H
@@ -62,6 +63,8 @@ enum {
 
 long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	       struct s2own_hvc_res *res);
+long s2own_hvc_1_2(const struct arm_smccc_1_2_regs *args,
+		   struct arm_smccc_1_2_regs *res);
 unsigned int s2own_res_class(long ret, bool unknown);
 const char *s2own_res_name(unsigned int res);
 const char *s2own_errname(long ret);
