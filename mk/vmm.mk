@@ -1,0 +1,46 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# s2own-vmm, the VMM that runs protected guests through /dev/s2own
+# (vmm/, docs/guests.md): a static aarch64 binary for the host's
+# initramfs, where it is /bin/s2own-vmm. Needs mk/linux.mk (the initramfs).
+#
+#   make vmm             $(VMM_BIN)
+#   make vmm-opts-test   its option parsing, built for and run on this
+#                        machine (no kernel, no QEMU): vmm/tests/opts.sh
+
+
+VMM_CROSS ?= aarch64-linux-gnu-
+VMM_CC := $(VMM_CROSS)gcc
+VMM_DIR := $(BUILD)/vmm
+VMM_BIN := $(VMM_DIR)/s2own-vmm
+VMM_SRCS := $(wildcard vmm/*.c)
+VMM_HDRS := $(wildcard vmm/*.h) abi/s2own_abi.h
+
+# Debian's arm64 libc for the cross compiler: headers, libc.a, libpthread.
+PKGS_vmm := gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+
+VMM_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -Wshadow \
+	-Wmissing-prototypes -Wstrict-prototypes -Wno-unused-parameter \
+	-D_GNU_SOURCE -pthread -Iabi
+VMM_LDFLAGS := -static -pthread
+
+.PHONY: vmm vmm-opts-test
+
+vmm: $(VMM_BIN)
+
+$(VMM_BIN): $(VMM_SRCS) $(VMM_HDRS) mk/vmm.mk | $(STAMPS)/pkgs-vmm
+	$(Q)mkdir -p $(@D)
+	@echo "  CC      $@"
+	$(Q)$(VMM_CC) $(VMM_CFLAGS) $(VMM_LDFLAGS) -o $@ $(VMM_SRCS)
+
+# The same sources for this machine: only the option parsing runs here.
+VMM_HOST_BIN := $(VMM_DIR)/s2own-vmm-host
+
+$(VMM_HOST_BIN): $(VMM_SRCS) $(VMM_HDRS) mk/vmm.mk
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(VMM_CFLAGS) -o $@ $(VMM_SRCS)
+
+vmm-opts-test: $(VMM_HOST_BIN)
+	$(Q)vmm/tests/opts.sh $(VMM_HOST_BIN)
+
+INITRAMFS_EXTRA += $(VMM_BIN):/bin/s2own-vmm
+$(INITRAMFS): $(VMM_BIN)
