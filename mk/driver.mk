@@ -42,7 +42,8 @@ DRIVER_TEST_TIMEOUT ?= 900
 
 HVC_TEST_DIR := $(BUILD)/hvc-test
 HVC_TEST_KO := $(HVC_TEST_DIR)/s2own_test.ko
-HVC_TEST_SRCS := $(wildcard tests/qemu/hvc-test/*.c tests/qemu/hvc-test/*.h) \
+HVC_TEST_SRCS := $(wildcard tests/qemu/hvc-test/*.c tests/qemu/hvc-test/*.h \
+	tests/qemu/hvc-test/*.S) \
 	tests/qemu/hvc-test/Kbuild
 
 .PHONY: driver hvc-test-module driver-test driver-fmt-test fuzz-qemu
