@@ -18,6 +18,7 @@ help:
 	@echo "make unit    host-built cmocka tests of ownership/"
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"
+	@echo "make guest   the in-tree protected guest, $(BUILD)/guest/s2own-guest.bin"
 	@echo "make driver  the host driver, $(BUILD)/host-driver/s2own.ko"
 	@echo "make driver-fmt-test  the driver's text formats, on this machine"
 	@echo "make driver-test  boot with the driver and run its checks"
@@ -36,6 +37,7 @@ include mk/fuzz.mk
 include mk/linux.mk
 include mk/qemu.mk
 include mk/hyp.mk
+include mk/guest.mk
 include mk/driver.mk
 include mk/vmm.mk
 include mk/stress.mk

@@ -8,7 +8,9 @@
  * bootargs, to check they do not overlap the carve-out, and for the log).
  * Written: a /reserved-memory child with "no-map" for the carve-out, so
  * that Linux neither uses nor maps the hypervisor's RAM while /memory keeps
- * describing the machine truthfully.
+ * describing the machine truthfully; and the architected timer's virtual
+ * and hypervisor interrupts dropped, so that the host runs on the EL1
+ * physical timer and the virtual one is the guests' (docs/guests.md).
  *
  * libfdt uses SIMD registers: this all runs on the boot CPU before the host
  * exists, with CPTR_EL2.TFP clear, so no FP state of anyone is at stake.
@@ -221,17 +223,14 @@ static void put_cells(fdt32_t *p, int n, u64 v)
 	}
 }
 
-/**
- * hyp_fdt_hide_carveout() - keep the host away from the hypervisor's RAM.
- *
+/*
  * Adds /reserved-memory/s2own-hyp@<base> { reg = <carve-out>; no-map; }
  * (creating /reserved-memory if QEMU did not), in place: QEMU's DTB has
  * ample free space. The stage-2 protects the memory anyway; this keeps a
  * well-behaved host from ever touching it.
  */
-void hyp_fdt_hide_carveout(void)
+static void hide_carveout(void *fdt)
 {
-	void *fdt = hyp_boot.fdt;
 	u64 base = hyp_boot.carve_base, size = hyp_boot.carve_end - base;
 	int rm = fdt_path_offset(fdt, "/reserved-memory");
 	fdt32_t reg[4];
@@ -258,6 +257,63 @@ void hyp_fdt_hide_carveout(void)
 	put_cells(reg + ac, sc, size);
 	fdt_ok(fdt_setprop(fdt, node, "reg", reg, 4 * (ac + sc)), "reg");
 	fdt_ok(fdt_setprop(fdt, node, "no-map", NULL, 0), "no-map");
+}
+
+/* The #interrupt-cells of the controller @node's interrupts go to. */
+static int interrupt_cells(const void *fdt, int node)
+{
+	const fdt32_t *prop;
+
+	for (; node >= 0; node = fdt_parent_offset(fdt, node)) {
+		prop = fdt_getprop(fdt, node, "interrupt-parent", NULL);
+		if (prop) {
+			node = fdt_node_offset_by_phandle(fdt,
+							  fdt32_to_cpu(*prop));
+			prop = fdt_getprop(fdt, node, "#interrupt-cells",
+					   NULL);
+			return prop ? (int)fdt32_to_cpu(*prop) : -1;
+		}
+	}
+	return -1;
+}
+
+/*
+ * Leaves the architected timer's first two interrupts (secure and
+ * non-secure physical). Linux entered at EL1 then uses the EL1 physical
+ * timer, whose registers a guest cannot reach (CNTHCTL_EL2 traps them), so
+ * its tick comes while a guest runs; the virtual timer, which no CPU
+ * without FEAT_ECV can keep from a guest, is the guests'.
+ */
+static void host_physical_timer(void *fdt)
+{
+	int node = fdt_node_offset_by_compatible(fdt, -1, "arm,armv8-timer");
+	fdt32_t keep[8];
+	int cells, len;
+	const void *irqs;
+
+	if (node < 0)
+		hyp_panic("DTB: no arm,armv8-timer node");
+	irqs = fdt_getprop(fdt, node, "interrupts", &len);
+	cells = interrupt_cells(fdt, node);
+	if (!irqs || cells <= 0 || cells > 4 || len < 8 * cells)
+		hyp_panic("DTB: timer interrupts not understood");
+	memcpy(keep, irqs, 8 * cells);
+	fdt_ok(fdt_setprop(fdt, node, "interrupts", keep, 8 * cells),
+	       "timer interrupts");
+	fdt_delprop(fdt, node, "interrupt-names");
+}
+
+/**
+ * hyp_fdt_patch_for_host() - the DTB as the host should see it.
+ *
+ * The carve-out reserved, the virtual timer kept for guests (above).
+ */
+void hyp_fdt_patch_for_host(void)
+{
+	void *fdt = hyp_boot.fdt;
+
+	hide_carveout(fdt);
+	host_physical_timer(fdt);
 	/* Linux reads the DTB with its MMU off first. */
 	hyp_clean_dcache_poc((u64)fdt, fdt_totalsize(fdt));
 }

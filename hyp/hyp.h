@@ -52,6 +52,8 @@
 #define HYP_CPU_FAULT_SP	8
 #define HYP_CPU_SCRATCH		16
 #define HYP_CPU_STACK_TOP	24
+#define HYP_CPU_GUEST		32	/* the vCPU running, or 0 */
+#define HYP_CPU_GUEST_HOST	40	/* where __guest_enter saved the host */
 
 /* Saved host (or EL2) general-purpose registers on exception entry. */
 #define HYP_REGS_SIZE		256	/* x0..x30 + one pad slot */
@@ -67,6 +69,9 @@ struct hyp_regs {
 	u64 pad;
 };
 
+struct hyp_vcpu;
+struct hyp_host_ctx;
+
 /* Why a CPU enters EL2 through hyp_cpu_entry. */
 enum hyp_entry_reason {
 	HYP_ENTRY_CPU_ON = 1,
@@ -78,6 +83,8 @@ struct hyp_cpu {
 	u64 fault_sp;		/* HYP_CPU_FAULT_SP: SP when a panic hit */
 	u64 scratch;		/* HYP_CPU_SCRATCH */
 	u64 stack_top;		/* HYP_CPU_STACK_TOP */
+	struct hyp_vcpu *guest;	/* HYP_CPU_GUEST */
+	struct hyp_host_ctx *guest_host; /* HYP_CPU_GUEST_HOST */
 	u64 mpidr;		/* affinity, as in the DTB and MPIDR_EL1 */
 	u32 id;			/* logical id: boot CPU 0, then DTB order */
 	u32 present;
@@ -90,7 +97,7 @@ struct hyp_cpu {
 	u32 online;
 	u32 in_core;		/* quiesce.c: inside the ownership core */
 	u32 pad32;
-	u64 pad[5];
+	u64 pad[3];
 };
 
 extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
@@ -191,7 +198,7 @@ u64 hyp_pa_bits_field(void);
 
 /* fdt.c */
 void hyp_fdt_parse(void *fdt);
-void hyp_fdt_hide_carveout(void);
+void hyp_fdt_patch_for_host(void);
 
 /* main.c */
 void __attribute__((noreturn)) hyp_boot_main(u64 fdt_pa);
@@ -216,9 +223,12 @@ void __attribute__((noreturn)) hyp_psci_system_off(void);
 
 /* hypercalls.c */
 void hyp_hvc_handle(struct hyp_regs *regs);
+int hyp_handle_arg(u64 x);
 
-/* selftest.c */
+/* selftest.c, selftest_guest.c */
 void hyp_selftest(void);
+void hyp_selftest_pages(u64 *pfns, unsigned int nr);
+void hyp_selftest_guest(void);
 
 /* arch.c */
 void hyp_clean_dcache_poc(u64 va, u64 size);

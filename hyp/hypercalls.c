@@ -10,11 +10,13 @@
  * being shared half-way through a dump. Lock order: shared_buf_lock, then
  * whatever the core takes.
  *
- * Every call but the checker's runs between hyp_core_enter() and
+ * Every call into the core runs between hyp_core_enter() and
  * hyp_core_exit(), so that the checker can hold all of them off
- * (quiesce.c).
+ * (quiesce.c); a guest's run does not (the checker never waits for one):
+ * VM_CREATE, VCPU_CREATE and VCPU_RUN bracket only their core calls.
  */
 #include "hyp.h"
+#include "vcpu.h"
 #include "../abi/s2own_abi.h"
 #include "../ownership/s2own.h"
 
@@ -58,8 +60,13 @@ static void dump_one(const struct s2o_run *run, void *arg)
 	ctx->total++;
 }
 
-/* A VM handle from a register: reject anything an int cannot hold. */
-static int handle_arg(u64 x)
+/**
+ * hyp_handle_arg() - a VM handle from a register.
+ * @x: the register.
+ *
+ * Return: @x, or -1 (no VM) for anything an int cannot hold.
+ */
+int hyp_handle_arg(u64 x)
 {
 	return x > 0x7fffffffUL ? -1 : (int)x;
 }
@@ -84,7 +91,7 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 	ctx.runs = (struct s2own_dump_run *)(hdr + 1);
 	ctx.room = (size - sizeof(*hdr)) / sizeof(struct s2own_dump_run);
 	ctx.total = 0;
-	ret = s2o_dump(handle_arg(handle), dump_one, &ctx);
+	ret = s2o_dump(hyp_handle_arg(handle), dump_one, &ctx);
 	if (ret)
 		goto out;
 	s2o_get_stats(&hdr->stats);
@@ -150,18 +157,15 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 	case S2OWN_HC_HYP_DONATE_HOST:
 		*ret = s2o_hyp_donate_host(x[1], x[2]);
 		break;
-	case S2OWN_HC_VM_CREATE:
-		*ret = s2o_vm_create();
-		break;
 	case S2OWN_HC_VM_DESTROY:
-		*ret = s2o_vm_destroy(handle_arg(x[1]));
+		*ret = s2o_vm_destroy(hyp_handle_arg(x[1]));
 		break;
 	case S2OWN_HC_HOST_DONATE_GUEST:
-		*ret = s2o_host_donate_guest(handle_arg(x[1]), x[2], x[3],
+		*ret = s2o_host_donate_guest(hyp_handle_arg(x[1]), x[2], x[3],
 					     x[4]);
 		break;
 	case S2OWN_HC_GUEST_RELINQUISH:
-		*ret = s2o_guest_relinquish(handle_arg(x[1]), x[2], x[3]);
+		*ret = s2o_guest_relinquish(hyp_handle_arg(x[1]), x[2], x[3]);
 		break;
 	case S2OWN_HC_HOST_RECLAIM_GUEST:
 		*ret = s2o_host_reclaim_guest(x[1], x[2]);
@@ -213,6 +217,19 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 		return;
 	case S2OWN_HC_CHECK:
 		hc_check(x);
+		return;
+	/* These bracket their own calls into the core (vcpu.c). */
+	case S2OWN_HC_VM_CREATE:
+		x[0] = S2OWN_RET_SUCCESS;
+		hyp_vm_create(x);
+		return;
+	case S2OWN_HC_VCPU_CREATE:
+		x[0] = S2OWN_RET_SUCCESS;
+		hyp_vcpu_create(x);
+		return;
+	case S2OWN_HC_VCPU_RUN:
+		x[0] = S2OWN_RET_SUCCESS;
+		hyp_vcpu_run(x);
 		return;
 	}
 	hyp_core_enter();

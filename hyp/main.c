@@ -10,6 +10,7 @@
  */
 #include "hyp.h"
 #include "sysreg.h"
+#include "vcpu.h"
 #include "../ownership/arch.h"
 #include "../ownership/s2own.h"
 
@@ -26,6 +27,10 @@ _Static_assert(__builtin_offsetof(struct hyp_cpu, scratch) ==
 	       HYP_CPU_SCRATCH, "scratch offset");
 _Static_assert(__builtin_offsetof(struct hyp_cpu, stack_top) ==
 	       HYP_CPU_STACK_TOP, "stack_top offset");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, guest) == HYP_CPU_GUEST,
+	       "guest offset");
+_Static_assert(__builtin_offsetof(struct hyp_cpu, guest_host) ==
+	       HYP_CPU_GUEST_HOST, "guest_host offset");
 _Static_assert(sizeof(struct hyp_regs) == HYP_REGS_SIZE, "hyp_regs size");
 _Static_assert(HYP_LOW_USED <= SZ_2M, "low carve-out overflows");
 _Static_assert(HYP_LOAD_ADDR == HYP_RAM_BASE + SZ_2M,
@@ -348,12 +353,13 @@ void __attribute__((noreturn)) hyp_boot_main(u64 fdt_pa)
 	layout_carveout();
 	check_layout(fdt_pa);
 	print_layout(fdt_pa);
-	hyp_fdt_hide_carveout();
+	hyp_fdt_patch_for_host();
 	check_host_image();
 
 	for (unsigned int i = 0; i < HYP_MAX_CPUS; i++)
 		hyp_cpus[i].id = i;
 	init_core();
+	hyp_vcpus_init();
 	stage2_ready = true;
 	hyp_info("ownership core up, host stage-2 root %lx\n",
 		 s2o_host_vttbr() & ~VTTBR_VMID_MASK);
@@ -362,6 +368,7 @@ void __attribute__((noreturn)) hyp_boot_main(u64 fdt_pa)
 	hyp_clean_dcache_poc((u64)hyp_cpus, sizeof(hyp_cpus));
 
 	hyp_cpu_init_el2();
+	hyp_selftest_guest();
 	this_cpu()->online = 1;
 	hyp_info("cpu 0 up\n");
 	hyp_info("entering host at EL1: Image %lx, DTB %lx\n",

@@ -140,25 +140,39 @@ static void host_illegal(struct st *t)
 }
 
 /**
+ * hyp_selftest_pages() - host pages the selftests may use before the host
+ * runs: the last @nr pages of the highest RAM range.
+ * @pfns: filled in, highest first.
+ * @nr: how many.
+ */
+void hyp_selftest_pages(u64 *pfns, unsigned int nr)
+{
+	const struct hyp_mem *top = &hyp_boot.mem[hyp_boot.nr_mem - 1];
+	u64 end = top->base + top->size, start = end - nr * SZ_4K;
+
+	if (start < hyp_boot.carve_end ||
+	    (hyp_boot.initrd_end > start && hyp_boot.initrd_start < end) ||
+	    (u64)hyp_boot.fdt + hyp_boot.fdt_size > start)
+		hyp_panic("selftest: no free host page at the top of RAM");
+	for (unsigned int i = 0; i < nr; i++)
+		pfns[i] = (end >> S2O_PAGE_SHIFT) - 1 - i;
+}
+
+/**
  * hyp_selftest() - run the ownership selftest; panics on the first failure.
  */
 void hyp_selftest(void)
 {
-	const struct hyp_mem *top = &hyp_boot.mem[hyp_boot.nr_mem - 1];
 	struct st t = { 0 };
 	struct s2own_stats before, after;
+	u64 pages[2];
 
-	t.pfn = ((top->base + top->size) >> S2O_PAGE_SHIFT) - 1;
-	t.other = t.pfn - 1;
+	hyp_selftest_pages(pages, 2);
+	t.pfn = pages[0];
+	t.other = pages[1];
 	t.hyp_pfn = (u64)_start >> S2O_PAGE_SHIFT;
 	t.mmio_pfn = HYP_UART_BASE >> S2O_PAGE_SHIFT;
 	t.gfn = 0x80000;
-	if ((t.pfn << S2O_PAGE_SHIFT) < hyp_boot.carve_end ||
-	    (hyp_boot.initrd_end > (t.other << S2O_PAGE_SHIFT) &&
-	     hyp_boot.initrd_start < ((t.pfn + 1) << S2O_PAGE_SHIFT)) ||
-	    (u64)hyp_boot.fdt + hyp_boot.fdt_size >
-	    (t.other << S2O_PAGE_SHIFT))
-		hyp_panic("selftest: no free host page at the top of RAM");
 
 	HOST(&t);
 	check_args(&t);

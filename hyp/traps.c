@@ -10,6 +10,7 @@
  * our configuration is wrong: panic.
  */
 #include "hyp.h"
+#include "inject.h"
 #include "sysreg.h"
 #include "../ownership/s2own.h"
 
@@ -84,11 +85,8 @@ static bool fault_ipa(u64 esr, u64 far, u64 *ipa)
 
 /*
  * Make the host take an abort for the access that faulted, like KVM's
- * inject_abt64(): the state an exception to EL1h would have produced, then
- * return to the right entry of the host's vector table.
- *
- * What the host sees depends on where it was, so that Debian's 6.1 kernel
- * reacts sanely (its do_sea() never runs exception fixups):
+ * inject_abt64(). What it sees depends on where it was, so that Debian's
+ * 6.1 kernel reacts sanely (its do_sea() never runs exception fixups):
  *  - EL0, or EL1 at a TTBR0 (user) address, or a fault on a stage-1 walk:
  *    a synchronous external abort. EL0 gets SIGBUS; the kernel oopses
  *    rather than retrying forever.
@@ -101,13 +99,10 @@ static bool fault_ipa(u64 esr, u64 far, u64 *ipa)
  */
 static void inject_host_abort(u64 esr, u64 far)
 {
-	u64 spsr = read_sysreg(spsr_el2);
-	u64 elr = read_sysreg(elr_el2);
-	u64 mode = spsr & PSR_MODE_MASK;
-	u64 sctlr = read_sysreg(sctlr_el1);
+	u64 pc = read_sysreg(elr_el2), pstate = read_sysreg(spsr_el2);
 	bool iabt = ESR_EC(esr) == ESR_EC_IABT_LOW;
-	bool from_el0 = mode == PSR_MODE_EL0t;
-	u64 ec, fsc, esr1, pstate, off;
+	bool from_el0 = (pstate & PSR_MODE_MASK) == PSR_MODE_EL0t;
+	u64 ec, fsc, esr1;
 
 	if (from_el0)
 		ec = iabt ? ESR_EC_IABT_LOW : ESR_EC_DABT_LOW;
@@ -120,27 +115,8 @@ static void inject_host_abort(u64 esr, u64 far)
 	esr1 = ec << ESR_EC_SHIFT | (esr & ESR_IL) | fsc;
 	if (!iabt)
 		esr1 |= esr & ESR_WNR;
-
-	if (from_el0)
-		off = 0x400;	/* lower EL, AArch64, synchronous */
-	else if (mode == PSR_MODE_EL1t)
-		off = 0x000;	/* current EL with SP_EL0 */
-	else
-		off = 0x200;	/* current EL with SP_EL1 */
-
-	/* PSTATE on taking an exception to EL1 (Arm ARM, "PSTATE"). */
-	pstate = PSR_MODE_EL1h | PSR_DAIF_MASK |
-		 (spsr & (PSR_NZCV_MASK | PSR_DIT_BIT | PSR_PAN_BIT));
-	if (!(sctlr & SCTLR_EL1_SPAN))
-		pstate |= PSR_PAN_BIT;
-	if (sctlr & SCTLR_EL1_DSSBS)
-		pstate |= PSR_SSBS_BIT;
-
-	write_sysreg(esr1, esr_el1);
-	write_sysreg(far, far_el1);
-	write_sysreg(elr, elr_el1);
-	write_sysreg(spsr, spsr_el1);
-	write_sysreg(read_sysreg(vbar_el1) + off, elr_el2);
+	hyp_inject_el1_sync(&pc, &pstate, esr1, far);
+	write_sysreg(pc, elr_el2);
 	write_sysreg(pstate, spsr_el2);
 }
 

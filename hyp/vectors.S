@@ -2,12 +2,16 @@
 /*
  * EL2 exception vectors.
  *
- * Only one vector does real work: synchronous exceptions from the AArch64
- * host (HVC, trapped SMC, stage-2 aborts). The host's interrupts and
- * SErrors are routed to EL1 (HCR_EL2.{IMO,FMO,AMO} = 0), so those vectors,
- * and every vector taken from EL2 itself, report a panic.
+ * From a lower EL, every exception is either a guest's exit (this CPU is
+ * running a vCPU: switch.S takes it back to the host's world) or, for
+ * synchronous ones, the host's trap (HVC, trapped SMC, stage-2 aborts,
+ * from its AArch64 EL1 or its AArch32 or AArch64 EL0). The host's
+ * interrupts and SErrors are routed to EL1 (HCR_EL2.{IMO,FMO,AMO} = 0
+ * while it runs), so those vectors taken from the host, and every vector
+ * taken from EL2 itself, report a panic.
  */
 #include "hyp.h"
+#include "vcpu.h"
 
 /* Save x0..x30 into a struct hyp_regs at sp; x0/x1 may already be there. */
 .macro	save_x2_x30
@@ -36,6 +40,10 @@
  */
 .macro	bad_vector idx
 	.align	7
+	bad_vector_body \idx
+.endm
+
+.macro	bad_vector_body idx
 	msr	sp_el0, x0
 	mrs	x0, tpidr_el2
 	str	x1, [x0, #HYP_CPU_SCRATCH]
@@ -49,6 +57,26 @@
 	stp	x0, x1, [sp]
 	mov	x0, #\idx
 	b	bad_vector_common
+.endm
+
+/*
+ * From a lower EL: a guest's exit of kind \kind if this CPU runs one,
+ * else the host's synchronous trap, or the bad vector \idx.
+ */
+.macro	lower_vector kind, idx
+	.align	7
+	stp	x0, x1, [sp, #-16]!
+	mrs	x1, tpidr_el2
+	ldr	x0, [x1, #HYP_CPU_GUEST]
+	cbz	x0, 1f
+	mov	x1, #\kind
+	b	guest_exit
+1:	ldp	x0, x1, [sp], #16
+	.if	\kind == GUEST_EXIT_SYNC
+	b	host_sync_entry
+	.else
+	bad_vector_body \idx
+	.endif
 .endm
 
 	.text
@@ -65,17 +93,16 @@ hyp_vectors:
 	bad_vector 5
 	bad_vector 6
 	bad_vector 7
-	/* Lower EL, AArch64: the host. */
-	.align	7
-	b	host_sync_entry
-	bad_vector 9
-	bad_vector 10
-	bad_vector 11
-	/* Lower EL, AArch32: HCR_EL2.RW = 1, cannot happen. */
-	bad_vector 12
-	bad_vector 13
-	bad_vector 14
-	bad_vector 15
+	/* Lower EL, AArch64: a guest's EL1 or EL0, or the host's. */
+	lower_vector GUEST_EXIT_SYNC, 8
+	lower_vector GUEST_EXIT_IRQ, 9
+	lower_vector GUEST_EXIT_FIQ, 10
+	lower_vector GUEST_EXIT_SERROR, 11
+	/* Lower EL, AArch32: an EL0 (EL1 is AArch64, HCR_EL2.RW). */
+	lower_vector GUEST_EXIT_SYNC, 12
+	lower_vector GUEST_EXIT_IRQ, 13
+	lower_vector GUEST_EXIT_FIQ, 14
+	lower_vector GUEST_EXIT_SERROR, 15
 
 host_sync_entry:
 	sub	sp, sp, #HYP_REGS_SIZE

@@ -37,15 +37,17 @@ HYP_DEFS := -DHYP_RAM_BASE=$(HYP_RAM_BASE) -DHYP_LOAD_ADDR=$(HYP_LOAD_ADDR) \
 # registers only: after boot, EL2 code runs on the host's FP/SIMD state.
 # (libfdt.a does use SIMD, only at boot: see hyp/fdt.c.) -mstrict-align
 # because early code runs with the MMU off, where memory is Device.
-# Atomics are inlined as LL/SC, which every Armv8 CPU has.
-HYP_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin -nostdinc \
-	-isystem $(shell $(HYP_CC) -print-file-name=include) \
+# Atomics are inlined as LL/SC, which every Armv8 CPU has. The in-tree
+# guest (mk/guest.mk) builds with the same flags and warnings.
+FREESTANDING_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
+	-nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
 	-march=armv8-a -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -fno-pic -fno-pie -fno-stack-protector \
 	-fno-common -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
 	-Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes \
-	-Wstrict-prototypes -Wshadow \
-	-Ihyp -I$(HYP_FDT_INC) $(HYP_DEFS) $(HYP_EXTRA_CFLAGS)
+	-Wstrict-prototypes -Wshadow
+HYP_CFLAGS = $(FREESTANDING_CFLAGS) -Ihyp -I$(HYP_FDT_INC) $(HYP_DEFS) \
+	$(HYP_EXTRA_CFLAGS)
 HYP_ASFLAGS = -D__ASSEMBLER__ -march=armv8-a -Ihyp $(HYP_DEFS)
 HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 	-Wl,--no-warn-rwx-segments -Wl,-z,noexecstack
@@ -112,6 +114,7 @@ FORCE:
 INITRAMFS_EXTRA += tests/qemu/10-hyp-memory.sh:/demo.d/10-hyp-memory.sh
 $(INITRAMFS): tests/qemu/10-hyp-memory.sh
 HYP_BOOT_CHECKS = --expect 'S2OWN-HYP: selftest passed' \
+	--expect 'S2OWN-HYP: guest selftest passed' \
 	--expect 'S2OWN-TEST: PASS host read of hypervisor memory refused' \
 	--expect 'S2OWN-TEST: PASS host alive after the refused read' \
 	--forbid 'S2OWN-TEST: FAIL' \

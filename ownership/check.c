@@ -18,6 +18,7 @@ struct check_data {
 	u64 mapped_pages;	/* VM walks: pages its leaves map */
 	u64 vm_pages[S2O_MAX_VMS + 1];	/* metadata: pages naming a VM */
 	u64 vm_mapped[S2O_MAX_VMS + 1];	/* metadata: GUEST pages */
+	u64 vm_vcpus[S2O_MAX_VMS + 1];	/* metadata: VM_STATE pages */
 };
 
 static int report(struct check_data *d, const char *what, u64 addr,
@@ -37,6 +38,7 @@ static int host_owner_for(u8 state)
 	case S2O_PS_HOST_SHARED_HYP:
 		return S2O_OWNER_HOST;
 	case S2O_PS_HYP:
+	case S2O_PS_VM_STATE:
 		return S2O_OWNER_HYP;
 	default:
 		return S2O_OWNER_GUEST;
@@ -183,14 +185,41 @@ static int count_vm_pages(struct check_data *d)
 		const struct s2o_page *p = s2o_pfn_page(pfn);
 
 		if (p->state != S2O_PS_GUEST &&
-		    p->state != S2O_PS_GUEST_RELINQUISHED)
+		    p->state != S2O_PS_GUEST_RELINQUISHED &&
+		    p->state != S2O_PS_VM_STATE) {
+			if (p->vm)
+				return report(d, "page names a VM it is not "
+					      "the VM's", pfn << S2O_PAGE_SHIFT,
+					      0, p->vm);
 			continue;
+		}
 		if (p->vm < 1 || p->vm > S2O_MAX_VMS ||
 		    s2o_vms[p->vm].state == S2O_VM_FREE)
 			return report(d, "guest page of no VM",
 				      pfn << S2O_PAGE_SHIFT, 0, p->vm);
 		d->vm_pages[p->vm]++;
 		d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST;
+		d->vm_vcpus[p->vm] += p->state == S2O_PS_VM_STATE;
+	}
+	return 0;
+}
+
+/* Each vCPU of a live VM has its own page, naming the VM. */
+static int check_vcpus(struct check_data *d, const struct s2o_vm *vm)
+{
+	unsigned int i;
+
+	if (vm->nr_vcpus > S2O_MAX_VCPUS || d->vm_vcpus[d->vm] != vm->nr_vcpus)
+		return report(d, "VM vCPU count is not its vCPU pages", 0,
+			      vm->nr_vcpus, d->vm_vcpus[d->vm]);
+	for (i = 0; i < vm->nr_vcpus; i++) {
+		u64 pfn = vm->vcpus[i].state_pfn;
+		const struct s2o_page *p = s2o_pfn_page(pfn);
+
+		if (p->state != S2O_PS_VM_STATE || p->vm != d->vm)
+			return report(d, "vCPU state page not the VM's",
+				      pfn << S2O_PAGE_SHIFT, S2O_PS_VM_STATE,
+				      p->state);
 	}
 	return 0;
 }
@@ -202,10 +231,10 @@ static int count_vm_pages(struct check_data *d)
  * Checks that each RAM page's state matches the host stage-2 (host pages
  * mapped or annotated 0, others annotated with their owner, the
  * hypervisor's RAM never present); that host mappings are identity maps of
- * one memory type; that each VM maps exactly its GUEST pages and counts
- * its pages right; that every table's count of blocking entries is right,
- * no walker reference or lock is left over, and the pool's used pages are
- * exactly the reachable tables.
+ * one memory type; that each VM maps exactly its GUEST pages, counts its
+ * pages right and has one state page per vCPU; that every table's count
+ * of blocking entries is right, no walker reference or lock is left over,
+ * and the pool's used pages are exactly the reachable tables.
  *
  * Return: 0, or -EINVAL with @v filled in.
  */
@@ -225,6 +254,9 @@ int s2o_check_invariants(struct s2o_violation *v)
 			ret = report(&d, "VM page count is wrong", 0,
 				     d.vm_pages[handle], vm->nr_pages);
 		if (ret || vm->state != S2O_VM_LIVE)
+			continue;
+		ret = check_vcpus(&d, vm);
+		if (ret)
 			continue;
 		d.mapped_pages = 0;
 		ret = check_pgt(&d, &vm->pgt);

@@ -211,14 +211,17 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	return ret;
 }
 
-/* -EBUSY for a live guest's page, -EPERM for any other non-guest state. */
+/*
+ * A relinquished page, or a page of a destroyed VM (its memory or its vCPU
+ * state): -EBUSY while the VM is live, -EPERM for any other state.
+ */
 static int page_reclaimable(u8 state, const struct s2o_page *page,
 			    const void *arg)
 {
 	(void)arg;
 	if (state == S2O_PS_GUEST_RELINQUISHED)
 		return 0;
-	if (state != S2O_PS_GUEST)
+	if (state != S2O_PS_GUEST && state != S2O_PS_VM_STATE)
 		return -S2OWN_EPERM;
 	return s2o_vm_is_live(&s2o_vms[__atomic_load_n(&page->vm,
 							__ATOMIC_RELAXED)]) ?

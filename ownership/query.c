@@ -30,6 +30,8 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 						S2O_PAGE_NOPAGE,
 						S2O_PAGE_NOPAGE,
 						S2O_PAGE_NOPAGE },
+		[S2O_PS_VM_STATE] = { S2O_OWNER_HYP, S2O_PAGE_NOPAGE,
+				      S2O_PAGE_OWNED, S2O_PAGE_NOPAGE },
 	};
 	const struct s2o_page *p;
 	u8 state, vm;
@@ -48,7 +50,8 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 	vm = s2o_read_once(&p->vm);
 	s2o_release_pages(pfn, 1);
 	*info = by_state[state];
-	if (info->owner == S2O_OWNER_GUEST) {
+	if (vm) {
+		/* A VM's page: a guest page, or one holding its vCPU state. */
 		info->vm = vm;
 		info->reclaimable = state == S2O_PS_GUEST_RELINQUISHED ||
 				    !s2o_vm_is_live(&s2o_vms[vm]);

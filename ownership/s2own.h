@@ -14,6 +14,7 @@
 
 #define S2O_MAX_MEM_REGIONS 16
 #define S2O_MAX_VMS S2OWN_MAX_VMS	/* handles 1..S2O_MAX_VMS */
+#define S2O_MAX_VCPUS S2OWN_MAX_VCPUS	/* a VM's vCPUs 0..S2O_MAX_VCPUS-1 */
 #define S2O_HOST_VMID 0		/* a VM's VMID is its handle */
 
 /* Stage-2 geometry the core builds: 4K granule, 48-bit IPA, root level 0. */
@@ -87,7 +88,23 @@ int s2o_hyp_donate_host(u64 pfn, u64 nr);
 
 /* Returns a handle in 1..S2O_MAX_VMS or a negative errno. */
 int s2o_vm_create(void);
+/* -ENOENT if @handle is not live, -EBUSY while one of its vCPUs runs. */
 int s2o_vm_destroy(int handle);
+
+/*
+ * vCPUs (vcpu.c). The core keeps which exist, where their state lives and
+ * which run; what the state holds is the hypervisor's (hyp/vcpu.c).
+ */
+/* The host gives page @pfn for a new vCPU's state: its index or -errno. */
+int s2o_vcpu_create(int handle, u64 pfn);
+/* Take vCPU @idx to run it on this CPU; *@state_pa: its (zeroed) page. */
+int s2o_vcpu_load(int handle, unsigned int idx, u64 *state_pa);
+void s2o_vcpu_put(int handle, unsigned int idx);
+/* While one of the VM's vCPUs runs: a sibling's state, the VM's VTTBR. */
+u64 s2o_vcpu_state(int handle, unsigned int idx);
+u64 s2o_vm_vttbr(int handle);
+/* A running vCPU stops its VM for good (power off, fatal exception). */
+void s2o_vm_stop(int handle);
 /* Map [pfn, pfn + nr) at [gfn, gfn + nr) in VM @handle's stage-2. */
 int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr);
 /* The guest hands [gfn, gfn + nr) back: unmapped, awaiting reclaim. */

@@ -148,6 +148,9 @@ int s2o_vm_create(void)
 		if (!ret) {
 			s2o_pgt_init(&vm->pgt, (u16)handle, &vm_pgt_ops,
 				     &reserved);
+			vm->stopped = 0;
+			vm->nr_vcpus = 0;
+			vm->nr_running = 0;
 			__atomic_store_n(&vm->state, S2O_VM_LIVE,
 					 __ATOMIC_SEQ_CST);
 			ret = handle;
@@ -164,20 +167,25 @@ int s2o_vm_create(void)
  * reclaimable by the host.
  * @handle: the VM.
  *
- * Return: 0, or -ENOENT if @handle is not a live VM.
+ * Return: 0, -ENOENT if @handle is not a live VM, -EBUSY while one of its
+ * vCPUs runs (s2o_vcpu_load()).
  */
 int s2o_vm_destroy(int handle)
 {
 	struct s2o_vm *vm;
+	int ret = -S2OWN_ENOENT;
 
 	s2o_op_begin();
 	vm = s2o_vm_lock_live(handle);
-	if (vm) {
+	if (vm && s2o_load_acquire(&vm->nr_running)) {
+		ret = -S2OWN_EBUSY;
+	} else if (vm) {
 		s2o_pgt_destroy(&vm->pgt);
 		__atomic_store_n(&vm->state, S2O_VM_DYING, __ATOMIC_SEQ_CST);
 		vm_try_free(vm);
-		s2o_vm_unlock(vm);
+		ret = 0;
 	}
+	s2o_vm_unlock(vm);
 	s2o_op_end();
-	return vm ? 0 : -S2OWN_ENOENT;
+	return ret;
 }

@@ -18,11 +18,21 @@ enum s2o_vm_state {
 	S2O_VM_DYING,	/* destroyed; pages wait to be reclaimed */
 };
 
+/* A vCPU slot: its state page, and whether a CPU runs it now. */
+struct s2o_vcpu {
+	u64 state_pfn;		/* hypervisor page holding its registers */
+	u32 running;		/* a CPU has it loaded (s2o_vcpu_load()) */
+};
+
 struct s2o_vm {
 	struct s2o_spinlock lock;	/* VM lifecycle and its stage-2 */
 	u32 state;			/* enum s2o_vm_state */
+	u32 stopped;		/* powered off or stopped: never runs again */
 	struct s2o_pgt pgt;
 	u64 nr_pages;	/* pages whose metadata names this VM */
+	u32 nr_vcpus;	/* slots 0..nr_vcpus - 1 are created */
+	u32 nr_running;	/* vCPUs loaded on a CPU: destroy waits for 0 */
+	struct s2o_vcpu vcpus[S2O_MAX_VCPUS];
 };
 
 extern struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];

@@ -663,7 +663,7 @@ static void fuzz_query(struct fuzz_cpu *c)
 
 static bool known_id(u32 id)
 {
-	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_CHECK) ||
+	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VCPU_RUN) ||
 	       id == S2OWN_HC_CALL_UID || id == S2OWN_HC_REVISION;
 }
 

@@ -113,7 +113,7 @@ function cell(kind, key,   s, a, n) {
 function row(label, kind, name,   c, out) {
 	if (!((kind, name ".total") in vals))
 		return
-	out = sprintf("  %-40s", label)
+	out = sprintf("  %-48s", label)
 	for (c = 1; c <= 4; c++)
 		out = out sprintf(" %9s", cell(kind, name "." ctr[c]))
 	print out
@@ -162,7 +162,7 @@ END {
 		print "median of the runs in the boot."
 	print "total = EL1 + EL2 from the call to its return (for the transitions"
 	print "including ~10 EL1 instructions of the SMCCC helper); cycles = PMCCNTR."
-	printf "  %-40s %9s %9s %9s %9s\n", "call", "total", "EL2", "EL1", "cycles"
+	printf "  %-48s %9s %9s %9s %9s\n", "call", "total", "EL2", "EL1", "cycles"
 	row("HVC round trip, REVISION", "hyp", "hvc-revision")
 	row("HVC round trip, unknown id", "hyp", "hvc-unknown")
 	row("HVC round trip, Linux hyp stub (bare)", "bare", "hvc-stub")
@@ -173,6 +173,10 @@ END {
 	row("HOST_DONATE_GUEST 2M (512 pages)", "hyp", "donate-2m")
 	row("VM_DESTROY, 2M mapped", "hyp", "vm-destroy-2m")
 	row("HOST_RECLAIM_GUEST 2M", "hyp", "reclaim-2m")
+	row("guest: VCPU_RUN to a VMM call (switch in + out)", "hyp", "guest-exit")
+	row("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
+	row("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
+	row("guest: demand fault, donate, run on", "hyp", "guest-demand")
 	row("(empty measured section, not subtracted)", "hyp", "baseline")
 	if (nnotes) {
 		print ""
