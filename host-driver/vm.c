@@ -86,6 +86,7 @@ struct s2own_alloc {
 struct s2own_vm {
 	struct list_head node;
 	struct kref ref;
+	struct s2own_vm_params params;	/* a VMM's VM: as created */
 	int handle;
 	bool live;
 	bool listed;
@@ -639,6 +640,7 @@ struct s2own_vm *s2own_vm_open(const struct s2own_vm_params *p)
 		return ERR_PTR(-ENOMEM);
 	}
 	vm->vmm = true;
+	vm->params = *p;
 	vm->files = 1;
 	kref_get(&vm->ref);
 	mutex_unlock(&s2own_lock);
@@ -840,9 +842,9 @@ static bool donation_undo(struct s2own_vm *vm, struct s2own_alloc *a,
  * Only if the hypervisor refuses that too do they stay donated, tracked,
  * and pinned until the VM's reclaim.
  *
- * Return: 0; -EINVAL bad arguments or memory that is not private and
- * anonymous; -EFAULT unmapped or read-only memory; -ENOENT the VM is gone;
- * -ENOMEM; or the hypervisor's errno.
+ * Return: 0; -EINVAL bad arguments, gfns outside the VM's RAM, or memory
+ * that is not private and anonymous; -EFAULT unmapped or read-only memory;
+ * -ENOENT the VM is gone; -ENOMEM; or the hypervisor's errno.
  */
 int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr)
 {
@@ -868,6 +870,11 @@ int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr)
 	mutex_lock(&s2own_lock);
 	if (!vm->live) {
 		ret = -ENOENT;
+	} else if (vm->params.ram_nr &&
+		   (gfn < vm->params.ram_gfn ||
+		    gfn + nr > vm->params.ram_gfn + vm->params.ram_nr)) {
+		/* The hypervisor would map it; the guest expects MMIO there. */
+		ret = -EINVAL;
 	} else {
 		for (i = 0; i < a->nr_ranges && !ret; i++) {
 			struct s2own_range *r = &a->ranges[i];
