@@ -579,6 +579,9 @@ static void summary(struct vmm *v, uint64_t reclaimed, uint64_t zero,
 		    v->result_sum, v->result_detail);
 	else
 		say(v, "stat result none");
+	if (v->o.mode == S2OWN_GUEST_MODE_FULL)
+		say(v, "stat checksum_expected 0x%" PRIx64 " at_checkpoint 0x%" PRIx64,
+		    mem_full_checksum(v), v->checkpoint_sum);
 	ends_str(ending, ends, sizeof(ends));
 	say(v, "stat ending %s", ends);
 	say(v, "stat start %.3f end %.3f seconds %.3f", v->start, v->end,
@@ -600,6 +603,12 @@ static const char *verdict(struct vmm *v)
 		return "no result from the guest";
 	if (v->o.expect_result && v->result_code)
 		return "the guest reported a failure";
+	if (v->o.mode == S2OWN_GUEST_MODE_FULL && v->have_result &&
+	    v->result_sum != mem_full_checksum(v))
+		return "the guest's checksum is not the image's and its secret's";
+	if (v->o.mode == S2OWN_GUEST_MODE_FULL && v->have_result &&
+	    v->checkpoint_sum != v->result_sum)
+		return "the guest's checksum changed after the checkpoint";
 	if (get(&v->c.host_refused) != get(&v->c.host_tries))
 		return "a host access to guest memory was not refused";
 	return NULL;

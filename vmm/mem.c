@@ -250,6 +250,38 @@ uint64_t mem_pages_donated(struct vmm *v)
 	return n;
 }
 
+static uint64_t fnv_word(uint64_t h, uint64_t word)
+{
+	return (h ^ word) * S2OWN_GUEST_CSUM_PRIME;
+}
+
+/**
+ * mem_full_checksum() - the checksum the in-tree guest's FULL mode must
+ * report: FNV-1a over the image's 64-bit words, then over vCPU 0's
+ * secret pages as it fills them (abi/s2own_abi.h).
+ * @v: the VMM
+ *
+ * Return: the checksum.
+ */
+uint64_t mem_full_checksum(const struct vmm *v)
+{
+	uint64_t h = S2OWN_GUEST_CSUM_INIT, word, a;
+	size_t off;
+
+	for (off = 0; off < v->image_size; off += sizeof(word)) {
+		word = 0;
+		memcpy(&word, v->image + off,
+		       v->image_size - off < sizeof(word) ?
+			       v->image_size - off : sizeof(word));
+		h = fnv_word(h, word);
+	}
+	for (a = S2OWN_GUEST_SECRET_BASE;
+	     a < S2OWN_GUEST_SECRET_BASE + S2OWN_GUEST_SECRET_PAGES * PAGE_SIZE;
+	     a += sizeof(word))
+		h = fnv_word(h, S2OWN_GUEST_PATTERN(a, 0));
+	return h;
+}
+
 /**
  * mem_check_after_reclaim() - after the reclaim, every page the guest had
  * must read zero (the hypervisor scrubbed it), and every other page must

@@ -7,7 +7,7 @@
  *                 the checkpoint (probe.c); any other: NOT_SUPPORTED
  *   MEM_FAULT     donate the page behind the gfn (mem.c), run again
  *   MMIO          the trivial device at S2OWN_GUEST_DEV_BASE: ID reads
- *                 S2OWN_GUEST_DEV_MAGIC, SCRATCH the last value written;
+ *                 S2OWN_GUEST_DEV_MAGIC, SCRATCH the last data written;
  *                 every other read all ones, every other write ignored
  *   WFX           a WFI sleeps a millisecond, a WFE yields: nothing can
  *                 wake the guest but time and its other vCPUs
@@ -113,6 +113,7 @@ static void serve_hvc(struct vcpu *c, struct s2own_run *run)
 		console_flush(c);
 		say(v, "vCPU %u: checkpoint, guest checksum 0x%" PRIx64,
 		    c->index, x[3]);
+		v->checkpoint_sum = x[3];
 		probe_checkpoint(v, x[1], x[2], &answer[1], &answer[2]);
 		break;
 	default:
@@ -124,11 +125,15 @@ static void serve_hvc(struct vcpu *c, struct s2own_run *run)
 	}
 }
 
-/* The device's registers; reads answer in @answer. */
+/*
+ * The device's registers; a read's answer in @answer, whole: the
+ * hypervisor narrows it to the access (and sign-extends it) and hands
+ * over only the bytes a store writes.
+ */
 static void serve_mmio(struct vcpu *c, struct s2own_run *run)
 {
 	uint64_t ipa = run->exit[0], size = run->exit[1];
-	uint64_t off = ipa - S2OWN_GUEST_DEV_BASE, val = ~0ULL, mask;
+	uint64_t off = ipa - S2OWN_GUEST_DEV_BASE, val = ~0ULL;
 	struct vmm *v = c->vmm;
 	bool dev = ipa >= S2OWN_GUEST_DEV_BASE && off < S2OWN_GUEST_DEV_SIZE;
 
@@ -137,18 +142,17 @@ static void serve_mmio(struct vcpu *c, struct s2own_run *run)
 			  c->index, size, ipa);
 		return;
 	}
-	mask = size == 8 ? ~0ULL : (1ULL << (8 * size)) - 1;
 	if (run->exit[2]) {
 		atomic_fetch_add(&v->c.mmio_writes, 1);
 		if (dev && off == S2OWN_GUEST_DEV_SCRATCH)
-			atomic_store(&v->scratch, run->exit[3] & mask);
+			atomic_store(&v->scratch, run->exit[3]);
 	} else {
 		atomic_fetch_add(&v->c.mmio_reads, 1);
 		if (dev && off == S2OWN_GUEST_DEV_ID)
 			val = S2OWN_GUEST_DEV_MAGIC;
 		else if (dev && off == S2OWN_GUEST_DEV_SCRATCH)
 			val = atomic_load(&v->scratch);
-		run->answer[0] = val & mask;
+		run->answer[0] = val;
 	}
 	if (v->o.verbose)
 		say(v, "vCPU %u: MMIO %s 0x%" PRIx64 " size %" PRIu64 " data 0x%" PRIx64,

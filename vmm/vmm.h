@@ -18,7 +18,6 @@
 #include <stdint.h>
 
 #include "s2own_abi.h"
-#include "abi-pending.h"
 
 #define PAGE_SIZE		4096UL
 #define PAGE_SHIFT		12
@@ -122,6 +121,7 @@ struct vmm {
 	pthread_mutex_t result_lock;
 	bool have_result;
 	uint64_t result_code, result_sum, result_detail;
+	uint64_t checkpoint_sum;	/* the guest's, at its checkpoint */
 	uint64_t stop_esr, stop_reason;
 
 	/* probe.c */
@@ -142,6 +142,7 @@ const char *exit_name(unsigned int reason);
 
 /* mem.c */
 int mem_setup(struct vmm *v);
+uint64_t mem_full_checksum(const struct vmm *v);
 int mem_donate_up_front(struct vmm *v);
 int mem_donate_page(struct vmm *v, uint64_t gfn);
 bool mem_donated(struct vmm *v, uint64_t page);
