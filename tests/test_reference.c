@@ -189,11 +189,11 @@ static u64 random_gfn(u64 pfn, u64 nr)
 
 	if (chance(40)) {
 		/* The same offset in a 2M chunk as the pfn: guest blocks. */
-		u64 g = S2O_ALIGN_DOWN(base + rnd(len - nr + 1), 512) +
+		u64 b = S2O_ALIGN_DOWN(base + rnd(len - nr + 1), 512) +
 			(pfn & 511);
 
-		if (g >= base && g + nr <= base + len)
-			return g;
+		if (b >= base && b + nr <= base + len)
+			return b;
 	}
 	return base + rnd(len - nr + 1);
 }
