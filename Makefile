@@ -40,7 +40,7 @@ include mk/bench.mk
 include mk/verify.mk
 include mk/measure.mk
 
-test: unit stress-short fuzz-short verify hyp-test driver-test
+test: unit stress-short fuzz-short verify driver-fmt-test hyp-test driver-test
 
 run: qemu-run
 

@@ -9,8 +9,8 @@
 #                     mk/linux.mk and mk/qemu.mk) and check the markers
 #
 # Variables: HOST_IMAGE_ADDR (where the hypervisor expects the Linux Image;
-# the same variable tells QEMU where to put it), HYP_CROSS (toolchain
-# prefix), HYP_EXTRA_CFLAGS.
+# the same variable tells QEMU where to put it, mk/qemu.mk, and this is its
+# one default), HYP_CROSS (toolchain prefix), HYP_EXTRA_CFLAGS.
 
 HYP_CROSS ?= aarch64-linux-gnu-
 HYP_CC := $(HYP_CROSS)gcc

@@ -9,7 +9,7 @@
 #                        hypervisor, and their ratio
 #
 # Variables: CPUS, MEM, HOST_IMAGE_ADDR (where QEMU copies the Linux Image
-# for the hypervisor), HYP_IMAGE, QEMU_TIMEOUT (seconds, for runs without
+# for the hypervisor; mk/hyp.mk defaults it), HYP_IMAGE, QEMU_TIMEOUT (seconds, for runs without
 # a terminal; interactive ones have none), QEMU_APPEND (more Linux command
 # line), ICOUNT=1 (deterministic instruction counting), QEMU_CPU (default
 # max; max,pauth-impdef=on is about 2.5x faster under TCG), QEMU_EXTRA
@@ -25,7 +25,6 @@ PKGS_qemu := qemu-system-arm
 HYP_IMAGE ?= $(BUILD)/hyp/s2own-hyp.bin
 CPUS ?= 4
 MEM ?= 2G
-HOST_IMAGE_ADDR ?= 0x50000000
 QEMU_TIMEOUT ?= 300
 QEMU_APPEND ?=
 QEMU_EXTRA ?=
