@@ -9,9 +9,10 @@ CORE_SRCS := $(wildcard ownership/*.c)
 CORE_HDRS := $(wildcard ownership/*.h) abi/s2own_abi.h
 
 # The fake machine the host-built tests run the core on (tests/fake_arch.c),
-# the harness that sets it up and reads it back (tests/harness.c) and the
-# reference model, the tests' oracle (tests/refmodel.c).
-TEST_SRCS := tests/fake_arch.c tests/harness.c tests/refmodel.c
+# the harness that sets it up and reads it back (tests/harness.c), the
+# reference model, the tests' oracle (tests/refmodel.c), and the tests'
+# random numbers (tests/rng.c).
+TEST_SRCS := tests/fake_arch.c tests/harness.c tests/refmodel.c tests/rng.c
 TEST_HDRS := $(wildcard tests/*.h)
 
 # One warning policy for the core, the hypervisor and the tests, whatever

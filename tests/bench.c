@@ -47,6 +47,7 @@
 
 #include "../ownership/s2own.h"
 #include "fake_arch.h"
+#include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
@@ -99,12 +100,10 @@ static const struct s2o_mem_region regions[] = {
 	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
 };
 
+/* The thread's own stream (rng.h). */
 static u64 rnd(struct worker *w)
 {
-	w->rng ^= w->rng >> 12;
-	w->rng ^= w->rng << 25;
-	w->rng ^= w->rng >> 27;
-	return w->rng * 0x2545f4914f6cdd1dULL;
+	return rng_next(&w->rng);
 }
 
 static double clock_s(clockid_t clock)
@@ -355,7 +354,7 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 
 		w->idx = t;
 		w->nr = n;
-		w->rng = (seed + t) * 0x9e3779b97f4a7c15ULL | 1;
+		w->rng = rng_mix(seed + t);
 		w->vm = s2o_vm_create();
 		if (w->vm <= 0) {
 			fprintf(stderr, "bench: vm_create: %d\n", w->vm);

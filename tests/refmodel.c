@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
+#include "rng.h"
 
 const struct rm_seg rm_segs[RM_NR_SEGS] = {
 	{ RM_RAM_FIRST - 64, RM_RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
@@ -50,21 +51,6 @@ static bool giving_back;
 /* ---- Randomness (probe offsets, the words written into pages) ---------- */
 
 /**
- * rm_splitmix() - one step of splitmix64.
- * @x: the state, advanced.
- *
- * Return: the next 64-bit value.
- */
-u64 rm_splitmix(u64 *x)
-{
-	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
-
-/**
  * rm_rnd() - a value in [0, @n) from the run's generator, rm_ctx.rng.
  * @n: the bound; 0 gives 0.
  *
@@ -75,7 +61,7 @@ u64 rm_splitmix(u64 *x)
  */
 u64 rm_rnd(u64 n)
 {
-	return n ? rm_splitmix(&rm_ctx.rng) % n : 0;
+	return rng_below(&rm_ctx.rng, n);
 }
 
 /* ---- The window and the tracked gfns ---------------------------------- */
@@ -613,7 +599,7 @@ static u64 marker_value(u64 pfn)
 {
 	u64 x = rm_ctx.salt ^ (pfn * 0x2545f4914f6cdd1dULL) ^ rm_ctx.rng;
 
-	return rm_splitmix(&x) | 1;
+	return rng_next(&x) | 1;
 }
 
 static u64 *marker_ptr(u64 pfn)

@@ -93,7 +93,7 @@ struct rm_op {
 
 /* What the driver sets, and what the model keeps about the run. */
 struct rm_ctx {
-	u64 rng;		/* splitmix64 state: rm_rnd() */
+	u64 rng;		/* the run's stream (rng.h): rm_rnd() */
 	u64 salt;		/* mixed into the words pages are written */
 	unsigned int opno;	/* the driver's operation number */
 	/* Hash both stage-2s around a failed call every Nth op (0: never). */
@@ -119,7 +119,6 @@ struct rm_ctx {
 
 extern struct rm_ctx rm_ctx;
 
-u64 rm_splitmix(u64 *x);
 u64 rm_rnd(u64 n);
 
 int rm_win_idx(u64 pfn);

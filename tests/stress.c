@@ -52,6 +52,7 @@
 #include "../ownership/pgtable.h"
 #include "../ownership/pool.h"
 #include "fake_arch.h"
+#include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
@@ -224,21 +225,10 @@ static const struct s2o_mem_region regions[] = {
 
 /* ---- small helpers ---- */
 
+/* The thread's own stream, from the run's seed (rng.h). */
 static u64 rnd(struct worker *w)
 {
-	/* xorshift64*: per-thread, seeded from the run's seed. */
-	w->rng ^= w->rng >> 12;
-	w->rng ^= w->rng << 25;
-	w->rng ^= w->rng >> 27;
-	return w->rng * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 splitmix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
+	return rng_next(&w->rng);
 }
 
 static double now(void)
@@ -1845,7 +1835,6 @@ int main(int argc, char **argv)
 	};
 	pthread_t dog;
 	double dog_limit;
-	const char *env = getenv("S2OWN_SEED");
 	u64 per_state[NR_ST], tables;
 	struct s2own_stats st;
 	struct step step;
@@ -1857,8 +1846,7 @@ int main(int argc, char **argv)
 	g.conflict_secs = 1;
 	g.checker = true;
 	g.pool_pages = MAX_POOL_PAGES;
-	g.seed = env ? strtoull(env, NULL, 0) :
-		       (u64)time(NULL) ^ ((u64)getpid() << 32);
+	g.seed = rng_seed();
 	while ((opt = getopt(argc, argv, "t:s:r:c:p:S:")) != -1) {
 		switch (opt) {
 		case 't':
@@ -1920,7 +1908,7 @@ int main(int argc, char **argv)
 	for (t = 0; t < g.nr_threads; t++) {
 		g.w[t].idx = t;
 		g.w[t].cpu = t % FAKE_NR_CPUS;
-		g.w[t].rng = splitmix(g.seed + t) | 1;
+		g.w[t].rng = rng_mix(g.seed + t);
 	}
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 	dog_limit = 120;

@@ -17,10 +17,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "refmodel.h"
+#include "rng.h"
 
 #define DEFAULT_SEQS 20
 #define DEFAULT_OPS 2000
@@ -254,8 +253,8 @@ static void bad_range(u64 *pfn, u64 *nr)
 		*nr = RM_MAX_PFN - RM_RAM_FIRST + 1;
 		break;
 	default:
-		*pfn = rm_splitmix(&rm_ctx.rng);
-		*nr = rm_splitmix(&rm_ctx.rng) >> rnd(64);
+		*pfn = rng_next(&rm_ctx.rng);
+		*nr = rng_next(&rm_ctx.rng) >> rnd(64);
 		break;
 	}
 }
@@ -667,15 +666,7 @@ static void reference_random_sequences(void **state)
 	struct totals t = { 0 };
 
 	(void)state;
-	seed = env_ull("S2OWN_SEED", 0);
-	if (!getenv("S2OWN_SEED") || !*getenv("S2OWN_SEED")) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		seed = (unsigned long long)ts.tv_sec * 1000000007ULL ^
-		       (unsigned long long)ts.tv_nsec ^
-		       ((unsigned long long)getpid() << 32);
-	}
+	seed = rng_seed();
 	seqs = (unsigned int)env_ull("S2OWN_SEQS", DEFAULT_SEQS);
 	nops = (unsigned int)env_ull("S2OWN_OPS", DEFAULT_OPS);
 	rm_ctx = (struct rm_ctx){ .dump_every = DUMP_EVERY,
