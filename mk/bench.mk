@@ -10,7 +10,7 @@ PKGS_bench := liburcu-dev valgrind
 
 BENCH_DIR := $(BUILD)/bench
 BENCH_CC ?= gcc
-BENCH_SRCS := tests/bench.c tests/fake_arch.c tests/rng.c $(CORE_SRCS)
+BENCH_SRCS := tests/bench.c $(TEST_SRCS) $(CORE_SRCS)
 BENCH_MODES := refcount lock rcu
 BENCH_FLAGS_lock := -DS2O_SYNC_LOCK
 BENCH_FLAGS_rcu := -DS2O_SYNC_RCU

@@ -18,7 +18,7 @@
 # into tests/fuzz-corpus/, and crashes into $(BUILD)/fuzz/*/artifacts/.
 # FUZZ_SEED=n fixes libFuzzer's seed (it prints the one it chose).
 
-PKGS_fuzz := libclang-rt-14-dev libcmocka-dev
+PKGS_fuzz := libclang-rt-14-dev
 
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/fuzz_core
@@ -94,7 +94,7 @@ $(FUZZ_DIR)/obj/oracle-check.o: ownership/check.c $(FUZZ_HDRS) \
 
 $(FUZZ_BIN): $(FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ \
-		$(FUZZ_OBJS) -lcmocka
+		$(FUZZ_OBJS)
 
 # $(call fuzz_run,name,seconds): scripts/run-fuzz.sh, in $(FUZZ_DIR)/name.
 fuzz_run = $(Q)env $(FUZZ_ENV) scripts/run-fuzz.sh $(FUZZ_BIN) \

@@ -15,7 +15,7 @@ PKGS_stress := liburcu-dev
 
 STRESS_DIR := $(BUILD)/stress
 STRESS_CC ?= gcc
-STRESS_SRCS := tests/stress.c tests/fake_arch.c tests/rng.c $(CORE_SRCS)
+STRESS_SRCS := tests/stress.c $(TEST_SRCS) $(CORE_SRCS)
 STRESS_DEPS := $(STRESS_SRCS) $(CORE_HDRS) $(TEST_HDRS) \
 	$(STAMPS)/pkgs-stress
 

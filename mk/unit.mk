@@ -11,8 +11,10 @@ UNIT_CFLAGS := $(HOST_CFLAGS) -O2 $(CWARN)
 UNIT_DIR := $(BUILD)/unit
 UNIT_TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
-# The core and the harness, compiled once for every test.
-UNIT_OBJS := $(patsubst %.c,$(UNIT_DIR)/obj/%.o,$(CORE_SRCS) $(TEST_SRCS))
+# The core and the harness with its cmocka side, compiled once for every
+# test.
+UNIT_OBJS := $(patsubst %.c,$(UNIT_DIR)/obj/%.o,$(CORE_SRCS) $(TEST_SRCS) \
+	tests/harness_cmocka.c)
 
 .PHONY: unit unit-build
 unit-build: $(UNIT_BINS)

@@ -45,22 +45,17 @@
 
 #include <valgrind/callgrind.h>
 
-#include "../ownership/s2own.h"
-#include "fake_arch.h"
+#include "harness.h"
 #include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
-#define GIB ((u64)1 << 30)
-#define MIB ((u64)1 << 20)
-#define PAGE ((u64)4096)
-
-#define HYP_BASE (1 * GIB)
-#define HYP_SIZE (32 * MIB)
-#define POOL_BASE (HYP_BASE + 16 * MIB)
-#define POOL_PAGES ((u64)4096)
-#define RAM_BASE (HYP_BASE + HYP_SIZE)
-#define RAM_END (4 * GIB)
+#define BENCH_HYP_BASE (1 * GIB)
+#define BENCH_HYP_SIZE (32 * MIB)
+#define BENCH_POOL_BASE (BENCH_HYP_BASE + 16 * MIB)
+#define BENCH_POOL_PAGES ((u64)4096)
+#define BENCH_RAM_BASE (BENCH_HYP_BASE + BENCH_HYP_SIZE)
+#define BENCH_RAM_END (4 * GIB)
 #define BLOCK(b) ((2 + (u64)(b)) * GIB)	/* the two shared 1G blocks */
 
 #define ACTIVE_CHUNKS 16	/* per block: single pages churn there */
@@ -92,13 +87,15 @@ static struct {
 	u32 stop;
 	u32 go;
 	struct worker w[MAX_THREADS] __attribute__((aligned(64)));
-	void *metadata;
 } g;
 
 static const struct s2o_mem_region regions[] = {
-	{ HYP_BASE, HYP_SIZE, S2O_MEM_HYP },
-	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ BENCH_HYP_BASE, BENCH_HYP_SIZE, S2O_MEM_HYP },
+	{ BENCH_RAM_BASE, BENCH_RAM_END - BENCH_RAM_BASE, S2O_MEM_RAM },
 };
+
+static const struct harness_map bench_map =
+	HARNESS_MAP(regions, BENCH_POOL_BASE, BENCH_HYP_BASE, BENCH_RAM_END);
 
 /* The thread's own stream (rng.h). */
 static u64 rnd(struct worker *w)
@@ -106,63 +103,15 @@ static u64 rnd(struct worker *w)
 	return rng_next(&w->rng);
 }
 
-static double clock_s(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static double now(void)
 {
-	return clock_s(CLOCK_MONOTONIC);
-}
-
-static void rcu_online(bool on)
-{
-#ifdef S2O_SYNC_RCU
-	if (on)
-		rcu_thread_online();
-	else
-		rcu_thread_offline();
-#else
-	(void)on;
-#endif
-}
-
-static void rcu_register(bool on)
-{
-#ifdef S2O_SYNC_RCU
-	if (on)
-		rcu_register_thread();
-	else
-		rcu_unregister_thread();
-#else
-	(void)on;
-#endif
+	return harness_seconds(CLOCK_MONOTONIC);
 }
 
 static void setup(void)
 {
-	struct s2o_init_params p = {
-		.regions = regions,
-		.nr_regions = 2,
-		.pool_base = POOL_BASE,
-		.pool_pages = POOL_PAGES,
-		.nr_cpus = MAX_THREADS,
-	};
-	static bool ready;
-
-	if (!ready) {
-		fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
-		fake_arch_set_checker(false);
-		g.metadata = malloc(s2o_metadata_bytes(regions, 2));
-		ready = true;
-	}
-	fake_arch_reset();
-	p.metadata = g.metadata;
-	if (s2o_init(&p)) {
+	fake_arch_set_checker(false);
+	if (harness_init(&bench_map, BENCH_POOL_PAGES, MAX_THREADS)) {
 		fprintf(stderr, "bench: s2o_init failed\n");
 		exit(2);
 	}
@@ -291,7 +240,7 @@ static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
 
-	rcu_register(true);
+	harness_thread_enter();
 	while (!__atomic_load_n(&g.go, __ATOMIC_ACQUIRE))
 		;
 	while (!__atomic_load_n(&g.stop, __ATOMIC_RELAXED)) {
@@ -307,7 +256,7 @@ static void *worker_fn(void *arg)
 			guest_churn(w);
 		__atomic_store_n(&w->ops, w->done, __ATOMIC_RELAXED);
 	}
-	rcu_register(false);
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -362,15 +311,15 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 		}
 		pthread_create(&w->tid, NULL, worker_fn, w);
 	}
-	rcu_online(false);
+	harness_thread_idle(true);
 	__atomic_store_n(&g.go, 1, __ATOMIC_RELEASE);
 	usleep((useconds_t)(secs * 1e5));
 	t0 = now();
-	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	c0 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops0 = total_ops(n);
 	usleep((useconds_t)(secs * 1e6));
 	t1 = now();
-	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	c1 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops1 = total_ops(n);
 	*per_cpu_s = (ops1 - ops0) / (c1 - c0);
 	__atomic_store_n(&g.stop, 1, __ATOMIC_RELAXED);
@@ -379,7 +328,7 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 		pthread_join(g.w[t].tid, NULL);
 		*errors += g.w[t].errors;
 	}
-	rcu_online(true);
+	harness_thread_idle(false);
 	return (ops1 - ops0) / (t1 - t0);
 }
 
@@ -571,7 +520,7 @@ int main(int argc, char **argv)
 	}
 	if (threads < 1 || threads > MAX_THREADS || secs <= 0)
 		usage();
-	rcu_register(true);
+	harness_thread_enter();
 	if (walk_kind) {
 		if (strcmp(walk_kind, "l3") && strcmp(walk_kind, "l2"))
 			usage();
@@ -581,6 +530,6 @@ int main(int argc, char **argv)
 			reps = n > 15 ? 15 : (unsigned int)n;
 		ret = throughput(threads, secs, reps);
 	}
-	rcu_register(false);
+	harness_thread_leave();
 	return ret;
 }

@@ -155,10 +155,10 @@ static void log_op(int ret)
 static u64 bad_pfn(u16 v)
 {
 	static const u64 bad[] = {
-		~0ULL, RM_MAX_PFN, RM_MAX_PFN - 1, 0, RM_HYP_FIRST - 1,
-		RM_HYP_FIRST, RM_RAM_FIRST - 1, RM_RAM_END_PFN,
-		(1ULL << 52) | RM_RAM_FIRST, RM_RAM_FIRST | (1ULL << 63),
-		RM_HYP_FIRST + 512, PFN(HYP_BASE) + 1023,
+		~0ULL, MAX_PFN, MAX_PFN - 1, 0, HYP_FIRST - 1,
+		HYP_FIRST, RAM_FIRST - 1, RAM_END_PFN,
+		(1ULL << 52) | RAM_FIRST, RAM_FIRST | (1ULL << 63),
+		HYP_FIRST + 512, PFN(HYP_BASE) + 1023,
 	};
 
 	return bad[(v & 0x3fff) % S2O_ARRAY_SIZE(bad)];
@@ -191,7 +191,7 @@ static u64 decode_pfn(u16 v, bool aligned)
 static u64 decode_nr(u8 n, u64 pfn)
 {
 	static const u64 bad[] = {
-		0, ~0ULL, ~0ULL - 1, RM_MAX_PFN, 1ULL << 63, 1ULL << 32,
+		0, ~0ULL, ~0ULL - 1, MAX_PFN, 1ULL << 63, 1ULL << 32,
 	};
 
 	if (n < 0x40)
@@ -203,7 +203,7 @@ static u64 decode_nr(u8 n, u64 pfn)
 	if (n < 0xe0)
 		return bad[(n & 0x1f) % S2O_ARRAY_SIZE(bad)];
 	/* Up to the end of the address space: crosses every region. */
-	return pfn < RM_MAX_PFN ? RM_MAX_PFN - pfn + (n & 1) : 1;
+	return pfn < MAX_PFN ? MAX_PFN - pfn + (n & 1) : 1;
 }
 
 /*
@@ -273,13 +273,13 @@ static u64 bad_gfn(u16 v, u64 nr)
 {
 	switch (v & 3) {
 	case 0:
-		return RM_MAX_PFN - S2O_MIN(nr - 1, (u64)(v >> 2 & 3));
+		return MAX_PFN - S2O_MIN(nr - 1, (u64)(v >> 2 & 3));
 	case 1:
 		return ~0ULL - (v >> 2 & 3);
 	case 2:
 		return (1ULL << 52) | (v >> 2 & 0xfff);
 	default:
-		return RM_MAX_PFN + (v >> 2 & 0xff);
+		return MAX_PFN + (v >> 2 & 0xff);
 	}
 }
 
@@ -298,7 +298,7 @@ static u64 decode_gfn(u16 v, u64 pfn, u64 nr, int h)
 	int slot, i;
 
 	if (mode == 3)
-		return nr ? bad_gfn(v, nr) : RM_MAX_PFN;
+		return nr ? bad_gfn(v, nr) : MAX_PFN;
 	gfn = g->first + (nr <= len ? (v & 0xfff) % (len - nr + 1) : 0);
 	if (mode == 1) {
 		u64 b = S2O_ALIGN_DOWN(gfn, 512) + (pfn & 511);
@@ -324,7 +324,7 @@ static bool gfns_tracked(u64 gfn, u64 nr)
 {
 	int a = rm_gslot(gfn), b;
 
-	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
+	if (!nr || gfn >= MAX_PFN || nr > MAX_PFN - gfn)
 		return true;	/* refused by the checks: fine */
 	b = rm_gslot(gfn + nr - 1);
 	return a >= 0 && b >= 0 && b - a == (int)nr - 1;
@@ -342,8 +342,8 @@ static u64 decode_ipa(u8 m, u16 v)
 
 	switch (m & 7) {
 	case 4:
-		return ((RM_RAM_FIRST + (u64)v * 15733 %
-			 (RM_RAM_END_PFN - RM_RAM_FIRST)) << 12) + off;
+		return ((RAM_FIRST + (u64)v * 15733 %
+			 (RAM_END_PFN - RAM_FIRST)) << 12) + off;
 	case 5:
 		return HYP_BASE + ((u64)v * 4096 + off) % (HYP_END - HYP_BASE);
 	case 6:
@@ -386,16 +386,13 @@ static void remember_gtouch(int vm, u64 gfn)
  */
 static void check_all(void)
 {
+	char msg[CHECK_MSG_LEN];
 	unsigned int i, n, cpu;
-	struct s2o_violation v;
 	const char *bbm;
 
 	/* First: a claim left behind would make the page queries spin. */
-	if (s2o_check_invariants(&v))
-		rm_mismatch("invariant: %s at %#llx (vm %d): expected %#llx, "
-			    "found %#llx", v.what, (unsigned long long)v.addr,
-			    v.vm, (unsigned long long)v.expected,
-			    (unsigned long long)v.found);
+	if (!harness_invariants_hold(msg))
+		rm_mismatch("%s", msg);
 	bbm = fake_first_violation();
 	if (bbm)
 		rm_mismatch("break-before-make checker: %s", bbm);
@@ -491,7 +488,7 @@ static int donate_guest_op(u8 k, struct reader *r)
 	fit_range(&op.pfn, &op.nr);
 	op.gfn = decode_gfn(get16(r), op.pfn, op.nr, op.vm);
 	if (!gfns_tracked(op.gfn, op.nr))
-		op.gfn = RM_MAX_PFN;
+		op.gfn = MAX_PFN;
 	ret = rm_apply(&op);
 	if (!ret) {
 		owner_writes(op.pfn, op.nr);
@@ -534,7 +531,7 @@ static int guest_touch_op(u8 k, struct reader *r)
 	if (!rm_vm_live(vm))
 		return -S2OWN_ENOENT;
 	/* The fake MMU ignores IPA bits above 47; the real one faults. */
-	if (gfn >= RM_MAX_PFN)
+	if (gfn >= MAX_PFN)
 		return -S2OWN_EINVAL;
 	remember_gtouch(vm, gfn);
 	rm_probe_guest(cpu, vm, gfn);

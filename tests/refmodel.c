@@ -20,16 +20,16 @@
 #include "rng.h"
 
 const struct rm_seg rm_segs[RM_NR_SEGS] = {
-	{ RM_RAM_FIRST - 64, RM_RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
+	{ RAM_FIRST - 64, RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
 	{ PFN(2 * GIB) - 1400, PFN(2 * GIB) + 1400 },	/* 1G boundary */
-	{ RM_RAM_END_PFN - 1400, RM_RAM_END_PFN + 64 },	/* host RAM | MMIO */
+	{ RAM_END_PFN - 1400, RAM_END_PFN + 64 },	/* host RAM | MMIO */
 };
 
 const struct rm_seg rm_gregs[RM_NR_GREGS] = {
 	{ 0, 4096 },
 	{ PFN(GIB) - 1536, PFN(GIB) + 1536 },
 	{ (1ULL << 27) - 1536, (1ULL << 27) + 1536 },
-	{ RM_MAX_PFN - 2048, RM_MAX_PFN },
+	{ MAX_PFN - 2048, MAX_PFN },
 };
 
 const char *const rm_state_name[] = {
@@ -183,9 +183,9 @@ u64 rm_gslot_gfn(int slot)
  */
 enum rm_state rm_region_kind(u64 pfn)
 {
-	if (pfn >= RM_HYP_FIRST && pfn < RM_RAM_FIRST)
+	if (pfn >= HYP_FIRST && pfn < RAM_FIRST)
 		return RM_HYPRAM;
-	if (pfn >= RM_RAM_FIRST && pfn < RM_RAM_END_PFN)
+	if (pfn >= RAM_FIRST && pfn < RAM_END_PFN)
 		return RM_HOST;
 	return RM_MMIO;
 }
@@ -243,12 +243,12 @@ int rm_check_range(u64 pfn, u64 nr)
 	enum rm_state k;
 	u64 end;
 
-	if (!nr || pfn >= RM_MAX_PFN || nr > RM_MAX_PFN - pfn)
+	if (!nr || pfn >= MAX_PFN || nr > MAX_PFN - pfn)
 		return -S2OWN_EINVAL;
 	k = rm_region_kind(pfn);
 	if (k == RM_MMIO)
 		return -S2OWN_EINVAL;
-	end = k == RM_HYPRAM ? RM_RAM_FIRST : RM_RAM_END_PFN;
+	end = k == RM_HYPRAM ? RAM_FIRST : RAM_END_PFN;
 	if (pfn + nr > end)
 		return -S2OWN_EINVAL;
 	return k == RM_HYPRAM ? -S2OWN_EPERM : 0;
@@ -256,7 +256,7 @@ int rm_check_range(u64 pfn, u64 nr)
 
 static int m_gfn_range(u64 gfn, u64 nr)
 {
-	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
+	if (!nr || gfn >= MAX_PFN || nr > MAX_PFN - gfn)
 		return -S2OWN_EINVAL;
 	return 0;
 }
@@ -651,17 +651,15 @@ void rm_check_markers(void)
 
 static void check_zeroed(u64 pfn, u64 nr)
 {
-	u64 i, j;
+	u64 i;
 
 	for (i = 0; i < nr; i++) {
-		const u64 *p = fake_phys_va((pfn + i) << 12);
+		long at = page_first_nonzero(pfn + i);
 
-		for (j = 0; j < RM_PAGE / 8; j++)
-			if (p[j])
-				rm_mismatch("reclaimed page %#llx not zeroed "
-					    "at %#llx",
-					    (unsigned long long)(pfn + i),
-					    (unsigned long long)j * 8);
+		if (at >= 0)
+			rm_mismatch("reclaimed page %#llx not zeroed at %#lx",
+				    (unsigned long long)(pfn + i),
+				    (unsigned long)at);
 	}
 }
 
@@ -736,11 +734,6 @@ void rm_check_window(void)
 }
 
 /* ---- What the MMUs translate ------------------------------------------- */
-
-static u64 vm_vttbr(int h)
-{
-	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
-}
 
 /* Normal write-back memory for RAM; Device-nGnRE and XN for MMIO. */
 static void check_host_desc(u64 ipa, const struct fake_translation *tr)

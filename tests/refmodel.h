@@ -23,11 +23,6 @@
 
 #include "harness.h"
 
-#define RM_PAGE 4096ULL
-#define RM_MAX_PFN (1ULL << 36)	/* 48-bit PA / IPA */
-#define RM_HYP_FIRST PFN(HYP_BASE)
-#define RM_RAM_FIRST PFN(RAM_BASE)
-#define RM_RAM_END_PFN PFN(RAM_END)
 #define RM_MAX_RANGE 1100	/* longest range the drivers make */
 
 /* A run of page (or guest) frames: [first, end). */

@@ -47,11 +47,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../ownership/s2own.h"
 #include "../ownership/mem_protect.h"
 #include "../ownership/pgtable.h"
 #include "../ownership/pool.h"
-#include "fake_arch.h"
+#include "harness.h"
 #include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
@@ -64,10 +63,6 @@
 #define SANITIZER ""
 #endif
 
-#define GIB ((u64)1 << 30)
-#define MIB ((u64)1 << 20)
-#define PAGE ((u64)4096)
-
 /*
  * Physical map: hypervisor RAM [1G, 1G + 64M + 16K) holds the pool; host
  * RAM runs from there to 4G. The first 1G block is therefore only partly
@@ -75,18 +70,18 @@
  * for the host's faults, the kind the fault path frees when the pool runs
  * dry), the other two are whole 1G blocks.
  */
-#define HYP_BASE (1 * GIB)
-#define HYP_SIZE (64 * MIB + 16 * 1024)
-#define POOL_BASE (HYP_BASE + 32 * MIB)
+#define STRESS_HYP_BASE (1 * GIB)
+#define STRESS_HYP_SIZE (64 * MIB + 16 * 1024)
+#define STRESS_POOL_BASE (STRESS_HYP_BASE + 32 * MIB)
 #define MAX_POOL_PAGES ((u64)8192)	/* up to the end of hyp RAM */
-#define RAM_BASE (HYP_BASE + HYP_SIZE)
-#define RAM_END (4 * GIB)
-#define FIRST_PFN (RAM_BASE >> 12)
-#define END_PFN (RAM_END >> 12)
+#define STRESS_RAM_BASE (STRESS_HYP_BASE + STRESS_HYP_SIZE)
+#define STRESS_RAM_END (4 * GIB)
+#define FIRST_PFN (STRESS_RAM_BASE >> 12)
+#define END_PFN (STRESS_RAM_END >> 12)
 #define NR_PAGES ((u64)(END_PFN - FIRST_PFN))
 
 /*
- * Three blocks: [RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay in the
+ * Three blocks: [STRESS_RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay in the
  * first 64M of each (the memory that reclaim's scrubbing touches stays
  * bounded); faults go anywhere in them.
  */
@@ -202,7 +197,6 @@ static struct {
 	u32 failures;
 	u32 phase;		/* for the watchdog's report */
 	struct worker w[MAX_THREADS];
-	void *metadata;
 } g;
 
 /*
@@ -211,17 +205,21 @@ static struct {
  * only the fault path creates, and frees again when the pool runs dry.
  */
 #define NR_ISLANDS 8
-#define ISLAND_CHUNK(k) (RAM_END + (u64)(k) * GIB + 2 * MIB)
+#define ISLAND_CHUNK(k) (STRESS_RAM_END + (u64)(k) * GIB + 2 * MIB)
 #define ISLAND(k) (ISLAND_CHUNK(k) + ((u64)(k) + 1) * PAGE)
 
 static const struct s2o_mem_region regions[] = {
-	{ HYP_BASE, HYP_SIZE, S2O_MEM_HYP },
-	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ STRESS_HYP_BASE, STRESS_HYP_SIZE, S2O_MEM_HYP },
+	{ STRESS_RAM_BASE, STRESS_RAM_END - STRESS_RAM_BASE, S2O_MEM_RAM },
 	{ ISLAND(0), PAGE, S2O_MEM_RAM }, { ISLAND(1), PAGE, S2O_MEM_RAM },
 	{ ISLAND(2), PAGE, S2O_MEM_RAM }, { ISLAND(3), PAGE, S2O_MEM_RAM },
 	{ ISLAND(4), PAGE, S2O_MEM_RAM }, { ISLAND(5), PAGE, S2O_MEM_RAM },
 	{ ISLAND(6), PAGE, S2O_MEM_RAM }, { ISLAND(7), PAGE, S2O_MEM_RAM },
 };
+
+/* The islands are left out of the arena: nothing writes into them. */
+static const struct harness_map stress_map =
+	HARNESS_MAP(regions, STRESS_POOL_BASE, STRESS_HYP_BASE, STRESS_RAM_END);
 
 /* ---- small helpers ---- */
 
@@ -233,10 +231,7 @@ static u64 rnd(struct worker *w)
 
 static double now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return harness_seconds(CLOCK_MONOTONIC);
 }
 
 static void set_phase(u32 phase)
@@ -247,39 +242,6 @@ static void set_phase(u32 phase)
 static bool stopping(void)
 {
 	return __atomic_load_n(&g.stop, __ATOMIC_RELAXED);
-}
-
-/*
- * RCU mode: a registered thread that waits outside the core would hold
- * up every grace period, and a collapser waiting for one would wait for
- * it forever. It goes offline while it waits.
- */
-static void idle_begin(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_thread_offline();
-#endif
-}
-
-static void idle_end(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_thread_online();
-#endif
-}
-
-static void thread_enter_core(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_register_thread();
-#endif
-}
-
-static void thread_leave_core(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_unregister_thread();
-#endif
 }
 
 static enum res res_of(int ret)
@@ -445,7 +407,7 @@ static void ring_push(int state, u64 pfn, u64 nr)
 
 static u64 block_start(unsigned int b)
 {
-	return b == 0 ? RAM_BASE : (u64)(b + 1) * GIB;
+	return b == 0 ? STRESS_RAM_BASE : (u64)(b + 1) * GIB;
 }
 
 static unsigned int pick_block(struct worker *w)
@@ -762,14 +724,14 @@ static void do_fault(struct worker *w)
 	end_op(w, OP_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
 	if (!ret && g.checker)
 		fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
-	if (ipa >= RAM_BASE && ipa < RAM_END)
+	if (ipa >= STRESS_RAM_BASE && ipa < STRESS_RAM_END)
 		check_page(w, ipa >> 12);
 }
 
 /* Calls that must fail, and exactly how. */
 static void do_badarg(struct worker *w)
 {
-	u64 hyp_pfn = (HYP_BASE >> 12) + rnd(w) % (HYP_SIZE >> 12);
+	u64 hyp_pfn = (STRESS_HYP_BASE >> 12) + rnd(w) % (STRESS_HYP_SIZE >> 12);
 	struct s2o_page_info info;
 	int ret, which = rnd(w) % 9, want = -S2OWN_EINVAL;
 
@@ -804,7 +766,7 @@ static void do_badarg(struct worker *w)
 		ret = s2o_page_query(0x09000000 >> 12, &info);
 		break;
 	default:
-		ret = s2o_host_handle_fault(HYP_BASE + (rnd(w) % HYP_SIZE));
+		ret = s2o_host_handle_fault(STRESS_HYP_BASE + (rnd(w) % STRESS_HYP_SIZE));
 		want = -S2OWN_EPERM;
 		break;
 	}
@@ -816,11 +778,6 @@ static void do_badarg(struct worker *w)
 
 /* ---- this thread's VMs ---- */
 
-static u64 vm_vttbr(const struct test_vm *vm)
-{
-	return s2o_vms[vm->handle].pgt.root_pa | (u64)vm->handle << 48;
-}
-
 /* The guest must see exactly what it was given, and nothing it gave back. */
 static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
 			u64 pfn, bool mapped)
@@ -830,7 +787,7 @@ static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
 
 	if (!g.checker)
 		return;
-	ret = fake_hw_translate(w->cpu, vm_vttbr(vm), gfn << 12, &tr);
+	ret = fake_hw_translate(w->cpu, vm_vttbr(vm->handle), gfn << 12, &tr);
 	if (mapped && (ret || tr.pa != pfn << 12))
 		fail(w, "vm %d gfn %#" PRIx64 " should map pfn %#" PRIx64
 		     ": ret %d pa %#" PRIx64, vm->handle, gfn, pfn, ret,
@@ -1053,10 +1010,10 @@ static void *stress_thread(void *arg)
 {
 	struct worker *w = arg;
 
-	thread_enter_core();
+	harness_thread_enter();
 	while (!stopping())
 		one_op(w);
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -1076,13 +1033,13 @@ static void barrier_wait(struct spin_barrier *b, u32 n)
 		__atomic_add_fetch(&b->gen, 1, __ATOMIC_RELEASE);
 		return;
 	}
-	idle_begin();
+	harness_thread_idle(true);
 	/* Spin a while first: the point is to start the two ops together. */
 	for (u32 spins = 0;
 	     __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; spins++)
 		if (spins > 1000)
 			sched_yield();
-	idle_end();
+	harness_thread_idle(false);
 }
 
 enum conflict_kind {
@@ -1370,7 +1327,7 @@ static void *conflict_thread(void *arg)
 	double end = now() + g.conflict_secs;
 	int me = w->idx;
 
-	thread_enter_core();
+	harness_thread_enter();
 	if (me == 0) {
 		cf_vm_fresh(w, &cf.vm[0]);
 		cf_vm_fresh(w, &cf.vm[1]);
@@ -1421,7 +1378,7 @@ static void *conflict_thread(void *arg)
 		}
 		__atomic_store_n(&cf.noise_stop, 1, __ATOMIC_SEQ_CST);
 	}
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -1436,12 +1393,12 @@ static void *noise_thread(void *arg)
 	struct fake_translation tr;
 	u64 n = 0;
 
-	thread_enter_core();
+	harness_thread_enter();
 	while (!__atomic_load_n(&cf.noise_stop, __ATOMIC_SEQ_CST)) {
 		if (++n % 32 == 0) {
-			idle_begin();
+			harness_thread_idle(true);
 			usleep(300);
-			idle_end();
+			harness_thread_idle(false);
 		}
 		u64 ipa = block_start(1 + rnd(w) % 2) +
 			  hot_chunks[rnd(w) % 4] * 2 * MIB +
@@ -1454,7 +1411,7 @@ static void *noise_thread(void *arg)
 		if (!ret && g.checker)
 			fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
 	}
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -1471,7 +1428,7 @@ struct table_count {
 
 static void count_table(struct table_count *tc, u64 pa)
 {
-	u64 i = (pa - POOL_BASE) >> 12;
+	u64 i = (pa - STRESS_POOL_BASE) >> 12;
 
 	if (!s2o_pool_contains(pa)) {
 		tc->outside++;
@@ -1554,12 +1511,10 @@ static u64 check_tables(const char *when, bool all_back)
 
 static void check_invariants(const char *when)
 {
-	struct s2o_violation v;
+	char msg[CHECK_MSG_LEN];
 
-	if (s2o_check_invariants(&v))
-		fail(NULL, "%s: invariant: %s at %#" PRIx64 " (vm %d): "
-		     "expected %#" PRIx64 ", found %#" PRIx64, when, v.what,
-		     v.addr, v.vm, v.expected, v.found);
+	if (!harness_invariants_hold(msg))
+		fail(NULL, "%s: %s", when, msg);
 }
 
 /* Every page: no claim left, query == reference; returns pages per state. */
@@ -1735,10 +1690,10 @@ static void run_conflicts(void)
 		pthread_create(&g.w[t].tid, NULL,
 			       t < 2 ? conflict_thread : noise_thread,
 			       &g.w[t]);
-	idle_begin();
+	harness_thread_idle(true);
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_join(g.w[t].tid, NULL);
-	idle_end();
+	harness_thread_idle(false);
 	{
 		u64 total = 0;
 
@@ -1827,12 +1782,6 @@ static void print_counts(void)
 
 int main(int argc, char **argv)
 {
-	struct s2o_init_params params = {
-		.regions = regions,
-		.nr_regions = S2O_ARRAY_SIZE(regions),
-		.pool_base = POOL_BASE,
-
-	};
 	pthread_t dog;
 	double dog_limit;
 	u64 per_state[NR_ST], tables;
@@ -1875,8 +1824,6 @@ int main(int argc, char **argv)
 	    g.pool_pages < 16 || g.pool_pages > MAX_POOL_PAGES)
 		usage();
 	g.small_pool = g.pool_pages < MAX_POOL_PAGES;
-	params.pool_pages = g.pool_pages;
-	params.nr_cpus = g.nr_threads;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (g.small_pool)
 		g.conflict_secs = 0;
@@ -1885,23 +1832,19 @@ int main(int argc, char **argv)
 	       S2O_SYNC_NAME, SANITIZER, g.checker ? "on" : "off", g.nr_threads,
 	       g.pool_pages, g.secs, g.conflict_secs, g.seed);
 
-	fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
 	fake_arch_set_checker(g.checker);
-	g.metadata = malloc(s2o_metadata_bytes(regions,
-					       S2O_ARRAY_SIZE(regions)));
 	g.flow = calloc(NR_PAGES, sizeof(*g.flow));
 	g.inflight = calloc(NR_PAGES, sizeof(*g.inflight));
 	g.version = calloc(NR_PAGES, sizeof(*g.version));
 	g.ref_vm = calloc(NR_PAGES, sizeof(*g.ref_vm));
-	if (!g.metadata || !g.flow || !g.inflight || !g.version || !g.ref_vm) {
+	if (!g.flow || !g.inflight || !g.version || !g.ref_vm) {
 		perror("stress: malloc");
 		return 2;
 	}
 	for (u64 p = 0; p < NR_PAGES; p++)
 		g.flow[p] = flow_of(ST_HOST);
-	params.metadata = g.metadata;
-	thread_enter_core();
-	if (s2o_init(&params)) {
+	harness_thread_enter();
+	if (harness_init(&stress_map, g.pool_pages, g.nr_threads)) {
 		fprintf(stderr, "stress: s2o_init failed\n");
 		return 2;
 	}
@@ -1923,7 +1866,7 @@ int main(int argc, char **argv)
 		   "checks");
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_create(&g.w[t].tid, NULL, stress_thread, &g.w[t]);
-	idle_begin();
+	harness_thread_idle(true);
 	{
 		double end = now() + g.secs;
 
@@ -1933,7 +1876,7 @@ int main(int argc, char **argv)
 	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_join(g.w[t].tid, NULL);
-	idle_end();
+	harness_thread_idle(false);
 	step_end(&step);
 	s2o_get_stats(&st);
 	printf("core: %" PRIu64 " splits, %" PRIu64 " coalesces, %" PRIu64
@@ -2013,7 +1956,7 @@ int main(int argc, char **argv)
 	print_counts();
 	set_phase(99);
 	pthread_join(dog, NULL);
-	thread_leave_core();
+	harness_thread_leave();
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

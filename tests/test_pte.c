@@ -7,7 +7,7 @@
  *   [10] AF  [47:12] address  [54] XN (stage-2 XN[1])
  * MemAttr 0b1111 = Normal Outer WB / Inner WB, 0b0001 = Device-nGnRE.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include "../ownership/pte.h"
 

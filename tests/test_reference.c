@@ -11,7 +11,7 @@
  *
  * S2OWN_SEED=<n> replays a run; S2OWN_SEQS and S2OWN_OPS change its size.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -221,36 +221,36 @@ static void bad_range(u64 *pfn, u64 *nr)
 		*pfn = ~0ULL, *nr = 1;
 		break;
 	case 1:
-		*pfn = RM_RAM_FIRST + rnd(1000), *nr = 0;
+		*pfn = RAM_FIRST + rnd(1000), *nr = 0;
 		break;
 	case 2:
-		*pfn = RM_RAM_FIRST + rnd(1000), *nr = ~0ULL - rnd(4);
+		*pfn = RAM_FIRST + rnd(1000), *nr = ~0ULL - rnd(4);
 		break;
 	case 3:
-		*pfn = RM_MAX_PFN + rnd(10), *nr = 1;
+		*pfn = MAX_PFN + rnd(10), *nr = 1;
 		break;
 	case 4:
-		*pfn = (1ULL << 52) | (RM_RAM_FIRST + rnd(1000)), *nr = 1;
+		*pfn = (1ULL << 52) | (RAM_FIRST + rnd(1000)), *nr = 1;
 		break;
 	case 5:
-		*pfn = RM_RAM_END_PFN - rnd(4), *nr = 1 + rnd(RM_MAX_RANGE);
+		*pfn = RAM_END_PFN - rnd(4), *nr = 1 + rnd(RM_MAX_RANGE);
 		break;
 	case 6:
-		*pfn = rnd(RM_HYP_FIRST), *nr = 1 + rnd(RM_MAX_RANGE);
+		*pfn = rnd(HYP_FIRST), *nr = 1 + rnd(RM_MAX_RANGE);
 		break;
 	case 7:
-		*pfn = RM_HYP_FIRST + rnd(RM_RAM_FIRST - RM_HYP_FIRST);
-		*nr = 1 + rnd(RM_RAM_FIRST - *pfn + 2);
+		*pfn = HYP_FIRST + rnd(RAM_FIRST - HYP_FIRST);
+		*nr = 1 + rnd(RAM_FIRST - *pfn + 2);
 		break;
 	case 8:
-		*pfn = RM_RAM_FIRST - 1 - rnd(4), *nr = 2 + rnd(RM_MAX_RANGE);
+		*pfn = RAM_FIRST - 1 - rnd(4), *nr = 2 + rnd(RM_MAX_RANGE);
 		break;
 	case 9:
-		*pfn = RM_MAX_PFN - 1 - rnd(4), *nr = 1 + rnd(8);
+		*pfn = MAX_PFN - 1 - rnd(4), *nr = 1 + rnd(8);
 		break;
 	case 10:
-		*pfn = RM_RAM_FIRST + rnd(1000);
-		*nr = RM_MAX_PFN - RM_RAM_FIRST + 1;
+		*pfn = RAM_FIRST + rnd(1000);
+		*nr = MAX_PFN - RAM_FIRST + 1;
 		break;
 	default:
 		*pfn = rng_next(&rm_ctx.rng);
@@ -264,7 +264,7 @@ static u64 bad_gfn(u64 nr, u64 *gfn)
 	switch (rnd(4)) {
 	case 0:
 		/* Crosses the top of the IPA space. */
-		*gfn = RM_MAX_PFN - rnd(nr < 4 ? nr : 4);
+		*gfn = MAX_PFN - rnd(nr < 4 ? nr : 4);
 		return nr < 2 ? 2 : nr;
 	case 1:
 		*gfn = ~0ULL - rnd(4);
@@ -273,7 +273,7 @@ static u64 bad_gfn(u64 nr, u64 *gfn)
 		*gfn = (1ULL << 52) | rnd(4096);
 		return nr;
 	default:
-		*gfn = RM_MAX_PFN + rnd(100);
+		*gfn = MAX_PFN + rnd(100);
 		return nr;
 	}
 }
@@ -355,7 +355,7 @@ static void op_donate_guest(bool bad)
 			targeted_range(RM_BIT(RM_HOST), &pfn, &nr);
 			nr = bad_gfn(nr, &gfn);
 			if (!rm_range_in_window(pfn, nr))
-				nr = 1, gfn = RM_MAX_PFN;
+				nr = 1, gfn = MAX_PFN;
 		}
 	} else if (chance(15)) {
 		/* Whole 2M chunks to a 2M-aligned gfn: guest blocks. */
@@ -460,7 +460,7 @@ static void op_fault(void)
 	switch (rnd(20)) {
 	case 0: case 1: case 2:
 		/* Anywhere in host RAM: outside the window all is HOST. */
-		ipa = (RM_RAM_FIRST + rnd(RM_RAM_END_PFN - RM_RAM_FIRST)) << 12;
+		ipa = (RAM_FIRST + rnd(RAM_END_PFN - RAM_FIRST)) << 12;
 		break;
 	case 3:
 		ipa = rnd(HYP_BASE);
@@ -479,7 +479,7 @@ static void op_fault(void)
 		ipa = (1ULL << 48) + rnd(1ULL << 40);
 		break;
 	default:
-		ipa = (rm_win_pfn((int)rnd(RM_WIN)) << 12) + rnd(RM_PAGE);
+		ipa = (rm_win_pfn((int)rnd(RM_WIN)) << 12) + rnd(PAGE);
 		break;
 	}
 	do_fault(ipa);

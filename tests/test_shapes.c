@@ -5,13 +5,12 @@
  * table pages each step holds. Also the mutation checks: a skipped TLB
  * invalidation must be caught by the fake backend.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include <string.h>
 
 #include "../ownership/pte.h"
 
-#define PAGE 4096ULL
 #define RAM_ATTRS 0x7fcULL	/* MemAttr WB, S2AP RW, SH inner, AF */
 
 struct window {

@@ -9,7 +9,7 @@
  * in which errors are reported, VM slots, the pool and its host reserve,
  * stale TLBs and scrubbing.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -17,14 +17,6 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
-
-#define PAGE 4096ULL
-#define MAX_PFN (1ULL << 36)	/* 48-bit PA */
-#define HYP_FIRST PFN(HYP_BASE)
-#define HYP_PAGES PFN(HYP_END - HYP_BASE)
-#define RAM_FIRST PFN(RAM_BASE)
-#define RAM_PAGES PFN(RAM_END - RAM_BASE)
-#define RAM_LAST (PFN(RAM_END) - 1)
 
 #define EPERM_ (-S2OWN_EPERM)
 #define ENOENT_ (-S2OWN_ENOENT)
@@ -42,64 +34,27 @@
 #define RAM_ATTRS 0x7fcULL
 #define MMIO_BLOCK 0x00400000000007c5ULL
 
-static u64 pa_of(u64 pfn)
-{
-	return pfn << 12;
-}
-
 /* ---- Reading the whole tracker back ---------------------------------- */
-
-static bool run_equal(const struct s2o_run *a, const struct s2o_run *b)
-{
-	return a->start == b->start && a->end == b->end &&
-	       a->level == b->level && a->kind == b->kind &&
-	       a->attrs == b->attrs && a->owner == b->owner &&
-	       a->nr_entries == b->nr_entries;
-}
 
 /* Fails naming @ctx and the first run that differs. */
 static void runs_assert_equal(const struct runs *a, const struct runs *b,
 			      const char *ctx, const char *which)
 {
-	size_t i, n = a->n < b->n ? a->n : b->n;
+	char was[RUN_STR_LEN], now[RUN_STR_LEN];
+	long i = runs_diff(a, b);
 
-	for (i = 0; i < n && run_equal(&a->r[i], &b->r[i]); i++)
-		;
-	if (i == n && a->n == b->n)
+	if (i < 0)
 		return;
-	if (i == n)
+	if ((size_t)i == S2O_MIN(a->n, b->n))
 		fail_msg("%s: %s stage-2 has %zu runs, was %zu", ctx, which,
 			 b->n, a->n);
-	fail_msg("%s: %s stage-2 run %zu was [%#llx, %#llx) L%u kind %d "
-		 "owner %u x%llu, now [%#llx, %#llx) L%u kind %d owner %u "
-		 "x%llu", ctx, which, i, (unsigned long long)a->r[i].start,
-		 (unsigned long long)a->r[i].end, a->r[i].level, a->r[i].kind,
-		 a->r[i].owner, (unsigned long long)a->r[i].nr_entries,
-		 (unsigned long long)b->r[i].start,
-		 (unsigned long long)b->r[i].end, b->r[i].level, b->r[i].kind,
-		 b->r[i].owner, (unsigned long long)b->r[i].nr_entries);
-}
-
-static u64 page_hash(u64 pfn)
-{
-	const u8 *p = fake_phys_va(pa_of(pfn));
-	u64 h = 0xcbf29ce484222325ULL;
-	unsigned int i;
-
-	for (i = 0; i < PAGE; i++)
-		h = (h ^ p[i]) * 0x100000001b3ULL;
-	return h;
+	fail_msg("%s: %s stage-2 run %ld was %s, now %s", ctx, which, i,
+		 run_str(&a->r[i], was), run_str(&b->r[i], now));
 }
 
 static bool page_is_zero(u64 pfn)
 {
-	const u8 *p = fake_phys_va(pa_of(pfn));
-	unsigned int i;
-
-	for (i = 0; i < PAGE; i++)
-		if (p[i])
-			return false;
-	return true;
+	return page_first_nonzero(pfn) < 0;
 }
 
 /* Data the host (or a guest) left in a page: never all zero. */
@@ -311,18 +266,6 @@ static void assert_page(u64 pfn, enum st st, int vm, const char *ctx)
 		fail_msg("%s: query of page %#llx returned %d", ctx,
 			 (unsigned long long)pfn, ret);
 	info_assert(pfn, &info, &want, ctx);
-}
-
-static u64 vm_vttbr(int h)
-{
-	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
-}
-
-static int host_translate(unsigned int cpu, u64 pa, struct fake_translation *tr)
-{
-	struct fake_translation unused;
-
-	return fake_hw_translate(cpu, s2o_host_vttbr(), pa, tr ? tr : &unused);
 }
 
 /* No CPU may still translate @pa for the host: a stale TLB entry shows. */
