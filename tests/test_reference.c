@@ -69,11 +69,8 @@ static void mismatch(const char *msg)
 
 static int random_live_vm(void)
 {
-	int h, n = 0, live[S2O_MAX_VMS];
+	int live[S2O_MAX_VMS], n = rm_live_vms(live);
 
-	for (h = 1; h <= S2O_MAX_VMS; h++)
-		if (rm.vstate[h] == RM_VM_LIVE)
-			live[n++] = h;
 	return n ? live[rnd(n)] : 0;
 }
 
@@ -134,29 +131,14 @@ static void random_range(u64 *pfn, u64 *nr)
  */
 static void targeted_range(unsigned int mask, u64 *pfn, u64 *nr)
 {
-	int start = (int)rnd(RM_WIN), i, w = -1;
-	u64 n, want;
-	int s;
+	int w = rm_find_page(mask, (int)rnd(RM_WIN));
 
-	for (i = 0; i < RM_WIN; i++) {
-		int j = (start + i) % RM_WIN;
-
-		if (mask & (1u << rm.st[j])) {
-			w = j;
-			break;
-		}
-	}
 	if (w < 0) {
 		random_range(pfn, nr);
 		return;
 	}
 	*pfn = rm_win_pfn(w);
-	s = rm_seg_of(*pfn);
-	want = random_len();
-	for (n = 1; n < want && *pfn + n < rm_segs[s].end; n++)
-		if (!(mask & (1u << rm_mstate(*pfn + n))) && chance(90))
-			break;
-	*nr = n;
+	*nr = rm_run_len(mask, *pfn, random_len(), 10);
 }
 
 /* One or two whole 2M chunks of the window, 2M aligned. */
@@ -288,19 +270,15 @@ static void bad_range_in_window(u64 *pfn, u64 *nr)
 	while (!rm_check_range(*pfn, *nr) && !rm_range_in_window(*pfn, *nr));
 }
 
-static void op_host_hyp(enum rm_kind kind, bool bad)
+/* A transition of host pages; @targeted %: from pages it may take. */
+static void op_pages(enum rm_kind kind, bool bad, unsigned int targeted)
 {
-	static const unsigned int from[] = {
-		[RM_SHARE] = RM_BIT(RM_HOST), [RM_UNSHARE] = RM_BIT(RM_SHARED),
-		[RM_DONATE_HYP] = RM_BIT(RM_HOST),
-		[RM_GIVE_BACK] = RM_BIT(RM_HYP),
-	};
 	struct rm_op op = { .kind = kind };
 
 	if (bad)
 		bad_range_in_window(&op.pfn, &op.nr);
-	else if (chance(60))
-		targeted_range(from[kind], &op.pfn, &op.nr);
+	else if (chance(targeted))
+		targeted_range(rm_transitions[kind].from, &op.pfn, &op.nr);
 	else
 		random_range(&op.pfn, &op.nr);
 	rm_apply(&op);
@@ -309,19 +287,11 @@ static void op_host_hyp(enum rm_kind kind, bool bad)
 /* A gfn range of VM @h, mostly of mapped gfns. */
 static void mapped_gfns(int h, u64 *gfn, u64 *nr)
 {
-	int start = (int)rnd(RM_GSLOTS), i, s = -1;
-	u64 n, want;
+	int start = (int)rnd(RM_GSLOTS), s = -1;
+	u64 want;
 
-	if (h >= 1 && h <= S2O_MAX_VMS) {
-		for (i = 0; i < (int)RM_GSLOTS; i++) {
-			int j = (start + i) % RM_GSLOTS;
-
-			if (rm.gmap[h][j]) {
-				s = j;
-				break;
-			}
-		}
-	}
+	if (h >= 1 && h <= S2O_MAX_VMS)
+		s = rm_find_mapped(h, start);
 	if (s < 0) {
 		*gfn = rm_gslot_gfn(start);
 		*nr = 1 + rnd(8);
@@ -335,14 +305,12 @@ static void mapped_gfns(int h, u64 *gfn, u64 *nr)
 		want = random_len();
 	}
 	*gfn = rm_gslot_gfn(s);
-	for (n = 1; n < want && rm_gslot(*gfn + n) == s + (int)n; n++)
-		if (!rm.gmap[h][s + n] && chance(90))
-			break;
-	*nr = n;
+	*nr = rm_mapped_len(h, *gfn, want, 10);
 }
 
 static void op_donate_guest(bool bad)
 {
+	const unsigned int host_pages = rm_transitions[RM_DONATE_GUEST].from;
 	struct rm_op op = { .kind = RM_DONATE_GUEST, .vm = random_handle() };
 	u64 pfn, gfn, nr;
 	int h = op.vm;
@@ -352,7 +320,7 @@ static void op_donate_guest(bool bad)
 			bad_range_in_window(&pfn, &nr);
 			gfn = random_gfn(pfn, nr > 2048 ? 1 : nr);
 		} else {
-			targeted_range(RM_BIT(RM_HOST), &pfn, &nr);
+			targeted_range(host_pages, &pfn, &nr);
 			nr = bad_gfn(nr, &gfn);
 			if (!rm_range_in_window(pfn, nr))
 				nr = 1, gfn = MAX_PFN;
@@ -367,7 +335,7 @@ static void op_donate_guest(bool bad)
 		gfn = first + 512 * rnd((g->end - first - nr) / 512 + 1);
 	} else {
 		if (chance(70))
-			targeted_range(RM_BIT(RM_HOST), &pfn, &nr);
+			targeted_range(host_pages, &pfn, &nr);
 		else
 			random_range(&pfn, &nr);
 		gfn = random_gfn(pfn, nr);
@@ -395,20 +363,6 @@ static void op_relinquish(bool bad)
 	mapped_gfns(op.vm, &op.gfn, &op.nr);
 	if (bad)
 		op.nr = bad_gfn(op.nr, &op.gfn);
-	rm_apply(&op);
-}
-
-static void op_reclaim(bool bad)
-{
-	struct rm_op op = { .kind = RM_RECLAIM };
-
-	if (bad)
-		bad_range_in_window(&op.pfn, &op.nr);
-	else if (chance(75))
-		targeted_range(RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), &op.pfn,
-			       &op.nr);
-	else
-		random_range(&op.pfn, &op.nr);
 	rm_apply(&op);
 }
 
@@ -493,19 +447,19 @@ static void one_op(void)
 	if (r < 18)
 		op_fault();
 	else if (r < 26)
-		op_host_hyp(RM_SHARE, bad);
+		op_pages(RM_SHARE, bad, 60);
 	else if (r < 33)
-		op_host_hyp(RM_UNSHARE, bad);
+		op_pages(RM_UNSHARE, bad, 60);
 	else if (r < 42)
-		op_host_hyp(RM_DONATE_HYP, bad);
+		op_pages(RM_DONATE_HYP, bad, 60);
 	else if (r < 50)
-		op_host_hyp(RM_GIVE_BACK, bad);
+		op_pages(RM_GIVE_BACK, bad, 60);
 	else if (r < 65)
 		op_donate_guest(bad);
 	else if (r < 75)
 		op_relinquish(bad);
 	else if (r < 88)
-		op_reclaim(bad);
+		op_pages(RM_RECLAIM, bad, 75);
 	else if (r < 94)
 		op_vm_create();
 	else
@@ -543,8 +497,9 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 				      u64 *tables_replay)
 {
 	struct runs real = { 0 }, replay = { 0 };
+	char a[RUN_STR_LEN], b[RUN_STR_LEN];
 	u64 tables_real, i;
-	size_t k;
+	long k;
 
 	host_runs(&real);
 	tables_real = tables_used();
@@ -562,22 +517,10 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 	*tables_workload_done = tables_real;
 	snprintf(rm_ctx.desc, sizeof(rm_ctx.desc),
 		 "host stage-2 after giving everything back vs. faults alone");
-	for (k = 0; k < real.n && k < replay.n; k++) {
-		const struct s2o_run *a = &real.r[k], *b = &replay.r[k];
-
-		if (a->start != b->start || a->end != b->end ||
-		    a->level != b->level || a->kind != b->kind ||
-		    a->owner != b->owner)
-			rm_mismatch("run %zu: [%#llx, %#llx) L%u kind %d "
-				    "owner %u, faults alone: [%#llx, %#llx) "
-				    "L%u kind %d owner %u", k,
-				    (unsigned long long)a->start,
-				    (unsigned long long)a->end, a->level,
-				    a->kind, a->owner,
-				    (unsigned long long)b->start,
-				    (unsigned long long)b->end, b->level,
-				    b->kind, b->owner);
-	}
+	k = runs_diff(&real, &replay);
+	if (k >= 0 && (size_t)k < S2O_MIN(real.n, replay.n))
+		rm_mismatch("run %ld: %s, faults alone: %s", k,
+			    run_str(&real.r[k], a), run_str(&replay.r[k], b));
 	if (real.n != replay.n)
 		rm_mismatch("%zu runs, faults alone %zu", real.n, replay.n);
 	if (tables_real != *tables_replay)
