@@ -57,6 +57,7 @@ extern const struct rm_seg rm_gregs[RM_NR_GREGS];
 /* A page's state in the model; hyp RAM and MMIO never change. */
 enum rm_state {
 	RM_HOST, RM_SHARED, RM_HYP, RM_GUEST, RM_RELINQ, RM_HYPRAM, RM_MMIO,
+	RM_NR_STATES
 };
 
 #define RM_BIT(st) (1u << (st))
