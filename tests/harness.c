@@ -225,6 +225,48 @@ const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN])
 	return buf;
 }
 
+void harness_counters_take(struct harness_counters *c)
+{
+	c->tables = tables_used();
+	s2o_get_stats(&c->st);
+	c->fc = fake_counters;
+}
+
+/* "name a -> b" after what @msg holds (@n characters). */
+static void add_change(char msg[CHECK_MSG_LEN], size_t *n, const char *name,
+		       u64 a, u64 b)
+{
+	if (*n < CHECK_MSG_LEN)
+		*n += snprintf(msg + *n, CHECK_MSG_LEN - *n, "%s%s %llu -> %llu",
+			       *n ? ", " : "", name, (unsigned long long)a,
+			       (unsigned long long)b);
+}
+
+bool harness_counters_same(const struct harness_counters *a,
+			   const struct harness_counters *b,
+			   char msg[CHECK_MSG_LEN])
+{
+	struct s2own_stats sa = a->st, sb = b->st;
+	size_t n = 0;
+
+	sa.host_faults = sb.host_faults = 0;
+	sa.host_faults_refused = sb.host_faults_refused = 0;
+	msg[0] = '\0';
+	if (a->tables != b->tables)
+		add_change(msg, &n, "table pages in use", a->tables, b->tables);
+#define STAT_CHANGE(name)						\
+	if (sa.name != sb.name)						\
+		add_change(msg, &n, #name, sa.name, sb.name);
+	S2OWN_STATS(STAT_CHANGE)
+#undef STAT_CHANGE
+#define FAKE_CHANGE(name)						\
+	if (a->fc.name != b->fc.name)					\
+		add_change(msg, &n, "fake " #name, a->fc.name, b->fc.name);
+	FAKE_COUNTERS(FAKE_CHANGE)
+#undef FAKE_CHANGE
+	return !n;
+}
+
 u64 page_hash(u64 pfn)
 {
 	const u8 *p = fake_phys_va(pa_of(pfn));

@@ -112,6 +112,9 @@ double harness_seconds(clockid_t clock);
 
 /* ---- Reading it back ------------------------------------------------------ */
 
+/* What a check found, for its caller to report. */
+#define CHECK_MSG_LEN 256
+
 /* The host's leaf entry for @ipa: its raw value and level. */
 void host_leaf(u64 ipa, u64 *pte, u32 *level);
 
@@ -158,6 +161,23 @@ long runs_diff(const struct runs *a, const struct runs *b);
 #define RUN_STR_LEN 96
 const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN]);
 
+/*
+ * Every counter a call could move: the table pages in use, the core's
+ * statistics but the host fault ones (a refused fault counts itself),
+ * the fake backend's (descriptor writes, TLBIs, scrubbing, tables freed).
+ */
+struct harness_counters {
+	u64 tables;
+	struct s2own_stats st;
+	struct fake_counters fc;
+};
+
+void harness_counters_take(struct harness_counters *c);
+/* Whether @b is @a; if not, what moved, in @msg. */
+bool harness_counters_same(const struct harness_counters *a,
+			   const struct harness_counters *b,
+			   char msg[CHECK_MSG_LEN]);
+
 /* Data in pages (the fake's arena): FNV-1a of page @pfn. */
 u64 page_hash(u64 pfn);
 /* The offset of the first non-zero byte of page @pfn, or -1. */
@@ -169,7 +189,6 @@ long page_first_nonzero(u64 pfn);
  * s2o_check_invariants(): true if everything is consistent, else false and
  * what is not in @msg.
  */
-#define CHECK_MSG_LEN 256
 bool harness_invariants_hold(char msg[CHECK_MSG_LEN]);
 
 #endif /* S2OWN_TEST_HARNESS_H */

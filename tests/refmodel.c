@@ -796,7 +796,7 @@ void rm_print_coverage(void)
  * A failed call must change nothing: the backend saw no descriptor write
  * (every write goes through it, so no stage-2 changed), no TLBI and no
  * scrub; the table pages and every counter but the fault statistics are
- * the same. Every rm_ctx.dump_every operations the host's stage-2 and that
+ * the same (harness_counters_same()). Every rm_ctx.dump_every operations the host's stage-2 and that
  * of the VM the call names are also compared run by run (hashed): dumping
  * them for every failure would triple the reference test's run time.
  */
@@ -805,9 +805,7 @@ struct quiet {
 	bool dump;
 	int vm;
 	u64 host, vm_hash;
-	u64 tables;
-	struct s2own_stats st;
-	struct fake_counters fc;
+	struct harness_counters c;
 };
 
 static struct quiet quiet;
@@ -824,10 +822,7 @@ static void hash_run(const struct s2o_run *r, void *arg)
 
 static void quiet_take(struct quiet *q)
 {
-	q->tables = tables_used();
-	s2o_get_stats(&q->st);
-	q->st.host_faults = q->st.host_faults_refused = 0;
-	q->fc = fake_counters;
+	harness_counters_take(&q->c);
 	if (!q->dump)
 		return;
 	q->host = 0xcbf29ce484222325ULL;
@@ -854,6 +849,7 @@ static void quiet_begin(int want, int vm, bool may_enomem)
 static void quiet_end(bool failed)
 {
 	struct quiet now = { .vm = quiet.vm, .dump = quiet.dump };
+	char msg[CHECK_MSG_LEN];
 
 	if (!quiet.armed)
 		return;
@@ -865,25 +861,8 @@ static void quiet_end(bool failed)
 		rm_mismatch("failed, yet the host stage-2 changed");
 	if (quiet.dump && now.vm_hash != quiet.vm_hash)
 		rm_mismatch("failed, yet VM %d's stage-2 changed", quiet.vm);
-	if (now.tables != quiet.tables)
-		rm_mismatch("failed, yet table pages went %llu -> %llu",
-			    (unsigned long long)quiet.tables,
-			    (unsigned long long)now.tables);
-	if (memcmp(&now.st, &quiet.st, sizeof(now.st)))
-		rm_mismatch("failed, yet the statistics changed");
-	if (memcmp(&now.fc, &quiet.fc, sizeof(now.fc)))
-		rm_mismatch("failed, yet the backend saw %llu descriptor "
-			    "writes, %llu TLBIs, %llu zeroed pages",
-			    (unsigned long long)(now.fc.pte_writes -
-						 quiet.fc.pte_writes),
-			    (unsigned long long)(now.fc.tlbi_ipa +
-						 now.fc.tlbi_range +
-						 now.fc.tlbi_vmid -
-						 quiet.fc.tlbi_ipa -
-						 quiet.fc.tlbi_range -
-						 quiet.fc.tlbi_vmid),
-			    (unsigned long long)(now.fc.zeroed_pages -
-						 quiet.fc.zeroed_pages));
+	if (!harness_counters_same(&quiet.c, &now.c, msg))
+		rm_mismatch("failed, yet %s", msg);
 }
 
 /* ---- Page contents ------------------------------------------------------ */

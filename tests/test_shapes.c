@@ -11,7 +11,6 @@
 
 #include "../ownership/pte.h"
 
-#define RAM_ATTRS 0x7fcULL	/* MemAttr WB, S2AP RW, SH inner, AF */
 
 struct window {
 	struct s2o_run r[64];

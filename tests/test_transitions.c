@@ -17,413 +17,116 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
-
-#define EPERM_ (-S2OWN_EPERM)
-#define ENOENT_ (-S2OWN_ENOENT)
-#define ENOMEM_ (-S2OWN_ENOMEM)
-#define EBUSY_ (-S2OWN_EBUSY)
-#define EINVAL_ (-S2OWN_EINVAL)
-
-/* The page the matrix moves: host RAM inside a 1G block, not 2M aligned. */
-#define TARGET PFN(BLOCK_1G + 6 * MIB + 5 * PAGE)
-/* A page of the hypervisor's own RAM, below the table pool. */
-#define HYP_TARGET (HYP_FIRST + 16)
-#define GFN_MAPPED 0x100ULL
-#define GFN_FREE 0x200ULL
-
-#define RAM_ATTRS 0x7fcULL
-#define MMIO_BLOCK 0x00400000000007c5ULL
-
-/* ---- Reading the whole tracker back ---------------------------------- */
-
-/* Fails naming @ctx and the first run that differs. */
-static void runs_assert_equal(const struct runs *a, const struct runs *b,
-			      const char *ctx, const char *which)
-{
-	char was[RUN_STR_LEN], now[RUN_STR_LEN];
-	long i = runs_diff(a, b);
-
-	if (i < 0)
-		return;
-	if ((size_t)i == S2O_MIN(a->n, b->n))
-		fail_msg("%s: %s stage-2 has %zu runs, was %zu", ctx, which,
-			 b->n, a->n);
-	fail_msg("%s: %s stage-2 run %ld was %s, now %s", ctx, which, i,
-		 run_str(&a->r[i], was), run_str(&b->r[i], now));
-}
-
-static bool page_is_zero(u64 pfn)
-{
-	return page_first_nonzero(pfn) < 0;
-}
-
-/* Data the host (or a guest) left in a page: never all zero. */
-static void fill_page(u64 pfn)
-{
-	memset(fake_phys_va(pa_of(pfn)), (int)(0x5a ^ (pfn & 0x7f)) | 1,
-	       PAGE);
-}
-
-static bool pfn_in_arena(u64 pfn)
-{
-	return pfn >= HYP_FIRST && pfn < PFN(RAM_END);
-}
-
-#define SNAP_MAX 8
-
-/* Everything an operation that fails must leave untouched. */
-struct snap {
-	unsigned int nr;
-	u64 pfn[SNAP_MAX];
-	int qret[SNAP_MAX];
-	struct s2o_page_info info[SNAP_MAX];
-	u64 hash[SNAP_MAX];
-	struct runs host;
-	int vm_ret[S2O_MAX_VMS + 1];
-	struct runs vm[S2O_MAX_VMS + 1];
-	u64 tables;
-	struct s2own_stats st;
-	struct fake_counters fc;
-};
-
-static void snap_take(struct snap *s, const u64 *pfns, unsigned int nr)
-{
-	unsigned int i;
-	int h;
-
-	assert_true(nr <= SNAP_MAX);
-	s->nr = nr;
-	for (i = 0; i < nr; i++) {
-		s->pfn[i] = pfns[i];
-		memset(&s->info[i], 0, sizeof(s->info[i]));
-		s->qret[i] = s2o_page_query(pfns[i], &s->info[i]);
-		s->hash[i] = pfn_in_arena(pfns[i]) ? page_hash(pfns[i]) : 0;
-	}
-	assert_int_equal(runs_take(0, &s->host), 0);
-	for (h = 1; h <= S2O_MAX_VMS; h++)
-		s->vm_ret[h] = runs_take(h, &s->vm[h]);
-	s->tables = tables_used();
-	s2o_get_stats(&s->st);
-	s->fc = fake_counters;
-}
-
-static void snap_free(struct snap *s)
-{
-	int h;
-
-	runs_free(&s->host);
-	for (h = 1; h <= S2O_MAX_VMS; h++)
-		runs_free(&s->vm[h]);
-}
-
-static bool info_equal(const struct s2o_page_info *a,
-		       const struct s2o_page_info *b)
-{
-	return a->owner == b->owner && a->host == b->host &&
-	       a->hyp == b->hyp && a->guest == b->guest && a->vm == b->vm &&
-	       a->reclaimable == b->reclaimable;
-}
-
-static void info_assert(u64 pfn, const struct s2o_page_info *got,
-			const struct s2o_page_info *want, const char *ctx)
-{
-	if (info_equal(got, want))
-		return;
-	fail_msg("%s: page %#llx is owner %d host %d hyp %d guest %d vm %d "
-		 "reclaimable %d, want owner %d host %d hyp %d guest %d vm %d "
-		 "reclaimable %d", ctx, (unsigned long long)pfn, got->owner,
-		 got->host, got->hyp, got->guest, got->vm, got->reclaimable,
-		 want->owner, want->host, want->hyp, want->guest, want->vm,
-		 want->reclaimable);
-}
-
-/*
- * @b must equal @a, except the state of page @skip (~0 for none) and the
- * fault statistics. The data of @skip is compared too: only a reclaim
- * changes data.
- */
-static void snap_assert_same(const struct snap *a, const struct snap *b,
-			     u64 skip, const char *ctx)
-{
-	struct s2own_stats sa = a->st, sb = b->st;
-	unsigned int i;
-	int h;
-
-	assert_int_equal(a->nr, b->nr);
-	for (i = 0; i < a->nr; i++) {
-		if (a->qret[i] != b->qret[i])
-			fail_msg("%s: query of page %#llx returned %d, was %d",
-				 ctx, (unsigned long long)a->pfn[i],
-				 b->qret[i], a->qret[i]);
-		if (a->pfn[i] != skip)
-			info_assert(a->pfn[i], &b->info[i], &a->info[i], ctx);
-		if (a->hash[i] != b->hash[i])
-			fail_msg("%s: data of page %#llx changed", ctx,
-				 (unsigned long long)a->pfn[i]);
-	}
-	runs_assert_equal(&a->host, &b->host, ctx, "host");
-	for (h = 1; h <= S2O_MAX_VMS; h++) {
-		char which[16];
-
-		if (a->vm_ret[h] != b->vm_ret[h])
-			fail_msg("%s: dump of VM %d returned %d, was %d", ctx,
-				 h, b->vm_ret[h], a->vm_ret[h]);
-		snprintf(which, sizeof(which), "VM %d", h);
-		runs_assert_equal(&a->vm[h], &b->vm[h], ctx, which);
-	}
-	if (a->tables != b->tables)
-		fail_msg("%s: %llu table pages in use, was %llu", ctx,
-			 (unsigned long long)b->tables,
-			 (unsigned long long)a->tables);
-	sa.host_faults = sb.host_faults = 0;
-	sa.host_faults_refused = sb.host_faults_refused = 0;
-	if (memcmp(&sa, &sb, sizeof(sa)))
-		fail_msg("%s: statistics changed (splits %llu->%llu, "
-			 "coalesces %llu->%llu, tlbi %llu/%llu/%llu -> "
-			 "%llu/%llu/%llu, scrubbed %llu->%llu, "
-			 "free %llu->%llu)",
-			 ctx, (unsigned long long)sa.splits,
-			 (unsigned long long)sb.splits,
-			 (unsigned long long)sa.coalesces,
-			 (unsigned long long)sb.coalesces,
-			 (unsigned long long)sa.tlbi_ipa,
-			 (unsigned long long)sa.tlbi_range,
-			 (unsigned long long)sa.tlbi_vmid,
-			 (unsigned long long)sb.tlbi_ipa,
-			 (unsigned long long)sb.tlbi_range,
-			 (unsigned long long)sb.tlbi_vmid,
-			 (unsigned long long)sa.pages_scrubbed,
-			 (unsigned long long)sb.pages_scrubbed,
-			 (unsigned long long)sa.table_pages_free,
-			 (unsigned long long)sb.table_pages_free);
-	if (memcmp(&a->fc, &b->fc, sizeof(a->fc)))
-		fail_msg("%s: the backend saw writes, TLBIs or scrubs "
-			 "(pte writes %llu->%llu, zeroed %llu->%llu)", ctx,
-			 (unsigned long long)a->fc.pte_writes,
-			 (unsigned long long)b->fc.pte_writes,
-			 (unsigned long long)a->fc.zeroed_pages,
-			 (unsigned long long)b->fc.zeroed_pages);
-}
-
-/* ---- Page states ------------------------------------------------------ */
-
-enum st {
-	ST_HOST,
-	ST_SHARED,
-	ST_HYP,		/* donated by the host */
-	ST_GUEST,	/* of a live VM, mapped at GFN_MAPPED */
-	ST_GUEST_DEAD,	/* of a destroyed VM */
-	ST_RELINQ,
-	ST_HYPRAM,	/* the hypervisor's own RAM */
-	NR_ST
-};
-
-static const char *const st_name[NR_ST] = {
-	"HOST", "SHARED", "HYP", "GUEST", "GUEST of destroyed VM",
-	"RELINQUISHED", "hyp RAM",
-};
-
-static struct s2o_page_info st_info(enum st st, int vm)
-{
-	const enum s2o_page_state O = S2O_PAGE_OWNED, N = S2O_PAGE_NOPAGE;
-
-	switch (st) {
-	case ST_HOST:
-		return (struct s2o_page_info){ S2O_OWNER_HOST, O, N, N, 0,
-					       false };
-	case ST_SHARED:
-		return (struct s2o_page_info){ S2O_OWNER_HOST,
-					       S2O_PAGE_SHARED_OWNED,
-					       S2O_PAGE_SHARED_BORROWED, N, 0,
-					       false };
-	case ST_HYP:
-	case ST_HYPRAM:
-		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, 0,
-					       false };
-	case ST_GUEST:
-		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
-					       false };
-	case ST_GUEST_DEAD:
-		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
-					       true };
-	case ST_RELINQ:
-		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
-					       true };
-	default:
-		fail();
-	}
-	return (struct s2o_page_info){ 0 };
-}
-
-static void assert_page(u64 pfn, enum st st, int vm, const char *ctx)
-{
-	struct s2o_page_info info, want = st_info(st, vm);
-	int ret;
-
-	memset(&info, 0, sizeof(info));
-	ret = s2o_page_query(pfn, &info);
-	if (ret)
-		fail_msg("%s: query of page %#llx returned %d", ctx,
-			 (unsigned long long)pfn, ret);
-	info_assert(pfn, &info, &want, ctx);
-}
-
-/* No CPU may still translate @pa for the host: a stale TLB entry shows. */
-static void assert_host_faults_everywhere(u64 pa, const char *ctx)
-{
-	unsigned int cpu;
-
-	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
-		if (!host_translate(cpu, pa, NULL))
-			fail_msg("%s: cpu %u still translates %#llx for the "
-				 "host", ctx, cpu, (unsigned long long)pa);
-}
-
-static void assert_guest_faults_everywhere(int vm, u64 gfn, const char *ctx)
-{
-	struct fake_translation tr;
-	unsigned int cpu;
-
-	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
-		if (!fake_hw_translate(cpu, vm_vttbr(vm), pa_of(gfn), &tr))
-			fail_msg("%s: cpu %u still translates gfn %#llx of VM "
-				 "%d (to %#llx)", ctx, cpu,
-				 (unsigned long long)gfn, vm,
-				 (unsigned long long)tr.pa);
-}
-
-static void assert_guest_maps(int vm, u64 gfn, u64 pfn, const char *ctx)
-{
-	struct fake_translation tr;
-
-	if (fake_hw_translate(1, vm_vttbr(vm), pa_of(gfn) + 0x18, &tr))
-		fail_msg("%s: VM %d does not map gfn %#llx", ctx, vm,
-			 (unsigned long long)gfn);
-	if (tr.pa != pa_of(pfn) + 0x18)
-		fail_msg("%s: VM %d maps gfn %#llx to %#llx, want %#llx", ctx,
-			 vm, (unsigned long long)gfn,
-			 (unsigned long long)tr.pa,
-			 (unsigned long long)pa_of(pfn) + 0x18);
-}
-
-static void assert_host_leaf(u64 ipa, u64 want_pte, u32 want_level)
-{
-	u64 pte;
-	u32 level;
-
-	host_leaf(ipa, &pte, &level);
-	if (pte != want_pte || level != want_level)
-		fail_msg("host entry for %#llx is %#llx at L%u, want %#llx at "
-			 "L%u", (unsigned long long)ipa,
-			 (unsigned long long)pte,
-			 level, (unsigned long long)want_pte, want_level);
-}
+#include "refmodel.h"
 
 /* ---- The matrix -------------------------------------------------------- */
 
-enum op {
-	OP_SHARE,
-	OP_UNSHARE,
-	OP_DONATE_HYP,
-	OP_HYP_DONATE_HOST,
-	OP_DONATE_GUEST,
-	OP_RELINQUISH,
-	OP_RECLAIM,
-	OP_FAULT,
-	NR_OP
+/* The operations of the matrix, in its order. */
+static const enum rm_kind matrix_ops[] = {
+	RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK, RM_DONATE_GUEST,
+	RM_RELINQUISH, RM_RECLAIM, RM_FAULT,
 };
-
-static const char *const op_name[NR_OP] = {
-	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
-	"donate_guest", "relinquish", "reclaim", "host fault",
-};
+#define NR_OP S2O_ARRAY_SIZE(matrix_ops)
 
 struct expect {
 	int ret;
 	enum st after;
 };
 
-/* docs/ownership.md's transition table, with every illegal pair. */
-static const struct expect matrix[NR_ST][NR_OP] = {
+/*
+ * docs/ownership.md's transition table, with every illegal pair. The
+ * reference model must say the same, and the core must do it.
+ */
+static const struct expect matrix[NR_ST][RM_NR_KINDS] = {
 	[ST_HOST] = {
-		[OP_SHARE] = { 0, ST_SHARED },
-		[OP_UNSHARE] = { EPERM_, ST_HOST },
-		[OP_DONATE_HYP] = { 0, ST_HYP },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_HOST },
-		[OP_DONATE_GUEST] = { 0, ST_GUEST },
-		[OP_RELINQUISH] = { EPERM_, ST_HOST },	/* gfn unmapped */
-		[OP_RECLAIM] = { EPERM_, ST_HOST },
-		[OP_FAULT] = { 0, ST_HOST },
+		[RM_SHARE] = { 0, ST_SHARED },
+		[RM_UNSHARE] = { EPERM_, ST_HOST },
+		[RM_DONATE_HYP] = { 0, ST_HYP },
+		[RM_GIVE_BACK] = { EPERM_, ST_HOST },
+		[RM_DONATE_GUEST] = { 0, ST_GUEST },
+		[RM_RELINQUISH] = { EPERM_, ST_HOST },	/* gfn unmapped */
+		[RM_RECLAIM] = { EPERM_, ST_HOST },
+		[RM_FAULT] = { 0, ST_HOST },
 	},
 	[ST_SHARED] = {
-		[OP_SHARE] = { EPERM_, ST_SHARED },
-		[OP_UNSHARE] = { 0, ST_HOST },
-		[OP_DONATE_HYP] = { EPERM_, ST_SHARED },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_SHARED },
-		[OP_DONATE_GUEST] = { EPERM_, ST_SHARED },
-		[OP_RELINQUISH] = { EPERM_, ST_SHARED },
-		[OP_RECLAIM] = { EPERM_, ST_SHARED },
-		[OP_FAULT] = { 0, ST_SHARED },
+		[RM_SHARE] = { EPERM_, ST_SHARED },
+		[RM_UNSHARE] = { 0, ST_HOST },
+		[RM_DONATE_HYP] = { EPERM_, ST_SHARED },
+		[RM_GIVE_BACK] = { EPERM_, ST_SHARED },
+		[RM_DONATE_GUEST] = { EPERM_, ST_SHARED },
+		[RM_RELINQUISH] = { EPERM_, ST_SHARED },
+		[RM_RECLAIM] = { EPERM_, ST_SHARED },
+		[RM_FAULT] = { 0, ST_SHARED },
 	},
 	[ST_HYP] = {
-		[OP_SHARE] = { EPERM_, ST_HYP },
-		[OP_UNSHARE] = { EPERM_, ST_HYP },
-		[OP_DONATE_HYP] = { EPERM_, ST_HYP },
-		[OP_HYP_DONATE_HOST] = { 0, ST_HOST },
-		[OP_DONATE_GUEST] = { EPERM_, ST_HYP },
-		[OP_RELINQUISH] = { EPERM_, ST_HYP },
-		[OP_RECLAIM] = { EPERM_, ST_HYP },
-		[OP_FAULT] = { EPERM_, ST_HYP },
+		[RM_SHARE] = { EPERM_, ST_HYP },
+		[RM_UNSHARE] = { EPERM_, ST_HYP },
+		[RM_DONATE_HYP] = { EPERM_, ST_HYP },
+		[RM_GIVE_BACK] = { 0, ST_HOST },
+		[RM_DONATE_GUEST] = { EPERM_, ST_HYP },
+		[RM_RELINQUISH] = { EPERM_, ST_HYP },
+		[RM_RECLAIM] = { EPERM_, ST_HYP },
+		[RM_FAULT] = { EPERM_, ST_HYP },
 	},
 	[ST_GUEST] = {
-		[OP_SHARE] = { EPERM_, ST_GUEST },
-		[OP_UNSHARE] = { EPERM_, ST_GUEST },
-		[OP_DONATE_HYP] = { EPERM_, ST_GUEST },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_GUEST },
-		[OP_DONATE_GUEST] = { EPERM_, ST_GUEST },
-		[OP_RELINQUISH] = { 0, ST_RELINQ },
-		[OP_RECLAIM] = { EBUSY_, ST_GUEST },
-		[OP_FAULT] = { EPERM_, ST_GUEST },
+		[RM_SHARE] = { EPERM_, ST_GUEST },
+		[RM_UNSHARE] = { EPERM_, ST_GUEST },
+		[RM_DONATE_HYP] = { EPERM_, ST_GUEST },
+		[RM_GIVE_BACK] = { EPERM_, ST_GUEST },
+		[RM_DONATE_GUEST] = { EPERM_, ST_GUEST },
+		[RM_RELINQUISH] = { 0, ST_RELINQ },
+		[RM_RECLAIM] = { EBUSY_, ST_GUEST },
+		[RM_FAULT] = { EPERM_, ST_GUEST },
 	},
 	[ST_GUEST_DEAD] = {
-		[OP_SHARE] = { EPERM_, ST_GUEST_DEAD },
-		[OP_UNSHARE] = { EPERM_, ST_GUEST_DEAD },
-		[OP_DONATE_HYP] = { EPERM_, ST_GUEST_DEAD },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_GUEST_DEAD },
-		[OP_DONATE_GUEST] = { EPERM_, ST_GUEST_DEAD },
-		[OP_RELINQUISH] = { ENOENT_, ST_GUEST_DEAD },	/* dead */
-		[OP_RECLAIM] = { 0, ST_HOST },
-		[OP_FAULT] = { EPERM_, ST_GUEST_DEAD },
+		[RM_SHARE] = { EPERM_, ST_GUEST_DEAD },
+		[RM_UNSHARE] = { EPERM_, ST_GUEST_DEAD },
+		[RM_DONATE_HYP] = { EPERM_, ST_GUEST_DEAD },
+		[RM_GIVE_BACK] = { EPERM_, ST_GUEST_DEAD },
+		[RM_DONATE_GUEST] = { EPERM_, ST_GUEST_DEAD },
+		[RM_RELINQUISH] = { ENOENT_, ST_GUEST_DEAD },	/* dead */
+		[RM_RECLAIM] = { 0, ST_HOST },
+		[RM_FAULT] = { EPERM_, ST_GUEST_DEAD },
 	},
 	[ST_RELINQ] = {
-		[OP_SHARE] = { EPERM_, ST_RELINQ },
-		[OP_UNSHARE] = { EPERM_, ST_RELINQ },
-		[OP_DONATE_HYP] = { EPERM_, ST_RELINQ },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_RELINQ },
-		[OP_DONATE_GUEST] = { EPERM_, ST_RELINQ },
-		[OP_RELINQUISH] = { EPERM_, ST_RELINQ },	/* unmapped */
-		[OP_RECLAIM] = { 0, ST_HOST },
-		[OP_FAULT] = { EPERM_, ST_RELINQ },
+		[RM_SHARE] = { EPERM_, ST_RELINQ },
+		[RM_UNSHARE] = { EPERM_, ST_RELINQ },
+		[RM_DONATE_HYP] = { EPERM_, ST_RELINQ },
+		[RM_GIVE_BACK] = { EPERM_, ST_RELINQ },
+		[RM_DONATE_GUEST] = { EPERM_, ST_RELINQ },
+		[RM_RELINQUISH] = { EPERM_, ST_RELINQ },	/* unmapped */
+		[RM_RECLAIM] = { 0, ST_HOST },
+		[RM_FAULT] = { EPERM_, ST_RELINQ },
 	},
 	[ST_HYPRAM] = {
-		[OP_SHARE] = { EPERM_, ST_HYPRAM },
-		[OP_UNSHARE] = { EPERM_, ST_HYPRAM },
-		[OP_DONATE_HYP] = { EPERM_, ST_HYPRAM },
-		[OP_HYP_DONATE_HOST] = { EPERM_, ST_HYPRAM },
-		[OP_DONATE_GUEST] = { EPERM_, ST_HYPRAM },
-		[OP_RELINQUISH] = { EPERM_, ST_HYPRAM },
-		[OP_RECLAIM] = { EPERM_, ST_HYPRAM },
-		[OP_FAULT] = { EPERM_, ST_HYPRAM },
+		[RM_SHARE] = { EPERM_, ST_HYPRAM },
+		[RM_UNSHARE] = { EPERM_, ST_HYPRAM },
+		[RM_DONATE_HYP] = { EPERM_, ST_HYPRAM },
+		[RM_GIVE_BACK] = { EPERM_, ST_HYPRAM },
+		[RM_DONATE_GUEST] = { EPERM_, ST_HYPRAM },
+		[RM_RELINQUISH] = { EPERM_, ST_HYPRAM },
+		[RM_RECLAIM] = { EPERM_, ST_HYPRAM },
+		[RM_FAULT] = { EPERM_, ST_HYPRAM },
 	},
 };
 
 struct matrix_case {
 	enum st st;
-	enum op op;
+	enum rm_kind op;
 	char name[64];
 };
 
 static struct matrix_case cases[NR_ST * NR_OP];
+
+/* A step of the set-up, made on the core and the model alike. */
+static int step(const struct rm_op *op)
+{
+	int ret = rm_core_call(op);
+
+	if (op->kind == RM_CREATE ? ret > 0 : !ret)
+		rm_commit(op, ret);
+	return ret;
+}
 
 /*
  * Bring TARGET into @st. VM A (handle 1) is live in every case; the page
@@ -431,6 +134,8 @@ static struct matrix_case cases[NR_ST * NR_OP];
  */
 static void enter_state(enum st st, int a, int *b, const char *ctx)
 {
+	struct rm_op op = { .kind = RM_DONATE_GUEST, .vm = a, .pfn = TARGET,
+			    .nr = 1, .gfn = GFN_MAPPED };
 	struct fake_translation tr;
 	int ret = 0;
 
@@ -439,14 +144,16 @@ static void enter_state(enum st st, int a, int *b, const char *ctx)
 	case ST_HYPRAM:
 		break;
 	case ST_SHARED:
-		ret = s2o_host_share_hyp(TARGET, 1);
+		op.kind = RM_SHARE;
+		ret = step(&op);
 		break;
 	case ST_HYP:
-		ret = s2o_host_donate_hyp(TARGET, 1);
+		op.kind = RM_DONATE_HYP;
+		ret = step(&op);
 		break;
 	case ST_GUEST:
 	case ST_RELINQ:
-		ret = s2o_host_donate_guest(a, TARGET, GFN_MAPPED, 1);
+		ret = step(&op);
 		if (ret)
 			break;
 		/* Two CPUs cache the guest's translation. */
@@ -455,15 +162,18 @@ static void enter_state(enum st st, int a, int *b, const char *ctx)
 		assert_int_equal(fake_hw_translate(3, vm_vttbr(a),
 						   pa_of(GFN_MAPPED), &tr), 0);
 		assert_int_equal(tr.pa, pa_of(TARGET));
+		op.kind = RM_RELINQUISH;
 		if (st == ST_RELINQ)
-			ret = s2o_guest_relinquish(a, GFN_MAPPED, 1);
+			ret = step(&op);
 		break;
 	case ST_GUEST_DEAD:
-		*b = s2o_vm_create();
+		*b = step(&(struct rm_op){ .kind = RM_CREATE });
 		assert_int_equal(*b, 2);
-		ret = s2o_host_donate_guest(*b, TARGET, GFN_MAPPED, 1);
+		op.vm = *b;
+		ret = step(&op);
+		op.kind = RM_DESTROY;
 		if (!ret)
-			ret = s2o_vm_destroy(*b);
+			ret = step(&op);
 		break;
 	default:
 		fail();
@@ -472,33 +182,23 @@ static void enter_state(enum st st, int a, int *b, const char *ctx)
 		fail_msg("%s: entering the state failed: %d", ctx, ret);
 }
 
-static int do_op(enum op op, enum st st, u64 pfn, int a, int b)
+/*
+ * The case's call on page @pfn: to VM a's free gfn, or, to relinquish a
+ * guest page, its VM's mapped one (VM b's for a destroyed VM's page).
+ */
+static struct rm_op case_op(const struct matrix_case *c, u64 pfn, int a,
+			    int b)
 {
-	switch (op) {
-	case OP_SHARE:
-		return s2o_host_share_hyp(pfn, 1);
-	case OP_UNSHARE:
-		return s2o_host_unshare_hyp(pfn, 1);
-	case OP_DONATE_HYP:
-		return s2o_host_donate_hyp(pfn, 1);
-	case OP_HYP_DONATE_HOST:
-		return s2o_hyp_donate_host(pfn, 1);
-	case OP_DONATE_GUEST:
-		return s2o_host_donate_guest(a, pfn, GFN_FREE, 1);
-	case OP_RELINQUISH:
-		if (st == ST_GUEST || st == ST_RELINQ)
-			return s2o_guest_relinquish(a, GFN_MAPPED, 1);
-		if (st == ST_GUEST_DEAD)
-			return s2o_guest_relinquish(b, GFN_MAPPED, 1);
-		return s2o_guest_relinquish(a, GFN_FREE, 1);
-	case OP_RECLAIM:
-		return s2o_host_reclaim_guest(pfn, 1);
-	case OP_FAULT:
-		return s2o_host_handle_fault(pa_of(pfn) + 0x10);
-	default:
-		fail();
-	}
-	return 0;
+	struct rm_op op = { .kind = c->op, .vm = a, .pfn = pfn, .nr = 1,
+			    .gfn = GFN_FREE, .ipa = pa_of(pfn) + 0x10 };
+
+	if (c->op == RM_RELINQUISH && (c->st == ST_GUEST ||
+				       c->st == ST_RELINQ ||
+				       c->st == ST_GUEST_DEAD))
+		op.gfn = GFN_MAPPED;
+	if (c->op == RM_RELINQUISH && c->st == ST_GUEST_DEAD)
+		op.vm = b;
+	return op;
 }
 
 /* What a legal operation must have done besides the page's new state. */
@@ -514,21 +214,21 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 	for (i = 0; i < before->nr; i++) {
 		if (before->pfn[i] == pfn)
 			continue;
-		info_assert(before->pfn[i], &after->info[i], &before->info[i],
-			    ctx);
+		assert_info_equal(before->pfn[i], &after->info[i],
+				  &before->info[i], ctx);
 		if (before->hash[i] != after->hash[i])
 			fail_msg("%s: data of neighbour %#llx changed", ctx,
 				 (unsigned long long)before->pfn[i]);
 	}
 
 	switch (c->op) {
-	case OP_SHARE:
-	case OP_UNSHARE:
+	case RM_SHARE:
+	case RM_UNSHARE:
 		/* A share lives in the metadata only: nothing else moves. */
 		snap_assert_same(before, after, pfn, ctx);
 		break;
-	case OP_DONATE_HYP:
-	case OP_DONATE_GUEST:
+	case RM_DONATE_HYP:
+	case RM_DONATE_GUEST:
 		/* CPUs 0 and 1 cached the 1G block: it must be gone. */
 		assert_host_faults_everywhere(pa_of(pfn), ctx);
 		if (s2o_host_handle_fault(pa_of(pfn)) != EPERM_)
@@ -541,33 +241,33 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 			if (before->pfn[i] == pfn &&
 			    before->hash[i] != after->hash[i])
 				fail_msg("%s: donation changed the data", ctx);
-		if (c->op == OP_DONATE_GUEST)
+		if (c->op == RM_DONATE_GUEST)
 			assert_guest_maps(a, GFN_FREE, pfn, ctx);
 		break;
-	case OP_HYP_DONATE_HOST:
-	case OP_RECLAIM:
+	case RM_GIVE_BACK:
+	case RM_RECLAIM:
 		/* Coalesced back to what the host had before the state. */
 		runs_assert_equal(baseline, &after->host, ctx,
 				  "host (vs. before the state)");
 		assert_int_equal(host_touch(2, pa_of(pfn) + 8, &tr), 0);
 		assert_int_equal(tr.pa, pa_of(pfn) + 8);
 		assert_int_equal(tr.level, 1);
-		if (c->op == OP_HYP_DONATE_HOST)
+		if (c->op == RM_GIVE_BACK)
 			break;
 		if (!page_is_zero(pfn))
 			fail_msg("%s: reclaimed page not zeroed", ctx);
-		assert_int_equal(after->fc.zeroed_pages -
-				 before->fc.zeroed_pages, 1);
-		assert_int_equal(after->fc.cleaned_bytes -
-				 before->fc.cleaned_bytes, PAGE);
-		assert_int_equal(after->st.pages_scrubbed -
-				 before->st.pages_scrubbed, 1);
+		assert_int_equal(after->c.fc.zeroed_pages -
+				 before->c.fc.zeroed_pages, 1);
+		assert_int_equal(after->c.fc.cleaned_bytes -
+				 before->c.fc.cleaned_bytes, PAGE);
+		assert_int_equal(after->c.st.pages_scrubbed -
+				 before->c.st.pages_scrubbed, 1);
 		if (c->st == ST_GUEST_DEAD) {
 			/* VM B's last page is back: its slot is free. */
 			assert_int_equal(s2o_vm_create(), 2);
 		}
 		break;
-	case OP_RELINQUISH:
+	case RM_RELINQUISH:
 		assert_guest_faults_everywhere(a, GFN_MAPPED, ctx);
 		runs_assert_equal(&before->host, &after->host, ctx, "host");
 		assert_host_faults_everywhere(pa_of(pfn), ctx);
@@ -575,7 +275,7 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 			if (before->hash[i] != after->hash[i])
 				fail_msg("%s: relinquish changed data", ctx);
 		break;
-	case OP_FAULT:
+	case RM_FAULT:
 		assert_int_equal(host_translate(2, pa_of(pfn) + 0x10, &tr), 0);
 		assert_int_equal(tr.pa, pa_of(pfn) + 0x10);
 		assert_int_equal(tr.level, 1);
@@ -597,16 +297,19 @@ static void matrix_test(void **state)
 	struct snap before = { 0 }, after = { 0 };
 	struct runs baseline = { 0 };
 	struct s2own_stats st0, st1;
-	int a, b = 0, ret;
+	int a, b = 0, ret, model;
+	struct rm_op op;
 	unsigned int i;
 	char ctx[96];
 
 	snprintf(ctx, sizeof(ctx), "(%s, %s)", st_name[c->st],
-		 op_name[c->op]);
+		 rm_kind_name[c->op]);
+	rm_reset();
+	rm_ctx.report = model_fail;
 	/* CPUs 0 and 1 map the 1G block around TARGET and cache it. */
 	assert_int_equal(host_touch(0, pa_of(TARGET - 1), NULL), 0);
 	assert_int_equal(host_touch(1, pa_of(TARGET + 1), NULL), 0);
-	a = s2o_vm_create();
+	a = step(&(struct rm_op){ .kind = RM_CREATE });
 	assert_int_equal(a, 1);
 	assert_int_equal(runs_take(0, &baseline), 0);
 	enter_state(c->st, a, &b, ctx);
@@ -614,17 +317,26 @@ static void matrix_test(void **state)
 		fill_page(pages[i]);
 	assert_page(pfn, c->st, c->st == ST_GUEST_DEAD ? b : a, ctx);
 
+	op = case_op(c, pfn, a, b);
+	rm_describe(&op, rm_ctx.desc, sizeof(rm_ctx.desc));
+	model = rm_expect(&op);
+	if (model != want->ret)
+		fail_msg("%s: the model says %d, docs/ownership.md %d", ctx,
+			 model, want->ret);
 	snap_take(&before, pages, 5);
 	s2o_get_stats(&st0);
-	ret = do_op(c->op, c->st, pfn, a, b);
+	ret = rm_core_call(&op);
 	if (ret != want->ret)
 		fail_msg("%s: returned %d, want %d", ctx, ret, want->ret);
+	if (!ret)
+		rm_commit(&op, ret);
 	assert_page(pfn, want->after, want->after == ST_GUEST_DEAD ? b : a,
 		    ctx);
+	rm_check_page(pfn);
 	snap_take(&after, pages, 5);
 	if (want->ret) {
 		snap_assert_same(&before, &after, ~0ULL, ctx);
-		if (c->op == OP_FAULT) {
+		if (c->op == RM_FAULT) {
 			assert_host_faults_everywhere(pa_of(pfn), ctx);
 			s2o_get_stats(&st1);
 			assert_int_equal(st1.host_faults_refused -
@@ -639,48 +351,6 @@ static void matrix_test(void **state)
 }
 
 
-
-/* ---- Calls that must fail and change nothing ---------------------------- */
-
-static u64 watch[SNAP_MAX];
-static unsigned int nr_watch;
-static struct snap noop_before;
-
-static void watch_pages(const u64 *pfns, unsigned int nr)
-{
-	assert_true(nr <= SNAP_MAX);
-	memcpy(watch, pfns, nr * sizeof(*pfns));
-	nr_watch = nr;
-}
-
-static void noop_begin(void)
-{
-	snap_take(&noop_before, watch, nr_watch);
-}
-
-static void noop_end(int ret, int want, const char *ctx)
-{
-	struct snap after = { 0 };
-
-	if (ret != want)
-		fail_msg("%s: returned %d, want %d", ctx, ret, want);
-	snap_take(&after, watch, nr_watch);
-	snap_assert_same(&noop_before, &after, ~0ULL, ctx);
-	snap_free(&after);
-	snap_free(&noop_before);
-}
-
-/* @call must return @want and leave the watched world as it was. */
-#define ASSERT_NOOP(want, call, ...)                                 \
-	do {                                                         \
-		char ctx_[192];                                      \
-		int ret_;                                            \
-                                                                     \
-		snprintf(ctx_, sizeof(ctx_), __VA_ARGS__);           \
-		noop_begin();                                        \
-		ret_ = (call);                                       \
-		noop_end(ret_, (want), ctx_);                        \
-	} while (0)
 
 /* ---- Bad inputs --------------------------------------------------------- */
 
@@ -721,34 +391,11 @@ static const struct range_case bad_ranges[] = {
 	{ "pfn + nr wraps to 0", RAM_FIRST, 0ULL - RAM_FIRST, EINVAL_ },
 };
 
-enum pfn_op { P_SHARE, P_UNSHARE, P_DHYP, P_HDH, P_DGUEST, P_RECLAIM,
-	      NR_P };
-
-static const char *const pfn_op_name[NR_P] = {
-	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
-	"donate_guest", "reclaim",
+/* Every call that takes a pfn range. */
+static const enum rm_kind pfn_ops[] = {
+	RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK, RM_DONATE_GUEST,
+	RM_RECLAIM,
 };
-
-static int pfn_op(enum pfn_op op, u64 pfn, u64 nr, int vm, u64 gfn)
-{
-	switch (op) {
-	case P_SHARE:
-		return s2o_host_share_hyp(pfn, nr);
-	case P_UNSHARE:
-		return s2o_host_unshare_hyp(pfn, nr);
-	case P_DHYP:
-		return s2o_host_donate_hyp(pfn, nr);
-	case P_HDH:
-		return s2o_hyp_donate_host(pfn, nr);
-	case P_DGUEST:
-		return s2o_host_donate_guest(vm, pfn, gfn, nr);
-	case P_RECLAIM:
-		return s2o_host_reclaim_guest(pfn, nr);
-	default:
-		fail();
-	}
-	return 0;
-}
 
 /*
  * Every call taking a pfn range, on every bad range. The pages at the
@@ -760,8 +407,8 @@ static void bad_pfn_ranges(void **state)
 	const u64 pages[] = { HYP_FIRST, RAM_FIRST - 1, RAM_FIRST,
 			      RAM_FIRST + 1, RAM_LAST - 1, RAM_LAST,
 			      RAM_LAST + 1, TARGET };
-	unsigned int i;
-	int vm, op;
+	unsigned int i, k;
+	int vm;
 
 	(void)state;
 	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
@@ -774,13 +421,18 @@ static void bad_pfn_ranges(void **state)
 	for (i = 0; i < S2O_ARRAY_SIZE(bad_ranges); i++) {
 		const struct range_case *c = &bad_ranges[i];
 
-		for (op = 0; op < NR_P; op++)
-			ASSERT_NOOP(c->want,
-				    pfn_op(op, c->pfn, c->nr, vm, GFN_FREE),
+		for (k = 0; k < S2O_ARRAY_SIZE(pfn_ops); k++) {
+			const struct rm_op op = {
+				.kind = pfn_ops[k], .pfn = c->pfn, .nr = c->nr,
+				.vm = vm, .gfn = GFN_FREE,
+			};
+
+			ASSERT_NOOP(c->want, rm_core_call(&op),
 				    "%s on %s [%#llx + %#llx)",
-				    pfn_op_name[op], c->what,
+				    rm_kind_name[op.kind], c->what,
 				    (unsigned long long)c->pfn,
 				    (unsigned long long)c->nr);
+		}
 	}
 }
 
@@ -1239,11 +891,6 @@ static void pool_exhaustion(void **state)
 
 /* ---- The host reserve -------------------------------------------------- */
 
-/* Leaf descriptors, as the host's faults map them (docs/ownership.md). */
-#define RAM_PAGE_ATTRS (RAM_ATTRS | 0x3)
-#define RAM_BLOCK_ATTRS (RAM_ATTRS | 0x1)
-#define MMIO_PAGE (MMIO_BLOCK | 0x2)
-
 /* What s2o_host_reserve_pages() counts, on maps the tracker never runs. */
 static void host_reserve_size(void **state)
 {
@@ -1356,7 +1003,7 @@ static void fill_with_vm_tables(struct fill *f)
 					    FILL_GFN(f->nr_pages), 1);
 		if (ret)
 			break;
-		snap_free(&noop_before);
+		noop_cancel();
 		assert_guest_maps(f->vm[0], FILL_GFN(f->nr_pages), pfn,
 				  "filling the pool");
 		/* The VM's level-2 and level-3 tables, at the least. */
@@ -1371,7 +1018,7 @@ static void fill_with_vm_tables(struct fill *f)
 		ret = s2o_vm_create();
 		if (ret < 0)
 			break;
-		snap_free(&noop_before);
+		noop_cancel();
 		f->vm[f->nr_vms++] = ret;
 	}
 	noop_end(ret, ENOMEM_, "vm_create, pool full");
@@ -2037,17 +1684,17 @@ int main(void)
 		TEST(reclaim_scrubs_only_reclaimed_pages),
 	};
 	struct CMUnitTest tests[NR_ST * NR_OP + S2O_ARRAY_SIZE(fixed) + 1];
-	unsigned int i, n = 0;
-	int s, o;
+	unsigned int i, o, n = 0;
+	int s;
 
 	for (s = 0; s < NR_ST; s++) {
 		for (o = 0; o < NR_OP; o++) {
 			struct matrix_case *c = &cases[n];
 
 			c->st = s;
-			c->op = o;
+			c->op = matrix_ops[o];
 			snprintf(c->name, sizeof(c->name), "matrix (%s, %s)",
-				 st_name[s], op_name[o]);
+				 st_name[s], rm_kind_name[c->op]);
 			tests[n++] = (struct CMUnitTest){
 				.name = c->name,
 				.test_func = matrix_test,
