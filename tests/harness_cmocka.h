@@ -47,6 +47,10 @@ int harness_setup(void **state);
 /* cmocka teardown: no break-before-make violation, the invariants hold. */
 int harness_teardown(void **state);
 
+/* A test on the usual machine, checked after it (harness_teardown()). */
+#define HARNESS_TEST(fn) \
+	cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
+
 /* Assert that the BBM checker saw nothing. */
 void assert_no_violation(void);
 

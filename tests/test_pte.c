@@ -78,9 +78,7 @@ int main(void)
 		cmocka_unit_test(leaf_encodings),
 		cmocka_unit_test(table_and_invalid_encodings),
 		cmocka_unit_test(geometry),
-		cmocka_unit_test_setup_teardown(host_vttbr_layout,
-						harness_setup,
-						harness_teardown),
+		HARNESS_TEST(host_vttbr_layout),
 	};
 
 	return cmocka_run_group_tests_name("pte", tests, NULL, NULL);

@@ -632,9 +632,7 @@ static void reference_random_sequences(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reference_random_sequences,
-						harness_setup,
-						harness_teardown),
+		HARNESS_TEST(reference_random_sequences),
 	};
 
 	return cmocka_run_group_tests_name("reference", tests, NULL, NULL);
