@@ -31,8 +31,8 @@ crash=$(ls "$d/artifacts" 2>/dev/null | head -n 1)
 if [ "$rc" != 0 ] || [ -n "$crash" ]; then
 	echo "fuzz $name: FAILED (exit $rc)"
 	# Where the report starts: the model's, a sanitizer's, libFuzzer's.
-	awk '/^MISMATCH|ERROR: |runtime error|^==[0-9]+== ERROR/ { on = 1 } on' \
-		"$d/log" | head -n 150
+	start='^MISMATCH|ERROR: |runtime error|^==[0-9]+== ERROR'
+	awk -v re="$start" '$0 ~ re { on = 1 } on' "$d/log" | head -n 150
 	[ -n "$crash" ] &&
 		echo "reproduce: make fuzz-trace FUZZ_INPUT=$d/artifacts/$crash"
 	exit 1

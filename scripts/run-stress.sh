@@ -46,7 +46,8 @@ while [ "$s" -lt "$seeds" ]; do
 			printf 'PASS  %-52s %s (%ss)\n' "$cmd" "$res" "$secs"
 		else
 			fail=$((fail + 1))
-			printf 'FAIL  %-52s exit %s (%ss)\n' "$cmd" "$rc" "$secs"
+			printf 'FAIL  %-52s exit %s (%ss)\n' "$cmd" "$rc" \
+				"$secs"
 			grep -E "$fail_lines" "$log" | grep -v libtsan |
 				head -n 24 | sed 's/^/      /'
 			echo "      log: $log"

@@ -97,17 +97,6 @@ static const struct s2o_mem_region regions[] = {
 static const struct harness_map bench_map =
 	HARNESS_MAP(regions, BENCH_POOL_BASE, BENCH_HYP_BASE, BENCH_RAM_END);
 
-/* The thread's own stream (rng.h). */
-static u64 rnd(struct worker *w)
-{
-	return rng_next(&w->rng);
-}
-
-static double now(void)
-{
-	return harness_seconds(CLOCK_MONOTONIC);
-}
-
 static void setup(void)
 {
 	fake_arch_set_checker(false);
@@ -127,10 +116,10 @@ static u64 block_of(struct worker *w, u64 r)
 static u64 my_page(struct worker *w)
 {
 	bool private = g.workload == W_PRIVATE;
-	u64 chunk = rnd(w) % (2 * ACTIVE_CHUNKS), nr = private ? 1 : w->nr;
-	u64 stripes = CHUNK_PAGES / (STRIPE * nr);
-	u64 off = (rnd(w) % stripes * nr + (private ? 0 : w->idx)) * STRIPE +
-		  rnd(w) % STRIPE;
+	u64 chunk = rng_below(&w->rng, 2 * ACTIVE_CHUNKS);
+	u64 nr = private ? 1 : w->nr, stripes = CHUNK_PAGES / (STRIPE * nr);
+	u64 off = (rng_below(&w->rng, stripes) * nr + (private ? 0 : w->idx)) *
+		  STRIPE + rng_below(&w->rng, STRIPE);
 
 	return (block_of(w, chunk) >> 12) + (chunk / 2) * CHUNK_PAGES + off;
 }
@@ -166,13 +155,13 @@ static void fault(struct worker *w)
 {
 	u64 ipa;
 
-	if (g.workload == W_FAULTS || rnd(w) % 2) {
-		u64 chunk = rnd(w) % (2 * ACTIVE_CHUNKS);
+	if (g.workload == W_FAULTS || rng_below(&w->rng, 2)) {
+		u64 chunk = rng_below(&w->rng, 2 * ACTIVE_CHUNKS);
 
 		ipa = block_of(w, chunk) + (chunk / 2) * 2 * MIB +
-		      rnd(w) % (2 * MIB);
+		      rng_below(&w->rng, 2 * MIB);
 	} else {
-		ipa = block_of(w, rnd(w)) + rnd(w) % GIB;
+		ipa = block_of(w, rng_next(&w->rng)) + rng_below(&w->rng, GIB);
 	}
 	/* -EPERM on a page someone donated is part of the workload. */
 	s2o_host_handle_fault(ipa);
@@ -199,9 +188,9 @@ static void hyp_churn(struct worker *w)
 static void big_churn(struct worker *w)
 {
 	bool private = g.workload == W_PRIVATE;
-	u64 k = rnd(w) % 16;
+	u64 k = rng_below(&w->rng, 16);
 	u64 chunk = BIG_CHUNK0 + (private ? k : k * w->nr + w->idx);
-	u64 pfn = (block_of(w, rnd(w)) >> 12) + chunk * CHUNK_PAGES;
+	u64 pfn = (block_of(w, rng_next(&w->rng)) >> 12) + chunk * CHUNK_PAGES;
 
 	if (out(w->big, w->nr_big, pfn))
 		return;
@@ -244,7 +233,7 @@ static void *worker_fn(void *arg)
 	while (!__atomic_load_n(&g.go, __ATOMIC_ACQUIRE))
 		;
 	while (!__atomic_load_n(&g.stop, __ATOMIC_RELAXED)) {
-		u64 r = g.workload == W_FAULTS ? 0 : rnd(w) % 100;
+		u64 r = g.workload == W_FAULTS ? 0 : rng_below(&w->rng, 100);
 
 		if (r < 70)
 			fault(w);
@@ -314,11 +303,11 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 	harness_thread_idle(true);
 	__atomic_store_n(&g.go, 1, __ATOMIC_RELEASE);
 	usleep((useconds_t)(secs * 1e5));
-	t0 = now();
+	t0 = harness_now();
 	c0 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops0 = total_ops(n);
 	usleep((useconds_t)(secs * 1e6));
-	t1 = now();
+	t1 = harness_now();
 	c1 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops1 = total_ops(n);
 	*per_cpu_s = (ops1 - ops0) / (c1 - c0);
@@ -398,7 +387,7 @@ static int walk(const char *kind, u64 n)
 	return ret ? 2 : 0;
 }
 
-/* ---- the report ---- */
+/* ---- the report ---------------------------------------------------------- */
 
 struct mode_result {
 	char name[16];

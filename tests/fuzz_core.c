@@ -90,7 +90,7 @@ static u16 get16(struct reader *r)
 	return lo | (u16)get8(r) << 8;
 }
 
-/* ---- The run, and what is printed when it goes wrong ------------------ */
+/* ---- The run, and what is printed when it goes wrong --------------------- */
 
 static struct {
 	const u8 *data;
@@ -145,7 +145,7 @@ static void log_op(int ret)
 	run.nr_ops++;
 }
 
-/* ---- Decoding ----------------------------------------------------------- */
+/* ---- Decoding ------------------------------------------------------------ */
 
 /*
  * Page frames the range check must refuse, or that are the hypervisor's:
@@ -345,7 +345,7 @@ static u64 decode_ipa(u8 m, u16 v)
 	}
 }
 
-/* ---- Checks after every operation -------------------------------------- */
+/* ---- Checks after every operation ---------------------------------------- */
 
 static void remember_touch(u64 ipa)
 {
@@ -400,7 +400,7 @@ static void check_all(void)
 	}
 }
 
-/* ---- Operations --------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /* The new owner of donated pages writes into them: a reclaim must scrub. */
 static void owner_writes(u64 pfn, u64 nr)
@@ -571,7 +571,7 @@ static void one_op(u8 k, struct reader *r)
 	log_op(ret);
 }
 
-/* ---- libFuzzer ---------------------------------------------------------- */
+/* ---- libFuzzer ----------------------------------------------------------- */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);

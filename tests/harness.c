@@ -13,7 +13,7 @@
 #include "../ownership/pgtable.h"
 #include "../ownership/sync.h"	/* liburcu in RCU mode */
 
-/* ---- Setting the machine up --------------------------------------------- */
+/* ---- Setting the machine up ---------------------------------------------- */
 
 static const struct s2o_mem_region usual_regions[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
@@ -111,7 +111,12 @@ double harness_seconds(clockid_t clock)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
-/* ---- Reading it back ------------------------------------------------------ */
+double harness_now(void)
+{
+	return harness_seconds(CLOCK_MONOTONIC);
+}
+
+/* ---- Reading it back ----------------------------------------------------- */
 
 void host_leaf(u64 ipa, u64 *pte, u32 *level)
 {
@@ -237,9 +242,9 @@ static void add_change(char msg[CHECK_MSG_LEN], size_t *n, const char *name,
 		       u64 a, u64 b)
 {
 	if (*n < CHECK_MSG_LEN)
-		*n += snprintf(msg + *n, CHECK_MSG_LEN - *n, "%s%s %llu -> %llu",
-			       *n ? ", " : "", name, (unsigned long long)a,
-			       (unsigned long long)b);
+		*n += snprintf(msg + *n, CHECK_MSG_LEN - *n,
+			       "%s%s %llu -> %llu", *n ? ", " : "", name,
+			       (unsigned long long)a, (unsigned long long)b);
 }
 
 bool harness_counters_same(const struct harness_counters *a,
@@ -289,7 +294,7 @@ long page_first_nonzero(u64 pfn)
 	return -1;
 }
 
-/* ---- Checks --------------------------------------------------------------- */
+/* ---- Checks -------------------------------------------------------------- */
 
 bool harness_invariants_hold(char msg[CHECK_MSG_LEN])
 {

@@ -33,7 +33,7 @@ static inline u64 pa_of(u64 pfn)
 	return pfn << 12;
 }
 
-/* ---- The usual map ------------------------------------------------------ */
+/* ---- The usual map ------------------------------------------------------- */
 
 #define HYP_BASE (1 * GIB)
 #define HYP_END (HYP_BASE + 4 * MIB)
@@ -61,7 +61,7 @@ static inline u64 pa_of(u64 pfn)
  */
 #define HOST_RESERVE (2 * HARNESS_NR_CPUS + 1)
 
-/* ---- Setting the machine up --------------------------------------------- */
+/* ---- Setting the machine up ---------------------------------------------- */
 
 /* A machine: the tracker's memory map, and what the fake backs with RAM. */
 struct harness_map {
@@ -109,8 +109,10 @@ void harness_thread_idle(bool idle);
 
 /* @clock (CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID ...) in seconds. */
 double harness_seconds(clockid_t clock);
+/* The monotonic clock in seconds. */
+double harness_now(void);
 
-/* ---- Reading it back ------------------------------------------------------ */
+/* ---- Reading it back ----------------------------------------------------- */
 
 /* What a check found, for its caller to report. */
 #define CHECK_MSG_LEN 256
@@ -183,7 +185,7 @@ u64 page_hash(u64 pfn);
 /* The offset of the first non-zero byte of page @pfn, or -1. */
 long page_first_nonzero(u64 pfn);
 
-/* ---- Checks --------------------------------------------------------------- */
+/* ---- Checks -------------------------------------------------------------- */
 
 /*
  * s2o_check_invariants(): true if everything is consistent, else false and

@@ -43,7 +43,7 @@ void model_fail(const char *msg)
 	fail_msg("%s: %s", rm_ctx.desc, msg);
 }
 
-/* ---- Pages ---------------------------------------------------------------- */
+/* ---- Pages --------------------------------------------------------------- */
 
 const char *const st_name[NR_ST] = {
 	"HOST", "SHARED", "HYP", "GUEST", "GUEST of destroyed VM",
@@ -109,7 +109,7 @@ void fill_page(u64 pfn)
 	       PAGE);
 }
 
-/* ---- Translations and stage-2s -------------------------------------------- */
+/* ---- Translations and stage-2s ------------------------------------------- */
 
 void assert_host_faults_everywhere(u64 pa, const char *ctx)
 {
@@ -176,7 +176,7 @@ void runs_assert_equal(const struct runs *a, const struct runs *b,
 		 run_str(&a->r[i], was), run_str(&b->r[i], now));
 }
 
-/* ---- Snapshots -------------------------------------------------------------- */
+/* ---- Snapshots ----------------------------------------------------------- */
 
 static bool pfn_in_arena(u64 pfn)
 {
@@ -225,7 +225,8 @@ void snap_assert_same(const struct snap *a, const struct snap *b, u64 skip,
 				 ctx, (unsigned long long)a->pfn[i],
 				 b->qret[i], a->qret[i]);
 		if (a->pfn[i] != skip)
-			assert_info_equal(a->pfn[i], &b->info[i], &a->info[i], ctx);
+			assert_info_equal(a->pfn[i], &b->info[i],
+					  &a->info[i], ctx);
 		if (a->hash[i] != b->hash[i])
 			fail_msg("%s: data of page %#llx changed", ctx,
 				 (unsigned long long)a->pfn[i]);

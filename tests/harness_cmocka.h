@@ -99,7 +99,7 @@ bool page_is_zero(u64 pfn);
 /* Data the host (or a guest) left in a page: never all zero. */
 void fill_page(u64 pfn);
 
-/* ---- Everything a call that fails must leave untouched ------------------ */
+/* ---- Everything a call that fails must leave untouched ------------------- */
 
 #define SNAP_MAX 8
 

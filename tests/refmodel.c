@@ -48,7 +48,7 @@ struct rm_ctx rm_ctx;
 /* rm_give_everything_back() is running: say so in descriptions. */
 static bool giving_back;
 
-/* ---- Randomness (probe offsets, the words written into pages) ---------- */
+/* ---- Randomness (probe offsets, the words written into pages) ------------ */
 
 /**
  * rm_rnd() - a value in [0, @n) from the run's generator, rm_ctx.rng.
@@ -64,7 +64,35 @@ u64 rm_rnd(u64 n)
 	return rng_below(&rm_ctx.rng, n);
 }
 
-/* ---- The window and the tracked gfns ---------------------------------- */
+/* ---- The window and the tracked gfns ------------------------------------- */
+
+/* Where frame @x is in the runs @segs laid end to end, or -1. */
+static int seg_index(const struct rm_seg *segs, int nr, u64 x)
+{
+	int s, base = 0;
+
+	for (s = 0; s < nr; s++) {
+		if (x >= segs[s].first && x < segs[s].end)
+			return base + (int)(x - segs[s].first);
+		base += (int)(segs[s].end - segs[s].first);
+	}
+	return -1;
+}
+
+/* The frame at index @idx of the runs @segs laid end to end. */
+static u64 seg_frame(const struct rm_seg *segs, int nr, int idx)
+{
+	int s;
+
+	for (s = 0; s < nr; s++) {
+		u64 len = segs[s].end - segs[s].first;
+
+		if ((u64)idx < len)
+			return segs[s].first + idx;
+		idx -= (int)len;
+	}
+	abort();
+}
 
 /**
  * rm_win_idx() - where the model keeps page @pfn.
@@ -74,14 +102,7 @@ u64 rm_rnd(u64 n)
  */
 int rm_win_idx(u64 pfn)
 {
-	int s, base = 0;
-
-	for (s = 0; s < RM_NR_SEGS; s++) {
-		if (pfn >= rm_segs[s].first && pfn < rm_segs[s].end)
-			return base + (int)(pfn - rm_segs[s].first);
-		base += (int)(rm_segs[s].end - rm_segs[s].first);
-	}
-	return -1;
+	return seg_index(rm_segs, RM_NR_SEGS, pfn);
 }
 
 /**
@@ -92,16 +113,7 @@ int rm_win_idx(u64 pfn)
  */
 u64 rm_win_pfn(int idx)
 {
-	int s;
-
-	for (s = 0; s < RM_NR_SEGS; s++) {
-		u64 len = rm_segs[s].end - rm_segs[s].first;
-
-		if ((u64)idx < len)
-			return rm_segs[s].first + idx;
-		idx -= (int)len;
-	}
-	abort();
+	return seg_frame(rm_segs, RM_NR_SEGS, idx);
 }
 
 /**
@@ -143,14 +155,7 @@ bool rm_range_in_window(u64 pfn, u64 nr)
  */
 int rm_gslot(u64 gfn)
 {
-	int r, base = 0;
-
-	for (r = 0; r < RM_NR_GREGS; r++) {
-		if (gfn >= rm_gregs[r].first && gfn < rm_gregs[r].end)
-			return base + (int)(gfn - rm_gregs[r].first);
-		base += (int)(rm_gregs[r].end - rm_gregs[r].first);
-	}
-	return -1;
+	return seg_index(rm_gregs, RM_NR_GREGS, gfn);
 }
 
 /**
@@ -161,19 +166,10 @@ int rm_gslot(u64 gfn)
  */
 u64 rm_gslot_gfn(int slot)
 {
-	int r;
-
-	for (r = 0; r < RM_NR_GREGS; r++) {
-		u64 len = rm_gregs[r].end - rm_gregs[r].first;
-
-		if ((u64)slot < len)
-			return rm_gregs[r].first + slot;
-		slot -= (int)len;
-	}
-	abort();
+	return seg_frame(rm_gregs, RM_NR_GREGS, slot);
 }
 
-/* ---- The oracle: the rules of docs/ownership.md, state by state -------- */
+/* ---- The oracle: the rules of docs/ownership.md, state by state ---------- */
 
 const struct rm_transition rm_transitions[RM_NR_KINDS] = {
 	[RM_SHARE] = { RM_BIT(RM_HOST), RM_SHARED },
@@ -340,7 +336,7 @@ int rm_core_call(const struct rm_op *op)
 	}
 }
 
-/* ---- The model ---------------------------------------------------------- */
+/* ---- The model ----------------------------------------------------------- */
 
 /**
  * rm_region_kind() - what page @pfn is at boot.
@@ -450,7 +446,8 @@ static int m_pages(enum rm_kind kind, u64 pfn, u64 nr)
 	u64 i;
 
 	for (i = 0; !ret && i < nr; i++)
-		ret = rm_page_ret(kind, rm_mstate(pfn + i), page_vm_live(pfn + i));
+		ret = rm_page_ret(kind, rm_mstate(pfn + i),
+				  page_vm_live(pfn + i));
 	return ret;
 }
 
@@ -562,7 +559,7 @@ void rm_commit(const struct rm_op *op, int ret)
 		for (i = 0; i < op->nr; i++) {
 			s = rm_gslot(op->gfn + i);
 			if (s < 0)
-				abort();	/* the driver keeps gfns tracked */
+				abort();	/* the driver keeps them so */
 			rm.gmap[h][s] = op->pfn + i + 1;
 		}
 		rm.gdirty |= 1u << (h - 1);
@@ -597,7 +594,7 @@ void rm_commit(const struct rm_op *op, int ret)
 	}
 }
 
-/* ---- Aiming: where the drivers find pages and gfns in a given state ---- */
+/* ---- Aiming: where the drivers find pages and gfns in a given state ------ */
 
 /* Whether, past an entry the run should stop at, it goes on: @stray %. */
 static bool stray_on(unsigned int stray)
@@ -727,7 +724,7 @@ void rm_reset(void)
 		rm.st[i] = rm_region_kind(rm_win_pfn(i));
 }
 
-/* ---- Reporting ---------------------------------------------------------- */
+/* ---- Reporting ----------------------------------------------------------- */
 
 /**
  * rm_mismatch() - the tracker and the model disagree: tell the driver.
@@ -790,15 +787,16 @@ void rm_print_coverage(void)
 		       rm_ctx.coverage[k][5]);
 }
 
-/* ---- A failed call changes nothing ------------------------------------- */
+/* ---- A failed call changes nothing --------------------------------------- */
 
 /*
  * A failed call must change nothing: the backend saw no descriptor write
  * (every write goes through it, so no stage-2 changed), no TLBI and no
  * scrub; the table pages and every counter but the fault statistics are
- * the same (harness_counters_same()). Every rm_ctx.dump_every operations the host's stage-2 and that
- * of the VM the call names are also compared run by run (hashed): dumping
- * them for every failure would triple the reference test's run time.
+ * the same (harness_counters_same()). Every rm_ctx.dump_every operations
+ * the host's stage-2 and that of the VM the call names are also compared
+ * run by run (hashed): dumping them for every failure would triple the
+ * reference test's run time.
  */
 struct quiet {
 	bool armed;
@@ -865,7 +863,7 @@ static void quiet_end(bool failed)
 		rm_mismatch("failed, yet %s", msg);
 }
 
-/* ---- Page contents ------------------------------------------------------ */
+/* ---- Page contents ------------------------------------------------------- */
 
 static u64 marker_value(u64 pfn)
 {
@@ -935,7 +933,7 @@ static void check_zeroed(u64 pfn, u64 nr)
 	}
 }
 
-/* ---- States ------------------------------------------------------------- */
+/* ---- States -------------------------------------------------------------- */
 
 /**
  * rm_check_page() - page @pfn, as s2o_page_query() reports it, is in the
@@ -978,7 +976,7 @@ void rm_check_window(void)
 		rm_check_page(rm_win_pfn(i));
 }
 
-/* ---- What the MMUs translate ------------------------------------------- */
+/* ---- What the MMUs translate --------------------------------------------- */
 
 /* Normal write-back memory for RAM; Device-nGnRE and XN for MMIO. */
 static void check_host_desc(u64 ipa, const struct fake_translation *tr)
@@ -1063,7 +1061,7 @@ static void after_donation(u64 pfn, u64 nr)
 	probe_host_all_cpus(pfn + rm_rnd(nr));
 }
 
-/* ---- Operations --------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /**
  * rm_describe() - @op as a line of a trace.
@@ -1256,7 +1254,7 @@ int rm_apply(const struct rm_op *op)
 	return 0;
 }
 
-/* ---- Giving everything back -------------------------------------------- */
+/* ---- Giving everything back ---------------------------------------------- */
 
 /* Whether window page @w is one that @kind gives back to the host. */
 static bool given_back_by(int w, enum rm_kind kind)

@@ -127,7 +127,7 @@ struct rm_ctx {
 
 extern struct rm_ctx rm_ctx;
 
-/* ---- The oracle ----------------------------------------------------------- */
+/* ---- The oracle ---------------------------------------------------------- */
 
 /*
  * A transition of pages: the states every page must start in (RM_BIT()s;
@@ -152,7 +152,7 @@ const char *rm_info_str(const struct s2o_page_info *info,
 			char buf[RM_INFO_LEN]);
 int rm_core_call(const struct rm_op *op);
 
-/* ---- The model ------------------------------------------------------------ */
+/* ---- The model ----------------------------------------------------------- */
 
 u64 rm_rnd(u64 n);
 

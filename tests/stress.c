@@ -82,9 +82,9 @@
 #define NR_PAGES ((u64)(END_PFN - FIRST_PFN))
 
 /*
- * Three blocks: [STRESS_RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay in the
- * first 64M of each (the memory that reclaim's scrubbing touches stays
- * bounded); faults go anywhere in them.
+ * Three blocks: [STRESS_RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay
+ * in the first 64M of each (the memory that reclaim's scrubbing touches
+ * stays bounded); faults go anywhere in them.
  */
 #define WINDOW_PAGES (64 * MIB / PAGE)
 #define MAX_RANGE 600
@@ -224,17 +224,12 @@ static const struct s2o_mem_region regions[] = {
 static const struct harness_map stress_map =
 	HARNESS_MAP(regions, STRESS_POOL_BASE, STRESS_HYP_BASE, STRESS_RAM_END);
 
-/* ---- small helpers ---- */
+/* ---- small helpers ------------------------------------------------------- */
 
 /* The thread's own stream, from the run's seed (rng.h). */
 static u64 rnd(struct worker *w)
 {
 	return rng_next(&w->rng);
-}
-
-static double now(void)
-{
-	return harness_seconds(CLOCK_MONOTONIC);
 }
 
 static void set_phase(u32 phase)
@@ -343,7 +338,7 @@ static void end_op(struct worker *w, int op, u64 pfn, u64 nr, int ret,
 /* With a small pool, anything that needs a table page may fail for it. */
 #define NOMEM_ (g.small_pool ? 1u << RES_ENOMEM : 0)
 
-/* ---- the reference ---- */
+/* ---- the reference ------------------------------------------------------- */
 
 static u64 pidx(u64 pfn)
 {
@@ -406,7 +401,7 @@ static void ring_push(int state, u64 pfn, u64 nr)
 			 __ATOMIC_RELAXED);
 }
 
-/* ---- ranges ---- */
+/* ---- ranges -------------------------------------------------------------- */
 
 static u64 block_start(unsigned int b)
 {
@@ -475,7 +470,7 @@ static bool pick_from_ring(struct worker *w, int state, u64 *pfn, u64 *nr)
 	return true;
 }
 
-/* ---- checks ---- */
+/* ---- checks -------------------------------------------------------------- */
 
 static bool quiet(u64 pfn, u32 version)
 {
@@ -646,7 +641,7 @@ static void check_range(struct worker *w, u64 pfn, u64 nr)
 		check_page(w, pfn + 1 + rnd(w) % (nr - 2));
 }
 
-/* ---- ops on host pages ---- */
+/* ---- ops on host pages --------------------------------------------------- */
 
 /*
  * Make @op's call with its pages, [@pfn, @pfn + @nr), in flight; the
@@ -751,7 +746,7 @@ static void do_fault(struct worker *w)
 /* Calls that must fail, and exactly how. */
 static void do_badarg(struct worker *w)
 {
-	u64 hyp_pfn = (STRESS_HYP_BASE >> 12) + rnd(w) % (STRESS_HYP_SIZE >> 12);
+	u64 hyp_pfn = PFN(STRESS_HYP_BASE) + rnd(w) % PFN(STRESS_HYP_SIZE);
 	struct s2o_page_info info;
 	int ret, which = rnd(w) % 9, want = -S2OWN_EINVAL;
 
@@ -786,7 +781,8 @@ static void do_badarg(struct worker *w)
 		ret = s2o_page_query(0x09000000 >> 12, &info);
 		break;
 	default:
-		ret = s2o_host_handle_fault(STRESS_HYP_BASE + (rnd(w) % STRESS_HYP_SIZE));
+		ret = s2o_host_handle_fault(STRESS_HYP_BASE +
+					    rnd(w) % STRESS_HYP_SIZE);
 		want = -S2OWN_EPERM;
 		break;
 	}
@@ -796,7 +792,7 @@ static void do_badarg(struct worker *w)
 		     want);
 }
 
-/* ---- this thread's VMs ---- */
+/* ---- this thread's VMs --------------------------------------------------- */
 
 /* The guest must see exactly what it was given, and nothing it gave back. */
 static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
@@ -991,7 +987,7 @@ static void do_relinquish(struct worker *w)
 	check_range(w, e->pfn, e->nr);
 }
 
-/* ---- phase 1: everything at once ---- */
+/* ---- phase 1: everything at once ----------------------------------------- */
 
 static void one_op(struct worker *w)
 {
@@ -1042,7 +1038,7 @@ static void *stress_thread(void *arg)
 	return NULL;
 }
 
-/* ---- phase 2: two threads, one range, one winner ---- */
+/* ---- phase 2: two threads, one range, one winner ------------------------- */
 
 struct spin_barrier {
 	u32 count;
@@ -1290,7 +1286,7 @@ static void *conflict_thread(void *arg)
 {
 	struct worker *w = arg;
 	struct contender *c = &cf.c[w->idx];
-	double end = now() + g.conflict_secs;
+	double end = harness_now() + g.conflict_secs;
 	int me = w->idx;
 
 	harness_thread_enter();
@@ -1305,7 +1301,7 @@ static void *conflict_thread(void *arg)
 
 			for (int k = 0; k < NR_CK; k++)
 				total += cf.rounds[k];
-			cf.end = stopping() || now() > end;
+			cf.end = stopping() || harness_now() > end;
 			if (!cf.end) {
 				if (total % 64 == 63) {
 					cf_vm_fresh(w, &cf.vm[0]);
@@ -1325,9 +1321,9 @@ static void *conflict_thread(void *arg)
 		/* A random head start, so that either may get there first. */
 		for (u64 d = rnd(w) % 4096; d; d--)
 			__asm__ __volatile__("" ::: "memory");
-		c->start = now();
+		c->start = harness_now();
 		c->ret = rm_core_call(&c->op);
-		c->end = now();
+		c->end = harness_now();
 		__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
 		barrier_wait(&cf.bar, 2);
 		if (me == 0)
@@ -1380,7 +1376,7 @@ static void *noise_thread(void *arg)
 	return NULL;
 }
 
-/* ---- the end: everything exact ---- */
+/* ---- the end: everything exact ------------------------------------------- */
 
 struct table_count {
 	u64 tables;
@@ -1588,11 +1584,11 @@ static void give_everything_back(struct worker *w)
 		     "the pool staying dry", left);
 }
 
-/* ---- watchdog ---- */
+/* ---- watchdog ------------------------------------------------------------ */
 
 static void *watchdog(void *arg)
 {
-	double limit = *(double *)arg, last_change = now();
+	double limit = *(double *)arg, last_change = harness_now();
 	u64 last = ~0ULL;
 
 	for (;;) {
@@ -1611,7 +1607,7 @@ static void *watchdog(void *arg)
 			return NULL;
 		/* Only the threaded phases; the checks after them are long. */
 		if (phase != 1 && phase != 2) {
-			last_change = now();
+			last_change = harness_now();
 			continue;
 		}
 		for (t = 0; t < g.nr_threads; t++)
@@ -1619,10 +1615,10 @@ static void *watchdog(void *arg)
 					       __ATOMIC_RELAXED);
 		if (sum != last) {
 			last = sum;
-			last_change = now();
+			last_change = harness_now();
 			continue;
 		}
-		if (now() - last_change < limit)
+		if (harness_now() - last_change < limit)
 			continue;
 		fprintf(stderr, "FAIL (seed %#" PRIx64 "): no progress for "
 			"%.0f s in phase %u: deadlock or livelock\n", g.seed,
@@ -1679,7 +1675,7 @@ static void run_conflicts(void)
 		     fake_first_violation());
 }
 
-/* ---- main ---- */
+/* ---- main ---------------------------------------------------------------- */
 
 static void usage(void)
 {
@@ -1833,9 +1829,9 @@ int main(int argc, char **argv)
 		pthread_create(&g.w[t].tid, NULL, stress_thread, &g.w[t]);
 	harness_thread_idle(true);
 	{
-		double end = now() + g.secs;
+		double end = harness_now() + g.secs;
 
-		while (now() < end && !stopping())
+		while (harness_now() < end && !stopping())
 			usleep(10000);
 	}
 	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);

@@ -12,7 +12,7 @@
 
 #include "refmodel.h"
 
-/* ---- Bad inputs --------------------------------------------------------- */
+/* ---- Bad inputs ---------------------------------------------------------- */
 
 struct range_case {
 	const char *what;
@@ -141,7 +141,7 @@ static void bad_gfn_ranges(void **state)
 	assert_page(TARGET, ST_RELINQ, vm, "relinquish last gfn");
 }
 
-/* ---- Error precedence --------------------------------------------------- */
+/* ---- Error precedence ---------------------------------------------------- */
 
 static void error_precedence(void **state)
 {
@@ -276,7 +276,7 @@ static void bad_handles(void **state)
 		    "donate_guest after destroy");
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {

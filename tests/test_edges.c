@@ -6,7 +6,7 @@
  */
 #include "harness_cmocka.h"
 
-/* ---- Queries and single pages ------------------------------------------ */
+/* ---- Queries and single pages -------------------------------------------- */
 
 static void query_bounds(void **state)
 {
@@ -134,7 +134,7 @@ static void whole_ram_ranges(void **state)
 	runs_free(&after);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {

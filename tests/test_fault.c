@@ -7,7 +7,7 @@
  */
 #include "harness_cmocka.h"
 
-/* ---- Host faults ------------------------------------------------------- */
+/* ---- Host faults --------------------------------------------------------- */
 
 /*
  * The largest block that is aligned, inside one memory region and inside
@@ -91,7 +91,7 @@ static void fault_stays_inside_free_entry(void **state)
 	assert_int_not_equal(host_touch(2, g4 + 4 * MIB - PAGE, &tr), 0);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {

@@ -16,7 +16,7 @@
 
 #include "refmodel.h"
 
-/* ---- The matrix -------------------------------------------------------- */
+/* ---- The matrix ---------------------------------------------------------- */
 
 /* The operations of the matrix, in its order. */
 static const enum rm_kind matrix_ops[] = {
@@ -141,11 +141,8 @@ static void enter_state(enum st st, int a, int *b, const char *ctx)
 	case ST_HYPRAM:
 		break;
 	case ST_SHARED:
-		op.kind = RM_SHARE;
-		ret = step(&op);
-		break;
 	case ST_HYP:
-		op.kind = RM_DONATE_HYP;
+		op.kind = st == ST_SHARED ? RM_SHARE : RM_DONATE_HYP;
 		ret = step(&op);
 		break;
 	case ST_GUEST:
@@ -347,7 +344,7 @@ static void matrix_test(void **state)
 	runs_free(&baseline);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {

@@ -13,7 +13,7 @@
 
 #include "../ownership/mem_protect.h"
 
-/* ---- Table pool exhaustion ---------------------------------------------- */
+/* ---- Table pool exhaustion ----------------------------------------------- */
 
 /*
  * Use up every table page but the host reserve: a fault in a new 512G slot
@@ -94,7 +94,7 @@ static void pool_exhaustion(void **state)
 	assert_host_faults_everywhere(pa_of(fresh), "after recovery");
 }
 
-/* ---- The host reserve -------------------------------------------------- */
+/* ---- The host reserve ---------------------------------------------------- */
 
 /* What s2o_host_reserve_pages() counts, on maps the tracker never runs. */
 static void host_reserve_size(void **state)
@@ -494,7 +494,7 @@ static void reserve_recovers_after_reclaim(void **state)
 	assert_true(f.nr_pages >= 8);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 #define HOLEY_TEST(fn) \
 	cmocka_unit_test_setup_teardown(fn, setup_holey, harness_teardown)

@@ -27,7 +27,7 @@
 /* Hash the stage-2s around a failed call every 8th operation. */
 #define DUMP_EVERY 8
 
-/* ---- The run ------------------------------------------------------------ */
+/* ---- The run ------------------------------------------------------------- */
 
 struct run_ctx {
 	unsigned long long seed;
@@ -91,7 +91,7 @@ static void random_probes(void)
 	}
 }
 
-/* ---- Generating operations ---------------------------------------------- */
+/* ---- Generating operations ----------------------------------------------- */
 
 static u64 random_len(void)
 {
@@ -260,7 +260,7 @@ static u64 bad_gfn(u64 nr, u64 *gfn)
 	}
 }
 
-/* ---- Operations ------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /* A pfn range the range check refuses, or else inside the window. */
 static void bad_range_in_window(u64 *pfn, u64 *nr)
@@ -466,7 +466,7 @@ static void one_op(void)
 		op_vm_destroy();
 }
 
-/* ---- The tables that remain once everything is back -------------------- */
+/* ---- The tables that remain once everything is back ---------------------- */
 
 /* The host stage-2 as normalised runs: see runs_normalize(). */
 static void host_runs(struct runs *rs)
@@ -531,7 +531,7 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 	runs_free(&replay);
 }
 
-/* ---- Sequences --------------------------------------------------------- */
+/* ---- Sequences ----------------------------------------------------------- */
 
 struct totals {
 	unsigned long long ops;

@@ -7,7 +7,7 @@
  */
 #include "harness_cmocka.h"
 
-/* ---- Stale TLB entries ------------------------------------------------- */
+/* ---- Stale TLB entries --------------------------------------------------- */
 
 static void touch_cached(unsigned int cpu, u64 pa, u32 level)
 {
@@ -62,7 +62,7 @@ static void stale_tlb_after_donation(void **state)
 	assert_int_equal(s2o_host_handle_fault(chunk), EPERM_);
 }
 
-/* ---- Coalescing --------------------------------------------------------- */
+/* ---- Coalescing ---------------------------------------------------------- */
 
 /*
  * A 1G block given to the hypervisor and back page by page, out of order:
@@ -115,7 +115,7 @@ static void hyp_1g_round_trip(void **state)
 	runs_free(&after);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {

@@ -77,7 +77,7 @@ static void vm_slot_reused_after_full_reclaim(void **state)
 	assert_guest_maps(v, 0x10, p, "reused slot");
 }
 
-/* ---- Relinquishing --------------------------------------------------------- */
+/* ---- Relinquishing ------------------------------------------------------- */
 
 /* Relinquishing part of a guest's 2M block leaves the rest mapped. */
 static void relinquish_splits_guest_block(void **state)
@@ -248,7 +248,7 @@ static void reclaim_scrubs_only_reclaimed_pages(void **state)
 	assert_int_equal(st.pages_scrubbed, 603);
 }
 
-/* ---- Main -------------------------------------------------------------- */
+/* ---- Main ---------------------------------------------------------------- */
 
 int main(void)
 {
