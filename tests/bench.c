@@ -2,7 +2,8 @@
 /*
  * Throughput and walk cost of the ownership core, fake checker off.
  *
- * Built once per sync mode (mk/bench.mk). Three uses:
+ * Built once per sync mode (mk/bench.mk), on the harness's fake machine
+ * (harness.h) with a memory map of its own. Three uses:
  *
  *   bench -t T -s S -n R [-m mix|faults|private]
  *                              R runs of S seconds with T threads of the

@@ -19,6 +19,10 @@
  * fault result and what the CPU's TLB model translates. After the threads
  * are joined every page is quiet, and all of them are checked; then
  * everything is given back and checked again, down to the table count.
+ * What a state must read, and which states a call takes pages from and
+ * to, is the reference model's oracle (refmodel.h) to say: the states
+ * here are classes of its states. The machine is the harness's
+ * (harness.h), on a memory map of this test's own.
  *
  * A second phase races two threads on overlapping ranges, round after
  * round, while the others fault on the same blocks: exactly one may win.
