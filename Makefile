@@ -31,6 +31,7 @@ help:
 	@echo "make measure boot time vs bare Linux, instructions per hypercall"
 	@echo "make clean   remove $(BUILD)/"
 
+include mk/core.mk
 include mk/deps.mk
 include mk/unit.mk
 include mk/fuzz.mk
