@@ -22,17 +22,36 @@
  * measured section, so what the reads themselves cost cancels out.
  *
  * Measured, all on one CPU (the step script offlines the others, whose
- * instructions QEMU's icount-based counter would otherwise also see):
+ * instructions QEMU's icount-based counter would otherwise also see), under
+ * s2own or under Debian's pKVM (el2=pkvm: kvm-arm.mode=protected), the
+ * same code for both where both can:
  *
- *   hvc-revision, hvc-unknown  one HVC round trip (the HVC instruction and
- *           everything EL2 runs up to its ERET): a loop of HVCs minus the
- *           same loop without them, divided by the number of HVCs
+ *   hvc-unknown  one HVC round trip (the HVC instruction and everything EL2
+ *           runs up to its ERET) with an id EL2 does not know: a loop of
+ *           HVCs minus the same loop without them, / the number of HVCs
+ *   hvc-revision (s2own), hvc-prot-finalize (pKVM: -EPERM once finalised)
+ *           the same with a known id that does nothing
  *   hvc-stub   the same against Linux's own hyp stub (a bare boot with
- *           virtualization=on; stub=1)
- *   vm-create, donate-4k, vm-destroy-4k, reclaim-4k  one page of a 2M
- *           chunk the host maps as a 2M block: the donation splits the
- *           block, the reclaim (after the VM is destroyed) scrubs the page
- *           and coalesces the table back into the block
+ *           virtualization=on; el2=stub)
+ *   host-fault  a host stage-2 fault: the first write to a fresh 2M chunk
+ *           less a second write (needs init_on_alloc=0)
+ *   share-hyp, unshare-hyp  one page of that chunk shared with the
+ *           hypervisor and unshared
+ *   refaults  then a write to each page of the chunk: the faults taken
+ *           (refaults.faults) and their cost
+ *
+ * and under s2own alone, on a 2M chunk the host maps as a 2M block
+ * (rounds of steps, below; VM set-up in vm_create()):
+ *
+ *   vm-create, donate-4k, vm-destroy-4k, reclaim-4k  one page: the
+ *           donation splits the block and gives the VM new tables, the
+ *           reclaim (after the VM is destroyed) scrubs the page and
+ *           coalesces the table back into the block
+ *   donate-present, donate-64, vm-destroy-66, reclaim-64,
+ *   reclaim-nocoalesce, reclaim-coalesce  the block split and the VM's
+ *           tables present: one page more, 64 more; reclaims that do not
+ *           coalesce, then the one that does
+ *   vm-destroy-empty  a VM with nothing mapped
  *   donate-2m, vm-destroy-2m, reclaim-2m  the whole 2M chunk
  *   guest-exit  VCPU_RUN of a guest whose next instruction is a VMM call:
  *           the world switch into the guest and back out (a round trip)
@@ -44,8 +63,9 @@
  *           given yet, HOST_DONATE_GUEST of it, and the run that goes on
  *
  * Every line it prints starts with "S2OWN-MEASURE: ": "<name>.<counter>
- * <instructions>" (the median of the runs), "info ..." for context,
- * "error ..." for a failure, and "done errors=N" last. Everything is
+ * <instructions>" (the median of the runs; refaults.faults is a count),
+ * "info ..." for context, "error ..." for a failure, and "done errors=N"
+ * last. Everything is
  * given back before it returns: the VM destroyed, the pages reclaimed and
  * freed, the dump buffer unshared and freed, the counters released. The
  * measurement runs in module init; the script unloads the module again.
@@ -65,6 +85,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <asm/kvm_asm.h>
 #include <asm/sysreg.h>
 
 #include "s2own_abi.h"
@@ -82,10 +103,10 @@
 static char *mode = "full";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "el: only report the exception levels; full: measure");
-static bool stub;
-module_param(stub, bool, 0444);
-MODULE_PARM_DESC(stub,
-		 "Linux's hyp stub is at EL2 (bare boot, virtualization=on): time its HVC");
+static char *el2 = "";
+module_param(el2, charp, 0444);
+MODULE_PARM_DESC(el2,
+		 "what is at EL2 when it is not s2own: stub (Linux's hyp stub: a bare boot with virtualization=on) or pkvm (kvm-arm.mode=protected, finalised)");
 static unsigned int iters = 5;
 module_param(iters, uint, 0444);
 MODULE_PARM_DESC(iters, "runs of each measurement, median reported (1..16)");
@@ -504,139 +525,246 @@ static void describe(char *buf, size_t len, u64 ipa)
 		 r->owner < ARRAY_SIZE(owners) ? owners[r->owner] : "?");
 }
 
-static void stats_diff(const char *what, const struct s2own_stats *a,
-		       const struct s2own_stats *b)
+/* ---- VMs: the one place that creates and destroys them ------------------- */
+
+/*
+ * VM_CREATE(@ram_gfn, @ram_pages, @entry): the VM's RAM range (0 pages:
+ * the whole IPA space) and its vCPU 0 entry. When VM_CREATE's ABI changes
+ * (host-funded pages for the VM's stage-2 tables, pKVM's memcache), this
+ * and vm_destroy() are the only places to change. With @out, the call is
+ * measured into it. The handle (> 0), or -errno.
+ */
+static long vm_create(u64 ram_gfn, u64 ram_pages, u64 entry, s64 *out)
 {
-#define DIFF(f)	((s64)(b->f - a->f))
-	pr_info(PFX "info %s: splits %+lld coalesces %+lld tlbi-ipa %+lld tlbi-range %+lld tlbi-vmid %+lld scrubbed %+lld table-pages %+lld\n",
-		what, DIFF(splits), DIFF(coalesces), DIFF(tlbi_ipa),
-		DIFF(tlbi_range), DIFF(tlbi_vmid), DIFF(pages_scrubbed),
-		DIFF(table_pages_used));
-#undef DIFF
+	struct hcall c = { .id = S2OWN_HC_VM_CREATE, .a1 = ram_gfn,
+			   .a2 = ram_pages, .a3 = entry };
+
+	if (out)
+		measure_op(do_hcall, &c, out);
+	else
+		do_hcall(&c);
+	return hc_result(&c);
+}
+
+/* VM_DESTROY(@vm), measured into @out if given; 0 or -errno. */
+static long vm_destroy(long vm, s64 *out)
+{
+	struct hcall c = { .id = S2OWN_HC_VM_DESTROY, .a1 = vm };
+
+	if (out)
+		measure_op(do_hcall, &c, out);
+	else
+		do_hcall(&c);
+	return hc_result(&c);
 }
 
 /* ---- donate / reclaim rounds -------------------------------------------- */
 
-enum { OP_CREATE, OP_DONATE, OP_DESTROY, OP_RECLAIM, NR_OPS };
+/*
+ * A round is a list of steps on one VM and the pages of one 2M chunk the
+ * host stage-2 maps with a level-2 block. Pages are given as offsets in
+ * the chunk; page i goes to gfn GUEST_GFN + i. A step with a name is
+ * measured (its name is the measurement's); the others set the state up.
+ */
+enum step_op { S_CREATE, S_DONATE, S_DESTROY, S_RECLAIM };
+
+struct step {
+	enum step_op op;
+	unsigned int first, nr;		/* S_DONATE, S_RECLAIM: pages */
+	const char *name;		/* measured as this, or NULL */
+};
+
+/* One page: the block splits, the VM's tables are new; coalesced back. */
+static const struct step round_4k[] = {
+	{ S_CREATE,  0, 0, "vm-create" },
+	{ S_DONATE,  1, 1, "donate-4k" },
+	{ S_DESTROY, 0, 0, "vm-destroy-4k" },
+	{ S_RECLAIM, 1, 1, "reclaim-4k" },
+};
+
+/*
+ * The block split and the VM's tables present already: one more page,
+ * then 64. Reclaims that leave pages of the chunk with the guest do not
+ * coalesce; the last one does. The 64-page reclaim less the 1-page one,
+ * / 63, is what one more page costs a reclaim: its scrub and its state.
+ */
+static const struct step round_split[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DONATE,  1, 1, NULL },
+	{ S_DONATE,  2, 1, "donate-present" },
+	{ S_DONATE,  3, 64, "donate-64" },
+	{ S_DESTROY, 0, 0, "vm-destroy-66" },
+	{ S_RECLAIM, 3, 64, "reclaim-64" },
+	{ S_RECLAIM, 2, 1, "reclaim-nocoalesce" },
+	{ S_RECLAIM, 1, 1, "reclaim-coalesce" },
+};
+
+static const struct step round_empty[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DESTROY, 0, 0, "vm-destroy-empty" },
+};
+
+/* The whole chunk, at a 2M-aligned gfn. */
+static const struct step round_2m[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DONATE,  0, CHUNK_PAGES, "donate-2m" },
+	{ S_DESTROY, 0, 0, "vm-destroy-2m" },
+	{ S_RECLAIM, 0, CHUNK_PAGES, "reclaim-2m" },
+};
+
+#define MAX_STEPS	8
 
 static struct page *chunk;
 static bool chunk_stuck;	/* not given back: never free it */
-static s64 round_res[NR_OPS][MAX_ITERS][NR_CTR];
+static s64 step_res[MAX_STEPS][MAX_ITERS][NR_CTR];
 
-static void query(const char *what, unsigned long pfn)
+static const char *const step_ops[] = {
+	[S_CREATE] = "VM_CREATE", [S_DONATE] = "HOST_DONATE_GUEST",
+	[S_DESTROY] = "VM_DESTROY", [S_RECLAIM] = "HOST_RECLAIM_GUEST",
+};
+
+/*
+ * What a step did (first round only, outside the measured calls): the
+ * host stage-2 at its first page (or the chunk's) and the hypervisor's
+ * counters since the step before.
+ */
+static void step_note(const char *round, const struct step *s,
+		      struct s2own_stats *prev)
 {
-	struct hcall c;
-	long ret = hc(S2OWN_HC_PAGE_QUERY, pfn, 0, 0, &c);
+	struct s2own_stats *now = &dump_hdr()->stats;
+	char where[40], pages[24] = "";
 
-	pr_info(PFX "info %s: page query %ld owner %u host %u guest %u reclaimable %u vm %lu\n",
-		what, ret, S2OWN_QUERY_OWNER(c.res.a2),
-		S2OWN_QUERY_HOST(c.res.a2), S2OWN_QUERY_GUEST(c.res.a2),
-		S2OWN_QUERY_RECLAIMABLE(c.res.a2), c.res.a3);
+	if (dump_host())
+		return;
+	describe(where, sizeof(where), page_to_phys(chunk) +
+		 ((u64)s->first << PAGE_SHIFT));
+	if (s->nr)
+		snprintf(pages, sizeof(pages), " pages %u+%u", s->first, s->nr);
+#define DIFF(f)	((s64)(now->f - prev->f))
+	pr_info(PFX "info round %s: %s %s%s: host stage-2 at +%u: %s; splits %+lld coalesces %+lld tlbi-ipa %+lld tlbi-range %+lld tlbi-vmid %+lld scrubbed %+lld table-pages %+lld\n",
+		round, s->name ? s->name : "(set-up)", step_ops[s->op], pages,
+		s->first, where, DIFF(splits), DIFF(coalesces),
+		DIFF(tlbi_ipa), DIFF(tlbi_range), DIFF(tlbi_vmid),
+		DIFF(pages_scrubbed), DIFF(table_pages_used));
+#undef DIFF
+	*prev = *now;
 }
 
 /*
- * VM_CREATE, HOST_DONATE_GUEST of [pfn, pfn + nr) at GUEST_GFN,
- * VM_DESTROY, HOST_RECLAIM_GUEST, each measured into round_res[op][k].
- * With @verbose, dumps and page queries around them say what the calls
- * did (outside the measured sections).
+ * Give back what a failed round left with the guest: destroy the VM if it
+ * lives, reclaim every page of the chunk that is not the host's.
  */
-static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
-			unsigned int k, bool verbose)
+static void round_cleanup(const char *round, long vm)
 {
-	void *va = page_address(pfn_to_page(pfn));
-	size_t bytes = nr << PAGE_SHIFT;
-	struct s2own_stats s0 = {}, s1 = {}, s2 = {};
-	char before[40] = "", donated[40] = "", after[40] = "";
-	char what[48];
+	unsigned long pfn = page_to_pfn(chunk), i;
 	struct hcall c;
-	long handle, ret;
+	long ret;
+
+	if (vm > 0 && vm_destroy(vm, NULL))
+		pr_info(PFX "info round %s: cleanup: VM %ld not destroyed\n",
+			round, vm);
+	for (i = 0; i < CHUNK_PAGES; i++) {
+		ret = hc(S2OWN_HC_PAGE_QUERY, pfn + i, 0, 0, &c);
+		if (ret || S2OWN_QUERY_OWNER(c.res.a2) == 0)
+			continue;
+		if (hc(S2OWN_HC_HOST_RECLAIM_GUEST, pfn + i, 1, 0, &c)) {
+			chunk_stuck = true;
+			fail("round %s: cleanup: page 0x%lx not reclaimed",
+			     round, pfn + i);
+		}
+	}
+}
+
+/* Run @steps once (the k-th time); 0, or -EIO after a failed step. */
+static int run_round(const char *round, const struct step *steps,
+		     unsigned int nr_steps, unsigned int k, bool verbose)
+{
+	unsigned long pfn = page_to_pfn(chunk);
+	void *va = page_address(chunk);
+	struct s2own_stats prev = {};
+	char where[40];
+	unsigned int i;
+	long vm = 0, ret = 0;
 
 	/*
 	 * Host writes: the pages hold something to scrub, and the chunk's 2M
 	 * block is mapped in the host stage-2 (the last reclaim coalesced it,
 	 * or the host faults it in now).
 	 */
-	memset(va, 0xa5, bytes);
-	WRITE_ONCE(*(u64 *)page_address(chunk), k);
+	memset(va, 0xa5, SZ_2M);
 	if (verbose && !dump_host()) {
-		describe(before, sizeof(before), PFN_PHYS(pfn));
-		s0 = dump_hdr()->stats;
+		prev = dump_hdr()->stats;
+		describe(where, sizeof(where), page_to_phys(chunk));
+		pr_info(PFX "info round %s: before: host stage-2 at +0: %s\n",
+			round, where);
 	}
+	for (i = 0; i < nr_steps; i++) {
+		const struct step *s = &steps[i];
+		s64 *out = s->name ? step_res[i][k] : NULL;
+		struct hcall c = {};
 
-	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE };
-	measure_op(do_hcall, &c, round_res[OP_CREATE][k]);
-	handle = hc_result(&c);
-	if (handle <= 0) {
-		fail("%s: VM_CREATE: %ld", tag, handle);
-		return -EIO;
-	}
-
-	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
-			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
-	measure_op(do_hcall, &c, round_res[OP_DONATE][k]);
-	ret = hc_result(&c);
-	if (ret) {
-		/* A failed call changed nothing: the pages are still ours. */
-		fail("%s: HOST_DONATE_GUEST(%ld, 0x%lx, 0x%lx, %lu): %ld",
-		     tag, handle, pfn, GUEST_GFN, nr, ret);
-		ret = hc(S2OWN_HC_VM_DESTROY, handle, 0, 0, &c);
-		if (ret)
-			fail("%s: VM_DESTROY after a failed donation: %ld",
-			     tag, ret);
-		return -EIO;
-	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after donate", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(donated, sizeof(donated), PFN_PHYS(pfn));
-			s1 = dump_hdr()->stats;
+		switch (s->op) {
+		case S_CREATE:
+			vm = vm_create(0, 0, 0, out);
+			ret = vm > 0 ? 0 : vm;
+			break;
+		case S_DESTROY:
+			ret = vm_destroy(vm, out);
+			if (!ret)
+				vm = 0;
+			break;
+		case S_DONATE:
+			c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST,
+					    .a1 = vm, .a2 = pfn + s->first,
+					    .a3 = GUEST_GFN + s->first,
+					    .a4 = s->nr };
+			break;
+		case S_RECLAIM:
+			c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST,
+					    .a1 = pfn + s->first, .a2 = s->nr };
+			break;
 		}
-	}
-
-	c = (struct hcall){ .id = S2OWN_HC_VM_DESTROY, .a1 = handle };
-	measure_op(do_hcall, &c, round_res[OP_DESTROY][k]);
-	ret = hc_result(&c);
-	if (ret) {
-		chunk_stuck = true;
-		fail("%s: VM_DESTROY(%ld): %ld", tag, handle, ret);
-		return -EIO;
-	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after vm destroy", tag);
-		query(what, pfn);
-	}
-
-	c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST, .a1 = pfn,
-			    .a2 = nr };
-	measure_op(do_hcall, &c, round_res[OP_RECLAIM][k]);
-	ret = hc_result(&c);
-	if (ret) {
-		chunk_stuck = true;
-		fail("%s: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", tag, pfn, nr,
-		     ret);
-		return -EIO;
-	}
-	if (memchr_inv(va, 0, bytes)) {
-		fail("%s: reclaimed pages not zeroed", tag);
-		return -EIO;
-	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after reclaim", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(after, sizeof(after), PFN_PHYS(pfn));
-			s2 = dump_hdr()->stats;
+		if (c.id) {
+			if (out)
+				measure_op(do_hcall, &c, out);
+			else
+				do_hcall(&c);
+			ret = hc_result(&c);
 		}
-		pr_info(PFX "info %s: pfn 0x%lx nr %lu, host stage-2 at 0x%llx: before %s, donated %s, reclaimed %s; reclaimed pages read back as zeroes\n",
-			tag, pfn, nr, (u64)PFN_PHYS(pfn), before, donated, after);
-		snprintf(what, sizeof(what), "%s donate", tag);
-		stats_diff(what, &s0, &s1);
-		snprintf(what, sizeof(what), "%s destroy+reclaim", tag);
-		stats_diff(what, &s1, &s2);
+		if (ret) {
+			fail("round %s: %s pages %u+%u: %ld", round,
+			     step_ops[s->op], s->first, s->nr, ret);
+			round_cleanup(round, vm);
+			return -EIO;
+		}
+		if (s->op == S_RECLAIM &&
+		    memchr_inv(va + ((size_t)s->first << PAGE_SHIFT), 0,
+			       (size_t)s->nr << PAGE_SHIFT)) {
+			fail("round %s: reclaimed pages not zeroed", round);
+			return -EIO;
+		}
+		if (verbose)
+			step_note(round, s, &prev);
 	}
 	return 0;
 }
+
+/* @iters rounds, the first with notes; the medians of the named steps. */
+static void round_series(const char *round, const struct step *steps,
+			 unsigned int nr_steps)
+{
+	unsigned int k, i, done = 0;
+
+	for (k = 0; k < iters && !errors; k++) {
+		if (run_round(round, steps, nr_steps, k, k == 0))
+			break;
+		done++;
+	}
+	for (i = 0; i < nr_steps; i++)
+		if (steps[i].name)
+			report(steps[i].name, step_res[i], done);
+}
+#define ROUND(r)	round_series(#r + 6, r, ARRAY_SIZE(r))	/* less "round_" */
 
 /*
  * A 2M chunk of host memory that the host stage-2 maps with a level-2
@@ -683,30 +811,141 @@ static int pick_chunk(void)
 	return 0;
 }
 
-static void donate_series(const char *size, unsigned long pfn,
-			  unsigned long nr)
-{
-	static const char *const names[NR_OPS] = {
-		"vm-create", "donate", "vm-destroy", "reclaim",
-	};
-	char name[32];
-	unsigned int k, op, done = 0;
+/* ---- host stage-2 faults, sharing with the hypervisor, refaults ---------- */
 
-	for (k = 0; k < iters; k++) {
-		snprintf(name, sizeof(name), "donate-%s", size);
-		if (donate_round(name, pfn, nr, k, k == 0))
+/*
+ * The same measurements under s2own and under pKVM: what differs is only
+ * the calls. A host page shared with the hypervisor and unshared again:
+ * s2own HOST_SHARE_HYP(pfn, 1) / HOST_UNSHARE_HYP(pfn, 1); pKVM
+ * __pkvm_host_share_hyp(pfn) / __pkvm_host_unshare_hyp(pfn), what
+ * kvm_share_hyp() / kvm_unshare_hyp() call (not exported to modules,
+ * so the module makes the same HVC). Both return x0 = SMCCC success,
+ * x1 = 0 or -errno.
+ */
+struct el2_calls {
+	const char *name;
+	unsigned long share, unshare;
+	bool dump;		/* s2own: describe with S2OWN_HC_DUMP */
+};
+
+#define FAULT_TRIES	256	/* 2M chunks allocated at most: 512 MiB */
+
+static struct page *fault_chunks[FAULT_TRIES];
+static s64 fault_res[4][MAX_ITERS][NR_CTR];
+static s64 refault_nr[MAX_ITERS][NR_CTR];
+
+static noinline __noclone void touch(void *p)
+{
+	WRITE_ONCE(*(u64 *)p, 1);
+}
+
+static long share_call(unsigned long id, unsigned long pfn, s64 *out)
+{
+	struct hcall c = { .id = id, .a1 = pfn, .a2 = 1 };
+
+	measure_op(do_hcall, &c, out);
+	return hc_result(&c);
+}
+
+/*
+ * Fresh 2M-aligned chunks (init_on_alloc=0: allocating them does not
+ * touch them), as many as it takes to find @iters that the host stage-2
+ * does not map yet. For each:
+ *
+ *   host-fault   the first write less a second one to the same word: the
+ *                stage-2 fault and its return. Kept only if a write to the
+ *                chunk's last page then takes no fault (the fault mapped
+ *                the whole chunk: a 2M block or larger)
+ *   share-hyp, unshare-hyp  page 1 of the chunk
+ *   refaults     then a write to every page of the chunk: how many fault
+ *                (refaults.faults) and what they cost beyond a write that
+ *                does not fault (the sum)
+ */
+static void fault_series(const struct el2_calls *e)
+{
+	unsigned int n, k = 0, mapped = 0, partial = 0, i, c;
+	s64 first[NR_CTR], second[NR_CTR], last[NR_CTR], d[NR_CTR];
+	char where[40];
+	long ret;
+
+	for (n = 0; n < FAULT_TRIES && k < iters && !errors; n++) {
+		struct page *pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					      CHUNK_ORDER);
+		void *va;
+
+		if (!pg)
 			break;
-		done++;
-	}
-	for (op = 0; op < NR_OPS; op++) {
-		/* VM_CREATE does not depend on the size: report it once. */
-		if (op == OP_CREATE && strcmp(size, "4k"))
+		fault_chunks[n] = pg;
+		va = page_address(pg);
+		measure_op(touch, va, first);
+		if (first[C_EL2] <= 0) {
+			mapped++;
 			continue;
-		if (op == OP_CREATE)
-			snprintf(name, sizeof(name), "%s", names[op]);
-		else
-			snprintf(name, sizeof(name), "%s-%s", names[op], size);
-		report(name, round_res[op], done);
+		}
+		measure_op(touch, va, second);
+		measure_op(touch, va + SZ_2M - PAGE_SIZE, last);
+		if (last[C_EL2] > 0) {
+			partial++;
+			continue;
+		}
+		for (c = 0; c < NR_CTR; c++)
+			fault_res[0][k][c] = first[c] - second[c];
+		if (e->dump && !dump_host()) {
+			describe(where, sizeof(where), page_to_phys(pg));
+			pr_info(PFX "info fault chunk 0x%llx: host stage-2 %s after the fault\n",
+				(u64)page_to_phys(pg), where);
+		}
+
+		ret = share_call(e->share, page_to_pfn(pg) + 1, fault_res[1][k]);
+		if (ret) {
+			fail("%s: share pfn 0x%lx: %ld", e->name,
+			     page_to_pfn(pg) + 1, ret);
+			break;
+		}
+		ret = share_call(e->unshare, page_to_pfn(pg) + 1,
+				 fault_res[2][k]);
+		if (ret) {
+			fail("%s: unshare pfn 0x%lx: %ld (chunk leaked)",
+			     e->name, page_to_pfn(pg) + 1, ret);
+			fault_chunks[n] = NULL;
+			break;
+		}
+		if (e->dump && !k && !dump_host()) {
+			describe(where, sizeof(where), page_to_phys(pg) + PAGE_SIZE);
+			pr_info(PFX "info fault chunk 0x%llx: host stage-2 at +1 %s after share and unshare\n",
+				(u64)page_to_phys(pg), where);
+		}
+
+		memset(refault_nr[k], 0, sizeof(refault_nr[k]));
+		memset(fault_res[3][k], 0, sizeof(fault_res[3][k]));
+		for (i = 0; i < CHUNK_PAGES; i++) {
+			measure_op(touch, va + i * PAGE_SIZE, d);
+			if (d[C_EL2] <= 0)
+				continue;
+			for (c = 0; c < NR_CTR; c++) {
+				refault_nr[k][c]++;
+				fault_res[3][k][c] += d[c] - second[c];
+			}
+		}
+		k++;
+	}
+	pr_info(PFX "info fault %s: %u chunks allocated: %u faulted in whole (measured: %u), %u mapped already, %u faulted in part\n",
+		e->name, n, n - mapped - partial, k, mapped, partial);
+	for (i = 0; i < n; i++)
+		if (fault_chunks[i])
+			__free_pages(fault_chunks[i], CHUNK_ORDER);
+	if (k < iters)
+		fail("%s: %u fresh 2M chunks found, %u wanted", e->name, k,
+		     iters);
+	report("host-fault", fault_res[0], k);
+	report("share-hyp", fault_res[1], k);
+	report("unshare-hyp", fault_res[2], k);
+	report("refaults", fault_res[3], k);
+	if (k) {
+		s64 sorted[MAX_ITERS];
+
+		pr_info(PFX "refaults.faults %lld\n",
+			sort_runs(refault_nr, k, C_TOTAL, sorted));
 	}
 }
 
@@ -799,8 +1038,8 @@ static int guest_setup(struct guest *g)
 	struct hcall c;
 	int i;
 
-	g->vm = hc(S2OWN_HC_VM_CREATE, GUEST_GFN, 1 + MAX_ITERS,
-		   GUEST_GFN << PAGE_SHIFT, &c);
+	g->vm = vm_create(GUEST_GFN, 1 + MAX_ITERS, GUEST_GFN << PAGE_SHIFT,
+			  NULL);
 	if (g->vm <= 0) {
 		fail("guest: VM_CREATE: %ld", g->vm);
 		return -EIO;
@@ -840,7 +1079,7 @@ static void guest_teardown(struct guest *g)
 	for (i = 0; i < g->nr_demand; i++)
 		pages[n++] = g->demand[i];
 	if (g->vm > 0) {
-		ret = hc(S2OWN_HC_VM_DESTROY, g->vm, 0, 0, &c);
+		ret = vm_destroy(g->vm, NULL);
 		if (ret) {
 			fail("guest: VM_DESTROY: %ld", ret);
 			g->stuck = true;
@@ -926,6 +1165,12 @@ out:
 
 static void measure_s2own(void)
 {
+	static const struct el2_calls s2own = {
+		.name = "s2own",
+		.share = S2OWN_HC_HOST_SHARE_HYP,
+		.unshare = S2OWN_HC_HOST_UNSHARE_HYP,
+		.dump = true,
+	};
 	struct hcall c;
 
 	hc(S2OWN_HC_CALL_UID, 0, 0, 0, &c);
@@ -943,10 +1188,13 @@ static void measure_s2own(void)
 
 	if (dump_init())
 		return;
-	if (!pick_chunk()) {
-		donate_series("4k", page_to_pfn(chunk) + 1, 1);
-		if (!errors)
-			donate_series("2m", page_to_pfn(chunk), CHUNK_PAGES);
+	/* First, while fresh chunks are easy to find. */
+	fault_series(&s2own);
+	if (!errors && !pick_chunk()) {
+		ROUND(round_4k);
+		ROUND(round_split);
+		ROUND(round_empty);
+		ROUND(round_2m);
 		if (!chunk_stuck)
 			__free_pages(chunk, CHUNK_ORDER);
 		else
@@ -957,6 +1205,44 @@ static void measure_s2own(void)
 	dump_exit();
 	if (!errors)
 		measure_guest_switch();
+}
+
+/*
+ * Debian 6.1's pKVM (kvm-arm.mode=protected), finalised: the host calls
+ * KVM_HOST_SMCCC_FUNC(__pkvm_prot_finalize) and above, numbered by
+ * enum __kvm_host_smccc_func in the running kernel's own asm/kvm_asm.h.
+ * Any other id (an unknown one) gets SMCCC_RET_NOT_SUPPORTED in x0; a
+ * second __pkvm_prot_finalize gets success in x0 and -EPERM in x1.
+ */
+#define PKVM_UNKNOWN	KVM_HOST_SMCCC_ID(0x7ff)
+#define PKVM_FINALIZE	KVM_HOST_SMCCC_FUNC(__pkvm_prot_finalize)
+
+static void measure_pkvm(void)
+{
+	static const struct el2_calls pkvm = {
+		.name = "pkvm",
+		.share = KVM_HOST_SMCCC_FUNC(__pkvm_host_share_hyp),
+		.unshare = KVM_HOST_SMCCC_FUNC(__pkvm_host_unshare_hyp),
+	};
+	struct hcall c;
+
+	pr_info(PFX "info pkvm ids: unknown 0x%lx, __pkvm_prot_finalize 0x%lx, __pkvm_host_share_hyp 0x%lx, __pkvm_host_unshare_hyp 0x%lx\n",
+		(unsigned long)PKVM_UNKNOWN, (unsigned long)PKVM_FINALIZE,
+		pkvm.share, pkvm.unshare);
+	hc(PKVM_UNKNOWN, 0, 0, 0, &c);
+	if (c.res.a0 != SMCCC_RET_NOT_SUPPORTED) {
+		fail("pkvm: unknown id: x0 0x%lx, not NOT_SUPPORTED",
+		     c.res.a0);
+		return;
+	}
+	if (hc(PKVM_FINALIZE, 0, 0, 0, &c) != -EPERM) {
+		fail("pkvm: __pkvm_prot_finalize: x0 0x%lx x1 0x%lx, not -EPERM (not finalised?)",
+		     c.res.a0, c.res.a1);
+		return;
+	}
+	measure_hvc("hvc-prot-finalize", PKVM_FINALIZE);
+	measure_hvc("hvc-unknown", PKVM_UNKNOWN);
+	fault_series(&pkvm);
 }
 
 static long measure_on_cpu(void *unused)
@@ -978,7 +1264,9 @@ static long measure_on_cpu(void *unused)
 
 	if (s2own_hyp_in_dt())
 		measure_s2own();
-	else if (stub)
+	else if (!strcmp(el2, "pkvm"))
+		measure_pkvm();
+	else if (!strcmp(el2, "stub"))
 		measure_hvc("hvc-stub", S2OWN_HC_REVISION);
 	return 0;
 }
@@ -1014,7 +1302,8 @@ static int __init s2own_measure_init(void)
 	show_clocks();
 	pr_info(PFX "info kernel-el %llu\n", read_sysreg(CurrentEL) >> 2);
 	pr_info(PFX "info el2 %s\n", s2own_hyp_in_dt() ? "s2own" :
-		stub ? "linux-stub" : "unknown");
+		!strcmp(el2, "pkvm") ? "pkvm" :
+		!strcmp(el2, "stub") ? "linux-stub" : "unknown");
 	if (!strcmp(mode, "full")) {
 		iters = clamp(iters, 1U, (unsigned int)MAX_ITERS);
 		hvc_calls = max(hvc_calls, 1U);
