@@ -860,6 +860,9 @@ static long share_call(unsigned long id, unsigned long pfn, s64 *out)
  *   refaults     then a write to every page of the chunk: how many fault
  *                (refaults.faults) and what they cost beyond a write that
  *                does not fault (the sum)
+ *
+ * Up to FAULT_TRIES chunks are tried; fewer than @iters found is reported,
+ * not an error.
  */
 static void fault_series(const struct el2_calls *e)
 {
@@ -934,9 +937,14 @@ static void fault_series(const struct el2_calls *e)
 	for (i = 0; i < n; i++)
 		if (fault_chunks[i])
 			__free_pages(fault_chunks[i], CHUNK_ORDER);
+	/*
+	 * Not an error: with more RAM, what the allocator hands out first may
+	 * all sit in blocks mapped already (s2own maps 1G blocks where it
+	 * can). The report shows what was found.
+	 */
 	if (k < iters)
-		fail("%s: %u fresh 2M chunks found, %u wanted", e->name, k,
-		     iters);
+		pr_info(PFX "info fault %s: %u fresh 2M chunks found, %u wanted\n",
+			e->name, k, iters);
 	report("host-fault", fault_res[0], k);
 	report("share-hyp", fault_res[1], k);
 	report("unshare-hyp", fault_res[2], k);
