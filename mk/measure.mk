@@ -30,7 +30,8 @@
 #   MEASURE_ICOUNT_RUNS -icount boots of each kind at MEM, CPUS, measuring;
 #   one -icount boot of each kind per MEM:CPUS in MEASURE_SIZES, measuring.
 #
-# Variables: MEASURE_PKVM (1; 0 leaves pKVM out), MEASURE_RUNS (3),
+# Variables: MEASURE_PKVM (1; 0 leaves pKVM out), MEASURE_KINDS (bare pkvm
+# hyp: the kinds of boot; a subset for a quick look), MEASURE_RUNS (3),
 # MEASURE_ICOUNT_RUNS (1: the counts are the same from one boot to the
 # next, the virtual boot times within 0.1%), MEASURE_SIZES ("8G:$(CPUS)
 # 16G:8"; empty for none), MEASURE_ITERS (runs of each instruction

@@ -767,6 +767,60 @@ static void round_series(const char *round, const struct step *steps,
 #define ROUND(r)	round_series(#r + 6, r, ARRAY_SIZE(r))	/* less "round_" */
 
 /*
+ * With more RAM, the chunks the allocator hands out first sit in 1G blocks
+ * of the host stage-2. Then one page of a neighbour chunk in the same 1G
+ * goes to the hypervisor (HOST_DONATE_HYP) for as long as the rounds run:
+ * the 1G block splits into 2M blocks and stays split, so that the chunk is
+ * a 2M block again after every reclaim. Given back by anchor_exit().
+ */
+static struct page *anchor;
+static bool anchor_donated;
+
+static void anchor_exit(void)
+{
+	struct hcall c;
+	long ret;
+
+	if (!anchor)
+		return;
+	if (anchor_donated) {
+		ret = hc(S2OWN_HC_HYP_DONATE_HOST, page_to_pfn(anchor), 1, 0,
+			 &c);
+		if (ret) {
+			fail("HYP_DONATE_HOST of the anchor 0x%lx: %ld (leaked)",
+			     page_to_pfn(anchor), ret);
+			anchor = NULL;
+			return;
+		}
+		anchor_donated = false;
+	}
+	__free_pages(anchor, CHUNK_ORDER);
+	anchor = NULL;
+}
+
+/* Whether the host stage-2 maps @pg's chunk with a level-2 block. */
+static bool chunk_is_2m_block(struct page *pg)
+{
+	const struct s2own_dump_run *r;
+	char where[40];
+
+	WRITE_ONCE(*(u64 *)page_address(pg), 0);
+	if (dump_host())
+		return false;
+	r = dump_find(page_to_phys(pg));
+	describe(where, sizeof(where), page_to_phys(pg));
+	if (r && r->level == 2 && r->kind == S2OWN_RUN_BLOCK) {
+		pr_info(PFX "info chunk 0x%llx-0x%llx, host stage-2 %s%s\n",
+			(u64)page_to_phys(pg), (u64)page_to_phys(pg) + SZ_2M,
+			where, anchor ? " (1G block split by the anchor)" : "");
+		return true;
+	}
+	pr_info(PFX "info chunk 0x%llx is mapped %s, not a 2M block: next\n",
+		(u64)page_to_phys(pg), where);
+	return false;
+}
+
+/*
  * A 2M chunk of host memory that the host stage-2 maps with a level-2
  * block (not part of a 1G block), so that donating one page splits exactly
  * one block.
@@ -774,38 +828,47 @@ static void round_series(const char *round, const struct step *steps,
 static int pick_chunk(void)
 {
 	struct page *tried[MAX_TRIES];
-	const struct s2own_dump_run *r;
-	char where[40];
+	struct hcall c;
 	int n, i;
+	long ret;
 
-	for (n = 0; n < MAX_TRIES; n++) {
+	for (n = 0; n < MAX_TRIES && !chunk; n++) {
 		struct page *pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
 					      CHUNK_ORDER);
 
 		if (!pg)
 			break;
-		WRITE_ONCE(*(u64 *)page_address(pg), 0);
-		if (dump_host()) {
-			__free_pages(pg, CHUNK_ORDER);
-			break;
-		}
-		r = dump_find(page_to_phys(pg));
-		describe(where, sizeof(where), page_to_phys(pg));
-		if (r && r->level == 2 && r->kind == S2OWN_RUN_BLOCK) {
-			chunk = pg;
-			pr_info(PFX "info chunk 0x%llx-0x%llx, host stage-2 %s\n",
-				(u64)page_to_phys(pg),
-				(u64)page_to_phys(pg) + SZ_2M, where);
-			break;
-		}
-		pr_info(PFX "info chunk 0x%llx is mapped %s, not a 2M block: next\n",
-			(u64)page_to_phys(pg), where);
 		tried[n] = pg;
+		if (chunk_is_2m_block(pg)) {
+			chunk = pg;
+			tried[n] = NULL;
+		} else if (!anchor && n > 0 &&
+			   page_to_phys(pg) >> 30 ==
+			   page_to_phys(tried[n - 1]) >> 30) {
+			/* Two chunks in one 1G: the one before anchors. */
+			ret = hc(S2OWN_HC_HOST_DONATE_HYP,
+				 page_to_pfn(tried[n - 1]), 1, 0, &c);
+			if (ret) {
+				fail("HOST_DONATE_HYP of the anchor: %ld", ret);
+				break;
+			}
+			anchor = tried[n - 1];
+			anchor_donated = true;
+			tried[n - 1] = NULL;
+			pr_info(PFX "info anchor: page 0x%lx given to the hypervisor\n",
+				page_to_pfn(anchor));
+			if (chunk_is_2m_block(pg)) {
+				chunk = pg;
+				tried[n] = NULL;
+			}
+		}
 	}
 	for (i = 0; i < n; i++)
-		__free_pages(tried[i], CHUNK_ORDER);
+		if (tried[i])
+			__free_pages(tried[i], CHUNK_ORDER);
 	if (!chunk) {
 		fail("no 2M chunk mapped by a level-2 block");
+		anchor_exit();
 		return -ENOMEM;
 	}
 	return 0;
@@ -1209,6 +1272,7 @@ static void measure_s2own(void)
 			fail("chunk 0x%llx not given back: leaked",
 			     (u64)page_to_phys(chunk));
 		chunk = NULL;
+		anchor_exit();
 	}
 	dump_exit();
 	if (!errors)
