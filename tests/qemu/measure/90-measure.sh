@@ -30,6 +30,25 @@ elif dmesg | grep -q 'CPU(s) started at EL2'; then
 	el2=stub
 fi
 
+# pKVM's memory outside what it reserves ("kvm: Reserved N MiB"): the
+# nVHE sections of the kernel image it takes over, and per CPU its
+# per-CPU region (whole pages, as allocated) and one stack page.
+if [ "$el2" = pkvm ] && [ "$mode" = full ]; then
+	sym() { grep -m1 " $1\$" /proc/kallsyms | cut -d' ' -f1; }
+	size() { # bytes between two symbols
+		a=$(sym "$1") b=$(sym "$2")
+		[ -n "$a" ] && [ -n "$b" ] && echo $((0x$b - 0x$a)) || echo 0
+	}
+	img=$(( $(size __hyp_text_start __hyp_text_end) +
+		$(size __hyp_rodata_start __hyp_rodata_end) +
+		$(size __hyp_bss_start __hyp_bss_end) ))
+	pcpu=$(size __kvm_nvhe___per_cpu_start __kvm_nvhe___per_cpu_end)
+	pages=1
+	while [ $((pages * 4096)) -lt "$pcpu" ]; do pages=$((pages * 2)); done
+	ncpu=$(grep -c '^processor' /proc/cpuinfo)
+	echo "S2OWN-MEASURE: info pkvm memory outside its reservation: $(( (img + ncpu * (pages + 1) * 4096) / 1024 )) KiB: nVHE image sections $((img / 1024)) KiB, $ncpu CPUs x (per-CPU region $((pages * 4)) KiB + stack 4 KiB)"
+fi
+
 offlined=""
 if [ "$mode" = full ]; then
 	for c in /sys/devices/system/cpu/cpu[0-9]*; do
