@@ -36,7 +36,7 @@
 # next, the virtual boot times within 0.1%), MEASURE_SIZES ("8G:$(CPUS)
 # 16G:8"; empty for none), MEASURE_ITERS (runs of each instruction
 # measurement in a boot, median reported), MEASURE_TIMEOUT (seconds per
-# boot at 2G; bigger boots get more); CPUS, MEM, QEMU_CPU, QEMU_APPEND,
+# boot at MEM, 180), MEASURE_BIG_TIMEOUT (per boot of MEASURE_SIZES, 600); CPUS, MEM, QEMU_CPU, QEMU_APPEND,
 # QEMU_EXTRA, HOST_IMAGE_ADDR as for every boot. ICOUNT is ignored: measure
 # does both kinds of boot itself. Logs and the report: $(MEASURE_DIR).
 
