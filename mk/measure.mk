@@ -31,7 +31,7 @@
 #   one -icount boot of each kind per MEM:CPUS in MEASURE_SIZES, measuring.
 #
 # Variables: MEASURE_PKVM (1; 0 leaves pKVM out), MEASURE_KINDS (bare pkvm
-# hyp: the kinds of boot; a subset for a quick look), MEASURE_RUNS (3),
+# hyp: the kinds of boot; a subset for a quick look), MEASURE_RUNS (1),
 # MEASURE_ICOUNT_RUNS (1: the counts are the same from one boot to the
 # next, the virtual boot times within 0.1%), MEASURE_SIZES ("8G:$(CPUS)
 # 16G:8"; empty for none), MEASURE_ITERS (runs of each instruction
@@ -49,7 +49,7 @@ MEASURE_STEP := tests/qemu/measure/90-measure.sh
 MEASURE_REPORT := tests/qemu/measure/report.sh
 MEASURE_INITRAMFS := $(MEASURE_DIR)/initramfs.cpio.gz
 MEASURE_LOGS := $(MEASURE_DIR)/logs
-MEASURE_RUNS ?= 3
+MEASURE_RUNS ?= 1
 MEASURE_ICOUNT_RUNS ?= 1
 MEASURE_ITERS ?= 5
 MEASURE_TIMEOUT ?= 180

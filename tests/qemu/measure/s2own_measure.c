@@ -997,9 +997,11 @@ static void fault_series(const struct el2_calls *e)
 	}
 	pr_info(PFX "info fault %s: %u chunks allocated: %u faulted in whole (measured: %u), %u mapped already, %u faulted in part\n",
 		e->name, n, n - mapped - partial, k, mapped, partial);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < FAULT_TRIES; i++) {
 		if (fault_chunks[i])
 			__free_pages(fault_chunks[i], CHUNK_ORDER);
+		fault_chunks[i] = NULL;
+	}
 	/*
 	 * Not an error: with more RAM, what the allocator hands out first may
 	 * all sit in blocks mapped already (s2own maps 1G blocks where it
