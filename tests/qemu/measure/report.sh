@@ -262,7 +262,8 @@ function read_log(file, kind, cfg,   line, t, c, l, a, n, j, first, s) {
 			vals[kind, cfg, a[1]] = vals[kind, cfg, a[1]] " " a[2]
 			continue
 		}
-		if (first && cfg == main && line ~ /S2OWN-MEASURE: info (counter|chunk|anchor|round|fault|pkvm|guest)/) {
+		if (first && cfg == main && line ~ /S2OWN-MEASURE: info (counter|chunk|anchor|round|fault|pkvm|guest)/ &&
+		    line !~ / runs [0-9]+ total /) {
 			s = line; sub(/.*S2OWN-MEASURE: info /, "", s)
 			notes[kind, ++nnotes[kind]] = s
 		}
