@@ -54,7 +54,11 @@ static inline struct s2o_page *s2o_pa_page(u64 pa)
 
 int s2o_pages_init(void *metadata);
 
-/* Returns 0 if a page in @state (and @page) may be claimed, or an errno. */
+/*
+ * Returns 0 if a page in @state (and @page) may be claimed, or an errno.
+ * A function of the state, the page's VM and whether that VM is live only:
+ * s2o_claim_pages() reuses one answer for a run of like pages.
+ */
 typedef int (*s2o_page_check_fn)(u8 state, const struct s2o_page *page,
 				 const void *arg);
 

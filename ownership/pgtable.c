@@ -129,6 +129,45 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 	return 0;
 }
 
+/*
+ * A walk of one page that wants its leaf only (a fault, a lookup): down
+ * the tables without a visit, then the leaf entry as any walk visits it
+ * (which may split it and go on into the new table). Each table that can
+ * be unlinked under a walker is held as walk_entry() would hold it.
+ */
+static int walk_page_leaf(struct walk_data *d)
+{
+	struct s2o_page *held[4];	/* levels 1..3 */
+	u64 *table = table_va(d->pgt->root_pa);
+	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
+	unsigned int nr_held = 0;
+	u32 level = S2O_START_LEVEL;
+	int ret;
+
+	for (;;) {
+		u64 *ptep = &table[s2o_pte_index(d->addr, level)];
+		u64 old = s2o_load_acquire(ptep);
+		struct s2o_page *child;
+
+		if (!s2o_pte_is_table(old, level)) {
+			ret = walk_entry(d, ptep, meta, level);
+			break;
+		}
+		child = s2o_pa_page(s2o_pte_addr(old));
+		if (level >= S2O_LEAST_BLOCK_LEVEL) {
+			if (!s2o_walk_get_table(ptep, old, child))
+				continue;	/* changed: read it again */
+			held[nr_held++] = child;
+		}
+		table = table_va(s2o_pte_addr(old));
+		meta = child;
+		level++;
+	}
+	while (nr_held)
+		s2o_walk_put_table(held[--nr_held]);
+	return ret;
+}
+
 /**
  * s2o_walk() - visit every entry of a stage-2 that translates a range.
  * @pgt: the stage-2.
@@ -153,13 +192,19 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
+	bool page_leaf = size <= S2O_PAGE_SIZE &&
+			 walker->flags == S2O_VISIT_LEAF;
 	int ret;
 
-	while ((ret = walk_table(&d, table_va(pgt->root_pa),
-				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
-	       -S2OWN_EAGAIN)
+	for (;;) {
+		ret = page_leaf ? walk_page_leaf(&d) :
+				  walk_table(&d, table_va(pgt->root_pa),
+					     s2o_pa_page(pgt->root_pa),
+					     S2O_START_LEVEL);
+		if (ret != -S2OWN_EAGAIN)
+			return ret;
 		s2o_relax_unheld();
-	return ret;
+	}
 }
 
 /**
