@@ -16,10 +16,14 @@
  * effect; an exception at EL2 in between panics through either table.
  */
 #include "hyp.h"
+#include "sysreg.h"
 #include "vcpu.h"
 
-/* Save x0..x30 into a struct hyp_regs at sp; x0/x1 may already be there. */
-.macro	save_x2_x30
+/*
+ * Save x2..x30 into a struct hyp_regs at sp (x0/x1 are there already): the
+ * registers a C call may change, then the ones it preserves.
+ */
+.macro	save_caller_saved
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -28,13 +32,16 @@
 	stp	x12, x13, [sp, #16 * 6]
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	str	x18, [sp, #8 * 18]
+	stp	x29, x30, [sp, #8 * 29]
+.endm
+
+.macro	save_callee_saved
+	stp	x19, x20, [sp, #8 * 19]
+	stp	x21, x22, [sp, #8 * 21]
+	stp	x23, x24, [sp, #8 * 23]
+	stp	x25, x26, [sp, #8 * 25]
+	stp	x27, x28, [sp, #8 * 27]
 .endm
 
 /*
@@ -130,13 +137,26 @@ hyp_guest_vectors:
 	guest_vector GUEST_EXIT_FIQ
 	guest_vector GUEST_EXIT_SERROR
 
+/*
+ * The host's synchronous trap. An HVC, the common case, saves only what
+ * the C call may change (x0..x18, x29, x30: AAPCS64 preserves x19..x28)
+ * and goes straight to the hypercall; anything else saves everything,
+ * so that a panic report shows the host's registers.
+ */
 host_sync_entry:
 	sub	sp, sp, #HYP_REGS_SIZE
 	stp	x0, x1, [sp]
-	save_x2_x30
+	save_caller_saved
+	mrs	x1, esr_el2
+	ubfx	x1, x1, #ESR_EC_SHIFT, #6
 	mov	x0, sp
+	cmp	x1, #ESR_EC_HVC64
+	b.ne	1f
+	bl	hyp_hvc_handle
+	b	2f
+1:	save_callee_saved
 	bl	hyp_host_sync
-	ldp	x0, x1, [sp, #16 * 0]
+2:	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
 	ldp	x6, x7, [sp, #16 * 3]
@@ -145,20 +165,16 @@ host_sync_entry:
 	ldp	x12, x13, [sp, #16 * 6]
 	ldp	x14, x15, [sp, #16 * 7]
 	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
+	ldr	x18, [sp, #8 * 18]
+	ldp	x29, x30, [sp, #8 * 29]
 	add	sp, sp, #HYP_REGS_SIZE
 	eret
 	dsb	nsh
 	isb
 
 bad_vector_common:
-	save_x2_x30
+	save_caller_saved
+	save_callee_saved
 	mov	x1, x0
 	mov	x0, sp
 	bl	hyp_bad_exception
