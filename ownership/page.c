@@ -142,6 +142,22 @@ void s2o_release_pages(u64 pfn, u64 nr)
 	unlock_blocks(s2o_page_lock(pfn), s2o_page_lock(pfn + nr - 1));
 }
 
+/*
+ * The first page from @p on whose owner word is not @owner, or @end.
+ * Plain reads: the caller holds the locks of these pages, and only a
+ * holder writes them.
+ */
+static const struct s2o_page *skip_owner(const struct s2o_page *p,
+					 const struct s2o_page *end, u32 owner)
+{
+	while (end - p >= 4 && p[0].owner == owner && p[1].owner == owner &&
+	       p[2].owner == owner && p[3].owner == owner)
+		p += 4;
+	while (p < end && p->owner == owner)
+		p++;
+	return p;
+}
+
 /**
  * s2o_claim_pages() - take every page of a range for a transition.
  * @pfn: first page frame (range already checked).
@@ -167,25 +183,21 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 {
 	u8 *first = s2o_page_lock(pfn), *last = s2o_page_lock(pfn + nr - 1);
 	const struct s2o_page *p = s2o_pfn_page(pfn), *end = p + nr;
-	u32 passed = ~0U;	/* (vm << 8 | state) that passed last */
+	u32 passed = ~0U;	/* the owner word that passed last */
 
 	for (u8 *lock = first; lock <= last; lock++)
 		while (s2o_read_once(lock) ||
 		       __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
 			s2o_relax_unheld();
-	for (; p < end; p++) {
-		u8 state = s2o_read_once(&p->state);
-		u32 key = (u32)s2o_read_once(&p->vm) << 8 | state;
-		int ret;
+	while ((p = skip_owner(p, end, passed)) < end) {
+		u16 owner = p->owner;
+		int ret = check((u8)owner, p, arg);
 
-		if (__builtin_expect(key == passed, 1))
-			continue;
-		ret = check(state, p, arg);
 		if (ret) {
 			unlock_blocks(first, last);
 			return ret;
 		}
-		passed = key;
+		passed = owner;
 	}
 	return 0;
 }
@@ -202,9 +214,15 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
 {
 	struct s2o_page *p = s2o_pfn_page(pfn), *end = p + nr;
+	u16 owner = S2O_PAGE_OWNER(state, vm);
 
-	for (; p < end; p++) {
-		s2o_write_once(&p->vm, vm);
-		s2o_write_once(&p->state, (u8)state);
+	/* Plain stores: every reader holds the lock, or the system still. */
+	for (; end - p >= 4; p += 4) {
+		p[0].owner = owner;
+		p[1].owner = owner;
+		p[2].owner = owner;
+		p[3].owner = owner;
 	}
+	for (; p < end; p++)
+		p->owner = owner;
 }

@@ -36,9 +36,18 @@ enum s2o_pstate {
 struct s2o_page {
 	u32 refs;		/* table page: walkers inside it */
 	u16 nr_blockers;	/* table page: entries that block a collapse */
-	u8 state;		/* data page: enum s2o_pstate */
-	u8 vm;			/* data page owned by a guest: its VM handle */
+	union {
+		struct {
+			u8 state;	/* data page: enum s2o_pstate */
+			u8 vm;		/* owned by a guest: its VM handle */
+		};
+		u16 owner;	/* both, for the page layer's range loops */
+	};
 };
+
+#define S2O_PAGE_OWNER(state, vm) ((u16)((state) | (vm) << 8))
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "struct s2o_page.owner: state is the low byte");
 
 _Static_assert(sizeof(struct s2o_page) == 8, "metadata budget: 8 bytes");
 
