@@ -50,20 +50,21 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
  * @step: what each next one adds
  *
  * An empty table is DC ZVA; copies of one value are eight stores a step;
- * a run of leaves four registers that each step adds to. The DSB ISHST of
+ * a run of leaves eight entries a step, each computed by one add. The DSB ISHST of
  * the compare-and-swap that publishes the table orders them before it.
  */
 void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 {
-	u64 a = first, b = first + step, c = b + step, d = c + step;
-	u64 step4 = 4 * step;
+	u64 a = first, b = a + step, c = b + step, d = c + step;
+	u64 e = d + step, f = e + step, g = f + step, h = g + step;
+	u64 step8 = 8 * step, *p = table, *stop = table + 512;
 
 	if (!first && !step) {
 		s2o_arch_zero_page((u64)table);
 		return;
 	}
 	if (!step) {
-		for (u64 *p = table; p < table + 512; p += 16)
+		for (; p < stop; p += 16)
 			asm volatile("stp %1, %1, [%0]\n"
 				     "stp %1, %1, [%0, #16]\n"
 				     "stp %1, %1, [%0, #32]\n"
@@ -75,16 +76,27 @@ void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 				     : : "r" (p), "r" (first) : "memory");
 		return;
 	}
-	for (u64 *p = table; p < table + 512; p += 4) {
-		asm volatile("stp %1, %2, [%0]\n"
-			     "stp %3, %4, [%0, #16]"
-			     : : "r" (p), "r" (a), "r" (b), "r" (c), "r" (d)
-			     : "memory");
-		a += step4;
-		b += step4;
-		c += step4;
-		d += step4;
-	}
+	/* Each entry one store and one add: the compiler would recompute. */
+	asm volatile("1:	stp	%[a], %[b], [%[p]]\n"
+		     "	stp	%[c], %[d], [%[p], #16]\n"
+		     "	stp	%[e], %[f], [%[p], #32]\n"
+		     "	stp	%[g], %[h], [%[p], #48]\n"
+		     "	add	%[a], %[a], %[s]\n"
+		     "	add	%[b], %[b], %[s]\n"
+		     "	add	%[c], %[c], %[s]\n"
+		     "	add	%[d], %[d], %[s]\n"
+		     "	add	%[e], %[e], %[s]\n"
+		     "	add	%[f], %[f], %[s]\n"
+		     "	add	%[g], %[g], %[s]\n"
+		     "	add	%[h], %[h], %[s]\n"
+		     "	add	%[p], %[p], #64\n"
+		     "	cmp	%[p], %[stop]\n"
+		     "	b.ne	1b"
+		     : [p] "+r" (p), [a] "+r" (a), [b] "+r" (b), [c] "+r" (c),
+		       [d] "+r" (d), [e] "+r" (e), [f] "+r" (f), [g] "+r" (g),
+		       [h] "+r" (h)
+		     : [s] "r" (step8), [stop] "r" (stop)
+		     : "cc", "memory");
 }
 
 static u64 switch_to_vmid(u16 vmid)
@@ -280,25 +292,27 @@ void s2o_arch_zero_page(u64 pa)
 }
 
 /**
- * s2o_arch_scrub_page() - zero a page and clean it to the PoC.
- * @pa: the page
+ * s2o_arch_scrub_pages() - zero pages and clean them to the PoC.
+ * @pa: the first page
+ * @nr: how many
  *
  * Where a DC ZVA block is a cache line (every CPU we know), each line is
  * zeroed and cleaned in one pass, sixteen lines a step: the loop, not the
  * maintenance, is what costs. Otherwise zero, then clean.
  */
-void s2o_arch_scrub_page(u64 pa)
+void s2o_arch_scrub_pages(u64 pa, u64 nr)
 {
-	u64 line = dcache_line();
+	u64 line = dcache_line(), end = pa + nr * SZ_4K;
 
 	if (zva_block() == line && line == 64) {
-		for (u64 a = pa; a < pa + SZ_4K;)
+		for (u64 a = pa; a < end;)
 			asm volatile(SCRUB_LINES_16 : "+r" (a) : : "memory");
 		dsb(sy);
 		return;
 	}
-	s2o_arch_zero_page(pa);
-	hyp_clean_dcache_poc(pa, SZ_4K);
+	for (u64 a = pa; a < end; a += SZ_4K)
+		s2o_arch_zero_page(a);
+	hyp_clean_dcache_poc(pa, end - pa);
 }
 
 /**

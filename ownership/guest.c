@@ -232,13 +232,7 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 
 static void scrub_pages(u64 pfn, u64 nr)
 {
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		u64 pa = (pfn + i) << S2O_PAGE_SHIFT;
-
-		s2o_arch_scrub_page(pa);
-	}
+	s2o_arch_scrub_pages(pfn << S2O_PAGE_SHIFT, nr);
 	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
 }
 

@@ -130,22 +130,27 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 }
 
 /*
- * A walk of one page that wants its leaf only (a fault, a lookup): down
- * the tables without a visit, then the leaf entry as any walk visits it
- * (which may split it and go on into the new table). Each table that can
- * be unlinked under a walker is held as walk_entry() would hold it.
+ * A walk of one page that wants no pre-order visit (a fault, a lookup, a
+ * one-page change): down the tables without building a context, the leaf
+ * as walk_entry() visits any entry (it may split it and go on into the
+ * new table), then the post-order visits on the way back up, each after
+ * the table below is let go, as walk_entry() makes them.
  */
-static int walk_page_leaf(struct walk_data *d)
+static int walk_page(struct walk_data *d)
 {
-	struct s2o_page *held[4];	/* levels 1..3 */
+	struct {
+		u64 *ptep;
+		struct s2o_page *meta;	/* of the table holding *ptep */
+		struct s2o_page *held;	/* the table *ptep points to, or NULL */
+	} path[4];			/* levels 0..2 */
 	u64 *table = table_va(d->pgt->root_pa);
 	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
-	unsigned int nr_held = 0;
-	u32 level = S2O_START_LEVEL;
+	u32 level = S2O_START_LEVEL, depth = 0;
+	u64 start = d->addr;
 	int ret;
 
 	for (;;) {
-		u64 *ptep = &table[s2o_pte_index(d->addr, level)];
+		u64 *ptep = &table[s2o_pte_index(start, level)];
 		u64 old = s2o_load_acquire(ptep);
 		struct s2o_page *child;
 
@@ -154,17 +159,45 @@ static int walk_page_leaf(struct walk_data *d)
 			break;
 		}
 		child = s2o_pa_page(s2o_pte_addr(old));
+		path[depth].held = NULL;
 		if (level >= S2O_LEAST_BLOCK_LEVEL) {
 			if (!s2o_walk_get_table(ptep, old, child))
 				continue;	/* changed: read it again */
-			held[nr_held++] = child;
+			path[depth].held = child;
 		}
+		path[depth].ptep = ptep;
+		path[depth++].meta = meta;
 		table = table_va(s2o_pte_addr(old));
 		meta = child;
 		level++;
 	}
-	while (nr_held)
-		s2o_walk_put_table(held[--nr_held]);
+	while (depth--) {
+		struct s2o_walk_ctx ctx;
+		int post;
+
+		level = S2O_START_LEVEL + depth;
+		if (path[depth].held)
+			s2o_walk_put_table(path[depth].held);
+		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
+			continue;
+		ctx = (struct s2o_walk_ctx){
+			.pgt = d->pgt,
+			.ptep = path[depth].ptep,
+			.old = s2o_load_acquire(path[depth].ptep),
+			.addr = S2O_ALIGN_DOWN(start, s2o_granule(level)),
+			.start = d->start,
+			.end = d->end,
+			.level = level,
+			.table = path[depth].meta,
+			.visit = S2O_VISIT_TABLE_POST,
+			.arg = d->walker->arg,
+		};
+		if (!s2o_pte_is_table(ctx.old, level))
+			continue;	/* collapsed by another CPU */
+		post = d->walker->cb(&ctx);
+		if (post && post != -S2OWN_EAGAIN)
+			ret = post;
+	}
 	return ret;
 }
 
@@ -192,12 +225,12 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
-	bool page_leaf = size <= S2O_PAGE_SIZE &&
-			 walker->flags == S2O_VISIT_LEAF;
+	bool one_page = size <= S2O_PAGE_SIZE &&
+			!(walker->flags & S2O_VISIT_TABLE_PRE);
 	int ret;
 
 	for (;;) {
-		ret = page_leaf ? walk_page_leaf(&d) :
+		ret = one_page ? walk_page(&d) :
 				  walk_table(&d, table_va(pgt->root_pa),
 					     s2o_pa_page(pgt->root_pa),
 					     S2O_START_LEVEL);
