@@ -12,6 +12,7 @@
  */
 #include "mem_protect.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 #include "vm.h"
 
@@ -81,6 +82,8 @@ int s2o_vcpu_create(int handle, u64 pfn)
 	}
 	s2o_vm_unlock(c.vm);
 	s2o_op_end();
+	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_VCPU_CREATE,
+		  s2o_trace_vm(handle), ret, 1, pfn, S2OWN_TRACE_NONE);
 	return ret;
 }
 
