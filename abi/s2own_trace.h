@@ -36,7 +36,7 @@
  *   7  tlbi         kind          VMID   -       level     IPA      size
  *   8  scrub        -             -      -       pages     pfn      -
  *   9  vcpu_enter   vCPU          VM     -       -         guest PC -
- *  10  vcpu_exit    exception     VM     -       exit      guest PC ESR_EL2
+ *  10  vcpu_exit    vCPU          VM     exc.    exit      guest PC ESR_EL2
  *
  * "-" fields are 0. addr and arg are S2OWN_TRACE_NONE where a call has no
  * pfn (relinquish, VM calls) or no gfn (every call but donate_guest and
@@ -76,7 +76,12 @@
 #define S2OWN_TLBI_RANGE		1	/* a table's range: addr, size */
 #define S2OWN_TLBI_VMID			2	/* a whole stage-2 */
 
-/* vcpu_exit: info is the exception that ended the guest's run. */
+/*
+ * vcpu_exit: result is the exception that ended the guest's run (ESR_EL2
+ * says more of a synchronous one), nr the exit the host gets
+ * (S2OWN_EXIT_*), or 0 when the hypervisor served it and the guest runs
+ * on.
+ */
 #define S2OWN_TEXC_SYNC			0
 #define S2OWN_TEXC_IRQ			1
 #define S2OWN_TEXC_FIQ			2
@@ -116,7 +121,7 @@ struct s2own_trace_header {
 	uint64_t nr_records;	/* slots */
 	uint64_t head;		/* hypervisor: records written */
 	uint64_t lost;		/* hypervisor: records dropped, buffer full */
-	uint64_t pad0[3];
+	uint64_t pad0[2];
 	/* Its own cache line: the host writes it, the hypervisor reads it. */
 	uint64_t tail;		/* host: records consumed */
 	uint64_t pad1[7];

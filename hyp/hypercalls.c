@@ -16,6 +16,7 @@
  * VM_CREATE, VCPU_CREATE and VCPU_RUN bracket only their core calls.
  */
 #include "hyp.h"
+#include "trace.h"
 #include "vcpu.h"
 #include "../abi/s2own_abi.h"
 #include "../ownership/s2own.h"
@@ -148,6 +149,8 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 	case S2OWN_HC_HOST_UNSHARE_HYP:
 		/* Not while a dump may be writing to these pages. */
 		hyp_spin_lock(&shared_buf_lock);
+		/* Nor a trace buffer, ever again (trace.c). */
+		hyp_trace_release(x[1], x[2]);
 		*ret = s2o_host_unshare_hyp(x[1], x[2]);
 		hyp_spin_unlock(&shared_buf_lock);
 		break;
@@ -172,6 +175,15 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 		break;
 	case S2OWN_HC_DUMP:
 		*ret = hc_dump(x[1], x[2], x[3], a, b);
+		break;
+	case S2OWN_HC_TRACE_BUFFER:
+		/* Its pages stay shared while it is set up (trace.c). */
+		hyp_spin_lock(&shared_buf_lock);
+		*ret = hyp_trace_buffer(x[1], x[2], a, b);
+		hyp_spin_unlock(&shared_buf_lock);
+		break;
+	case S2OWN_HC_TRACE_ENABLE:
+		*ret = hyp_trace_enable(x[1], a);
 		break;
 	case S2OWN_HC_PAGE_QUERY: {
 		struct s2o_page_info info;
