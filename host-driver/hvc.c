@@ -17,6 +17,7 @@
 #include <linux/module.h>
 
 #include "drv.h"
+#include "s2own_tracing.h"
 
 static const char *const res_names[S2OWN_NR_RES] = {
 	"ok", "EPERM", "ENOENT", "EAGAIN", "ENOMEM", "EBUSY", "EINVAL",
@@ -42,6 +43,8 @@ static const struct {
 	{ S2OWN_HC_DUMP, "dump" },
 	{ S2OWN_HC_PAGE_QUERY, "page_query" },
 	{ S2OWN_HC_CHECK, "check" },
+	{ S2OWN_HC_TRACE_BUFFER, "trace_buffer" },
+	{ S2OWN_HC_TRACE_ENABLE, "trace_enable" },
 };
 
 #define FUNC_UNKNOWN ARRAY_SIZE(funcs)
@@ -138,6 +141,7 @@ long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	res->out[0] = x->a2;
 	res->out[1] = x->a3;
 	atomic64_inc(&counts[f][res_class(f, res->ret)]);
+	s2own_trace_hvc_done();		/* the call's events, if tracing */
 	return res->ret;
 }
 EXPORT_SYMBOL_GPL(s2own_hvc);

@@ -17,6 +17,7 @@
 #include "debugfs.h"
 #include "drv.h"
 #include "s2own_dt.h"
+#include "s2own_tracing.h"
 
 static bool skip_dt_check;
 module_param(skip_dt_check, bool, 0400);
@@ -70,6 +71,11 @@ static int __init s2own_init(void)
 	ret = s2own_debugfs_init(st.table_pages_used);
 	if (ret)
 		goto out_dump;
+	ret = s2own_trace_init();
+	if (ret) {
+		s2own_debugfs_exit();
+		goto out_dump;
+	}
 	pr_info("%s: loaded, %llu table pages used, %llu free\n", S2OWN_NAME,
 		st.table_pages_used, st.table_pages_free);
 	return 0;
@@ -83,6 +89,7 @@ static void __exit s2own_exit(void)
 {
 	/* No new requests, none in flight, then take everything back. */
 	s2own_debugfs_exit();
+	s2own_trace_exit();
 	s2own_vms_exit();
 	s2own_dump_exit();
 	pr_info("%s: unloaded\n", S2OWN_NAME);
