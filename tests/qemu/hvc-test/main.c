@@ -5,6 +5,8 @@
  *
  * storm.c   the multi-CPU donate/reclaim storm
  * fuzz.c    the multi-CPU hypercall fuzzer
+ * trace_test.c  tracing: a donation story known in advance, and a hostile
+ *           host scribbling over and unsharing the trace buffers
  * threads.c one kthread per online CPU, for both
  * main.c    their files, storm and fuzz, in /sys/kernel/debug/s2own/, and
  *           one run at a time
@@ -60,9 +62,28 @@ static int fuzz_store(char **w, int n)
 	return ret;
 }
 
+/* Runs beside a storm: it needs one for the events. */
+static int trace_hostile_store(char **w, int n)
+{
+	unsigned int seconds;
+
+	if (n != 1 || kstrtouint(w[0], 0, &seconds) || seconds < 2 ||
+	    seconds > S2OWN_STORM_MAX_SECONDS)
+		return -EINVAL;
+	return s2own_trace_hostile_run(seconds);
+}
+
+static int trace_story_store(char **w, int n)
+{
+	return n == 1 ? s2own_trace_story(w[0]) : -EINVAL;
+}
+
 static const struct s2own_file files[] = {
 	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
 	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
+	S2OWN_FILE("trace_hostile", s2own_trace_hostile_fmt,
+		   trace_hostile_store),
+	S2OWN_FILE("trace_story", s2own_trace_story_fmt, trace_story_store),
 };
 
 static struct dentry *dentries[ARRAY_SIZE(files)];
