@@ -23,10 +23,15 @@
 /* Bit S2OWN_TRACE_CLASS(ev) set: event ev is recorded. */
 extern u32 s2o_trace_mask;
 
+/*
+ * A relaxed load, as the kernel's READ_ONCE(): volatile rather than
+ * __atomic_load_n(), which keeps the compiler from folding the symbol's
+ * offset into the load (adrp, add, ldr instead of adrp, ldr). An aligned
+ * 32-bit load is single-copy atomic on every CPU the core runs on.
+ */
 static inline bool s2o_trace_on(unsigned int ev)
 {
-	return __builtin_expect(__atomic_load_n(&s2o_trace_mask,
-						__ATOMIC_RELAXED) &
+	return __builtin_expect(*(volatile u32 *)&s2o_trace_mask &
 					S2OWN_TRACE_CLASS(ev),
 				0);
 }
