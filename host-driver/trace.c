@@ -803,7 +803,7 @@ static int reader_store(char *line)
 
 static size_t stats_show(char *buf, size_t size)
 {
-	u64 written, t_written = 0, t_read = 0, t_lost = 0, t_dropped = 0;
+	u64 written, lost, t_written = 0, t_read = 0, t_lost = 0, t_dropped = 0;
 	unsigned long flags;
 	unsigned int cpu;
 	size_t len = 0;
@@ -816,16 +816,18 @@ static size_t stats_show(char *buf, size_t size)
 			spin_unlock_irqrestore(&c->lock, flags);
 			continue;
 		}
+		/* As the hypervisor says, read or not (reader off). */
 		written = READ_ONCE(c->hdr->head);
+		lost = READ_ONCE(c->hdr->lost);
 		len += scnprintf(buf + len, size - len,
 				 "cpu %u hyp_cpu %u pages %u records %llu written %llu read %llu lost %llu queued %llu dropped %llu bad_heads %llu pfn 0x%lx\n",
 				 cpu, c->hyp_cpu, c->nr_pages, c->nr_records,
-				 written, c->read, c->lost,
+				 written, c->read, lost,
 				 c->q_head - c->q_tail, c->q_dropped,
 				 c->bad_heads, page_to_pfn(c->pages));
 		t_written += written;
 		t_read += c->read;
-		t_lost += c->lost;
+		t_lost += lost;
 		t_dropped += c->q_dropped;
 		spin_unlock_irqrestore(&c->lock, flags);
 	}
