@@ -136,8 +136,8 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		ret = s2o_transition_run(&d.t);
 	s2o_vm_unlock(d.vm);
 	s2o_op_end();
-	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_DONATE_GUEST,
-		  s2o_trace_vm(handle), ret, nr, pfn, gfn);
+	S2O_TRACE_TRANSITION(&d.t, S2OWN_TCALL_DONATE_GUEST,
+			     d.vm ? (u8)d.vm->pgt.vmid : 0xff, ret, d.gfn);
 	return ret;
 }
 
@@ -296,7 +296,7 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 	s2o_op_begin();
 	ret = s2o_transition_run(&t);
 	s2o_op_end();
-	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_RECLAIM_GUEST, 0, ret, nr,
-		  pfn, S2OWN_TRACE_NONE);
+	S2O_TRACE_TRANSITION(&t, S2OWN_TCALL_RECLAIM_GUEST, 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }

@@ -394,8 +394,8 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 	s2o_op_begin();
 	ret = s2o_transition_run(&h.t);
 	s2o_op_end();
-	s2o_trace(S2OWN_TEV_TRANSITION, host_hyp_call(from, to), 0, ret, nr,
-		  pfn, S2OWN_TRACE_NONE);
+	S2O_TRACE_TRANSITION(&h.t, host_hyp_call(h.from, h.to), 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }
 

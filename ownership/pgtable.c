@@ -493,6 +493,18 @@ int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 	return 0;
 }
 
+/*
+ * Counted and traced out of line: inlined, what the trace point keeps
+ * live cost the set-range visitor a register save on every entry.
+ */
+static void __attribute__((noinline)) coalesced(struct s2o_walk_ctx *ctx,
+						u64 leaf)
+{
+	s2o_stat_inc(&s2o_counters.coalesces);
+	s2o_trace(S2OWN_TEV_COALESCE, ctx->level, ctx->pgt->vmid, 0, 0,
+		  ctx->addr, leaf);
+}
+
 /* A table no entry blocks any more becomes what its owner allows. */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
@@ -500,11 +512,8 @@ static int try_coalesce(struct s2o_walk_ctx *ctx)
 	u64 leaf;
 
 	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
-	    !s2o_pte_collapse(ctx, leaf)) {
-		s2o_stat_inc(&s2o_counters.coalesces);
-		s2o_trace(S2OWN_TEV_COALESCE, ctx->level, ctx->pgt->vmid, 0, 0,
-			  ctx->addr, leaf);
-	}
+	    !s2o_pte_collapse(ctx, leaf))
+		coalesced(ctx, leaf);
 	return 0;
 }
 

@@ -82,8 +82,9 @@ int s2o_vcpu_create(int handle, u64 pfn)
 	}
 	s2o_vm_unlock(c.vm);
 	s2o_op_end();
-	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_VCPU_CREATE,
-		  s2o_trace_vm(handle), ret, 1, pfn, S2OWN_TRACE_NONE);
+	S2O_TRACE_TRANSITION(&c.t, S2OWN_TCALL_VCPU_CREATE,
+			     c.vm ? (u8)c.vm->pgt.vmid : 0xff, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }
 
