@@ -22,8 +22,10 @@
 # full height, 2M block two thirds, 4K page one third, and a thin line for
 # what the host has not mapped (invalid, host-owned). Pages the host does
 # not own are hatched, at the height of the level of their annotation. A
-# run narrower than a pixel is drawn one pixel wide if it is not the
-# host's: a single donated page of a 2 GiB region stays visible.
+# run of pages the host does not own narrower than two pixels is drawn as
+# a full-height line two pixels wide: a single donated page of a 2 GiB
+# region stays visible. Every 2M range the host maps with pages is drawn
+# again below, one row each, two pixels a page (the first 8).
 
 function hex(s,    i, n, c) {
 	if (s !~ /^0x/)
@@ -120,6 +122,7 @@ function guest_colour(s, e,    i) {
 			vm_seen[VN[i]] = 1
 			return VMC[(VN[i] - 1) % 8 + 1]
 		}
+	unknown_guest = 1
 	return C_GUEST
 }
 
@@ -132,17 +135,51 @@ function rect(x, y, w, h, fill, extra) {
 	       x, y, w, h, fill, extra
 }
 
-# Draw [s, e) in the row [rs, re) at y, at least a pixel wide if @min1.
-function span(s, e, rs, re, y, h, fill, extra, min1,    a, b, x, w) {
+# Draw [s, e) in the row [rs, re) at y, at least @minw pixels wide.
+function span(s, e, rs, re, y, h, fill, extra, minw,    a, b, x, w) {
 	a = s > rs ? s : rs
 	b = e < re ? e : re
 	if (a >= b)
 		return
 	x = LEFT + (a - rs) * W / ROW
 	w = (b - a) * W / ROW
-	if (min1 && w < 1)
-		w = 1
+	if (w < minw)
+		w = minw
 	rect(x, y + H - h, w, h, fill, extra)
+}
+
+# One row: [rs, re) of memory, ROW bytes to W pixels, at y.
+function draw_row(rs, re, y, label,    i, fill, h) {
+	printf "<g>\n<text x=\"10\" y=\"%d\">%s</text>\n", y + H - 8, label
+	rect(LEFT, y, (re - rs) * W / ROW, H, "#f4f5f7", " stroke=\"#d0d3d8\" stroke-width=\"0.5\"")
+	# what the dump says
+	for (i = 1; i <= nruns; i++) {
+		if (S[i] >= re || E[i] <= rs)
+			continue
+		if (K[i] == "LOCKED") {
+			span(S[i], E[i], rs, re, y, H, "#000000", "", 1)
+		} else if (K[i] == "INVALID" && O[i] == "host") {
+			span(S[i], E[i], rs, re, y, 4, C_UNMAPPED, "", 0)
+		} else if (K[i] == "INVALID") {
+			fill = O[i] == "hyp" ? C_HYP : O[i] == "guest" ? guest_colour(S[i], E[i]) : "#7f7f7f"
+			h = level_h(LV[i])
+			# narrower than 2 pixels: a full-height line, to be seen
+			if ((E[i] - S[i]) * W / ROW < 2)
+				h = H
+			span(S[i], E[i], rs, re, y, h, fill, "", 2)
+			span(S[i], E[i], rs, re, y, h, "url(#hatch)", "", 2)
+		} else {
+			span(S[i], E[i], rs, re, y, level_h(LV[i]), C_HOST, "", 0)
+		}
+	}
+	# what the dump cannot say: the carve-out, shares
+	for (i = 1; i <= nhyp; i++) {
+		span(HS[i], HE[i], rs, re, y, H, C_HYP, "", 1)
+		span(HS[i], HE[i], rs, re, y, H, "url(#hatch)", "", 1)
+	}
+	for (i = 1; i <= nshared; i++)
+		span(SS[i], SE[i], rs, re, y - H + 6, 6, C_SHARED, " stroke=\"#8a6d00\" stroke-width=\"0.3\"", 1)
+	printf "</g>\n"
 }
 
 END {
@@ -166,13 +203,28 @@ END {
 		RR[r] = int((RE_[r] - RS_[r] + ROW - 1) / ROW)
 		rows += RR[r]
 	}
+	# 2M ranges the host maps with pages: drawn again, one row each
+	ndet = 0
+	for (i = 1; i <= nruns && ndet < 8; i++) {
+		if (LV[i] != 3)
+			continue
+		b = S[i] - S[i] % 2097152
+		if (!(b in det_seen)) {
+			det_seen[b] = 1
+			DET[++ndet] = b
+		}
+	}
 	height = TOP + rows * (H + GAP) + nreg * 22 + 120
+	if (ndet)
+		height += 28 + ndet * (H + GAP)
 	width = LEFT + W + 20
 
 	# What the map shows, counted for the title.
 	for (i = 1; i <= nruns; i++) {
 		if (K[i] == "INVALID" && O[i] != "host")
 			owned[O[i]] += E[i] - S[i]
+		if (!N_[i])
+			continue
 		if (K[i] == "BLOCK" && LV[i] == 1) n1g += (E[i] - S[i]) / 1073741824
 		if (K[i] == "BLOCK" && LV[i] == 2) n2m += (E[i] - S[i]) / 2097152
 		if (K[i] == "PAGE") n4k += (E[i] - S[i]) / 4096
@@ -183,11 +235,11 @@ END {
 	       width, height, width, height
 	printf "<title>%s</title>\n", esc(title)
 	printf "<defs>\n"
-	printf "<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"3\" height=\"6\" fill=\"#ffffff\" fill-opacity=\"0.55\"/></pattern>\n"
+	printf "<pattern id=\"hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"3\" height=\"6\" fill=\"#ffffff\" fill-opacity=\"0.4\"/></pattern>\n"
 	printf "</defs>\n"
 	printf "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n"
 	printf "<text x=\"10\" y=\"18\" font-size=\"14\">%s</text>\n", esc(title)
-	printf "<text x=\"10\" y=\"34\">%d runs: mapped %.0f x 1G, %.0f x 2M, %.0f x 4K; hyp-owned %s, guest-owned %s; one row = %s</text>\n",
+	printf "<text x=\"10\" y=\"34\">%d runs; RAM mapped as %.0f x 1G, %.0f x 2M, %.0f x 4K; hyp-owned %s, guest-owned %s; one row = %s</text>\n",
 	       nruns, n1g, n2m, n4k, size_str(owned["hyp"] + 0),
 	       size_str(owned["guest"] + 0), size_str(ROW)
 
@@ -201,34 +253,22 @@ END {
 			rs = RS_[r] + k * ROW
 			re = rs + ROW
 			if (re > RE_[r]) re = RE_[r]
-			printf "<g>\n<text x=\"10\" y=\"%d\">%s</text>\n", y + H - 8, hexs(rs)
-			rect(LEFT, y, (re - rs) * W / ROW, H, "#f4f5f7", " stroke=\"#d0d3d8\" stroke-width=\"0.5\"")
-			# what the dump says
-			for (i = 1; i <= nruns; i++) {
-				if (S[i] >= re || E[i] <= rs)
-					continue
-				if (K[i] == "LOCKED") {
-					span(S[i], E[i], rs, re, y, H, "#000000", "", 1)
-				} else if (K[i] == "INVALID" && O[i] == "host") {
-					span(S[i], E[i], rs, re, y, 4, C_UNMAPPED, "", 0)
-				} else if (K[i] == "INVALID") {
-					fill = O[i] == "hyp" ? C_HYP : O[i] == "guest" ? guest_colour(S[i], E[i]) : "#7f7f7f"
-					span(S[i], E[i], rs, re, y, level_h(LV[i]), fill, "", 1)
-					span(S[i], E[i], rs, re, y, level_h(LV[i]), "url(#hatch)", "", 1)
-				} else {
-					span(S[i], E[i], rs, re, y, level_h(LV[i]), C_HOST, "", 0)
-				}
-			}
-			# what the dump cannot say: the carve-out, shares
-			for (i = 1; i <= nhyp; i++) {
-				span(HS[i], HE[i], rs, re, y, H, C_HYP, "", 1)
-				span(HS[i], HE[i], rs, re, y, H, "url(#hatch)", "", 1)
-			}
-			for (i = 1; i <= nshared; i++)
-				span(SS[i], SE[i], rs, re, y - H + 6, 6, C_SHARED, " stroke=\"#8a6d00\" stroke-width=\"0.3\"", 1)
-			printf "</g>\n"
+			draw_row(rs, re, y, hexs(rs))
 			y += H + GAP
 		}
+	}
+
+	if (ndet) {
+		printf "<text x=\"10\" y=\"%d\" font-weight=\"bold\">The 2M ranges mapped with 4K pages, one row each (2 pixels a page)</text>\n",
+		       y + 16
+		y += 28
+		saved = ROW
+		ROW = 2097152
+		for (d = 1; d <= ndet; d++) {
+			draw_row(DET[d], DET[d] + ROW, y, hexs(DET[d]))
+			y += H + GAP
+		}
+		ROW = saved
 	}
 
 	# The legend.
@@ -257,7 +297,7 @@ END {
 			printf "<text x=\"%d\" y=\"%d\">VM %d</text>\n", lx + 36, y + 20, v
 			lx += 100; nv++
 		}
-	if (!nv || owned["guest"] > 0) {
+	if (!nv || unknown_guest) {
 		rect(lx, y, 30, H, C_GUEST, ""); rect(lx, y, 30, H, "url(#hatch)", "")
 		printf "<text x=\"%d\" y=\"%d\">guest (hatched: not the host's; height: level of the entry)</text>\n", lx + 36, y + 20
 	}
