@@ -18,9 +18,12 @@ help:
 	@echo "make unit    host-built cmocka tests of ownership/"
 	@echo "make hyp     the EL2 image, $(BUILD)/hyp/s2own-hyp.bin"
 	@echo "make hyp-test  boot it with Linux under QEMU and check"
+	@echo "make guest   the in-tree protected guest, $(BUILD)/guest/s2own-guest.bin"
 	@echo "make driver  the host driver, $(BUILD)/host-driver/s2own.ko"
 	@echo "make driver-fmt-test  the driver's text formats, on this machine"
 	@echo "make driver-test  boot with the driver and run its checks"
+	@echo "make vmm     the VMM, $(BUILD)/vmm/s2own-vmm (static aarch64)"
+	@echo "make vmm-opts-test  its option parsing, on this machine"
 	@echo "make verify  model-check the walker protocol with spin"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
@@ -29,13 +32,16 @@ help:
 	@echo "make svg     maps of the host stage-2 from the last make run"
 	@echo "make clean   remove $(BUILD)/"
 
+include mk/core.mk
 include mk/deps.mk
 include mk/unit.mk
 include mk/fuzz.mk
 include mk/linux.mk
 include mk/qemu.mk
 include mk/hyp.mk
+include mk/guest.mk
 include mk/driver.mk
+include mk/vmm.mk
 include mk/stress.mk
 include mk/bench.mk
 include mk/verify.mk
@@ -43,7 +49,7 @@ include mk/measure.mk
 include mk/trace.mk
 
 test: unit stress-short fuzz-short verify driver-fmt-test trace-fmt-test \
-	hyp-test driver-test svg-test
+	vmm-opts-test hyp-test driver-test svg-test
 
 # The demo prints its dumps: their maps, in $(BUILD)/ (mk/trace.mk).
 run: qemu-run

@@ -20,10 +20,13 @@
 #ifndef S2OWN_ABI_H
 #define S2OWN_ABI_H
 
+/* Assembly and linker scripts see the constants only. */
+#ifndef __ASSEMBLER__
 #ifdef __KERNEL__
 #include <linux/types.h>
 #else
 #include <stdint.h>
+#endif
 #endif
 
 /*
@@ -138,6 +141,7 @@
 	X(tlbi_vmid)							\
 	X(pages_scrubbed)
 
+#ifndef __ASSEMBLER__
 struct s2own_stats {
 #define S2OWN_STATS_FIELD(name) uint64_t name;
 	S2OWN_STATS(S2OWN_STATS_FIELD)
@@ -155,6 +159,7 @@ struct s2own_dump_header {
 				 * the buffer was too small) */
 	struct s2own_stats stats;
 };
+#endif
 
 /* Run kinds: enum s2o_run_kind in ownership/s2own.h takes these. */
 #define S2OWN_RUN_INVALID		0
@@ -162,6 +167,7 @@ struct s2own_dump_header {
 #define S2OWN_RUN_PAGE			2
 #define S2OWN_RUN_LOCKED		3
 
+#ifndef __ASSEMBLER__
 struct s2own_dump_run {
 	uint64_t start;		/* first IPA */
 	uint64_t end;		/* exclusive */
@@ -172,6 +178,7 @@ struct s2own_dump_run {
 	uint32_t owner;		/* for S2OWN_RUN_INVALID: annotated owner */
 	uint32_t reserved;
 };
+#endif
 
 /*
  * S2OWN_HC_VCPU_RUN: x1 = VM, x2 = vCPU, x3..x6 = the answer to the
@@ -208,14 +215,101 @@ struct s2own_dump_run {
 /*
  * Calls between the in-tree guest (tests/guest/) and s2own-vmm (vmm/):
  * HVCs the hypervisor hands to the host as S2OWN_EXIT_HVC. Vendor
- * hypervisor service range, numbers 0x1000.., clear of KVM's.
+ * hypervisor service range, numbers 0x1000.., clear of KVM's. The VMM
+ * answers x0 = 0 (S2OWN_RET_SUCCESS) to these, and x0 = -1
+ * (S2OWN_RET_NOT_SUPPORTED) to any HVC it does not know.
  */
 #define S2OWN_VMM_CALL(n)		S2OWN_HC32(0x1000 + (n))
 /* x1 = length (0..32), x2..x5 = the bytes, x2's low byte first. */
 #define S2OWN_VMM_PUTS			S2OWN_VMM_CALL(0)
 /* x1 = 0 pass / else a failure code, x2 = checksum, x3 = detail. */
 #define S2OWN_VMM_RESULT		S2OWN_VMM_CALL(1)
+/*
+ * x1 = first IPA, x2 = bytes, x3 = the guest's checksum: the host tries
+ * to read and write those guest pages now (each try must be refused).
+ * Answer: x1 = tries, x2 = tries refused (the guest only prints them).
+ */
+#define S2OWN_VMM_CHECKPOINT		S2OWN_VMM_CALL(2)
 #define S2OWN_VMM_PUTS_MAX		32
+
+/*
+ * The in-tree guest's machine (docs/guests.md, "The in-tree guest"). The
+ * VMM gives it exactly S2OWN_GUEST_RAM_SIZE of RAM at S2OWN_GUEST_RAM_BASE,
+ * loads s2own-guest.bin at the RAM base (its first byte is the entry),
+ * creates S2OWN_GUEST_NR_VCPUS vCPUs and boots vCPU 0 with x0 =
+ * S2OWN_GUEST_ARG(mode, seed). Every IPA outside RAM is MMIO.
+ */
+#define S2OWN_GUEST_RAM_BASE		0x80000000
+#define S2OWN_GUEST_RAM_SIZE		0x01000000	/* 16 MiB */
+#define S2OWN_GUEST_IMAGE_MAX		0x00100000	/* image and .bss */
+#define S2OWN_GUEST_NR_VCPUS		4
+
+/* vCPU n fills [SECRET_BASE + n * SECRET_STRIDE, + SECRET_PAGES pages). */
+#define S2OWN_GUEST_SECRET_BASE		0x80100000
+#define S2OWN_GUEST_SECRET_STRIDE	0x00010000
+#define S2OWN_GUEST_SECRET_PAGES	16
+/* The 64-bit word at IPA a of vCPU n's secret pages. */
+#define S2OWN_GUEST_SECRET		0x5ec2e7d00dfeed00ULL
+#define S2OWN_GUEST_PATTERN(a, n)	(((uint64_t)(a) * 0x9e3779b97f4a7c15ULL) \
+					 ^ (S2OWN_GUEST_SECRET + (n)))
+/*
+ * RESULT's checksum in mode FULL: FNV-1a over little-endian 64-bit words
+ * (h ^= w; h *= PRIME) of s2own-guest.bin, then of vCPU 0's secret pages.
+ */
+#define S2OWN_GUEST_CSUM_INIT		0xcbf29ce484222325ULL
+#define S2OWN_GUEST_CSUM_PRIME		0x00000100000001b3ULL
+
+/*
+ * Pages the VMM must not donate in advance: each one's first touch is one
+ * MEM_FAULT (even pages are first read, odd ones first written).
+ */
+#define S2OWN_GUEST_FRESH_BASE		0x80800000
+#define S2OWN_GUEST_FRESH_STRIDE	0x00010000
+#define S2OWN_GUEST_FRESH_PAGES		32
+
+/*
+ * The VMM's MMIO device: ID reads S2OWN_GUEST_DEV_MAGIC, SCRATCH reads the
+ * data the last write handed over, as it came (0 at first), at any access
+ * size. Every other MMIO read, device or not, answers all ones; every
+ * other write is ignored.
+ */
+#define S2OWN_GUEST_DEV_BASE		0x10000000
+#define S2OWN_GUEST_DEV_SIZE		0x1000
+#define S2OWN_GUEST_DEV_ID		0x0
+#define S2OWN_GUEST_DEV_SCRATCH		0x8
+#define S2OWN_GUEST_DEV_MAGIC		0x73326f77	/* "s2ow" */
+
+/* vCPU 0's x0: the mode in bits [7:0], a seed above them. */
+#define S2OWN_GUEST_ARG(mode, seed)	((uint64_t)(mode) | \
+					 (uint64_t)(seed) << 8)
+#define S2OWN_GUEST_ARG_MODE(arg)	((arg) & 0xff)
+#define S2OWN_GUEST_ARG_SEED(arg)	((arg) >> 8)
+#define S2OWN_GUEST_MODE_FULL		0	/* RESULT, SYSTEM_OFF */
+#define S2OWN_GUEST_MODE_SPIN		1	/* every vCPU spins */
+#define S2OWN_GUEST_MODE_HVC		2	/* RESULT, SYSTEM_OFF */
+#define S2OWN_GUEST_MODE_SYSREG		3	/* RESULT, SYSTEM_OFF */
+#define S2OWN_GUEST_MODE_MMIO		4	/* RESULT, then STOPPED */
+#define S2OWN_GUEST_MODE_WFI		5	/* RESULT, then WFX forever */
+#define S2OWN_GUEST_MODE_LOOP		6	/* RESULT, then a branch to self */
+#define S2OWN_GUEST_MODE_GARBAGE	7	/* RESULT, then runs 0xff words */
+#define S2OWN_GUEST_MODE_RANDOM		8	/* RESULT, then random words */
+#define S2OWN_GUEST_MODE_EXEC_MMIO	9	/* RESULT, then STOPPED */
+#define S2OWN_GUEST_NR_MODES		10
+
+/* RESULT x1: 0 pass, else the first failure; x3 its detail (docs). */
+#define S2OWN_GUEST_FAIL_BOOT		1	/* entry state */
+#define S2OWN_GUEST_FAIL_SECRET		2	/* a secret page's word */
+#define S2OWN_GUEST_FAIL_CHECKSUM	3	/* changed across CHECKPOINT */
+#define S2OWN_GUEST_FAIL_FRESH		4	/* a fresh page lost a write */
+#define S2OWN_GUEST_FAIL_PSCI		5	/* an unexpected PSCI answer */
+#define S2OWN_GUEST_FAIL_VCPU		6	/* a secondary vCPU's checks */
+#define S2OWN_GUEST_FAIL_TIMEOUT	7	/* vCPUs that never went off */
+#define S2OWN_GUEST_FAIL_COUNTER	8	/* the shared atomic counter */
+#define S2OWN_GUEST_FAIL_MMIO		9	/* the device's answers */
+#define S2OWN_GUEST_FAIL_FPSIMD		10	/* V registers lost */
+#define S2OWN_GUEST_FAIL_EXCEPTION	11	/* unexpected; x2 = ELR_EL1 */
+#define S2OWN_GUEST_FAIL_PROBE		12	/* hostile probes: their mask */
+#define S2OWN_GUEST_FAIL_MODE		13	/* no such mode */
 
 /*
  * /dev/s2own, the VMM's interface (KVM style): CREATE_VM on the device
@@ -223,7 +317,7 @@ struct s2own_dump_run {
  * range of the VMM's own memory, DESTROY_VM and RECLAIM take it down;
  * RUN on a vCPU fd runs it to its next exit that the VMM must serve.
  */
-#if defined(__KERNEL__) || __STDC_HOSTED__
+#if (defined(__KERNEL__) || __STDC_HOSTED__) && !defined(__ASSEMBLER__)
 #include <linux/ioctl.h>
 
 struct s2own_vm_params {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * s2own host driver: hypercalls to the s2own EL2 hypervisor, and debugfs to
- * drive and watch its ownership tracking (docs/debugfs.md).
+ * s2own host driver: hypercalls to the s2own EL2 hypervisor, debugfs to
+ * drive and watch its ownership tracking (docs/debugfs.md), and /dev/s2own
+ * for VMMs that run protected guests (docs/guests.md).
  *
  * Only ever load it under the s2own hypervisor. Its calls are HVCs, and an
  * HVC on a machine without EL2 is UNDEFINED: the kernel oopses. So before
@@ -18,6 +19,7 @@
 #include "drv.h"
 #include "s2own_dt.h"
 #include "s2own_tracing.h"
+#include "vmdev.h"
 
 static bool skip_dt_check;
 module_param(skip_dt_check, bool, 0400);
@@ -72,14 +74,24 @@ static int __init s2own_init(void)
 	if (ret)
 		goto out_dump;
 	ret = s2own_trace_init();
+	if (ret)
+		goto out_debugfs;
+	ret = s2own_vmdev_init();
 	if (ret) {
-		s2own_debugfs_exit();
-		goto out_dump;
+		pr_err("%s: /dev/%s: %d\n", S2OWN_NAME, S2OWN_NAME, ret);
+		goto out_trace;
 	}
 	pr_info("%s: loaded, %llu table pages used, %llu free\n", S2OWN_NAME,
 		st.table_pages_used, st.table_pages_free);
 	return 0;
 
+out_trace:
+	/* As at unload: the trace files go with the driver's directory. */
+	s2own_debugfs_exit();
+	s2own_trace_exit();
+	goto out_dump;
+out_debugfs:
+	s2own_debugfs_exit();
 out_dump:
 	s2own_dump_exit();
 	return ret;
@@ -88,6 +100,7 @@ out_dump:
 static void __exit s2own_exit(void)
 {
 	/* No new requests, none in flight, then take everything back. */
+	s2own_vmdev_exit();
 	s2own_debugfs_exit();
 	s2own_trace_exit();
 	s2own_vms_exit();

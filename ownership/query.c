@@ -15,24 +15,21 @@
  */
 int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 {
+	/* owner, host, hyp, guest: pKVM's per-component states. */
+#define PAGE_INFO(o, h, y, g)						\
+	{ .owner = S2O_OWNER_##o, .host = S2O_PAGE_##h,			\
+	  .hyp = S2O_PAGE_##y, .guest = S2O_PAGE_##g }
 	static const struct s2o_page_info by_state[] = {
-		[S2O_PS_HOST] = { S2O_OWNER_HOST, S2O_PAGE_OWNED,
-				  S2O_PAGE_NOPAGE, S2O_PAGE_NOPAGE },
-		[S2O_PS_HOST_SHARED_HYP] = { S2O_OWNER_HOST,
-					     S2O_PAGE_SHARED_OWNED,
-					     S2O_PAGE_SHARED_BORROWED,
-					     S2O_PAGE_NOPAGE },
-		[S2O_PS_HYP] = { S2O_OWNER_HYP, S2O_PAGE_NOPAGE,
-				 S2O_PAGE_OWNED, S2O_PAGE_NOPAGE },
-		[S2O_PS_GUEST] = { S2O_OWNER_GUEST, S2O_PAGE_NOPAGE,
-				   S2O_PAGE_NOPAGE, S2O_PAGE_OWNED },
-		[S2O_PS_GUEST_RELINQUISHED] = { S2O_OWNER_GUEST,
-						S2O_PAGE_NOPAGE,
-						S2O_PAGE_NOPAGE,
-						S2O_PAGE_NOPAGE },
-		[S2O_PS_VM_STATE] = { S2O_OWNER_HYP, S2O_PAGE_NOPAGE,
-				      S2O_PAGE_OWNED, S2O_PAGE_NOPAGE },
+		[S2O_PS_HOST] = PAGE_INFO(HOST, OWNED, NOPAGE, NOPAGE),
+		[S2O_PS_HOST_SHARED_HYP] = PAGE_INFO(HOST, SHARED_OWNED,
+						     SHARED_BORROWED, NOPAGE),
+		[S2O_PS_HYP] = PAGE_INFO(HYP, NOPAGE, OWNED, NOPAGE),
+		[S2O_PS_GUEST] = PAGE_INFO(GUEST, NOPAGE, NOPAGE, OWNED),
+		[S2O_PS_GUEST_RELINQUISHED] = PAGE_INFO(GUEST, NOPAGE, NOPAGE,
+							NOPAGE),
+		[S2O_PS_VM_STATE] = PAGE_INFO(HYP, NOPAGE, OWNED, NOPAGE),
 	};
+#undef PAGE_INFO
 	const struct s2o_page *p;
 	u8 state, vm;
 

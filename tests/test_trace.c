@@ -6,13 +6,9 @@
  * counters' deltas; a class switched off records nothing, and nothing at
  * all is recorded with every class off.
  */
-#include "harness.h"
-
-#include <string.h>
+#include "harness_cmocka.h"
 
 #include "../ownership/trace.h"
-
-#define PAGE 4096ULL
 
 static struct s2own_stats before;
 

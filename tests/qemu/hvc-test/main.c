@@ -8,8 +8,10 @@
  * trace_test.c  tracing: a donation story known in advance, and a hostile
  *           host scribbling over and unsharing the trace buffers
  * threads.c one kthread per online CPU, for both
- * main.c    their files, storm and fuzz, in /sys/kernel/debug/s2own/, and
- *           one run at a time
+ * fpsimd.c  the host's FP/SIMD registers across a guest's run
+ *           (fpsimd_guest.S: the guest, and the register loads and saves)
+ * main.c    their files, storm, fuzz, fpsimd and trace_*, in
+ *           /sys/kernel/debug/s2own/, and one run at a time
  *
  * Everything it asks of the hypervisor goes through s2own.ko's exported
  * functions (host-driver/drv.h), and its files are s2own.ko's debugfs
@@ -78,12 +80,24 @@ static int trace_story_store(char **w, int n)
 	return n == 1 ? s2own_trace_story(w[0]) : -EINVAL;
 }
 
+static int fpsimd_store(char **w, int n)
+{
+	int ret;
+
+	if (!mutex_trylock(&run_lock))
+		return -EBUSY;
+	ret = s2own_fpsimd_run();
+	mutex_unlock(&run_lock);
+	return ret;
+}
+
 static const struct s2own_file files[] = {
 	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
 	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
 	S2OWN_FILE("trace_hostile", s2own_trace_hostile_fmt,
 		   trace_hostile_store),
 	S2OWN_FILE("trace_story", s2own_trace_story_fmt, trace_story_store),
+	S2OWN_FILE("fpsimd", s2own_fpsimd_fmt, fpsimd_store),
 };
 
 static struct dentry *dentries[ARRAY_SIZE(files)];
@@ -124,5 +138,5 @@ static void __exit s2own_test_exit(void)
 module_init(s2own_test_init);
 module_exit(s2own_test_exit);
 
-MODULE_DESCRIPTION("s2own: the storm and the hypercall fuzzer, on top of s2own.ko");
+MODULE_DESCRIPTION("s2own: the storm, the hypercall fuzzer and the FP/SIMD check, on top of s2own.ko");
 MODULE_LICENSE("GPL");

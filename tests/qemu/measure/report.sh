@@ -118,7 +118,7 @@ function trow(label, name,   t, o, n, out) {
 	t = median(vals["hyp", name "-traced.total"])
 	o = median(vals["hyp", name ".total"])
 	n = median(vals["hyp", name "-traced.events"])
-	out = sprintf("  %-40s %9s %9s %9s", label, o, t, n)
+	out = sprintf("  %-48s %9s %9s %9s", label, o, t, n)
 	if (n > 0)
 		out = out sprintf(" %9.1f", (t - o) / n)
 	else
@@ -128,7 +128,7 @@ function trow(label, name,   t, o, n, out) {
 function row(label, kind, name,   c, out) {
 	if (!((kind, name ".total") in vals))
 		return
-	out = sprintf("  %-40s", label)
+	out = sprintf("  %-48s", label)
 	for (c = 1; c <= 4; c++)
 		out = out sprintf(" %9s", cell(kind, name "." ctr[c]))
 	print out
@@ -177,7 +177,7 @@ END {
 		print "median of the runs in the boot."
 	print "total = EL1 + EL2 from the call to its return (for the transitions"
 	print "including ~10 EL1 instructions of the SMCCC helper); cycles = PMCCNTR."
-	printf "  %-40s %9s %9s %9s %9s\n", "call", "total", "EL2", "EL1", "cycles"
+	printf "  %-48s %9s %9s %9s %9s\n", "call", "total", "EL2", "EL1", "cycles"
 	row("HVC round trip, REVISION", "hyp", "hvc-revision")
 	row("HVC round trip, unknown id", "hyp", "hvc-unknown")
 	row("HVC round trip, Linux hyp stub (bare)", "bare", "hvc-stub")
@@ -190,12 +190,16 @@ END {
 	row("HOST_RECLAIM_GUEST 2M", "hyp", "reclaim-2m")
 	row("host stage-2 fault, maps a 4K page", "hyp", "fault-4k")
 	row("host stage-2 fault, maps a 2M block", "hyp", "fault-2m")
+	row("guest: VCPU_RUN to a VMM call (switch in + out)", "hyp", "guest-exit")
+	row("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
+	row("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
+	row("guest: demand fault, donate, run on", "hyp", "guest-demand")
 	row("(empty measured section, not subtracted)", "hyp", "baseline")
 	if (("hyp", "donate-4k-traced.total") in vals) {
 		print ""
 		print "With every trace class on (docs/tracing.md): total instructions off"
 		print "and on, the records the call wrote, and the cost of one record."
-		printf "  %-40s %9s %9s %9s %9s\n", "call", "off", "on", "records", "per rec."
+		printf "  %-48s %9s %9s %9s %9s\n", "call", "off", "on", "records", "per rec."
 		trow("VM_CREATE", "vm-create")
 		trow("HOST_DONATE_GUEST 1 page (2M split)", "donate-4k")
 		trow("VM_DESTROY, 1 page mapped", "vm-destroy-4k")

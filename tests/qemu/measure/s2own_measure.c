@@ -42,6 +42,14 @@
  *           (docs/tracing.md), read between the calls; "<name>.events"
  *           says how many records the call wrote. Skipped where the
  *           hypervisor has no tracing.
+ *   guest-exit  VCPU_RUN of a guest whose next instruction is a VMM call:
+ *           the world switch into the guest and back out (a round trip)
+ *   guest-el2-call  one guest HVC the hypervisor serves itself (PSCI
+ *           VERSION): a run making 100 of them, less guest-exit, / 100
+ *   vcpu-run-off  VCPU_RUN of a powered-off vCPU: the path up to the
+ *           switch, without it
+ *   guest-demand  a demand donation: the run that faults on a page not
+ *           given yet, HOST_DONATE_GUEST of it, and the run that goes on
  *
  * Every line it prints starts with "S2OWN-MEASURE: ": "<name>.<counter>
  * <instructions>" (the median of the runs), "info ..." for context,
@@ -928,6 +936,218 @@ static void trace_off(void)
 	trace_pages = NULL;
 }
 
+/* ---- a running guest ------------------------------------------------------- */
+
+/*
+ * The guest, at EL1 with its MMU off, position-independent: each VMM call
+ * exits; the host's answer says what to do before the next one: 0
+ * nothing, 1 touch the next page of RAM (a page not given yet: a demand
+ * fault), n > 1 make n PSCI_VERSION calls, which EL2 serves itself.
+ */
+asm(".pushsection .rodata\n"
+    "	.balign	4\n"
+    "measure_guest:\n"
+    "	adr	x20, measure_guest\n"
+    "	add	x20, x20, #4096\n"
+    "1:	movz	x0, #0x1001\n"		/* S2OWN_VMM_RESULT */
+    "	movk	x0, #0x8600, lsl #16\n"
+    "	hvc	#0\n"
+    "	cbz	x0, 1b\n"
+    "	cmp	x0, #1\n"
+    "	b.eq	3f\n"
+    "	mov	x1, x0\n"
+    "2:	movz	x0, #0\n"			/* PSCI_VERSION */
+    "	movk	x0, #0x8400, lsl #16\n"
+    "	hvc	#0\n"
+    "	subs	x1, x1, #1\n"
+    "	b.ne	2b\n"
+    "	b	1b\n"
+    "3:	str	xzr, [x20]\n"
+    "	add	x20, x20, #4096\n"
+    "	b	1b\n"
+    "measure_guest_end:\n"
+    "	.popsection");
+extern const char measure_guest[], measure_guest_end[];
+
+#define GUEST_EL2_CALLS	100
+
+struct guest {
+	long vm;
+	struct page *code, *vcpu[2], *demand[MAX_ITERS];
+	unsigned int nr_demand;
+	bool stuck;		/* a page not given back: never free it */
+};
+
+/*
+ * VCPU_RUN with @answer. Its results are x1..x8: SMCCC 1.2 registers, as
+ * the driver makes the call (arm_smccc_1_1_hvc() with four arguments
+ * does not return x2 and x3).
+ */
+struct run_call {
+	struct arm_smccc_1_2_regs in, out;
+};
+
+static noinline __noclone void do_run(void *arg)
+{
+	struct run_call *r = arg;
+
+	arm_smccc_1_2_hvc(&r->in, &r->out);
+}
+
+/* VCPU_RUN with @answer; the exit reason, or a negative errno. */
+static long guest_run(const struct guest *g, unsigned int vcpu, u64 answer,
+		      s64 *out)
+{
+	struct run_call r = {
+		.in = { .a0 = S2OWN_HC_VCPU_RUN, .a1 = g->vm, .a2 = vcpu,
+			.a3 = answer },
+	};
+
+	if (out)
+		measure_op(do_run, &r, out);
+	else
+		do_run(&r);
+	if (r.out.a0 != S2OWN_RET_SUCCESS)
+		return -EOPNOTSUPP;
+	return r.out.a1 ? (long)r.out.a1 : (long)r.out.a2;
+}
+
+static int guest_expect(const char *what, long got, long want)
+{
+	if (got == want)
+		return 0;
+	fail("guest: %s: %ld, expected %ld", what, got, want);
+	return -EIO;
+}
+
+static int guest_setup(struct guest *g)
+{
+	struct hcall c;
+	int i;
+
+	g->vm = hc(S2OWN_HC_VM_CREATE, GUEST_GFN, 1 + MAX_ITERS,
+		   GUEST_GFN << PAGE_SHIFT, &c);
+	if (g->vm <= 0) {
+		fail("guest: VM_CREATE: %ld", g->vm);
+		return -EIO;
+	}
+	g->code = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	for (i = 0; i < 2; i++)
+		g->vcpu[i] = alloc_page(GFP_KERNEL);
+	if (!g->code || !g->vcpu[0] || !g->vcpu[1])
+		return -ENOMEM;
+	memcpy(page_address(g->code), measure_guest,
+	       measure_guest_end - measure_guest);
+	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = g->vm,
+			    .a2 = page_to_pfn(g->code), .a3 = GUEST_GFN,
+			    .a4 = 1 };
+	do_hcall(&c);
+	if (guest_expect("donate code", hc_result(&c), 0))
+		return -EIO;
+	for (i = 0; i < 2; i++) {
+		c = (struct hcall){ .id = S2OWN_HC_VCPU_CREATE, .a1 = g->vm,
+				    .a2 = page_to_pfn(g->vcpu[i]) };
+		do_hcall(&c);
+		if (guest_expect("VCPU_CREATE", hc_result(&c), i))
+			return -EIO;
+	}
+	/* vCPU 0 boots and stops at its first VMM call. */
+	return guest_expect("first run", guest_run(g, 0, 0, NULL),
+			    S2OWN_EXIT_HVC);
+}
+
+static void guest_teardown(struct guest *g)
+{
+	struct page *pages[3 + MAX_ITERS] = { g->code, g->vcpu[0], g->vcpu[1] };
+	unsigned int i, n = 3;
+	struct hcall c;
+	long ret;
+
+	for (i = 0; i < g->nr_demand; i++)
+		pages[n++] = g->demand[i];
+	if (g->vm > 0) {
+		ret = hc(S2OWN_HC_VM_DESTROY, g->vm, 0, 0, &c);
+		if (ret) {
+			fail("guest: VM_DESTROY: %ld", ret);
+			g->stuck = true;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (!pages[i])
+			continue;
+		ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, page_to_pfn(pages[i]), 1,
+			 0, &c);
+		/* Pages never given back with -EPERM: they are the host's. */
+		if (ret && ret != -S2OWN_EPERM) {
+			fail("guest: reclaim 0x%lx: %ld", page_to_pfn(pages[i]),
+			     ret);
+			g->stuck = true;
+		}
+		if (!g->stuck)
+			__free_page(pages[i]);
+	}
+}
+
+static s64 guest_res[4][MAX_ITERS][NR_CTR];
+
+static void measure_guest_switch(void)
+{
+	struct guest g = { 0 };
+	s64 el2[NR_CTR], a[NR_CTR], b[NR_CTR];
+	unsigned int k, c;
+
+	if (guest_setup(&g))
+		goto out;
+	for (k = 0; k < iters; k++) {
+		if (guest_expect("round trip",
+				 guest_run(&g, 0, 0, guest_res[0][k]),
+				 S2OWN_EXIT_HVC) ||
+		    guest_expect("EL2 calls",
+				 guest_run(&g, 0, GUEST_EL2_CALLS, el2),
+				 S2OWN_EXIT_HVC) ||
+		    guest_expect("vCPU off", guest_run(&g, 1, 0,
+						       guest_res[2][k]),
+				 S2OWN_EXIT_VCPU_OFF))
+			goto out;
+		for (c = 0; c < NR_CTR; c++)
+			guest_res[1][k][c] = DIV_ROUND_CLOSEST(
+				el2[c] - guest_res[0][k][c], GUEST_EL2_CALLS);
+
+		/* Fault, donate, go on: three measured calls. */
+		g.demand[k] = alloc_page(GFP_KERNEL | __GFP_ZERO);
+		if (!g.demand[k])
+			goto out;
+		g.nr_demand++;
+		if (guest_expect("demand fault", guest_run(&g, 0, 1, a),
+				 S2OWN_EXIT_MEM_FAULT))
+			goto out;
+		{
+			struct hcall d = {
+				.id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = g.vm,
+				.a2 = page_to_pfn(g.demand[k]),
+				.a3 = GUEST_GFN + 1 + k, .a4 = 1,
+			};
+
+			measure_op(do_hcall, &d, b);
+			if (guest_expect("demand donation", hc_result(&d), 0))
+				goto out;
+		}
+		for (c = 0; c < NR_CTR; c++)
+			guest_res[3][k][c] = a[c] + b[c];
+		if (guest_expect("after the demand donation",
+				 guest_run(&g, 0, 0, a), S2OWN_EXIT_HVC))
+			goto out;
+		for (c = 0; c < NR_CTR; c++)
+			guest_res[3][k][c] += a[c];
+	}
+	report("guest-exit", guest_res[0], iters);
+	report("guest-el2-call", guest_res[1], iters);
+	report("vcpu-run-off", guest_res[2], iters);
+	report("guest-demand", guest_res[3], iters);
+out:
+	guest_teardown(&g);
+}
+
 /* ---- main ---------------------------------------------------------------- */
 
 static void measure_s2own(void)
@@ -973,6 +1193,8 @@ static void measure_s2own(void)
 		chunk = NULL;
 	}
 	dump_exit();
+	if (!errors)
+		measure_guest_switch();
 }
 
 static long measure_on_cpu(void *unused)
