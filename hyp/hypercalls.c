@@ -26,7 +26,8 @@
 
 static hyp_spinlock_t shared_buf_lock;
 
-static bool host_shared_with_hyp(u64 pfn)
+/* Page @pfn is the host's, shared with the hypervisor (dumps, traces). */
+bool hyp_host_shared_with_hyp(u64 pfn)
 {
 	struct s2o_page_info info;
 
@@ -84,7 +85,7 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 	hyp_spin_lock(&shared_buf_lock);
 	for (u64 pfn = pa >> S2O_PAGE_SHIFT;
 	     pfn <= (pa + size - 1) >> S2O_PAGE_SHIFT; pfn++) {
-		if (!host_shared_with_hyp(pfn)) {
+		if (!hyp_host_shared_with_hyp(pfn)) {
 			ret = -S2OWN_EPERM;
 			goto out;
 		}

@@ -116,16 +116,6 @@ out:
 	hyp_spin_unlock(&b->lock);
 }
 
-static bool host_shared_with_hyp(u64 pfn)
-{
-	struct s2o_page_info info;
-
-	return !s2o_page_query(pfn, &info) &&
-	       info.owner == S2O_OWNER_HOST &&
-	       info.host == S2O_PAGE_SHARED_OWNED &&
-	       info.hyp == S2O_PAGE_SHARED_BORROWED;
-}
-
 /**
  * hyp_trace_buffer() - S2OWN_HC_TRACE_BUFFER: this CPU's trace buffer.
  * @pfn: its first page
@@ -154,7 +144,7 @@ int hyp_trace_buffer(u64 pfn, u64 nr, u64 *nr_records, u64 *cpu)
 		    nr > (1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT)) - pfn)))
 		return -S2OWN_EINVAL;
 	for (i = 0; i < nr; i++)
-		if (!host_shared_with_hyp(pfn + i))
+		if (!hyp_host_shared_with_hyp(pfn + i))
 			return -S2OWN_EPERM;
 	if (nr)
 		hdr = (struct s2own_trace_header *)(pfn << S2O_PAGE_SHIFT);
