@@ -191,6 +191,24 @@ function crow(label, kind, name,   c, out) {
 		out = out sprintf(" %9s", cell(kind, main, name "." ctr[c]))
 	print out
 }
+# The same call with every trace class on: total instructions off and on,
+# the records it wrote, and what each record cost (on - off) / records.
+function tracerow(label, name,   t, o, n, out) {
+	t = val("hyp", main, name "-traced.total")
+	if (t == "")
+		return
+	o = val("hyp", main, name ".total")
+	n = val("hyp", main, name "-traced.events")
+	out = sprintf("  %-52s %9s %9s %9s", label, o, t, n)
+	if (n > 0)
+		out = out sprintf(" %9.1f", (t - o) / n)
+	else
+		out = out sprintf(" %9s", "-")
+	print out
+}
+function chunk_call(label, name) {
+	clabel[++nchunk] = label; cname[nchunk] = name
+}
 function wall_row(label, what,   k, out, m) {
 	out = sprintf("  %-30s", label)
 	for (k = 1; k <= 3; k++) {
@@ -210,6 +228,23 @@ BEGIN {
 	ctr[1] = "total"; ctr[2] = "el2"; ctr[3] = "el1"; ctr[4] = "cycles"
 	kinds[1] = "bare"; kinds[2] = "pkvm"; kinds[3] = "hyp"
 	kname["bare"] = "bare"; kname["pkvm"] = "pKVM"; kname["hyp"] = "s2own"
+	# The calls on the chunk, measured again with tracing on.
+	chunk_call("VM_CREATE", "vm-create")
+	chunk_call("HOST_DONATE_GUEST 1 page (2M split, new tables)", "donate-4k")
+	chunk_call("VM_DESTROY, 1 page mapped", "vm-destroy-4k")
+	chunk_call("HOST_RECLAIM_GUEST 1 page (coalesce)", "reclaim-4k")
+	chunk_call("HOST_DONATE_GUEST 1 page (split, tables present)", "donate-present")
+	chunk_call("HOST_DONATE_GUEST 64 pages (split, tables present)", "donate-64")
+	chunk_call("VM_DESTROY, 66 pages mapped", "vm-destroy-66")
+	chunk_call("HOST_RECLAIM_GUEST 64 pages (no coalesce)", "reclaim-64")
+	chunk_call("HOST_RECLAIM_GUEST 1 page (no coalesce)", "reclaim-nocoalesce")
+	chunk_call("HOST_RECLAIM_GUEST 1 page (coalesce, after them)", "reclaim-coalesce")
+	chunk_call("VM_DESTROY, empty VM", "vm-destroy-empty")
+	chunk_call("HOST_DONATE_GUEST 2M (512 pages)", "donate-2m")
+	chunk_call("VM_DESTROY, 2M mapped", "vm-destroy-2m")
+	chunk_call("HOST_RECLAIM_GUEST 2M", "reclaim-2m")
+	chunk_call("host stage-2 fault, maps a 4K page (emptied entry)", "fault-4k")
+	chunk_call("host stage-2 fault, maps a 2M block (emptied entry)", "fault-2m")
 	ncfg = 1; cfgs[1] = main
 	n = split(sizes, sz, " ")
 	for (i = 1; i <= n; i++)
@@ -256,13 +291,13 @@ function read_log(file, kind, cfg,   line, t, c, l, a, n, j, first, s) {
 			s = line; sub(/.*Reserved /, "", s); sub(/ MiB.*/, "", s)
 			vals[kind, cfg, "hypmem"] = vals[kind, cfg, "hypmem"] " " s
 		}
-		if (line ~ /S2OWN-MEASURE: [a-z0-9-]+\.(total|el2|el1|cycles|faults) -?[0-9]+$/) {
+		if (line ~ /S2OWN-MEASURE: [a-z0-9-]+\.(total|el2|el1|cycles|faults|events) -?[0-9]+$/) {
 			s = line; sub(/.*S2OWN-MEASURE: /, "", s)
 			split(s, a, " ")
 			vals[kind, cfg, a[1]] = vals[kind, cfg, a[1]] " " a[2]
 			continue
 		}
-		if (first && cfg == main && line ~ /S2OWN-MEASURE: info (counter|chunk|anchor|round|fault|pkvm|guest)/ &&
+		if (first && cfg == main && line ~ /S2OWN-MEASURE: info (counter|chunk|anchor|round|fault|pkvm|guest|tracing)/ &&
 		    line !~ / runs [0-9]+ total /) {
 			s = line; sub(/.*S2OWN-MEASURE: info /, "", s)
 			notes[kind, ++nnotes[kind]] = s
@@ -391,25 +426,21 @@ function report(   i, c, h, p, b, ok, out, v) {
 	crow("pKVM __pkvm_host_unshare_hyp", "pkvm", "unshare-hyp")
 	crow("s2own refaults of the chunk, all of them", "hyp", "refaults")
 	crow("pKVM refaults of the chunk, all of them", "pkvm", "refaults")
-	crow("VM_CREATE", "hyp", "vm-create")
-	crow("HOST_DONATE_GUEST 1 page (2M split, new tables)", "hyp", "donate-4k")
-	crow("VM_DESTROY, 1 page mapped", "hyp", "vm-destroy-4k")
-	crow("HOST_RECLAIM_GUEST 1 page (coalesce)", "hyp", "reclaim-4k")
-	crow("HOST_DONATE_GUEST 1 page (split, tables present)", "hyp", "donate-present")
-	crow("HOST_DONATE_GUEST 64 pages (split, tables present)", "hyp", "donate-64")
-	crow("VM_DESTROY, 66 pages mapped", "hyp", "vm-destroy-66")
-	crow("HOST_RECLAIM_GUEST 64 pages (no coalesce)", "hyp", "reclaim-64")
-	crow("HOST_RECLAIM_GUEST 1 page (no coalesce)", "hyp", "reclaim-nocoalesce")
-	crow("HOST_RECLAIM_GUEST 1 page (coalesce, after them)", "hyp", "reclaim-coalesce")
-	crow("VM_DESTROY, empty VM", "hyp", "vm-destroy-empty")
-	crow("HOST_DONATE_GUEST 2M (512 pages)", "hyp", "donate-2m")
-	crow("VM_DESTROY, 2M mapped", "hyp", "vm-destroy-2m")
-	crow("HOST_RECLAIM_GUEST 2M", "hyp", "reclaim-2m")
+	for (i = 1; i <= nchunk; i++)
+		crow(clabel[i], "hyp", cname[i])
 	crow("guest: VCPU_RUN to a VMM call (switch in + out)", "hyp", "guest-exit")
 	crow("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
 	crow("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
 	crow("guest: demand fault, donate, run on", "hyp", "guest-demand")
 	crow("(empty measured section, not subtracted)", "hyp", "baseline")
+	if (val("hyp", main, "vm-create-traced.total") != "") {
+		print ""
+		printf "With every trace class on (docs/tracing.md), %s: total instructions\n", cfgname(main)
+		print "off and on, the records the call wrote, and the cost of one record."
+		printf "  %-52s %9s %9s %9s %9s\n", "call", "off", "on", "records", "per rec."
+		for (i = 1; i <= nchunk; i++)
+			tracerow(clabel[i], cname[i])
+	}
 	for (k = 1; k <= 3; k++) {
 		if (!nnotes[kinds[k]])
 			continue
