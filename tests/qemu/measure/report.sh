@@ -384,8 +384,9 @@ function report(   i, c, h, p, b, ok, out, v) {
 	print "  [3] target: <= 1,500 and proportional to what the VM maps; with 66 pages"
 	printf "  mapped it is %s (vm-destroy-66).\n", commas(val("hyp", main, "vm-destroy-66.el2"))
 	print "  \342\234\223 = target met at every size measured; \342\234\227 = not; ? = not measured"
-	print "  (for the boot and the memory: not measured for pKVM). A fault needs a fresh"
-	print "  2M chunk, which the bigger boots may not find (s2own maps 1G blocks)."
+	print "  (for the boot and the memory: not measured for pKVM). Where s2own finds no"
+	print "  fresh 2M chunk (it maps 1G blocks), the fault is on a chunk whose entry a"
+	print "  donation and reclaim emptied first: the same state (the notes say which)."
 	print ""
 	print "Boot to /init, virtual time (s since QEMU started; under s2own, \"pre\" is"
 	print "the part before Linux starts its clock: the hypervisor'"'"'s own boot and"
