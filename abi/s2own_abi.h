@@ -89,6 +89,7 @@
 /* Error numbers: the Linux values, so the driver can pass them on. */
 #define S2OWN_EPERM			1
 #define S2OWN_ENOENT			2
+#define S2OWN_EFAULT			14
 #define S2OWN_EAGAIN			11
 #define S2OWN_ENOMEM			12
 #define S2OWN_EBUSY			16
@@ -192,6 +193,7 @@ struct s2own_dump_run {
 #define S2OWN_EXIT_SYSTEM_EVENT		6	/* x3: S2OWN_SYSTEM_* */
 #define S2OWN_EXIT_VCPU_OFF		7	/* powered off: run it later */
 #define S2OWN_EXIT_STOPPED		8	/* x3: ESR_EL2, x4: S2OWN_STOP_* */
+#define S2OWN_EXIT_RELINQUISH		9	/* x3: gfn, x4: pages given up */
 
 /* S2OWN_EXIT_MEM_FAULT access kinds (bits of x4). */
 #define S2OWN_FAULT_WRITE		(1U << 0)
@@ -208,6 +210,23 @@ struct s2own_dump_run {
 #define S2OWN_STOP_ABORT		3	/* a stage-2 abort s2own can't serve */
 #define S2OWN_STOP_SERROR		4
 #define S2OWN_STOP_BAD_STATE		5	/* e.g. an ERET to EL2 attempted */
+
+/*
+ * A guest's memory calls: KVM's vendor hypervisor service, as pKVM's
+ * protected guests speak it (Linux's Documentation/virt/kvm/arm/
+ * hypercalls.rst; docs/guests.md). x0 comes back 0, or SMCCC's
+ * NOT_SUPPORTED (-1) or INVALID_PARAMETER (-3).
+ */
+#define S2OWN_KVM_UID_W0		0xb66fb428U	/* 28b46fb6-2ec5-11e9- */
+#define S2OWN_KVM_UID_W1		0xe911c52eU	/* a9ca-4b564d003a74 */
+#define S2OWN_KVM_UID_W2		0x564bcaa9U
+#define S2OWN_KVM_UID_W3		0x743a004dU
+#define S2OWN_KVM_FEATURES		S2OWN_HC32(0x00)	/* 0x86000000 */
+#define S2OWN_KVM_HYP_MEMINFO		S2OWN_HC64(0x02)	/* 0xc6000002 */
+#define S2OWN_KVM_MEM_SHARE		S2OWN_HC64(0x03)	/* x1 IPA, x2 pages */
+#define S2OWN_KVM_MEM_UNSHARE		S2OWN_HC64(0x04)
+#define S2OWN_KVM_MEM_RELINQUISH	S2OWN_HC64(0x09)
+#define S2OWN_SMCCC_INVALID_PARAMETER	(-3)
 
 /*
  * Calls between the in-tree guest (tests/guest/) and s2own-vmm (vmm/):

@@ -36,6 +36,7 @@ static int host_owner_for(u8 state)
 	switch (state) {
 	case S2O_PS_HOST:
 	case S2O_PS_HOST_SHARED_HYP:
+	case S2O_PS_GUEST_SHARED:	/* the host borrows it: mapped */
 		return S2O_OWNER_HOST;
 	case S2O_PS_HYP:
 	case S2O_PS_VM_STATE:
@@ -131,7 +132,8 @@ static int check_vm_leaf(struct check_data *d, const struct s2o_walk_ctx *ctx)
 			return report(d, "VM maps a page outside host RAM",
 				      ctx->addr + i, 0, pa);
 		p = s2o_pa_page(pa);
-		if (p->state != S2O_PS_GUEST || p->vm != d->vm)
+		if ((p->state != S2O_PS_GUEST &&
+		     p->state != S2O_PS_GUEST_SHARED) || p->vm != d->vm)
 			return report(d, "VM maps a page it does not own",
 				      ctx->addr + i, S2O_PS_GUEST, p->state);
 	}
@@ -185,6 +187,7 @@ static int count_vm_pages(struct check_data *d)
 		const struct s2o_page *p = s2o_pfn_page(pfn);
 
 		if (p->state != S2O_PS_GUEST &&
+		    p->state != S2O_PS_GUEST_SHARED &&
 		    p->state != S2O_PS_GUEST_RELINQUISHED &&
 		    p->state != S2O_PS_VM_STATE) {
 			if (p->vm)
@@ -198,7 +201,8 @@ static int count_vm_pages(struct check_data *d)
 			return report(d, "guest page of no VM",
 				      pfn << S2O_PAGE_SHIFT, 0, p->vm);
 		d->vm_pages[p->vm]++;
-		d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST;
+		d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST ||
+				       p->state == S2O_PS_GUEST_SHARED;
 		d->vm_vcpus[p->vm] += p->state == S2O_PS_VM_STATE;
 	}
 	return 0;

@@ -20,6 +20,7 @@ enum s2o_pstate {
 	S2O_PS_HOST_SHARED_HYP,		/* host SHARED_OWNED, hyp SHARED_BORROWED */
 	S2O_PS_HYP,			/* hyp OWNED (donated or hyp RAM) */
 	S2O_PS_GUEST,			/* guest OWNED, mapped in its stage-2 */
+	S2O_PS_GUEST_SHARED,		/* guest SHARED_OWNED, host SHARED_BORROWED */
 	S2O_PS_GUEST_RELINQUISHED,	/* guest gave it back; host may reclaim */
 	S2O_PS_VM_STATE,		/* hyp OWNED, holding a VM's vCPU state */
 };
