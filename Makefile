@@ -22,6 +22,8 @@ help:
 	@echo "make driver  the host driver, $(BUILD)/host-driver/s2own.ko"
 	@echo "make driver-fmt-test  the driver's text formats, on this machine"
 	@echo "make driver-test  boot with the driver and run its checks"
+	@echo "make vmm     the VMM, $(BUILD)/vmm/s2own-vmm (static aarch64)"
+	@echo "make vmm-opts-test  its option parsing, on this machine"
 	@echo "make verify  model-check the walker protocol with spin"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
@@ -29,6 +31,7 @@ help:
 	@echo "make measure boot time vs bare Linux, instructions per hypercall"
 	@echo "make clean   remove $(BUILD)/"
 
+include mk/core.mk
 include mk/deps.mk
 include mk/unit.mk
 include mk/fuzz.mk
@@ -37,12 +40,14 @@ include mk/qemu.mk
 include mk/hyp.mk
 include mk/guest.mk
 include mk/driver.mk
+include mk/vmm.mk
 include mk/stress.mk
 include mk/bench.mk
 include mk/verify.mk
 include mk/measure.mk
 
-test: unit stress-short fuzz-short verify driver-fmt-test hyp-test driver-test
+test: unit stress-short fuzz-short verify driver-fmt-test vmm-opts-test \
+	hyp-test driver-test
 
 run: qemu-run
 

@@ -15,10 +15,10 @@
  * Only the ptdumps have file operations of their own: their text comes
  * whole from dump.c.
  *
- * vm<N>/ptdump follows the VMs vm.c tracks as live: after each write that
- * may create or destroy one, vm_dirs_sync() asks vm.c which live and
- * creates or removes the directories to match. vm.c knows nothing of
- * debugfs.
+ * vm<N>/ (ptdump, vcpus) follows the VMs vm.c tracks as live: after each
+ * write that may create or destroy one, and when /dev/s2own (vmdev.c) did,
+ * s2own_debugfs_vms_changed() asks vm.c which live and creates or removes
+ * the directories to match. vm.c knows nothing of debugfs.
  */
 #include <linux/debugfs.h>
 #include <linux/fs.h>
@@ -258,14 +258,12 @@ static size_t answer_show(char *buf, size_t size, const char *answer)
 	return len;
 }
 
-static void vm_dirs_sync(void);
-
 static int vm_create_store(char **w, int n)
 {
 	char str[sizeof(vm_create_answer)];
 	int ret = s2own_vm_new();
 
-	vm_dirs_sync();
+	s2own_debugfs_vms_changed();
 	if (ret > 0) {
 		snprintf(str, sizeof(str), "%d\n", ret);
 		answer_set(vm_create_answer, sizeof(vm_create_answer), str);
@@ -285,7 +283,7 @@ static int vm_destroy_store(char **w, int n)
 	if (n != 1 || get_handle(w[0], &handle))
 		return -EINVAL;
 	ret = s2own_vm_kill(handle);
-	vm_dirs_sync();
+	s2own_debugfs_vms_changed();
 	return ret;
 }
 
@@ -303,7 +301,7 @@ static int donate_store(char **w, int n)
 	else if (n == 3 && strcmp(w[2], "scatter"))
 		return -EINVAL;
 	ret = s2own_donate(handle, nr, chunk);
-	vm_dirs_sync();		/* a VM made through hvc is adopted */
+	s2own_debugfs_vms_changed();	/* a VM made through hvc is adopted */
 	return ret;
 }
 
@@ -501,7 +499,7 @@ static const struct s2own_file files[] = {
 	S2OWN_FILE("query", query_show, query_store),
 };
 
-/* --- ptdumps ------------------------------------------------------------ */
+/* --- ptdumps and vCPUs --------------------------------------------------- */
 
 static int ptdump_open(struct inode *inode, struct file *file)
 {
@@ -519,8 +517,42 @@ static int ptdump_open(struct inode *inode, struct file *file)
 static const struct file_operations ptdump_fops =
 	TEXT_FOPS(ptdump_open, text_read, NULL, text_release);
 
-/* Make vm<N>/ptdump exist for exactly the VMs vm.c tracks as live. */
-static void vm_dirs_sync(void)
+/* vm<N>/vcpus: the VM's counters, then one line per vCPU. */
+static int vcpus_open(struct inode *inode, struct file *file)
+{
+	int handle = (int)(long)inode->i_private;
+	unsigned int i, nr, index[S2OWN_MAX_VCPUS];
+	struct s2own_vcpu_counts *cc;
+	struct s2own_vm_counts vc;
+	size_t len, size = SZ_4K;
+	char *buf;
+	int ret;
+
+	cc = kcalloc(S2OWN_MAX_VCPUS, sizeof(*cc), GFP_KERNEL);
+	buf = kvmalloc(size, GFP_KERNEL);
+	ret = cc && buf ? s2own_vm_counts(handle, &vc, cc, index, &nr) :
+			  -ENOMEM;
+	if (!ret) {
+		len = s2own_fmt_vm_counts(buf, size, &vc);
+		for (i = 0; i < nr; i++)
+			len += s2own_fmt_vcpu_counts(buf + len, size - len,
+						     index[i], &cc[i]);
+		ret = text_set(file, buf, len);
+		buf = NULL;
+	}
+	kvfree(buf);
+	kfree(cc);
+	return ret;
+}
+
+static const struct file_operations vcpus_fops =
+	TEXT_FOPS(vcpus_open, text_read, NULL, text_release);
+
+/**
+ * s2own_debugfs_vms_changed() - VMs may have come or gone: make vm<N>/
+ * exist for exactly the VMs vm.c tracks as live.
+ */
+void s2own_debugfs_vms_changed(void)
 {
 	DECLARE_BITMAP(live, S2OWN_MAX_VMS + 1);
 	char name[16];
@@ -528,6 +560,10 @@ static void vm_dirs_sync(void)
 
 	s2own_vms_live(live);
 	mutex_lock(&vm_dirs_lock);
+	if (!root) {
+		mutex_unlock(&vm_dirs_lock);
+		return;
+	}
 	for (h = 1; h <= S2OWN_MAX_VMS; h++) {
 		if (test_bit(h, live) == !!vm_dirs[h])
 			continue;
@@ -540,6 +576,8 @@ static void vm_dirs_sync(void)
 		vm_dirs[h] = debugfs_create_dir(name, root);
 		debugfs_create_file("ptdump", 0400, vm_dirs[h], (void *)(long)h,
 				    &ptdump_fops);
+		debugfs_create_file("vcpus", 0400, vm_dirs[h], (void *)(long)h,
+				    &vcpus_fops);
 	}
 	mutex_unlock(&vm_dirs_lock);
 }
@@ -571,9 +609,9 @@ int s2own_debugfs_init(u64 table_pages_used)
  */
 void s2own_debugfs_exit(void)
 {
+	mutex_lock(&vm_dirs_lock);
 	debugfs_remove(root);
 	root = NULL;
-	mutex_lock(&vm_dirs_lock);
 	memset(vm_dirs, 0, sizeof(vm_dirs));
 	mutex_unlock(&vm_dirs_lock);
 }

@@ -43,5 +43,6 @@ struct s2own_file {
 struct dentry *s2own_debugfs_add(const struct s2own_file *file);
 int s2own_debugfs_init(u64 table_pages_used);
 void s2own_debugfs_exit(void);
+void s2own_debugfs_vms_changed(void);
 
 #endif /* S2OWN_DEBUGFS_H */

@@ -3,26 +3,36 @@
  * s2own host driver: what its files share, and what it exports to the
  * modules built on it (the test module, tests/qemu/hvc-test/).
  *
- * hvc.c     the one function that issues hypercalls, and their counters
+ * hvc.c     the functions that issue hypercalls, and their counters
  * dump.c    the buffer shared with the hypervisor for S2OWN_HC_DUMP
- * fmt.c     dump records and statistics as text (also built for the host
- *           by tests/test_fmt.c, so it uses nothing but snprintf; fmt.h)
- * vm.c      VMs, donations, shares, reclaim: what the driver gave away
+ * fmt.c     dump records, statistics and counters as text (also built for
+ *           the host by tests/test_fmt.c, so it uses nothing but
+ *           snprintf; fmt.h)
+ * vm.c      VMs, donations, vCPU pages, shares, reclaim: what the driver
+ *           gave away
+ * run.c     running a vCPU: S2OWN_HC_VCPU_RUN until an exit for the VMM
+ * vmdev.c   /dev/s2own, the VMM's device: VM and vCPU fds, their ioctls
+ *           (docs/guests.md; vmdev.h)
  * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md; debugfs.h)
  * main.c    load checks, set-up and tear-down
  *
  * Who calls whom, never the other way round:
  *
- *   main.c    -> debugfs.c, vm.c, dump.c, hvc.c
+ *   main.c    -> vmdev.c, debugfs.c, vm.c, dump.c, hvc.c
+ *   vmdev.c   -> run.c, vm.c, debugfs.c
  *   debugfs.c -> vm.c, dump.c, fmt.c, hvc.c
+ *   run.c     -> vm.c, hvc.c
  *   vm.c      -> hvc.c
  *   dump.c    -> fmt.c, hvc.c
  *   fmt.c, hvc.c: nothing of the driver
  *
- * vm.c knows nothing of debugfs: debugfs.c asks it which VMs live
- * (s2own_vms_live()) for the vm<N>/ directories. The test module uses
- * what is exported: s2own_hvc() and the result names, s2own_ptdump_text(),
- * s2own_touch(), s2own_vms_lock_idle() and s2own_debugfs_add().
+ * vm.c and run.c know nothing of debugfs or of files: debugfs.c asks vm.c
+ * which VMs live (s2own_vms_live()) for the vm<N>/ directories, and is
+ * told to look again (s2own_debugfs_vms_changed()) by its own writes and
+ * by vmdev.c, the two places that create and destroy VMs. The test module
+ * uses what is exported: s2own_hvc(), s2own_hvc_1_2() and the result
+ * names, s2own_ptdump_text(), s2own_touch(), s2own_vms_lock_idle() and
+ * s2own_debugfs_add().
  */
 #ifndef S2OWN_DRV_H
 #define S2OWN_DRV_H
@@ -30,6 +40,7 @@
 #include <linux/arm-smccc.h>
 #include <linux/types.h>
 
+#include "fmt.h"
 #include "s2own_abi.h"
 
 #define S2OWN_NAME "s2own"
@@ -62,6 +73,8 @@ enum {
 
 long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	       struct s2own_hvc_res *res);
+long s2own_hvc_1_2(const struct arm_smccc_1_2_regs *args,
+		   struct arm_smccc_1_2_regs *res);
 unsigned int s2own_res_class(long ret, bool unknown);
 const char *s2own_res_name(unsigned int res);
 const char *s2own_errname(long ret);
@@ -116,6 +129,42 @@ int s2own_ptdump_text(int handle, char **text, size_t *len);
 int s2own_read_stats(struct s2own_stats *st);
 
 /* vm.c */
+struct s2own_vm;
+
+/**
+ * struct s2own_vcpu - a vCPU of a VM made through /dev/s2own.
+ * @vm: its VM, which owns it (vm.c)
+ * @index: the hypervisor's number for it
+ * @page: the host page that holds its state at EL2; NULL once reclaimed
+ *        (vm.c, under its lock)
+ * @running: bit 0 set while a RUN is in progress (run.c)
+ * @counts: run.c's counters; only the runner writes them, so a reader
+ *          (debugfs) gets a snapshot that may be mid-run
+ */
+struct s2own_vcpu {
+	struct s2own_vm *vm;
+	unsigned int index;
+	struct page *page;
+	unsigned long running;
+	struct s2own_vcpu_counts counts;
+};
+
+/* Pages one S2OWN_DONATE may pin at most: 1 GiB. */
+#define S2OWN_DONATE_MAX	(1UL << 18)
+
+struct s2own_vm *s2own_vm_open(const struct s2own_vm_params *p);
+void s2own_vm_hold(struct s2own_vm *vm);
+void s2own_vm_drop(struct s2own_vm *vm);
+int s2own_vm_handle(const struct s2own_vm *vm);
+struct s2own_vcpu *s2own_vm_add_vcpu(struct s2own_vm *vm);
+int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr);
+int s2own_vm_destroy_own(struct s2own_vm *vm);
+int s2own_vm_reclaim_own(struct s2own_vm *vm, u64 *pages);
+int s2own_vm_run_begin(struct s2own_vm *vm);
+void s2own_vm_run_end(struct s2own_vm *vm);
+int s2own_vm_counts(int handle, struct s2own_vm_counts *vc,
+		    struct s2own_vcpu_counts *cc, unsigned int *index,
+		    unsigned int *nr);
 int s2own_vm_new(void);
 int s2own_vm_kill(int handle);
 int s2own_donate(int handle, unsigned int nr, bool chunk);
@@ -139,5 +188,8 @@ void s2own_vms_exit(void);
  * fixups turn into -EFAULT). -EINVAL if @pfn has no struct page.
  */
 int s2own_touch(u64 pfn, u64 *val);
+
+/* run.c */
+int s2own_vcpu_run(struct s2own_vcpu *vcpu, struct s2own_run *run);
 
 #endif /* S2OWN_DRV_H */

@@ -146,3 +146,72 @@ size_t s2own_fmt_stats(char *buf, size_t size,
 #undef FMT_COUNTER
 	return len;
 }
+
+static const char *const exit_names[S2OWN_NR_EXITS] = {
+	[0] = "other",
+	[S2OWN_EXIT_HVC] = "hvc",
+	[S2OWN_EXIT_MEM_FAULT] = "mem_fault",
+	[S2OWN_EXIT_MMIO] = "mmio",
+	[S2OWN_EXIT_WFX] = "wfx",
+	[S2OWN_EXIT_IRQ] = "irq",
+	[S2OWN_EXIT_SYSTEM_EVENT] = "system_event",
+	[S2OWN_EXIT_VCPU_OFF] = "vcpu_off",
+	[S2OWN_EXIT_STOPPED] = "stopped",
+};
+
+/**
+ * s2own_exit_name() - an exit reason's name, as the vcpus file prints it.
+ * @reason: S2OWN_EXIT_*
+ *
+ * Return: "hvc", "mem_fault", ..., or "other" for a reason s2own lacks.
+ */
+const char *s2own_exit_name(unsigned int reason)
+{
+	return exit_names[reason < S2OWN_NR_EXITS ? reason : 0];
+}
+
+/**
+ * s2own_fmt_vm_counts() - a VM's counters as one line: "vcpus N donations
+ * N donate_errors N pages_donated N".
+ * @buf: where to write
+ * @size: its size
+ * @vm: the counters
+ *
+ * Return: bytes written, newline included.
+ */
+size_t s2own_fmt_vm_counts(char *buf, size_t size,
+			   const struct s2own_vm_counts *vm)
+{
+	return scnprintf(buf, size,
+			 "vcpus %llu donations %llu donate_errors %llu pages_donated %llu\n",
+			 vm->vcpus, vm->donations, vm->donate_errors,
+			 vm->pages_donated);
+}
+
+/**
+ * s2own_fmt_vcpu_counts() - a vCPU's counters as one line: "vcpu I runs N
+ * entries N errors N interrupted N", then every exit reason and its count,
+ * "other" last.
+ * @buf: where to write
+ * @size: its size
+ * @index: the vCPU
+ * @c: its counters
+ *
+ * Return: bytes written, newline included.
+ */
+size_t s2own_fmt_vcpu_counts(char *buf, size_t size, unsigned int index,
+			     const struct s2own_vcpu_counts *c)
+{
+	unsigned int r;
+	size_t len;
+
+	len = scnprintf(buf, size,
+			"vcpu %u runs %llu entries %llu errors %llu interrupted %llu",
+			index, c->runs, c->entries, c->errors, c->interrupted);
+	for (r = 1; r <= S2OWN_NR_EXITS; r++)
+		len += scnprintf(buf + len, size - len, " %s %llu",
+				 s2own_exit_name(r % S2OWN_NR_EXITS),
+				 c->exits[r % S2OWN_NR_EXITS]);
+	len += scnprintf(buf + len, size - len, "\n");
+	return len;
+}

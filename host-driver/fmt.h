@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Text forms of what S2OWN_HC_DUMP returns: ptdump lines and statistics.
- * Plain C on purpose: tests/test_fmt.c builds fmt.c for the build machine
+ * Text forms of what S2OWN_HC_DUMP returns: ptdump lines and statistics;
+ * and of the counters the driver keeps per VM and vCPU. Plain C on purpose: tests/test_fmt.c builds fmt.c for the build machine
  * and checks the lines against literal expectations.
  */
 #ifndef S2OWN_FMT_H
@@ -49,5 +49,47 @@ size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
 		     bool vm);
 size_t s2own_fmt_stats(char *buf, size_t size,
 		       const struct s2own_stats *st);
+
+/*
+ * Exits are counted by S2OWN_EXIT_* (1..S2OWN_NR_EXITS - 1); slot 0 counts
+ * any other reason the hypervisor gave.
+ */
+#define S2OWN_NR_EXITS		(S2OWN_EXIT_STOPPED + 1)
+
+/**
+ * struct s2own_vcpu_counts - what the driver counts for one vCPU.
+ * @runs: S2OWN_RUN ioctls
+ * @entries: S2OWN_HC_VCPU_RUN hypercalls they made
+ * @errors: of which failed (-errno in x1)
+ * @interrupted: runs that returned -EINTR for a pending signal
+ * @exits: exits by reason
+ */
+struct s2own_vcpu_counts {
+	u64 runs;
+	u64 entries;
+	u64 errors;
+	u64 interrupted;
+	u64 exits[S2OWN_NR_EXITS];
+};
+
+/**
+ * struct s2own_vm_counts - what the driver counts for one VM.
+ * @vcpus: vCPUs created
+ * @donations: S2OWN_DONATE ioctls that donated
+ * @donate_errors: and those that failed
+ * @pages_donated: pages they donated
+ */
+struct s2own_vm_counts {
+	u64 vcpus;
+	u64 donations;
+	u64 donate_errors;
+	u64 pages_donated;
+};
+
+const char *s2own_exit_name(unsigned int reason);
+size_t s2own_fmt_vm_counts(char *buf, size_t size,
+			   const struct s2own_vm_counts *vm);
+size_t s2own_fmt_vcpu_counts(char *buf, size_t size, unsigned int index,
+			     const struct s2own_vcpu_counts *c);
 
 #endif /* S2OWN_FMT_H */

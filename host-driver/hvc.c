@@ -6,6 +6,8 @@
  * so where the status and the outputs come back is decided in one place
  * (the two lines after the HVC): callers only see struct s2own_hvc_res.
  * The same place counts calls by function and result for the stats file.
+ * VCPU_RUN hands over more than x0..x3, so it goes through the SMCCC 1.2
+ * variant, s2own_hvc_1_2(): x0..x17 both ways, decoded and counted alike.
  *
  * arm_smccc_1_1_hvc(), not arm_smccc_1_1_invoke(): Linux's SMCCC conduit is
  * the one its PSCI firmware uses, SMC here (the hypervisor relays it), while
@@ -42,6 +44,8 @@ static const struct {
 	{ S2OWN_HC_DUMP, "dump" },
 	{ S2OWN_HC_PAGE_QUERY, "page_query" },
 	{ S2OWN_HC_CHECK, "check" },
+	{ S2OWN_HC_VCPU_CREATE, "vcpu_create" },
+	{ S2OWN_HC_VCPU_RUN, "vcpu_run" },
 };
 
 #define FUNC_UNKNOWN ARRAY_SIZE(funcs)
@@ -111,6 +115,19 @@ const char *s2own_res_name(unsigned int res)
 }
 EXPORT_SYMBOL_GPL(s2own_res_name);
 
+/*
+ * ABI 1.x: x0 the SMCCC status, x1 the result (outputs from x2 on). Count
+ * the call by function and result.
+ */
+static long decode(u32 func, unsigned long x0, unsigned long x1)
+{
+	unsigned int f = func_index(func);
+	long ret = x0 ? (long)x0 : (long)x1;
+
+	atomic64_inc(&counts[f][res_class(f, ret)]);
+	return ret;
+}
+
 /**
  * s2own_hvc() - issue one hypercall to the s2own hypervisor.
  * @func: function id, S2OWN_HC_* (any value for raw calls)
@@ -130,17 +147,32 @@ long s2own_hvc(u32 func, u64 a1, u64 a2, u64 a3, u64 a4,
 	       struct s2own_hvc_res *res)
 {
 	struct arm_smccc_res *x = &res->regs;
-	unsigned int f = func_index(func);
 
 	arm_smccc_1_1_hvc(func, a1, a2, a3, a4, x);
-	/* ABI 1.x: x0 the SMCCC status, x1 the result, x2 and x3 outputs. */
-	res->ret = x->a0 ? (long)x->a0 : (long)x->a1;
+	res->ret = decode(func, x->a0, x->a1);
 	res->out[0] = x->a2;
 	res->out[1] = x->a3;
-	atomic64_inc(&counts[f][res_class(f, res->ret)]);
 	return res->ret;
 }
 EXPORT_SYMBOL_GPL(s2own_hvc);
+
+/**
+ * s2own_hvc_1_2() - issue one hypercall with SMCCC 1.2's registers.
+ * @args: x0 (the function id) .. x17
+ * @res: x0 .. x17 as the hypervisor left them
+ *
+ * For the calls that hand over more than x0..x3: S2OWN_HC_VCPU_RUN.
+ *
+ * Return: the call's status, decoded as s2own_hvc() does: 0 or a negative
+ * errno, S2OWN_RET_NOT_SUPPORTED (-1) for an id the hypervisor lacks.
+ */
+long s2own_hvc_1_2(const struct arm_smccc_1_2_regs *args,
+		   struct arm_smccc_1_2_regs *res)
+{
+	arm_smccc_1_2_hvc(args, res);
+	return decode((u32)args->a0, res->a0, res->a1);
+}
+EXPORT_SYMBOL_GPL(s2own_hvc_1_2);
 
 /**
  * s2own_errname() - the errno name of a hypercall status.

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * s2own host driver: hypercalls to the s2own EL2 hypervisor, and debugfs to
- * drive and watch its ownership tracking (docs/debugfs.md).
+ * s2own host driver: hypercalls to the s2own EL2 hypervisor, debugfs to
+ * drive and watch its ownership tracking (docs/debugfs.md), and /dev/s2own
+ * for VMMs that run protected guests (docs/guests.md).
  *
  * Only ever load it under the s2own hypervisor. Its calls are HVCs, and an
  * HVC on a machine without EL2 is UNDEFINED: the kernel oopses. So before
@@ -17,6 +18,7 @@
 #include "debugfs.h"
 #include "drv.h"
 #include "s2own_dt.h"
+#include "vmdev.h"
 
 static bool skip_dt_check;
 module_param(skip_dt_check, bool, 0400);
@@ -70,10 +72,17 @@ static int __init s2own_init(void)
 	ret = s2own_debugfs_init(st.table_pages_used);
 	if (ret)
 		goto out_dump;
+	ret = s2own_vmdev_init();
+	if (ret) {
+		pr_err("%s: /dev/%s: %d\n", S2OWN_NAME, S2OWN_NAME, ret);
+		goto out_debugfs;
+	}
 	pr_info("%s: loaded, %llu table pages used, %llu free\n", S2OWN_NAME,
 		st.table_pages_used, st.table_pages_free);
 	return 0;
 
+out_debugfs:
+	s2own_debugfs_exit();
 out_dump:
 	s2own_dump_exit();
 	return ret;
@@ -82,6 +91,7 @@ out_dump:
 static void __exit s2own_exit(void)
 {
 	/* No new requests, none in flight, then take everything back. */
+	s2own_vmdev_exit();
 	s2own_debugfs_exit();
 	s2own_vms_exit();
 	s2own_dump_exit();

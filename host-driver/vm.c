@@ -9,20 +9,33 @@
  * with a message rather than freed: Linux would otherwise hand out a page
  * it cannot touch, or one the hypervisor may still write.
  *
- * Pages come from the buddy allocator in 2 MiB chunks (order 9, so
- * physically 2 MiB aligned: a donation in the middle of one splits a host
- * block, and a chunk donated whole can be a guest block). "scatter" donates
- * single pages spread through a chunk, "chunk" the chunk as one range.
- * Every page is filled with a pattern before it is donated, so a reclaimed
- * page that reads back zero was scrubbed by the hypervisor, not just never
- * written.
+ * The debugfs files' pages come from the buddy allocator in 2 MiB chunks
+ * (order 9, so physically 2 MiB aligned: a donation in the middle of one
+ * splits a host block, and a chunk donated whole can be a guest block).
+ * "scatter" donates single pages spread through a chunk, "chunk" the chunk
+ * as one range. Every page is filled with a pattern before it is donated,
+ * so a reclaimed page that reads back zero was scrubbed by the hypervisor,
+ * not just never written.
+ *
+ * A VMM's pages (/dev/s2own, vmdev.c) are its own anonymous memory, pinned
+ * (FOLL_LONGTERM) for as long as the guest has them and donated in runs of
+ * contiguous pfns; their vCPUs' pages are the driver's, one each, given
+ * with S2OWN_HC_VCPU_CREATE. Both are books of the same VM: reclaim takes
+ * back the one and the other, whoever asks (the VMM, debugfs, unload).
+ *
+ * A VM the VMM holds lives as long as its files (a reference each, and one
+ * for the list while the hypervisor has anything of it). Its handle is
+ * only used under s2own_lock while it is in the list and live, or between
+ * s2own_vm_run_begin() and _end(), while it cannot be destroyed: so a
+ * handle the hypervisor has given to a newer VM is never used for it.
  *
  * One mutex, s2own_lock, covers all of it. The test module's storm keeps
  * its own books and does not take it; its fuzz holds it throughout
- * (s2own_vms_lock_idle()).
+ * (s2own_vms_lock_idle()). A vCPU's run holds it only to start and end.
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -50,21 +63,41 @@ struct s2own_range {
 	enum range_state state;
 };
 
-/* One buddy allocation and the ranges of it that were donated. */
+/*
+ * Memory the driver donates from, and the ranges of it that were donated:
+ * one buddy allocation (@page, @order), or the pages one S2OWN_DONATE
+ * pinned (@pinned, @nr_pinned), a range per run of contiguous pfns.
+ */
 struct s2own_alloc {
 	struct list_head node;
 	struct page *page;
 	unsigned int order;
+	struct page **pinned;
+	unsigned long nr_pinned;
 	unsigned int nr_ranges;
 	struct s2own_range ranges[];
 };
 
+/*
+ * @ref: the list's reference while the VM is listed, and one per file of
+ * the VMM's (vmdev.c); @files counts those files. @runners: RUNs in
+ * progress. @listed: in @vms, i.e. the hypervisor may still have some of it.
+ */
 struct s2own_vm {
 	struct list_head node;
+	struct kref ref;
+	struct s2own_vm_params params;	/* a VMM's VM: as created */
 	int handle;
 	bool live;
+	bool listed;
+	bool vmm;
+	unsigned int files;
+	unsigned int runners;
 	u64 next_gfn;
 	struct list_head allocs;
+	unsigned int nr_vcpus;
+	struct s2own_vcpu *vcpus[S2OWN_MAX_VCPUS];
+	struct s2own_vm_counts counts;
 };
 
 struct s2own_share {
@@ -101,21 +134,66 @@ static struct s2own_vm *vm_track(int handle)
 
 	if (!vm)
 		return NULL;
+	kref_init(&vm->ref);
 	vm->handle = handle;
 	vm->live = true;
+	vm->listed = true;
 	vm->next_gfn = S2OWN_GFN_BASE;
 	INIT_LIST_HEAD(&vm->allocs);
 	list_add_tail(&vm->node, &vms);
 	return vm;
 }
 
+static void vm_free(struct kref *ref)
+{
+	struct s2own_vm *vm = container_of(ref, struct s2own_vm, ref);
+	unsigned int i;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		kfree(vm->vcpus[i]);
+	kfree(vm);
+}
+
+static unsigned int vcpu_pages_held(const struct s2own_vm *vm)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vm->nr_vcpus; i++)
+		n += vm->vcpus[i]->page != NULL;
+	return n;
+}
+
+/* Unlist a VM: the hypervisor has nothing of it any more. */
+static void vm_unlist(struct s2own_vm *vm)
+{
+	list_del(&vm->node);
+	vm->listed = false;
+	kref_put(&vm->ref, vm_free);
+}
+
 /* Forget a VM the hypervisor no longer has and that holds no page. */
 static void vm_forget_if_done(struct s2own_vm *vm)
 {
-	if (vm->live || !list_empty(&vm->allocs))
+	if (vm->live || !list_empty(&vm->allocs) || vcpu_pages_held(vm))
 		return;
-	list_del(&vm->node);
-	kfree(vm);
+	vm_unlist(vm);
+}
+
+/* Destroy a VM the driver tracks: refused while one of its vCPUs runs. */
+static long vm_kill_locked(struct s2own_vm *vm)
+{
+	long ret;
+
+	if (!vm->live)
+		return -ENOENT;
+	if (vm->runners)
+		return -EBUSY;
+	ret = s2own_vm_destroy(vm->handle);
+	if (!ret) {
+		vm->live = false;
+		vm_forget_if_done(vm);
+	}
+	return ret;
 }
 
 /**
@@ -150,12 +228,8 @@ int s2own_vm_kill(int handle)
 	long ret;
 
 	mutex_lock(&s2own_lock);
-	ret = s2own_vm_destroy(handle);
 	vm = vm_find(handle);
-	if (!ret && vm) {
-		vm->live = false;
-		vm_forget_if_done(vm);
-	}
+	ret = vm ? vm_kill_locked(vm) : s2own_vm_destroy(handle);
 	mutex_unlock(&s2own_lock);
 	return hvc_errno(ret);
 }
@@ -206,6 +280,24 @@ static bool alloc_all_host(const struct s2own_alloc *a)
 	return true;
 }
 
+static unsigned long alloc_nr_pages(const struct s2own_alloc *a)
+{
+	return a->pinned ? a->nr_pinned : 1UL << a->order;
+}
+
+/* Return an allocation's memory: to the buddy allocator, or to the VMM. */
+static void alloc_free(struct s2own_alloc *a)
+{
+	if (a->pinned) {
+		/* The hypervisor zeroed them behind the kernel's back. */
+		unpin_user_pages_dirty_lock(a->pinned, a->nr_pinned, true);
+		kvfree(a->pinned);
+	} else {
+		__free_pages(a->page, a->order);
+	}
+	kfree(a);
+}
+
 /* Give back an allocation all of whose ranges are the host's again. */
 static void alloc_release(struct s2own_alloc *a, bool keep)
 {
@@ -214,8 +306,20 @@ static void alloc_release(struct s2own_alloc *a, bool keep)
 		list_add_tail(&a->node, &held);
 		return;
 	}
-	__free_pages(a->page, a->order);
-	kfree(a);
+	alloc_free(a);
+}
+
+/* Reclaim one range of a destroyed VM, or a relinquished one. */
+static long range_reclaim(struct s2own_range *r)
+{
+	long ret = s2own_reclaim_guest(r->pfn, r->nr);
+
+	if (ret)
+		return ret;
+	r->state = RANGE_HOST;
+	if (memchr_inv(page_address(pfn_to_page(r->pfn)), 0, r->nr * PAGE_SIZE))
+		reclaim_not_zeroed += r->nr;
+	return 0;
 }
 
 /**
@@ -336,6 +440,52 @@ int s2own_relinquish_vm(int handle)
 	return ret;
 }
 
+/*
+ * Take back what a VM holds that the hypervisor lets go of: relinquished
+ * ranges of a live VM; every range and vCPU page of a destroyed one. Adds
+ * the pages taken back to *@pages. Returns the first error.
+ */
+static long reclaim_locked(struct s2own_vm *vm, bool keep, u64 *pages)
+{
+	struct s2own_alloc *a, *tmp;
+	struct s2own_vcpu *vcpu;
+	struct s2own_range *r;
+	unsigned int i;
+	long ret, err = 0;
+
+	list_for_each_entry_safe(a, tmp, &vm->allocs, node) {
+		for (i = 0; i < a->nr_ranges; i++) {
+			r = &a->ranges[i];
+			if (r->state == RANGE_HOST ||
+			    (vm->live && r->state != RANGE_RELINQUISHED))
+				continue;
+			ret = range_reclaim(r);
+			err = err ?: ret;
+			if (!ret)
+				*pages += r->nr;
+		}
+		if (alloc_all_host(a))
+			alloc_release(a, keep);
+	}
+	for (i = 0; i < vm->nr_vcpus && !vm->live; i++) {
+		vcpu = vm->vcpus[i];
+		if (!vcpu->page)
+			continue;
+		ret = s2own_reclaim_guest(page_to_pfn(vcpu->page), 1);
+		if (ret) {
+			err = err ?: ret;
+			continue;
+		}
+		if (memchr_inv(page_address(vcpu->page), 0, PAGE_SIZE))
+			reclaim_not_zeroed++;
+		__free_page(vcpu->page);
+		vcpu->page = NULL;
+		(*pages)++;
+	}
+	vm_forget_if_done(vm);
+	return err;
+}
+
 /**
  * s2own_reclaim_vm() - take back every page donated to a VM and return
  * it to Linux (or keep it, for inspection with `touch`).
@@ -347,10 +497,8 @@ int s2own_relinquish_vm(int handle)
  */
 int s2own_reclaim_vm(int handle, bool keep)
 {
-	struct s2own_alloc *a, *tmp;
-	struct s2own_range *r;
 	struct s2own_vm *vm;
-	unsigned int i;
+	u64 pages = 0;
 	long ret, err = 0;
 
 	mutex_lock(&s2own_lock);
@@ -361,26 +509,8 @@ int s2own_reclaim_vm(int handle, bool keep)
 	}
 	if (vm->live)
 		err = relinquish_locked(vm);
-	list_for_each_entry_safe(a, tmp, &vm->allocs, node) {
-		for (i = 0; i < a->nr_ranges; i++) {
-			r = &a->ranges[i];
-			if (r->state == RANGE_HOST ||
-			    (vm->live && r->state != RANGE_RELINQUISHED))
-				continue;
-			ret = s2own_reclaim_guest(r->pfn, r->nr);
-			if (ret) {
-				err = err ?: ret;
-				continue;
-			}
-			r->state = RANGE_HOST;
-			if (memchr_inv(page_address(pfn_to_page(r->pfn)), 0,
-				       r->nr * PAGE_SIZE))
-				reclaim_not_zeroed += r->nr;
-		}
-		if (alloc_all_host(a))
-			alloc_release(a, keep);
-	}
-	vm_forget_if_done(vm);
+	ret = reclaim_locked(vm, keep, &pages);
+	err = err ?: ret;
 	mutex_unlock(&s2own_lock);
 	return hvc_errno(err);
 }
@@ -481,6 +611,405 @@ int s2own_unshare_pfn(u64 pfn, bool all)
 	return hvc_errno(err);
 }
 
+/* --- the VMs of a VMM (/dev/s2own, vmdev.c) ------------------------------ */
+
+/**
+ * s2own_vm_open() - create a VM for a VMM's file and track it.
+ * @p: its RAM, entry point and boot argument (S2OWN_HC_VM_CREATE)
+ *
+ * Return: the VM, held once for the file (s2own_vm_drop() lets go), or an
+ * ERR_PTR(): the hypervisor's errno, -EOPNOTSUPP if it lacks the call.
+ */
+struct s2own_vm *s2own_vm_open(const struct s2own_vm_params *p)
+{
+	struct s2own_hvc_res res;
+	struct s2own_vm *vm;
+	long ret;
+
+	mutex_lock(&s2own_lock);
+	ret = s2own_hvc(S2OWN_HC_VM_CREATE, p->ram_gfn, p->ram_nr, p->entry,
+			p->boot_arg, &res);
+	if (ret <= 0) {
+		mutex_unlock(&s2own_lock);
+		return ERR_PTR(ret ? hvc_errno(ret) : -EIO);
+	}
+	vm = vm_track(ret);
+	if (!vm) {
+		s2own_vm_destroy(ret);
+		mutex_unlock(&s2own_lock);
+		return ERR_PTR(-ENOMEM);
+	}
+	vm->vmm = true;
+	vm->params = *p;
+	vm->files = 1;
+	kref_get(&vm->ref);
+	mutex_unlock(&s2own_lock);
+	return vm;
+}
+
+/**
+ * s2own_vm_hold() - one more file holds the VM (a vCPU's).
+ * @vm: the VM
+ */
+void s2own_vm_hold(struct s2own_vm *vm)
+{
+	mutex_lock(&s2own_lock);
+	vm->files++;
+	kref_get(&vm->ref);
+	mutex_unlock(&s2own_lock);
+}
+
+/**
+ * s2own_vm_drop() - a file lets go of the VM. The last one destroys it
+ * and reclaims everything it holds; what the hypervisor does not give
+ * back stays in the books (and is leaked at unload).
+ * @vm: the VM
+ */
+void s2own_vm_drop(struct s2own_vm *vm)
+{
+	u64 pages = 0;
+	long ret = 0;
+
+	mutex_lock(&s2own_lock);
+	if (!--vm->files && vm->listed) {
+		if (vm->live)
+			ret = vm_kill_locked(vm);
+		if (vm->listed && !ret)
+			ret = reclaim_locked(vm, false, &pages);
+		if (ret)
+			pr_err("%s: VM %d: closing: %s, its pages stay tracked\n",
+			       S2OWN_NAME, vm->handle, s2own_errname(ret));
+	}
+	kref_put(&vm->ref, vm_free);
+	mutex_unlock(&s2own_lock);
+}
+
+/**
+ * s2own_vm_handle() - the hypervisor's handle of a VM, for messages.
+ * @vm: the VM
+ *
+ * Return: the handle; once the VM is gone, the hypervisor may have given
+ * it to another.
+ */
+int s2own_vm_handle(const struct s2own_vm *vm)
+{
+	return vm->handle;
+}
+
+/**
+ * s2own_vm_add_vcpu() - give a live VM one more vCPU: a page of the
+ * driver's, which S2OWN_HC_VCPU_CREATE makes the hypervisor's.
+ * @vm: the VM
+ *
+ * Return: the vCPU (the VM owns it), or an ERR_PTR(): -ENOENT the VM is
+ * gone, -EBUSY it has S2OWN_MAX_VCPUS, -ENOMEM, the hypervisor's errno, or
+ * -EOPNOTSUPP if it lacks the call.
+ */
+struct s2own_vcpu *s2own_vm_add_vcpu(struct s2own_vm *vm)
+{
+	struct s2own_vcpu *vcpu;
+	struct s2own_hvc_res res;
+	struct page *page;
+	long ret;
+
+	vcpu = kzalloc(sizeof(*vcpu), GFP_KERNEL);
+	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!vcpu || !page) {
+		ret = -ENOMEM;
+		goto fail;
+	}
+	mutex_lock(&s2own_lock);
+	ret = -ENOENT;
+	if (!vm->live)
+		goto fail_unlock;
+	ret = -EBUSY;
+	if (vm->nr_vcpus == S2OWN_MAX_VCPUS)
+		goto fail_unlock;
+	ret = s2own_hvc(S2OWN_HC_VCPU_CREATE, vm->handle, page_to_pfn(page), 0,
+			0, &res);
+	if (res.regs.a0 == S2OWN_RET_NOT_SUPPORTED)
+		ret = -EOPNOTSUPP;
+	if (ret < 0)
+		goto fail_unlock;
+	/* From here the page is the hypervisor's until reclaimed. */
+	vcpu->vm = vm;
+	vcpu->index = ret;
+	vcpu->page = page;
+	vm->vcpus[vm->nr_vcpus++] = vcpu;
+	vm->counts.vcpus++;
+	mutex_unlock(&s2own_lock);
+	return vcpu;
+
+fail_unlock:
+	mutex_unlock(&s2own_lock);
+fail:
+	if (page)
+		__free_page(page);
+	kfree(vcpu);
+	return ERR_PTR(hvc_errno(ret));
+}
+
+/*
+ * Pin @nr pages of the calling process at @uaddr for a guest: its own
+ * private anonymous memory only (page cache would be read and written back
+ * by the kernel, which the stage-2 then refuses).
+ */
+static struct page **pin_user(u64 uaddr, u64 nr, int *err)
+{
+	struct page **pages;
+	long pinned, i;
+
+	pages = kvmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		*err = -ENOMEM;
+		return NULL;
+	}
+	pinned = pin_user_pages_fast(uaddr, nr, FOLL_WRITE | FOLL_LONGTERM,
+				     pages);
+	*err = pinned < 0 ? pinned : pinned < nr ? -EFAULT : 0;
+	for (i = 0; i < pinned && !*err; i++)
+		if (!PageAnon(pages[i]))
+			*err = -EINVAL;
+	if (!*err)
+		return pages;
+	if (pinned > 0)
+		unpin_user_pages(pages, pinned);
+	kvfree(pages);
+	return NULL;
+}
+
+/* The pinned pages as ranges: one per run of contiguous pfns. */
+static struct s2own_alloc *pinned_alloc(struct page **pages, u64 nr, u64 gfn)
+{
+	struct s2own_alloc *a;
+	struct s2own_range *r;
+	unsigned int runs = 1;
+	u64 i;
+
+	for (i = 1; i < nr; i++)
+		runs += page_to_pfn(pages[i]) != page_to_pfn(pages[i - 1]) + 1;
+	a = kzalloc(struct_size(a, ranges, runs), GFP_KERNEL);
+	if (!a)
+		return NULL;
+	a->pinned = pages;
+	a->nr_pinned = nr;
+	for (i = 0, r = a->ranges - 1; i < nr; i++) {
+		if (i && page_to_pfn(pages[i]) == r->pfn + r->nr) {
+			r->nr++;
+			continue;
+		}
+		r++;
+		r->pfn = page_to_pfn(pages[i]);
+		r->gfn = gfn + i;
+		r->nr = 1;
+	}
+	a->nr_ranges = runs;
+	return a;
+}
+
+/*
+ * Take back the first @nr ranges of @a, just donated to a live VM: the
+ * driver relinquishes them for the guest and reclaims them. Returns false
+ * if one stays the guest's.
+ */
+static bool donation_undo(struct s2own_vm *vm, struct s2own_alloc *a,
+			  unsigned int nr)
+{
+	struct s2own_range *r;
+	bool all = true;
+	unsigned int i;
+
+	for (i = 0; i < nr; i++) {
+		r = &a->ranges[i];
+		if (!s2own_relinquish(vm->handle, r->gfn, r->nr))
+			r->state = RANGE_RELINQUISHED;
+		if (range_reclaim(r))
+			all = false;
+	}
+	return all;
+}
+
+/**
+ * s2own_vm_donate_user() - pin a range of the calling process's memory and
+ * donate it to a live VM at @gfn.
+ * @vm: the VM
+ * @uaddr: page-aligned address of private anonymous memory of the caller
+ * @gfn: where the guest sees the first page
+ * @nr: pages, 1..S2OWN_DONATE_MAX
+ *
+ * All or nothing: if a call fails, the pages donated before it are taken
+ * back (relinquished for the guest, reclaimed) and everything unpinned.
+ * Only if the hypervisor refuses that too do they stay donated, tracked,
+ * and pinned until the VM's reclaim.
+ *
+ * Return: 0; -EINVAL bad arguments, gfns outside the VM's RAM, or memory
+ * that is not private and anonymous; -EFAULT unmapped or read-only memory;
+ * -ENOENT the VM is gone; -ENOMEM; or the hypervisor's errno.
+ */
+int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr)
+{
+	struct s2own_alloc *a;
+	struct page **pages;
+	unsigned int i = 0;
+	long ret = 0;
+	int err;
+
+	if (!nr || nr > S2OWN_DONATE_MAX || !PAGE_ALIGNED(uaddr) ||
+	    uaddr + (nr << PAGE_SHIFT) < uaddr || gfn + nr < gfn)
+		return -EINVAL;
+	pages = pin_user(uaddr, nr, &err);
+	if (!pages)
+		return err;
+	a = pinned_alloc(pages, nr, gfn);
+	if (!a) {
+		unpin_user_pages(pages, nr);
+		kvfree(pages);
+		return -ENOMEM;
+	}
+
+	mutex_lock(&s2own_lock);
+	if (!vm->live) {
+		ret = -ENOENT;
+	} else if (vm->params.ram_nr &&
+		   (gfn < vm->params.ram_gfn ||
+		    gfn + nr > vm->params.ram_gfn + vm->params.ram_nr)) {
+		/* The hypervisor would map it; the guest expects MMIO there. */
+		ret = -EINVAL;
+	} else {
+		for (i = 0; i < a->nr_ranges && !ret; i++) {
+			struct s2own_range *r = &a->ranges[i];
+
+			ret = s2own_donate_guest(vm->handle, r->pfn, r->gfn,
+						 r->nr);
+			if (!ret)
+				r->state = RANGE_DONATED;
+		}
+	}
+	if (!ret) {
+		vm->counts.donations++;
+		vm->counts.pages_donated += nr;
+		list_add_tail(&a->node, &vm->allocs);
+		a = NULL;
+	} else {
+		vm->counts.donate_errors++;
+		if (i > 1 && !donation_undo(vm, a, i - 1)) {
+			pr_err("%s: VM %d: a failed donation could not be taken back; its pages stay pinned\n",
+			       S2OWN_NAME, vm->handle);
+			list_add_tail(&a->node, &vm->allocs);
+			a = NULL;
+		}
+	}
+	mutex_unlock(&s2own_lock);
+	if (a)
+		alloc_free(a);
+	return hvc_errno(ret);
+}
+
+/**
+ * s2own_vm_destroy_own() - destroy a VM of a VMM's.
+ * @vm: the VM
+ *
+ * Return: 0; -EBUSY while one of its vCPUs runs; -ENOENT if it is
+ * destroyed already; or the hypervisor's errno.
+ */
+int s2own_vm_destroy_own(struct s2own_vm *vm)
+{
+	long ret;
+
+	mutex_lock(&s2own_lock);
+	ret = vm->listed ? vm_kill_locked(vm) : -ENOENT;
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(ret);
+}
+
+/**
+ * s2own_vm_reclaim_own() - take back every page a destroyed VM of a VMM's
+ * holds: the VMM's (unpinned) and its vCPUs' (freed).
+ * @vm: the VM
+ * @pages: set to the pages taken back now
+ *
+ * Return: 0 (also when nothing is left), -EBUSY if the VM lives, or the
+ * first failing call's errno (what failed stays tracked).
+ */
+int s2own_vm_reclaim_own(struct s2own_vm *vm, u64 *pages)
+{
+	long ret = 0;
+
+	*pages = 0;
+	mutex_lock(&s2own_lock);
+	if (vm->live)
+		ret = -EBUSY;
+	else if (vm->listed)
+		ret = reclaim_locked(vm, false, pages);
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(ret);
+}
+
+/**
+ * s2own_vm_run_begin() - a vCPU of the VM is about to run: from now until
+ * s2own_vm_run_end() the VM is not destroyed, so its handle stays its own.
+ * @vm: the VM
+ *
+ * Return: the handle to run it with, or -ENOENT if it is destroyed.
+ */
+int s2own_vm_run_begin(struct s2own_vm *vm)
+{
+	int ret = -ENOENT;
+
+	mutex_lock(&s2own_lock);
+	if (vm->live) {
+		vm->runners++;
+		ret = vm->handle;
+	}
+	mutex_unlock(&s2own_lock);
+	return ret;
+}
+
+/**
+ * s2own_vm_run_end() - the run s2own_vm_run_begin() started is over.
+ * @vm: the VM
+ */
+void s2own_vm_run_end(struct s2own_vm *vm)
+{
+	mutex_lock(&s2own_lock);
+	vm->runners--;
+	mutex_unlock(&s2own_lock);
+}
+
+/**
+ * s2own_vm_counts() - a snapshot of a live VM's counters and its vCPUs',
+ * for debugfs's vm<N>/vcpus.
+ * @handle: the VM
+ * @vc: its counters
+ * @cc: its vCPUs' counters, S2OWN_MAX_VCPUS of them
+ * @index: their indices, S2OWN_MAX_VCPUS of them
+ * @nr: set to the number of vCPUs
+ *
+ * Return: 0, or -ENOENT if the driver tracks no such VM as live.
+ */
+int s2own_vm_counts(int handle, struct s2own_vm_counts *vc,
+		    struct s2own_vcpu_counts *cc, unsigned int *index,
+		    unsigned int *nr)
+{
+	struct s2own_vm *vm;
+	unsigned int i;
+	int ret = -ENOENT;
+
+	mutex_lock(&s2own_lock);
+	vm = vm_find(handle);
+	if (vm && vm->live) {
+		*vc = vm->counts;
+		for (i = 0; i < vm->nr_vcpus; i++) {
+			cc[i] = vm->vcpus[i]->counts;
+			index[i] = vm->vcpus[i]->index;
+		}
+		*nr = vm->nr_vcpus;
+		ret = 0;
+	}
+	mutex_unlock(&s2own_lock);
+	return ret;
+}
+
 static u64 alloc_pages_in(const struct s2own_alloc *a, enum range_state st)
 {
 	u64 n = 0;
@@ -518,9 +1047,9 @@ size_t s2own_vms_fmt(char *buf, size_t size)
 			relinquished += alloc_pages_in(a, RANGE_RELINQUISHED);
 		}
 		len += scnprintf(buf + len, size - len,
-				 "vm %d %s donated %llu relinquished %llu\n",
+				 "vm %d %s donated %llu relinquished %llu%s\n",
 				 vm->handle, vm->live ? "live" : "destroyed",
-				 donated, relinquished);
+				 donated, relinquished, vm->vmm ? " vmm" : "");
 		list_for_each_entry(a, &vm->allocs, node) {
 			for (i = 0; i < a->nr_ranges; i++) {
 				r = &a->ranges[i];
@@ -530,6 +1059,12 @@ size_t s2own_vms_fmt(char *buf, size_t size)
 						 range_state_names[r->state]);
 			}
 		}
+		for (i = 0; i < vm->nr_vcpus; i++)
+			if (vm->vcpus[i]->page)
+				len += scnprintf(buf + len, size - len,
+						 "  vcpu %u pfn 0x%lx\n",
+						 vm->vcpus[i]->index,
+						 page_to_pfn(vm->vcpus[i]->page));
 	}
 	mutex_unlock(&s2own_lock);
 	return len;
@@ -604,7 +1139,7 @@ size_t s2own_vm_state_fmt(char *buf, size_t size)
 		}
 	}
 	list_for_each_entry(a, &held, node)
-		held_pages += 1UL << a->order;
+		held_pages += alloc_nr_pages(a);
 	list_for_each_entry(s, &shares, node)
 		shared++;
 	mutex_unlock(&s2own_lock);
@@ -691,14 +1226,16 @@ void s2own_vms_exit(void)
 
 		leaked = 0;
 		list_for_each_entry_safe(a, atmp, &vm->allocs, node) {
-			leaked += 1UL << a->order;
+			leaked += alloc_nr_pages(a);
 			list_del(&a->node);
-			kfree(a);	/* the pages themselves are leaked */
+			/* The pages themselves are leaked (or stay pinned). */
+			kvfree(a->pinned);
+			kfree(a);
 		}
+		leaked += vcpu_pages_held(vm);
 		pr_err("%s: VM %d: could not take back its pages, leaking %llu\n",
 		       S2OWN_NAME, vm->handle, leaked);
-		list_del(&vm->node);
-		kfree(vm);
+		vm_unlist(vm);
 	}
 	list_for_each_entry_safe(s, stmp, &shares, node) {
 		ret = unshare_one(s);

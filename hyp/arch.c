@@ -17,7 +17,7 @@
  * @ptep: the descriptor
  * @old: expected value
  * @new: replacement
- * @site: unused on aarch64
+ * @site: NULL: this backend checks nothing (S2O_ARCH_UNCHECKED)
  *
  * LL/SC compare-and-swap with DSB ISHST before (the contents of a table
  * being linked are complete first) and DSB ISH after a success (the new
@@ -44,15 +44,24 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
 }
 
 /**
- * s2o_arch_pte_init() - write a descriptor nobody can reach yet.
- * @ptep: the descriptor
- * @new: its value
- * @site: unused on aarch64
+ * s2o_arch_table_fill() - fill a table page nobody can reach yet.
+ * @table: its 512 descriptors
+ * @first: the first one
+ * @step: what each next one adds
+ *
+ * Plain stores, two at a time: the DSB ISHST of the compare-and-swap that
+ * publishes the table orders them before it.
  */
-void s2o_arch_pte_init(u64 *ptep, u64 new, const struct s2o_pte_site *site)
+void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 {
-	(void)site;
-	__atomic_store_n(ptep, new, __ATOMIC_RELAXED);
+	u64 a = first, b = first + step, step2 = 2 * step;
+
+	for (u64 *p = table; p < table + 512; p += 2) {
+		asm volatile("stp %1, %2, [%0]" : : "r" (p), "r" (a), "r" (b)
+			     : "memory");
+		a += step2;
+		b += step2;
+	}
 }
 
 static u64 switch_to_vmid(u16 vmid)
@@ -105,28 +114,71 @@ void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level)
 	switch_back(saved);
 }
 
-/* Above this many pages one VMID-wide invalidation is cheaper. */
-#define TLBI_RANGE_MAX_PAGES	512
+/* Without range TLBIs, above this many pages the whole VMID goes. */
+#define TLBI_PAGES_MAX		64
+
+/* TLBI RIPAS2E1IS operand: 4K granule, SCALE, NUM, base IPA. */
+#define TLBI_RANGE_OP(ipa, scale, num)					\
+	(1UL << 46 | (u64)(scale) << 44 | (u64)(num) << 39 |		\
+	 ((ipa) >> 12 & ((1UL << 37) - 1)))
+
+static bool has_tlbi_range(void)
+{
+	static int cached = -1;
+
+	if (cached < 0)
+		cached = ((read_sysreg(id_aa64isar0_el1) >> 56) & 0xf) >= 2;
+	return cached;
+}
+
+/*
+ * [ipa, ipa + pages) by FEAT_TLBIRANGE: chunks of (NUM + 1) * 2^(5 * SCALE
+ * + 1) pages, the largest scale first, single pages for what is left (a 2M
+ * or a 1G range is one instruction).
+ */
+static void tlbi_ipa_range(u64 ipa, u64 pages)
+{
+	for (int scale = 3; scale >= 0; scale--) {
+		u64 unit = 1UL << (5 * scale + 1);
+
+		while (pages >= unit) {
+			u64 num = S2O_MIN(pages / unit, 32);
+
+			asm volatile("sys #4, c8, c0, #2, %0" : :
+				     "r" (TLBI_RANGE_OP(ipa, scale, num - 1)) :
+				     "memory");
+			ipa += (num * unit) << 12;
+			pages -= num * unit;
+		}
+	}
+	if (pages)
+		asm volatile("tlbi ipas2e1is, %0" : : "r" (ipa >> 12) :
+			     "memory");
+}
 
 /**
  * s2o_arch_tlbi_range() - invalidate [@ipa, @ipa + @size) of one VMID.
  * @vmid: the stage 2
- * @ipa: start
- * @size: bytes; above TLBI_RANGE_MAX_PAGES pages the whole VMID goes
+ * @ipa: start, page aligned
+ * @size: bytes; with range TLBIs any size is a few instructions, without
+ *        them above TLBI_PAGES_MAX pages the whole VMID goes
  */
 void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size)
 {
-	u64 saved;
+	u64 saved, pages = size / SZ_4K;
 
-	if (size / SZ_4K > TLBI_RANGE_MAX_PAGES) {
+	if (!has_tlbi_range() && pages > TLBI_PAGES_MAX) {
 		s2o_arch_tlbi_vmid(vmid);
 		return;
 	}
 	dsb(ishst);
 	saved = switch_to_vmid(vmid);
-	for (u64 a = S2O_ALIGN_DOWN(ipa, SZ_4K); a < ipa + size; a += SZ_4K)
-		asm volatile("tlbi ipas2e1is, %0" : : "r" (a >> 12) :
-			     "memory");
+	if (has_tlbi_range())
+		tlbi_ipa_range(ipa, pages);
+	else
+		for (u64 a = ipa; a < ipa + size; a += SZ_4K)
+			asm volatile("tlbi ipas2e1is, %0" : : "r" (a >> 12) :
+				     "memory");
 	tlbi_finish();
 	switch_back(saved);
 }
@@ -148,25 +200,66 @@ void s2o_arch_tlbi_vmid(u16 vmid)
 	switch_back(saved);
 }
 
+static u64 dcache_line(void)
+{
+	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+}
+
+/* DC ZVA's block in bytes, or 0 if it is prohibited (DCZID_EL0.DZP). */
+static u64 zva_block(void)
+{
+	static u64 cached = ~0UL;
+
+	if (cached == ~0UL) {
+		u64 dczid = read_sysreg(dczid_el0);
+
+		cached = (dczid & 0x10) ? 0 : 4UL << (dczid & 0xf);
+	}
+	return cached;
+}
+
 /**
  * s2o_arch_zero_page() - zero a 4K page (EL2 maps all RAM at VA == PA).
  * @pa: the page
+ *
+ * DC ZVA, a block at a time; 64-byte stores where it is prohibited.
  */
 void s2o_arch_zero_page(u64 pa)
 {
-	u64 *p = (u64 *)pa;
+	u64 bs = zva_block();
 
-	for (int i = 0; i < 512; i += 8)
+	if (bs >= 64 && bs <= SZ_4K) {
+		for (u64 a = pa; a < pa + SZ_4K; a += bs)
+			asm volatile("dc zva, %0" : : "r" (a) : "memory");
+		return;
+	}
+	for (u64 a = pa; a < pa + SZ_4K; a += 64)
 		asm volatile("stp xzr, xzr, [%0]\n"
 			     "stp xzr, xzr, [%0, #16]\n"
 			     "stp xzr, xzr, [%0, #32]\n"
 			     "stp xzr, xzr, [%0, #48]"
-			     : : "r" (p + i) : "memory");
+			     : : "r" (a) : "memory");
 }
 
-static u64 dcache_line(void)
+/**
+ * s2o_arch_scrub_page() - zero a page and clean it to the PoC.
+ * @pa: the page
+ *
+ * Four DC CVAC a step: the loop, not the maintenance, is what costs.
+ */
+void s2o_arch_scrub_page(u64 pa)
 {
-	return 4UL << ((read_sysreg(ctr_el0) >> 16) & 0xf);
+	u64 line = dcache_line();
+
+	s2o_arch_zero_page(pa);
+	for (u64 a = pa; a < pa + SZ_4K; a += 4 * line)
+		asm volatile("dc cvac, %0\n"
+			     "dc cvac, %1\n"
+			     "dc cvac, %2\n"
+			     "dc cvac, %3"
+			     : : "r" (a), "r" (a + line), "r" (a + 2 * line),
+				 "r" (a + 3 * line) : "memory");
+	dsb(sy);
 }
 
 /**
@@ -184,16 +277,6 @@ void hyp_clean_dcache_poc(u64 va, u64 size)
 	for (u64 a = S2O_ALIGN_DOWN(va, line); a < va + size; a += line)
 		asm volatile("dc cvac, %0" : : "r" (a) : "memory");
 	dsb(sy);
-}
-
-/**
- * s2o_arch_clean_dcache_poc() - DC CVAC over a range, then DSB SY.
- * @pa: start
- * @size: bytes
- */
-void s2o_arch_clean_dcache_poc(u64 pa, u64 size)
-{
-	hyp_clean_dcache_poc(pa, size);
 }
 
 /**

@@ -42,7 +42,8 @@ DRIVER_TEST_TIMEOUT ?= 900
 
 HVC_TEST_DIR := $(BUILD)/hvc-test
 HVC_TEST_KO := $(HVC_TEST_DIR)/s2own_test.ko
-HVC_TEST_SRCS := $(wildcard tests/qemu/hvc-test/*.c tests/qemu/hvc-test/*.h) \
+HVC_TEST_SRCS := $(wildcard tests/qemu/hvc-test/*.c tests/qemu/hvc-test/*.h \
+	tests/qemu/hvc-test/*.S) \
 	tests/qemu/hvc-test/Kbuild
 
 .PHONY: driver hvc-test-module driver-test driver-fmt-test fuzz-qemu
@@ -91,7 +92,8 @@ DRIVER_TEST_CHECKS := host-driver/driver-test.checks
 
 driver-test: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
 	$(Q)$(QEMU_BOOT_TEST) --name driver $(QEMU_HYP_ARGS) $(BOOT_CHECKS) \
-		--checks $(DRIVER_TEST_CHECKS) --append s2own.test=1 \
+		--checks $(DRIVER_TEST_CHECKS) $(DRIVER_TEST_CHECKS_EXTRA) \
+		--append s2own.test=1 \
 		--batch-timeout $(DRIVER_TEST_TIMEOUT) \
 		--log $(DRIVER_TEST_LOG) $(QEMU_EXTRA_ARGS)
 
@@ -103,7 +105,7 @@ FUZZ_QEMU_APPEND := s2own.test=1 s2own.fuzz=$(FUZZ_QEMU_CALLS) \
 
 fuzz-qemu: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
 	$(Q)$(QEMU_BOOT_TEST) --name fuzz-qemu $(QEMU_HYP_ARGS) $(BOOT_CHECKS) \
-		--checks $(DRIVER_TEST_CHECKS) \
+		--checks $(DRIVER_TEST_CHECKS) $(DRIVER_TEST_CHECKS_EXTRA) \
 		--append '$(strip $(FUZZ_QEMU_APPEND))' \
 		--batch-timeout $(FUZZ_QEMU_TIMEOUT) \
 		--log $(BUILD)/fuzz-qemu.log $(QEMU_EXTRA_ARGS)

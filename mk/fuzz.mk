@@ -18,7 +18,7 @@
 # into tests/fuzz-corpus/, and crashes into $(BUILD)/fuzz/*/artifacts/.
 # FUZZ_SEED=n fixes libFuzzer's seed (it prints the one it chose).
 
-PKGS_fuzz := libclang-rt-14-dev libcmocka-dev
+PKGS_fuzz := libclang-rt-14-dev
 
 FUZZ_DIR := $(BUILD)/fuzz
 FUZZ_BIN := $(FUZZ_DIR)/fuzz_core
@@ -30,17 +30,14 @@ FUZZ_SEED ?=
 FUZZ_EXTRA ?=
 FUZZ_INPUT ?=
 
-FUZZ_CFLAGS := -std=gnu11 -O1 -g -pthread -fno-strict-aliasing \
-	-fno-omit-frame-pointer
+FUZZ_CFLAGS := $(HOST_CFLAGS) -O1 -fno-omit-frame-pointer
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=all
-FUZZ_WARN := -Wall -Wextra -Werror
-FUZZ_TEST_SRCS := tests/fuzz_core.c tests/refmodel.c tests/harness.c \
-	tests/fake_arch.c
-FUZZ_CORE_SRCS := $(filter-out ownership/check.c,$(wildcard ownership/*.c))
+FUZZ_TEST_SRCS := tests/fuzz_core.c $(TEST_SRCS)
+FUZZ_CORE_SRCS := $(filter-out ownership/check.c,$(CORE_SRCS))
 FUZZ_OBJS := $(patsubst tests/%.c,$(FUZZ_DIR)/obj/%.o,$(FUZZ_TEST_SRCS)) \
 	$(patsubst ownership/%.c,$(FUZZ_DIR)/obj/core-%.o,$(FUZZ_CORE_SRCS)) \
 	$(FUZZ_DIR)/obj/oracle-check.o
-FUZZ_HDRS := $(wildcard ownership/*.h tests/*.h)
+FUZZ_HDRS := $(CORE_HDRS) $(TEST_HDRS)
 
 # Every input re-initialises the tracker: s2o_memmap_init() visits the
 # metadata of all 1M pages of the harness's map. Instrumented, that alone
@@ -73,15 +70,14 @@ $(FUZZ_DIR)/obj/fuzz_core.o: FUZZ_COV := -fsanitize=fuzzer-no-link
 
 $(FUZZ_DIR)/obj/%.o: tests/%.c $(FUZZ_HDRS) $(STAMPS)/pkgs-fuzz
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(FUZZ_WARN) $(FUZZ_COV) \
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(CWARN) $(FUZZ_COV) \
 		-c -o $@ $<
 
-# The core is built as it is: warnings are gcc's business (make unit).
 $(FUZZ_DIR)/obj/core-%.o: ownership/%.c $(FUZZ_HDRS) $(FUZZ_IGNORELIST) \
 		$(STAMPS)/pkgs-fuzz
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-		$(FUZZ_IGNORE) -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) $(CWARN) \
+		-fsanitize=fuzzer-no-link $(FUZZ_IGNORE) -c -o $@ $<
 
 # s2o_check_invariants() is the oracle, run after every operation: it
 # reads the metadata of every page, twice. Instrumented it cost 20 ms a
@@ -89,41 +85,15 @@ $(FUZZ_DIR)/obj/core-%.o: ownership/%.c $(FUZZ_HDRS) $(FUZZ_IGNORELIST) \
 $(FUZZ_DIR)/obj/oracle-check.o: ownership/check.c $(FUZZ_HDRS) \
 		$(STAMPS)/pkgs-fuzz
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) -std=gnu11 -O2 -g -fno-strict-aliasing -c -o $@ $<
+	$(Q)$(FUZZ_CC) $(HOST_CFLAGS) -O2 $(CWARN) -c -o $@ $<
 
 $(FUZZ_BIN): $(FUZZ_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ \
-		$(FUZZ_OBJS) -lcmocka
+		$(FUZZ_OBJS)
 
-FUZZ_STATS := number_of_executed_units|average_exec_per_sec|new_units_added
-# Where a failure's report starts: the model's, a sanitizer's, libFuzzer's.
-FUZZ_FAIL_RE := ^MISMATCH|ERROR: |runtime error|^==[0-9]+== ERROR
-
-# $(call fuzz_run,name,seconds): a fresh copy of the seeds plus what the
-# last run of that name found, fuzzed for the given time; then the
-# executions and libFuzzer's final line; on a crash its report and the
-# reproducer, and failure.
-define fuzz_run
-	$(Q)d=$(FUZZ_DIR)/$(1); mkdir -p $$d/corpus $$d/artifacts; \
-	rm -f $$d/artifacts/*; cp tests/fuzz-corpus/*.bin $$d/corpus/; \
-	echo "fuzz $(1): $(2) s, corpus $$(ls $$d/corpus | wc -l) inputs," \
-		"log $$d/log"; \
-	env $(FUZZ_ENV) $(FUZZ_BIN) $(FUZZ_ARGS) -max_total_time=$(2) \
-		-artifact_prefix=$$d/artifacts/ $$d/corpus >$$d/log 2>&1; \
-	rc=$$?; \
-	grep -E '^INFO: Seed:' $$d/log; \
-	grep -E '^#[0-9]+' $$d/log | tail -n 1; \
-	grep -E '^stat::($(FUZZ_STATS))' $$d/log; \
-	crash=$$(ls $$d/artifacts 2>/dev/null | head -n 1); \
-	if [ $$rc != 0 ] || [ -n "$$crash" ]; then \
-		echo "fuzz $(1): FAILED (exit $$rc)"; \
-		awk '/$(FUZZ_FAIL_RE)/ { on = 1 } on' $$d/log | head -n 150; \
-		[ -n "$$crash" ] && echo "reproduce: make fuzz-trace" \
-			"FUZZ_INPUT=$$d/artifacts/$$crash"; \
-		exit 1; \
-	fi; \
-	echo "fuzz $(1): passed"
-endef
+# $(call fuzz_run,name,seconds): scripts/run-fuzz.sh, in $(FUZZ_DIR)/name.
+fuzz_run = $(Q)env $(FUZZ_ENV) scripts/run-fuzz.sh $(FUZZ_BIN) \
+	$(FUZZ_DIR)/$(1) $(2) $(FUZZ_ARGS)
 
 fuzz-short: $(FUZZ_BIN)
 	$(Q)rm -rf $(FUZZ_DIR)/short

@@ -9,8 +9,8 @@
 #                     mk/linux.mk and mk/qemu.mk) and check the markers
 #
 # Variables: HOST_IMAGE_ADDR (where the hypervisor expects the Linux Image;
-# the same variable tells QEMU where to put it), HYP_CROSS (toolchain
-# prefix), HYP_EXTRA_CFLAGS.
+# the same variable tells QEMU where to put it, mk/qemu.mk, and this is its
+# one default), HYP_CROSS (toolchain prefix), HYP_EXTRA_CFLAGS.
 
 HYP_CROSS ?= aarch64-linux-gnu-
 HYP_CC := $(HYP_CROSS)gcc
@@ -30,22 +30,24 @@ HYP_LIBFDT := /usr/lib/aarch64-linux-gnu/libfdt.a
 PKGS_hyp := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 	libfdt-dev:arm64
 
+# S2O_ARCH_UNCHECKED: the EL2 backend checks no descriptor write, so the
+# core computes no site for it (ownership/arch.h).
 HYP_DEFS := -DHYP_RAM_BASE=$(HYP_RAM_BASE) -DHYP_LOAD_ADDR=$(HYP_LOAD_ADDR) \
-	-DHOST_IMAGE_ADDR=$(HOST_IMAGE_ADDR)
+	-DHOST_IMAGE_ADDR=$(HOST_IMAGE_ADDR) -DS2O_ARCH_UNCHECKED
 
 # Freestanding, identity-mapped at a fixed address (no PIC), general
 # registers only: after boot, EL2 code runs on the host's FP/SIMD state.
 # (libfdt.a does use SIMD, only at boot: see hyp/fdt.c.) -mstrict-align
 # because early code runs with the MMU off, where memory is Device.
-# Atomics are inlined as LL/SC, which every Armv8 CPU has. The in-tree
-# guest (mk/guest.mk) builds with the same flags and warnings.
+# Atomics are inlined as LL/SC, which every Armv8 CPU has. The warnings
+# are every build's (mk/core.mk): the core's and hyp/'s alike fail it. The
+# in-tree guest (mk/guest.mk) builds with the same flags and warnings.
 FREESTANDING_CFLAGS = -std=gnu11 -O2 -g -ffreestanding -fno-builtin \
 	-nostdinc -isystem $(shell $(HYP_CC) -print-file-name=include) \
 	-march=armv8-a -mgeneral-regs-only -mstrict-align \
 	-mno-outline-atomics -fno-pic -fno-pie -fno-stack-protector \
 	-fno-common -fno-omit-frame-pointer -fno-tree-loop-distribute-patterns \
-	-Wall -Wextra -Wno-unused-parameter -Wmissing-prototypes \
-	-Wstrict-prototypes -Wshadow
+	$(CWARN)
 HYP_CFLAGS = $(FREESTANDING_CFLAGS) -Ihyp -I$(HYP_FDT_INC) $(HYP_DEFS) \
 	$(HYP_EXTRA_CFLAGS)
 HYP_ASFLAGS = -D__ASSEMBLER__ -march=armv8-a -Ihyp $(HYP_DEFS)
@@ -54,8 +56,7 @@ HYP_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none \
 
 HYP_C_SRCS := $(wildcard hyp/*.c)
 HYP_S_SRCS := $(wildcard hyp/*.S)
-HYP_CORE_SRCS := $(wildcard ownership/*.c)
-HYP_OBJS := $(patsubst %.c,$(HYP_DIR)/obj/%.o,$(HYP_C_SRCS) $(HYP_CORE_SRCS)) \
+HYP_OBJS := $(patsubst %.c,$(HYP_DIR)/obj/%.o,$(HYP_C_SRCS) $(CORE_SRCS)) \
 	$(patsubst %.S,$(HYP_DIR)/obj/%.o,$(filter-out hyp/hyp.lds.S,$(HYP_S_SRCS)))
 
 .PHONY: hyp hyp-test
@@ -82,15 +83,13 @@ $(HYP_FDT_INC)/.stamp: | $(STAMPS)/pkgs-hyp
 	$(Q)cp /usr/include/libfdt.h /usr/include/fdt.h $(@D)/
 	$(Q)touch $@
 
-# Every object depends on the Makefile fragment: HOST_IMAGE_ADDR and the
+# Every object depends on the Makefile fragments: HOST_IMAGE_ADDR and the
 # flags are compiled in.
-$(HYP_DIR)/obj/%.o: %.c $(HYP_FDT_INC)/.stamp mk/hyp.mk | $(STAMPS)/pkgs-hyp
+$(HYP_DIR)/obj/%.o: %.c $(HYP_FDT_INC)/.stamp mk/hyp.mk mk/core.mk \
+		| $(STAMPS)/pkgs-hyp
 	$(Q)mkdir -p $(@D)
 	@echo "  CC      $<"
-	$(Q)$(HYP_CC) $(HYP_CFLAGS) $(HYP_WERROR) -MMD -MP -c $< -o $@
-
-# Our own code builds warning-free; the core's warnings stay warnings.
-$(HYP_DIR)/obj/hyp/%.o: HYP_WERROR := -Werror
+	$(Q)$(HYP_CC) $(HYP_CFLAGS) -MMD -MP -c $< -o $@
 
 $(HYP_DIR)/obj/%.o: %.S mk/hyp.mk | $(STAMPS)/pkgs-hyp
 	$(Q)mkdir -p $(@D)

@@ -9,11 +9,11 @@
 #                        hypervisor, and their ratio
 #
 # Variables: CPUS, MEM, HOST_IMAGE_ADDR (where QEMU copies the Linux Image
-# for the hypervisor), HYP_IMAGE, QEMU_TIMEOUT (seconds, for runs without
-# a terminal; interactive ones have none), QEMU_APPEND (more Linux command
-# line), ICOUNT=1 (deterministic instruction counting), QEMU_CPU (default
-# max; max,pauth-impdef=on is about 2.5x faster under TCG), QEMU_EXTRA
-# (more QEMU arguments).
+# for the hypervisor; mk/hyp.mk defaults it), HYP_IMAGE, QEMU_TIMEOUT
+# (seconds, for runs without a terminal; interactive ones have none),
+# QEMU_APPEND (more Linux command line), ICOUNT=1 (deterministic
+# instruction counting), QEMU_CPU (default max; max,pauth-impdef=on is
+# about 2.5x faster under TCG), QEMU_EXTRA (more QEMU arguments).
 #
 # For a boot test of the full stack, e.g. in mk/hyp.mk:
 #   $(QEMU_BOOT_TEST) --name hyp $(QEMU_HYP_ARGS) $(BOOT_CHECKS) \
@@ -25,7 +25,6 @@ PKGS_qemu := qemu-system-arm
 HYP_IMAGE ?= $(BUILD)/hyp/s2own-hyp.bin
 CPUS ?= 4
 MEM ?= 2G
-HOST_IMAGE_ADDR ?= 0x50000000
 QEMU_TIMEOUT ?= 300
 QEMU_APPEND ?=
 QEMU_EXTRA ?=
@@ -45,14 +44,17 @@ QEMU_BARE_ARGS = --mode bare --kernel $(LINUX_IMAGE) $(QEMU_COMMON_ARGS)
 QEMU_BARE_DEPS = $(LINUX_IMAGE) $(INITRAMFS) | $(STAMPS)/pkgs-qemu
 QEMU_HYP_DEPS = $(HYP_IMAGE) $(LINUX_IMAGE) $(INITRAMFS) | $(STAMPS)/pkgs-qemu
 
+# What no boot may show: a panic, at EL2 or EL1, an oops, a warning.
+BOOT_FORBID = --forbid 'Kernel panic' --forbid 'S2OWN-HYP: PANIC' \
+	--forbid 'Internal error:' --forbid 'Unable to handle kernel' \
+	--forbid 'BUG:' --forbid 'WARNING:' --forbid 'Call trace:'
+
 # What every demo boot must show (grep -E patterns); extend with +=.
 BOOT_CHECKS = --expect 'S2OWN: init reached' \
 	--expect 'S2OWN: cpus online $(CPUS) ' \
 	--expect 'S2OWN: exception level EL1' \
 	--expect 'S2OWN: demo done failures=0' \
-	--forbid 'Kernel panic' --forbid 'S2OWN-HYP: PANIC' \
-	--forbid 'Internal error:' --forbid 'Unable to handle kernel' \
-	--forbid 'BUG:' --forbid 'WARNING:' --forbid 'Call trace:'
+	$(BOOT_FORBID)
 
 .PHONY: qemu-run qemu-run-bare qemu-bare-test boot-time
 

@@ -9,16 +9,14 @@
 #
 # S2OWN_SEED=n fixes the seeds (run i gets n + i). Each run's output goes
 # to $(BUILD)/stress/log/; the terminal gets one line per run, the failure
-# details and the command that reruns it.
+# details and the command that reruns it (scripts/run-stress.sh).
 
 PKGS_stress := liburcu-dev
 
 STRESS_DIR := $(BUILD)/stress
 STRESS_CC ?= gcc
-STRESS_CFLAGS := -std=gnu11 -g -Wall -Wextra -Werror -pthread \
-	-fno-strict-aliasing
-STRESS_SRCS := tests/stress.c tests/fake_arch.c $(wildcard ownership/*.c)
-STRESS_DEPS := $(STRESS_SRCS) $(wildcard ownership/*.h) tests/fake_arch.h \
+STRESS_SRCS := tests/stress.c $(TEST_SRCS) $(CORE_SRCS)
+STRESS_DEPS := $(STRESS_SRCS) $(CORE_HDRS) $(TEST_HDRS) \
 	$(STAMPS)/pkgs-stress
 
 STRESS_BUILDS := refcount tsan asan lock rcu
@@ -56,40 +54,13 @@ stress-build: $(STRESS_BINS)
 
 $(STRESS_DIR)/stress-%: $(STRESS_DEPS)
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(STRESS_CC) $(STRESS_CFLAGS) $(STRESS_FLAGS_$*) -o $@ \
+	$(Q)$(STRESS_CC) $(HOST_CFLAGS) $(CWARN) $(STRESS_FLAGS_$*) -o $@ \
 		$(STRESS_SRCS) $(STRESS_LIBS_$*)
 
-# What a failed run shows of its log: the test's failures, what a hung
-# thread was doing, and where a sanitizer's report points.
-STRESS_FAIL_LINES := ^FAIL|^  thread [0-9]+: in|WARNING:|SUMMARY:|runtime \
-	error|^  [A-Z][a-z]+( write| read)? of size|^    \#0
-
-# $(call stress_runs,runs,seeds): each run once per seed, one line each.
-define stress_runs
-	$(Q)rm -rf $(STRESS_DIR)/log; mkdir -p $(STRESS_DIR)/log; \
-	base=$${S2OWN_SEED:-$$(date +%s)}; i=0; pass=0; fail=0; \
-	for s in $$(seq $(2)); do for run in $(1); do \
-		i=$$((i + 1)); seed=$$((base + i)); \
-		set -- $$(echo $$run | tr / ' '); b=$$1; shift; \
-		cmd="S2OWN_SEED=$$seed $(STRESS_DIR)/stress-$$b $$*"; \
-		log=$(STRESS_DIR)/log/$$i-$$b.log; t0=$$(date +%s); \
-		env $(STRESS_ENV) S2OWN_SEED=$$seed \
-			$(STRESS_DIR)/stress-$$b "$$@" >$$log 2>&1; rc=$$?; \
-		res=$$(tail -n 1 $$log); secs=$$(($$(date +%s) - t0)); \
-		if [ $$rc = 0 ]; then pass=$$((pass + 1)); \
-			printf 'PASS  %-52s %s (%ss)\n' "$$cmd" "$$res" $$secs; \
-		else fail=$$((fail + 1)); \
-			printf 'FAIL  %-52s exit %s (%ss)\n' "$$cmd" $$rc $$secs; \
-			grep -E "$(STRESS_FAIL_LINES)" $$log | grep -v libtsan | \
-				head -n 24 | sed 's/^/      /'; \
-			echo "      log: $$log"; \
-		fi; \
-	done; done; \
-	echo "stress: $$pass passed, $$fail failed"; [ $$fail = 0 ]
-endef
-
 stress-short: $(STRESS_BINS)
-	$(call stress_runs,$(STRESS_SHORT_RUNS),1)
+	$(Q)env $(STRESS_ENV) scripts/run-stress.sh $(STRESS_DIR) 1 \
+		$(STRESS_SHORT_RUNS)
 
 stress: $(STRESS_BINS)
-	$(call stress_runs,$(STRESS_LONG_RUNS),$(STRESS_SEEDS))
+	$(Q)env $(STRESS_ENV) scripts/run-stress.sh $(STRESS_DIR) \
+		$(STRESS_SEEDS) $(STRESS_LONG_RUNS)

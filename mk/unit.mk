@@ -1,30 +1,30 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Host-built cmocka tests: the ownership/ sources as they are, against the
-# fake arch backend (tests/fake_arch.c).
+# Host-built cmocka tests: every tests/test_*.c is a binary of its own,
+# linking the ownership core as it is (mk/core.mk) and the test harness
+# against the fake arch backend. `make unit` runs them all
+# (scripts/run-unit.sh): each binary's output, then the totals.
 
-PKGS_unit := libcmocka-dev pkg-config
+PKGS_unit := libcmocka-dev
 
 UNIT_CC ?= gcc
-UNIT_CFLAGS := -std=gnu11 -O2 -g -Wall -Wextra -Werror -pthread \
-	-fno-strict-aliasing
+UNIT_CFLAGS := $(HOST_CFLAGS) -O2 $(CWARN)
 UNIT_DIR := $(BUILD)/unit
-CORE_SRCS := $(wildcard ownership/*.c)
-UNIT_COMMON := tests/fake_arch.c tests/harness.c
 UNIT_TESTS := $(patsubst tests/%.c,%,$(wildcard tests/test_*.c))
 UNIT_BINS := $(addprefix $(UNIT_DIR)/,$(UNIT_TESTS))
+# The core and the harness with its cmocka side, compiled once for every
+# test.
+UNIT_OBJS := $(patsubst %.c,$(UNIT_DIR)/obj/%.o,$(CORE_SRCS) $(TEST_SRCS) \
+	tests/harness_cmocka.c)
 
-.PHONY: unit
+.PHONY: unit unit-build
+unit-build: $(UNIT_BINS)
+
 unit: $(UNIT_BINS)
-	$(Q)failed=0; for t in $(UNIT_BINS); do \
-		echo "== $$t"; $$t || failed=1; \
-	done; exit $$failed
+	$(Q)scripts/run-unit.sh $(UNIT_BINS)
 
-# The reference model, shared with the fuzzer (mk/fuzz.mk).
-$(UNIT_DIR)/test_reference: tests/refmodel.c
-$(UNIT_DIR)/test_reference: private UNIT_COMMON += tests/refmodel.c
-
-$(UNIT_DIR)/%: tests/%.c $(CORE_SRCS) $(UNIT_COMMON) ownership/*.h \
-		tests/*.h $(STAMPS)/pkgs-unit
+$(UNIT_DIR)/obj/%.o: %.c $(CORE_HDRS) $(TEST_HDRS) $(STAMPS)/pkgs-unit
 	$(Q)mkdir -p $(dir $@)
-	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_COMMON) $(CORE_SRCS) \
-		-lcmocka
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -c -o $@ $<
+
+$(UNIT_DIR)/%: $(UNIT_DIR)/obj/tests/%.o $(UNIT_OBJS)
+	$(Q)$(UNIT_CC) $(UNIT_CFLAGS) -o $@ $^ -lcmocka

@@ -13,14 +13,24 @@
 #include "types.h"
 
 /*
- * Where a descriptor lives, for backends that check the sequence of writes.
- * The aarch64 backend ignores it.
+ * Where a descriptor lives, for backends that check the sequence of writes
+ * (the host tests'). A backend that checks nothing (the EL2 one) is built
+ * with S2O_ARCH_UNCHECKED: the core then computes no site at all, and the
+ * struct does not even exist, so nothing can compute one by mistake.
  */
+struct s2o_pte_site;
+#ifndef S2O_ARCH_UNCHECKED
 struct s2o_pte_site {
 	u16 vmid;	/* stage-2 the descriptor belongs to */
 	u8 level;	/* 0..3 */
 	u64 ipa;	/* first IPA the descriptor translates */
 };
+#define S2O_SITE(vmid_, level_, ipa_)					\
+	(&(struct s2o_pte_site){ .vmid = (vmid_), .level = (u8)(level_),	\
+				  .ipa = (ipa_) })
+#else
+#define S2O_SITE(vmid_, level_, ipa_) ((const struct s2o_pte_site *)0)
+#endif
 
 /*
  * Atomically replace *@ptep by @new if it holds @old. Returns the value
@@ -33,10 +43,11 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
 			 const struct s2o_pte_site *site);
 
 /*
- * Store @new into a descriptor of a table page that no other CPU and no
- * hardware walker can reach yet (being filled before it is published).
+ * Fill a table page that no other CPU and no hardware walker can reach
+ * yet (being set up before it is published): entry i = @first + i * @step.
+ * One call per table, so that the fill is as fast as the machine allows.
  */
-void s2o_arch_pte_init(u64 *ptep, u64 new, const struct s2o_pte_site *site);
+void s2o_arch_table_fill(u64 *table, u64 first, u64 step);
 
 /* TLB invalidation, inner shareable, completed (DSB ISH) on return. */
 /* Leaf and walk-cache entries for one descriptor at @level covering @ipa. */
@@ -48,8 +59,11 @@ void s2o_arch_tlbi_vmid(u16 vmid);
 
 /* Write zeroes to the 4K page at physical address @pa. */
 void s2o_arch_zero_page(u64 pa);
-/* Clean data cache lines of [@pa, @pa + @size) to the point of coherency. */
-void s2o_arch_clean_dcache_poc(u64 pa, u64 size);
+/*
+ * Scrub the 4K page at @pa for its next owner: zeroes, cleaned to the
+ * point of coherency (so no observer, DMA included, sees older data).
+ */
+void s2o_arch_scrub_page(u64 pa);
 
 /* Table pages: the address the core dereferences for physical @pa. */
 void *s2o_arch_table_va(u64 pa);

@@ -136,8 +136,7 @@ static void scrub_pages(u64 pfn, u64 nr)
 	for (i = 0; i < nr; i++) {
 		u64 pa = (pfn + i) << S2O_PAGE_SHIFT;
 
-		s2o_arch_zero_page(pa);
-		s2o_arch_clean_dcache_poc(pa, S2O_PAGE_SIZE);
+		s2o_arch_scrub_page(pa);
 	}
 	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
 }

@@ -19,12 +19,8 @@ static u64 *table_va(u64 pa)
 	return s2o_arch_table_va(pa);
 }
 
-static struct s2o_pte_site site_of(const struct s2o_walk_ctx *ctx)
-{
-	return (struct s2o_pte_site){ .vmid = ctx->pgt->vmid,
-				      .level = (u8)ctx->level,
-				      .ipa = ctx->addr };
-}
+/* The entry's site, for checking backends (arch.h: S2O_SITE()). */
+#define SITE_OF(ctx) S2O_SITE((ctx)->pgt->vmid, (ctx)->level, (ctx)->addr)
 
 struct walk_data {
 	const struct s2o_walker *walker;
@@ -193,20 +189,12 @@ int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
 void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
 		  const struct s2o_pgt_ops *ops, u64 *reserved)
 {
-	struct s2o_pte_site site = { .vmid = vmid, .level = S2O_START_LEVEL };
-	u64 *root;
-	int i;
-
 	S2O_BUG_ON(!*reserved);
 	pgt->root_pa = s2o_pool_alloc_reserved();
 	(*reserved)--;
 	pgt->vmid = vmid;
 	pgt->ops = ops;
-	root = table_va(pgt->root_pa);
-	for (i = 0; i < S2O_PTRS_PER_TABLE; i++) {
-		site.ipa = (u64)i << s2o_level_shift(S2O_START_LEVEL);
-		s2o_arch_pte_init(&root[i], S2O_PTE_EMPTY, &site);
-	}
+	s2o_arch_table_fill(table_va(pgt->root_pa), S2O_PTE_EMPTY, 0);
 	/*
 	 * Not refs: stale walkers may still hold the reused page briefly.
 	 * Atomic: a stale collapser may read nr_blockers too (and then fail
@@ -334,12 +322,10 @@ static void account_blockers(struct s2o_walk_ctx *ctx, u64 old, u64 new)
  */
 static int pte_lock(struct s2o_walk_ctx *ctx)
 {
-	struct s2o_pte_site site = site_of(ctx);
-
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2OWN_EAGAIN;
-	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_LOCKED, &site) !=
-	    ctx->old)
+	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_LOCKED,
+				 SITE_OF(ctx)) != ctx->old)
 		return -S2OWN_EAGAIN;
 	if (s2o_pte_is_table(ctx->old, ctx->level)) {
 		s2o_arch_tlbi_range(ctx->pgt->vmid, ctx->addr,
@@ -354,9 +340,7 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 
 static void pte_unlock(struct s2o_walk_ctx *ctx, u64 new)
 {
-	struct s2o_pte_site site = site_of(ctx);
-
-	s2o_arch_pte_cmpxchg(ctx->ptep, S2O_PTE_LOCKED, new, &site);
+	s2o_arch_pte_cmpxchg(ctx->ptep, S2O_PTE_LOCKED, new, SITE_OF(ctx));
 }
 
 static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
@@ -377,11 +361,10 @@ static u64 leaf_pte(const struct s2o_leaf *leaf, u64 addr, u64 start,
  */
 int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 {
-	struct s2o_pte_site site = site_of(ctx);
 	u64 old = ctx->old, child_gran = s2o_granule(ctx->level + 1);
 	struct s2o_page *meta;
-	u64 pa, *child;
-	int i, ret;
+	u64 pa;
+	int ret;
 
 	S2O_BUG_ON(!*reserved);
 	ret = pte_lock(ctx);
@@ -390,18 +373,15 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 
 	pa = s2o_pool_alloc_reserved();
 	(*reserved)--;
-	child = table_va(pa);
-	site.level++;
-	for (i = 0; i < S2O_PTRS_PER_TABLE; i++) {
-		u64 pte = old;
-
-		site.ipa = ctx->addr + i * child_gran;
-		if (s2o_pte_valid(old))
-			pte = s2o_pte_leaf(s2o_pte_addr(old) + i * child_gran,
-					   s2o_pte_leaf_attrs(old),
-					   ctx->level + 1);
-		s2o_arch_pte_init(&child[i], pte, &site);
-	}
+	/* The same translation: smaller leaves of the block, or its copies. */
+	if (s2o_pte_valid(old))
+		s2o_arch_table_fill(table_va(pa),
+				    s2o_pte_leaf(s2o_pte_addr(old),
+						 s2o_pte_leaf_attrs(old),
+						 ctx->level + 1),
+				    child_gran);
+	else
+		s2o_arch_table_fill(table_va(pa), old, 0);
 	meta = s2o_pa_page(pa);
 	/* Atomic: a collapser with a stale entry may read it meanwhile. */
 	s2o_write_once(&meta->nr_blockers,
@@ -428,15 +408,14 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
  */
 int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 {
-	struct s2o_pte_site site = site_of(ctx);
 	int ret;
 
 	if (ctx->old == new)
 		return 0;
 	if (!s2o_pte_valid(ctx->old) && !s2o_pte_is_locked(ctx->old)) {
 		/* Nothing to invalidate: one compare-and-swap does it. */
-		if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, new, &site) !=
-		    ctx->old)
+		if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, new,
+					 SITE_OF(ctx)) != ctx->old)
 			return -S2OWN_EAGAIN;
 		account_blockers(ctx, ctx->old, new);
 		return 0;
@@ -605,14 +584,13 @@ void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level)
  */
 static int unlink_visitor(struct s2o_walk_ctx *ctx)
 {
-	struct s2o_pte_site site = site_of(ctx);
 	u64 *unlinked = ctx->arg, pa = s2o_pte_addr(ctx->old);
 
-	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_EMPTY, &site) !=
-	    ctx->old)
+	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_EMPTY,
+				 SITE_OF(ctx)) != ctx->old)
 		return -S2OWN_EAGAIN;
-	site.level++;
-	s2o_arch_pte_init(table_va(pa), *unlinked, &site);
+	/* Unreachable now, not yet invalidated: no walker reads it. */
+	*(u64 *)table_va(pa) = *unlinked;
 	*unlinked = pa;
 	return 0;
 }

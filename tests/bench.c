@@ -2,7 +2,8 @@
 /*
  * Throughput and walk cost of the ownership core, fake checker off.
  *
- * Built once per sync mode (mk/bench.mk). Three uses:
+ * Built once per sync mode (mk/bench.mk), on the harness's fake machine
+ * (harness.h) with a memory map of its own. Three uses:
  *
  *   bench -t T -s S -n R [-m mix|faults|private]
  *                              R runs of S seconds with T threads of the
@@ -45,21 +46,17 @@
 
 #include <valgrind/callgrind.h>
 
-#include "../ownership/s2own.h"
-#include "fake_arch.h"
+#include "harness.h"
+#include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
-#define GIB ((u64)1 << 30)
-#define MIB ((u64)1 << 20)
-#define PAGE ((u64)4096)
-
-#define HYP_BASE (1 * GIB)
-#define HYP_SIZE (32 * MIB)
-#define POOL_BASE (HYP_BASE + 16 * MIB)
-#define POOL_PAGES ((u64)4096)
-#define RAM_BASE (HYP_BASE + HYP_SIZE)
-#define RAM_END (4 * GIB)
+#define BENCH_HYP_BASE (1 * GIB)
+#define BENCH_HYP_SIZE (32 * MIB)
+#define BENCH_POOL_BASE (BENCH_HYP_BASE + 16 * MIB)
+#define BENCH_POOL_PAGES ((u64)4096)
+#define BENCH_RAM_BASE (BENCH_HYP_BASE + BENCH_HYP_SIZE)
+#define BENCH_RAM_END (4 * GIB)
 #define BLOCK(b) ((2 + (u64)(b)) * GIB)	/* the two shared 1G blocks */
 
 #define ACTIVE_CHUNKS 16	/* per block: single pages churn there */
@@ -91,79 +88,20 @@ static struct {
 	u32 stop;
 	u32 go;
 	struct worker w[MAX_THREADS] __attribute__((aligned(64)));
-	void *metadata;
 } g;
 
 static const struct s2o_mem_region regions[] = {
-	{ HYP_BASE, HYP_SIZE, S2O_MEM_HYP },
-	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ BENCH_HYP_BASE, BENCH_HYP_SIZE, S2O_MEM_HYP },
+	{ BENCH_RAM_BASE, BENCH_RAM_END - BENCH_RAM_BASE, S2O_MEM_RAM },
 };
 
-static u64 rnd(struct worker *w)
-{
-	w->rng ^= w->rng >> 12;
-	w->rng ^= w->rng << 25;
-	w->rng ^= w->rng >> 27;
-	return w->rng * 0x2545f4914f6cdd1dULL;
-}
-
-static double clock_s(clockid_t clock)
-{
-	struct timespec ts;
-
-	clock_gettime(clock, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-static double now(void)
-{
-	return clock_s(CLOCK_MONOTONIC);
-}
-
-static void rcu_online(bool on)
-{
-#ifdef S2O_SYNC_RCU
-	if (on)
-		rcu_thread_online();
-	else
-		rcu_thread_offline();
-#else
-	(void)on;
-#endif
-}
-
-static void rcu_register(bool on)
-{
-#ifdef S2O_SYNC_RCU
-	if (on)
-		rcu_register_thread();
-	else
-		rcu_unregister_thread();
-#else
-	(void)on;
-#endif
-}
+static const struct harness_map bench_map =
+	HARNESS_MAP(regions, BENCH_POOL_BASE, BENCH_HYP_BASE, BENCH_RAM_END);
 
 static void setup(void)
 {
-	struct s2o_init_params p = {
-		.regions = regions,
-		.nr_regions = 2,
-		.pool_base = POOL_BASE,
-		.pool_pages = POOL_PAGES,
-		.nr_cpus = MAX_THREADS,
-	};
-	static bool ready;
-
-	if (!ready) {
-		fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
-		fake_arch_set_checker(false);
-		g.metadata = malloc(s2o_metadata_bytes(regions, 2));
-		ready = true;
-	}
-	fake_arch_reset();
-	p.metadata = g.metadata;
-	if (s2o_init(&p)) {
+	fake_arch_set_checker(false);
+	if (harness_init(&bench_map, BENCH_POOL_PAGES, MAX_THREADS)) {
 		fprintf(stderr, "bench: s2o_init failed\n");
 		exit(2);
 	}
@@ -179,10 +117,10 @@ static u64 block_of(struct worker *w, u64 r)
 static u64 my_page(struct worker *w)
 {
 	bool private = g.workload == W_PRIVATE;
-	u64 chunk = rnd(w) % (2 * ACTIVE_CHUNKS), nr = private ? 1 : w->nr;
-	u64 stripes = CHUNK_PAGES / (STRIPE * nr);
-	u64 off = (rnd(w) % stripes * nr + (private ? 0 : w->idx)) * STRIPE +
-		  rnd(w) % STRIPE;
+	u64 chunk = rng_below(&w->rng, 2 * ACTIVE_CHUNKS);
+	u64 nr = private ? 1 : w->nr, stripes = CHUNK_PAGES / (STRIPE * nr);
+	u64 off = (rng_below(&w->rng, stripes) * nr + (private ? 0 : w->idx)) *
+		  STRIPE + rng_below(&w->rng, STRIPE);
 
 	return (block_of(w, chunk) >> 12) + (chunk / 2) * CHUNK_PAGES + off;
 }
@@ -218,13 +156,13 @@ static void fault(struct worker *w)
 {
 	u64 ipa;
 
-	if (g.workload == W_FAULTS || rnd(w) % 2) {
-		u64 chunk = rnd(w) % (2 * ACTIVE_CHUNKS);
+	if (g.workload == W_FAULTS || rng_below(&w->rng, 2)) {
+		u64 chunk = rng_below(&w->rng, 2 * ACTIVE_CHUNKS);
 
 		ipa = block_of(w, chunk) + (chunk / 2) * 2 * MIB +
-		      rnd(w) % (2 * MIB);
+		      rng_below(&w->rng, 2 * MIB);
 	} else {
-		ipa = block_of(w, rnd(w)) + rnd(w) % GIB;
+		ipa = block_of(w, rng_next(&w->rng)) + rng_below(&w->rng, GIB);
 	}
 	/* -EPERM on a page someone donated is part of the workload. */
 	s2o_host_handle_fault(ipa);
@@ -251,9 +189,9 @@ static void hyp_churn(struct worker *w)
 static void big_churn(struct worker *w)
 {
 	bool private = g.workload == W_PRIVATE;
-	u64 k = rnd(w) % 16;
+	u64 k = rng_below(&w->rng, 16);
 	u64 chunk = BIG_CHUNK0 + (private ? k : k * w->nr + w->idx);
-	u64 pfn = (block_of(w, rnd(w)) >> 12) + chunk * CHUNK_PAGES;
+	u64 pfn = (block_of(w, rng_next(&w->rng)) >> 12) + chunk * CHUNK_PAGES;
 
 	if (out(w->big, w->nr_big, pfn))
 		return;
@@ -292,11 +230,11 @@ static void *worker_fn(void *arg)
 {
 	struct worker *w = arg;
 
-	rcu_register(true);
+	harness_thread_enter();
 	while (!__atomic_load_n(&g.go, __ATOMIC_ACQUIRE))
 		;
 	while (!__atomic_load_n(&g.stop, __ATOMIC_RELAXED)) {
-		u64 r = g.workload == W_FAULTS ? 0 : rnd(w) % 100;
+		u64 r = g.workload == W_FAULTS ? 0 : rng_below(&w->rng, 100);
 
 		if (r < 70)
 			fault(w);
@@ -308,7 +246,7 @@ static void *worker_fn(void *arg)
 			guest_churn(w);
 		__atomic_store_n(&w->ops, w->done, __ATOMIC_RELAXED);
 	}
-	rcu_register(false);
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -355,7 +293,7 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 
 		w->idx = t;
 		w->nr = n;
-		w->rng = (seed + t) * 0x9e3779b97f4a7c15ULL | 1;
+		w->rng = rng_mix(seed + t);
 		w->vm = s2o_vm_create();
 		if (w->vm <= 0) {
 			fprintf(stderr, "bench: vm_create: %d\n", w->vm);
@@ -363,15 +301,15 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 		}
 		pthread_create(&w->tid, NULL, worker_fn, w);
 	}
-	rcu_online(false);
+	harness_thread_idle(true);
 	__atomic_store_n(&g.go, 1, __ATOMIC_RELEASE);
 	usleep((useconds_t)(secs * 1e5));
-	t0 = now();
-	c0 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	t0 = harness_now();
+	c0 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops0 = total_ops(n);
 	usleep((useconds_t)(secs * 1e6));
-	t1 = now();
-	c1 = clock_s(CLOCK_PROCESS_CPUTIME_ID);
+	t1 = harness_now();
+	c1 = harness_seconds(CLOCK_PROCESS_CPUTIME_ID);
 	ops1 = total_ops(n);
 	*per_cpu_s = (ops1 - ops0) / (c1 - c0);
 	__atomic_store_n(&g.stop, 1, __ATOMIC_RELAXED);
@@ -380,7 +318,7 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 		pthread_join(g.w[t].tid, NULL);
 		*errors += g.w[t].errors;
 	}
-	rcu_online(true);
+	harness_thread_idle(false);
 	return (ops1 - ops0) / (t1 - t0);
 }
 
@@ -450,7 +388,7 @@ static int walk(const char *kind, u64 n)
 	return ret ? 2 : 0;
 }
 
-/* ---- the report ---- */
+/* ---- the report ---------------------------------------------------------- */
 
 struct mode_result {
 	char name[16];
@@ -572,7 +510,7 @@ int main(int argc, char **argv)
 	}
 	if (threads < 1 || threads > MAX_THREADS || secs <= 0)
 		usage();
-	rcu_register(true);
+	harness_thread_enter();
 	if (walk_kind) {
 		if (strcmp(walk_kind, "l3") && strcmp(walk_kind, "l2"))
 			usage();
@@ -582,6 +520,6 @@ int main(int argc, char **argv)
 			reps = n > 15 ? 15 : (unsigned int)n;
 		ret = throughput(threads, secs, reps);
 	}
-	rcu_register(false);
+	harness_thread_leave();
 	return ret;
 }

@@ -219,12 +219,15 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
 	return found;
 }
 
-void s2o_arch_pte_init(u64 *ptep, u64 new, const struct s2o_pte_site *site)
+void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 {
-	(void)site;
-	__atomic_store_n(ptep, new, __ATOMIC_RELAXED);
+	unsigned int i;
+
+	for (i = 0; i < 512; i++)
+		__atomic_store_n(&table[i], first + i * step, __ATOMIC_RELAXED);
+	count(&fake_counters.table_fills, 1);
 	if (fake.checker)
-		count(&fake_counters.pte_writes, 1);
+		count(&fake_counters.pte_writes, 512);
 }
 
 static void tlb_drop(u16 vmid, u64 start, u64 end)
@@ -299,10 +302,10 @@ void s2o_arch_zero_page(u64 pa)
 	count(&fake_counters.zeroed_pages, 1);
 }
 
-void s2o_arch_clean_dcache_poc(u64 pa, u64 size)
+void s2o_arch_scrub_page(u64 pa)
 {
-	(void)fake_phys_va(pa);
-	count(&fake_counters.cleaned_bytes, size);
+	s2o_arch_zero_page(pa);
+	count(&fake_counters.cleaned_bytes, 4096);
 }
 
 void *s2o_arch_table_va(u64 pa)

@@ -20,15 +20,21 @@ struct fake_translation {
 	bool from_tlb;	/* served by the CPU's TLB model */
 };
 
+#define FAKE_COUNTERS(X)						\
+	X(pte_writes)		/* successful cmpxchg, filled entries */ \
+	X(table_fills)		/* s2o_arch_table_fill() calls */	\
+	X(tlbi_ipa)							\
+	X(tlbi_range)							\
+	X(tlbi_vmid)							\
+	X(zeroed_pages)							\
+	X(cleaned_bytes)						\
+	X(tables_freed)							\
+	X(bbm_violations)
+
 struct fake_counters {
-	u64 pte_writes;		/* successful cmpxchg + init */
-	u64 tlbi_ipa;
-	u64 tlbi_range;
-	u64 tlbi_vmid;
-	u64 zeroed_pages;
-	u64 cleaned_bytes;
-	u64 tables_freed;
-	u64 bbm_violations;
+#define FAKE_COUNTERS_FIELD(name) u64 name;
+	FAKE_COUNTERS(FAKE_COUNTERS_FIELD)
+#undef FAKE_COUNTERS_FIELD
 };
 
 extern struct fake_counters fake_counters;

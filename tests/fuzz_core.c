@@ -90,7 +90,7 @@ static u16 get16(struct reader *r)
 	return lo | (u16)get8(r) << 8;
 }
 
-/* ---- The run, and what is printed when it goes wrong ------------------ */
+/* ---- The run, and what is printed when it goes wrong --------------------- */
 
 static struct {
 	const u8 *data;
@@ -145,7 +145,7 @@ static void log_op(int ret)
 	run.nr_ops++;
 }
 
-/* ---- Decoding ----------------------------------------------------------- */
+/* ---- Decoding ------------------------------------------------------------ */
 
 /*
  * Page frames the range check must refuse, or that are the hypervisor's:
@@ -155,10 +155,10 @@ static void log_op(int ret)
 static u64 bad_pfn(u16 v)
 {
 	static const u64 bad[] = {
-		~0ULL, RM_MAX_PFN, RM_MAX_PFN - 1, 0, RM_HYP_FIRST - 1,
-		RM_HYP_FIRST, RM_RAM_FIRST - 1, RM_RAM_END_PFN,
-		(1ULL << 52) | RM_RAM_FIRST, RM_RAM_FIRST | (1ULL << 63),
-		RM_HYP_FIRST + 512, PFN(HYP_BASE) + 1023,
+		~0ULL, MAX_PFN, MAX_PFN - 1, 0, HYP_FIRST - 1,
+		HYP_FIRST, RAM_FIRST - 1, RAM_END_PFN,
+		(1ULL << 52) | RAM_FIRST, RAM_FIRST | (1ULL << 63),
+		HYP_FIRST + 512, PFN(HYP_BASE) + 1023,
 	};
 
 	return bad[(v & 0x3fff) % S2O_ARRAY_SIZE(bad)];
@@ -191,7 +191,7 @@ static u64 decode_pfn(u16 v, bool aligned)
 static u64 decode_nr(u8 n, u64 pfn)
 {
 	static const u64 bad[] = {
-		0, ~0ULL, ~0ULL - 1, RM_MAX_PFN, 1ULL << 63, 1ULL << 32,
+		0, ~0ULL, ~0ULL - 1, MAX_PFN, 1ULL << 63, 1ULL << 32,
 	};
 
 	if (n < 0x40)
@@ -203,7 +203,7 @@ static u64 decode_nr(u8 n, u64 pfn)
 	if (n < 0xe0)
 		return bad[(n & 0x1f) % S2O_ARRAY_SIZE(bad)];
 	/* Up to the end of the address space: crosses every region. */
-	return pfn < RM_MAX_PFN ? RM_MAX_PFN - pfn + (n & 1) : 1;
+	return pfn < MAX_PFN ? MAX_PFN - pfn + (n & 1) : 1;
 }
 
 /*
@@ -225,24 +225,14 @@ static void fit_range(u64 *pfn, u64 *nr)
 /* From *@pfn on (wrapping), the first run of pages in a state of @mask. */
 static void target_range(unsigned int mask, u64 *pfn, u64 *nr)
 {
-	int start = rm_win_idx(*pfn), i, s;
-	u64 n, want = *nr;
+	int start = rm_win_idx(*pfn), w;
 
-	if (start < 0 || !want || want > RM_MAX_RANGE * 4)
+	if (start < 0 || !*nr || *nr > RM_MAX_RANGE * 4)
 		return;
-	for (i = 0; i < RM_WIN; i++) {
-		int w = (start + i) % RM_WIN;
-
-		if (mask & RM_BIT(rm.st[w])) {
-			*pfn = rm_win_pfn(w);
-			break;
-		}
-	}
-	s = rm_seg_of(*pfn);
-	for (n = 1; n < want && *pfn + n < rm_segs[s].end; n++)
-		if (!(mask & RM_BIT(rm_mstate(*pfn + n))))
-			break;
-	*nr = n;
+	w = rm_find_page(mask, start);
+	if (w >= 0)
+		*pfn = rm_win_pfn(w);
+	*nr = rm_run_len(mask, *pfn, *nr, 0);
 }
 
 /*
@@ -254,14 +244,12 @@ static int decode_vm(u8 b)
 {
 	static const int bad[] = { 0, -1, S2O_MAX_VMS + 1, INT_MIN, INT_MAX,
 				   256 };
-	int live[S2O_MAX_VMS], n = 0, h;
+	int live[S2O_MAX_VMS], n;
 
 	if (b >= 0xe0)
 		return bad[(b & 0x1f) % S2O_ARRAY_SIZE(bad)];
 	if (b < 0xc0) {
-		for (h = 1; h <= S2O_MAX_VMS; h++)
-			if (rm.vstate[h] == RM_VM_LIVE)
-				live[n++] = h;
+		n = rm_live_vms(live);
 		if (n)
 			return live[b % n];
 	}
@@ -273,13 +261,13 @@ static u64 bad_gfn(u16 v, u64 nr)
 {
 	switch (v & 3) {
 	case 0:
-		return RM_MAX_PFN - S2O_MIN(nr - 1, (u64)(v >> 2 & 3));
+		return MAX_PFN - S2O_MIN(nr - 1, (u64)(v >> 2 & 3));
 	case 1:
 		return ~0ULL - (v >> 2 & 3);
 	case 2:
 		return (1ULL << 52) | (v >> 2 & 0xfff);
 	default:
-		return RM_MAX_PFN + (v >> 2 & 0xff);
+		return MAX_PFN + (v >> 2 & 0xff);
 	}
 }
 
@@ -295,10 +283,10 @@ static u64 decode_gfn(u16 v, u64 pfn, u64 nr, int h)
 	const struct rm_seg *g = &rm_gregs[v >> 14];
 	u64 len = g->end - g->first, gfn;
 	unsigned int mode = v >> 12 & 3;
-	int slot, i;
+	int slot;
 
 	if (mode == 3)
-		return nr ? bad_gfn(v, nr) : RM_MAX_PFN;
+		return nr ? bad_gfn(v, nr) : MAX_PFN;
 	gfn = g->first + (nr <= len ? (v & 0xfff) % (len - nr + 1) : 0);
 	if (mode == 1) {
 		u64 b = S2O_ALIGN_DOWN(gfn, 512) + (pfn & 511);
@@ -306,15 +294,9 @@ static u64 decode_gfn(u16 v, u64 pfn, u64 nr, int h)
 		if (b + nr <= g->end)
 			gfn = b;
 	} else if (mode == 2 && h >= 1 && h <= S2O_MAX_VMS) {
-		slot = rm_gslot(gfn);
-		for (i = 0; i < RM_GSLOTS; i++) {
-			int j = (slot + i) % RM_GSLOTS;
-
-			if (rm.gmap[h][j]) {
-				gfn = rm_gslot_gfn(j);
-				break;
-			}
-		}
+		slot = rm_find_mapped(h, rm_gslot(gfn));
+		if (slot >= 0)
+			gfn = rm_gslot_gfn(slot);
 	}
 	return gfn;
 }
@@ -324,7 +306,7 @@ static bool gfns_tracked(u64 gfn, u64 nr)
 {
 	int a = rm_gslot(gfn), b;
 
-	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
+	if (rm_check_gfn_range(gfn, nr))
 		return true;	/* refused by the checks: fine */
 	b = rm_gslot(gfn + nr - 1);
 	return a >= 0 && b >= 0 && b - a == (int)nr - 1;
@@ -342,8 +324,8 @@ static u64 decode_ipa(u8 m, u16 v)
 
 	switch (m & 7) {
 	case 4:
-		return ((RM_RAM_FIRST + (u64)v * 15733 %
-			 (RM_RAM_END_PFN - RM_RAM_FIRST)) << 12) + off;
+		return ((RAM_FIRST + (u64)v * 15733 %
+			 (RAM_END_PFN - RAM_FIRST)) << 12) + off;
 	case 5:
 		return HYP_BASE + ((u64)v * 4096 + off) % (HYP_END - HYP_BASE);
 	case 6:
@@ -363,7 +345,7 @@ static u64 decode_ipa(u8 m, u16 v)
 	}
 }
 
-/* ---- Checks after every operation -------------------------------------- */
+/* ---- Checks after every operation ---------------------------------------- */
 
 static void remember_touch(u64 ipa)
 {
@@ -386,16 +368,13 @@ static void remember_gtouch(int vm, u64 gfn)
  */
 static void check_all(void)
 {
+	char msg[CHECK_MSG_LEN];
 	unsigned int i, n, cpu;
-	struct s2o_violation v;
 	const char *bbm;
 
 	/* First: a claim left behind would make the page queries spin. */
-	if (s2o_check_invariants(&v))
-		rm_mismatch("invariant: %s at %#llx (vm %d): expected %#llx, "
-			    "found %#llx", v.what, (unsigned long long)v.addr,
-			    v.vm, (unsigned long long)v.expected,
-			    (unsigned long long)v.found);
+	if (!harness_invariants_hold(msg))
+		rm_mismatch("%s", msg);
 	bbm = fake_first_violation();
 	if (bbm)
 		rm_mismatch("break-before-make checker: %s", bbm);
@@ -405,8 +384,7 @@ static void check_all(void)
 		u64 ipa = run.touched[i];
 		enum rm_state s = rm_mstate(ipa >> 12);
 
-		if (ipa >> 48 || s == RM_HOST || s == RM_SHARED ||
-		    s == RM_MMIO)
+		if (ipa >> 48 || rm_host_may_access(s))
 			continue;
 		for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
 			rm_probe_host(cpu, ipa);
@@ -422,7 +400,7 @@ static void check_all(void)
 	}
 }
 
-/* ---- Operations --------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /* The new owner of donated pages writes into them: a reclaim must scrub. */
 static void owner_writes(u64 pfn, u64 nr)
@@ -455,14 +433,13 @@ static int host_touch_op(unsigned int cpu, u64 ipa)
 		rm_probe_host(cpu, ipa);
 	}
 	s = rm_mstate(ipa >> 12);
-	if (!ret && !(ipa >> 48) && (s == RM_HOST || s == RM_SHARED) &&
+	if (!ret && !(ipa >> 48) && rm_host_may_access(s) && s != RM_MMIO &&
 	    rm_win_idx(ipa >> 12) >= 0)
 		rm_page_write(ipa >> 12);
 	return ret;
 }
 
-static int range_op(u8 k, enum rm_kind kind, unsigned int from,
-		    struct reader *r)
+static int range_op(u8 k, enum rm_kind kind, struct reader *r)
 {
 	struct rm_op op = { .kind = kind };
 	int ret;
@@ -470,7 +447,7 @@ static int range_op(u8 k, enum rm_kind kind, unsigned int from,
 	op.pfn = decode_pfn(get16(r), k & 0x80);
 	op.nr = decode_nr(get8(r), op.pfn);
 	if (k & 0x40)
-		target_range(from, &op.pfn, &op.nr);
+		target_range(rm_transitions[kind].from, &op.pfn, &op.nr);
 	fit_range(&op.pfn, &op.nr);
 	ret = rm_apply(&op);
 	if (!ret && kind == RM_DONATE_HYP)
@@ -487,11 +464,12 @@ static int donate_guest_op(u8 k, struct reader *r)
 	op.pfn = decode_pfn(get16(r), k & 0x80);
 	op.nr = decode_nr(get8(r), op.pfn);
 	if (k & 0x40)
-		target_range(RM_BIT(RM_HOST), &op.pfn, &op.nr);
+		target_range(rm_transitions[RM_DONATE_GUEST].from, &op.pfn,
+			     &op.nr);
 	fit_range(&op.pfn, &op.nr);
 	op.gfn = decode_gfn(get16(r), op.pfn, op.nr, op.vm);
 	if (!gfns_tracked(op.gfn, op.nr))
-		op.gfn = RM_MAX_PFN;
+		op.gfn = MAX_PFN;
 	ret = rm_apply(&op);
 	if (!ret) {
 		owner_writes(op.pfn, op.nr);
@@ -503,22 +481,14 @@ static int donate_guest_op(u8 k, struct reader *r)
 static int relinquish_op(u8 k, struct reader *r)
 {
 	struct rm_op op = { .kind = RM_RELINQUISH };
-	int slot;
-	u64 n;
 
 	op.vm = decode_vm(get8(r));
 	op.gfn = decode_gfn(get16(r), 0, 1, op.vm);
 	op.nr = decode_nr(get8(r), 0);
-	slot = rm_gslot(op.gfn);
-	if ((k & 0x40) && slot >= 0 && op.vm >= 1 && op.vm <= S2O_MAX_VMS &&
-	    op.nr && op.nr <= RM_MAX_RANGE * 4) {
-		/* Only what is mapped, up to nr. */
-		for (n = 1; n < op.nr && slot + (int)n < RM_GSLOTS &&
-			    rm_gslot_gfn(slot + (int)n) == op.gfn + n &&
-			    rm.gmap[op.vm][slot + n]; n++)
-			;
-		op.nr = n;
-	}
+	/* Only what is mapped, up to nr. */
+	if ((k & 0x40) && rm_gslot(op.gfn) >= 0 && op.vm >= 1 &&
+	    op.vm <= S2O_MAX_VMS && op.nr && op.nr <= RM_MAX_RANGE * 4)
+		op.nr = rm_mapped_len(op.vm, op.gfn, op.nr, 0);
 	return rm_apply(&op);
 }
 
@@ -534,19 +504,27 @@ static int guest_touch_op(u8 k, struct reader *r)
 	if (!rm_vm_live(vm))
 		return -S2OWN_ENOENT;
 	/* The fake MMU ignores IPA bits above 47; the real one faults. */
-	if (gfn >= RM_MAX_PFN)
+	if (gfn >= MAX_PFN)
 		return -S2OWN_EINVAL;
 	remember_gtouch(vm, gfn);
 	rm_probe_guest(cpu, vm, gfn);
 	return 0;
 }
 
+/* The operations on a range of pages, and their transitions. */
+static const enum rm_kind range_kind[NR_FOP] = {
+	[F_SHARE] = RM_SHARE, [F_UNSHARE] = RM_UNSHARE,
+	[F_DONATE_HYP] = RM_DONATE_HYP, [F_GIVE_BACK] = RM_GIVE_BACK,
+	[F_RECLAIM] = RM_RECLAIM,
+};
+
 static void one_op(u8 k, struct reader *r)
 {
+	enum fop f = (k & 15) % NR_FOP;
 	struct rm_op op = { 0 };
 	int ret;
 
-	switch ((k & 15) % NR_FOP) {
+	switch (f) {
 	case F_FAULT: {
 		u8 m = get8(r);
 
@@ -565,26 +543,17 @@ static void one_op(u8 k, struct reader *r)
 		break;
 	}
 	case F_SHARE:
-		ret = range_op(k, RM_SHARE, RM_BIT(RM_HOST), r);
-		break;
 	case F_UNSHARE:
-		ret = range_op(k, RM_UNSHARE, RM_BIT(RM_SHARED), r);
-		break;
 	case F_DONATE_HYP:
-		ret = range_op(k, RM_DONATE_HYP, RM_BIT(RM_HOST), r);
-		break;
 	case F_GIVE_BACK:
-		ret = range_op(k, RM_GIVE_BACK, RM_BIT(RM_HYP), r);
+	case F_RECLAIM:
+		ret = range_op(k, range_kind[f], r);
 		break;
 	case F_DONATE_GUEST:
 		ret = donate_guest_op(k, r);
 		break;
 	case F_RELINQUISH:
 		ret = relinquish_op(k, r);
-		break;
-	case F_RECLAIM:
-		ret = range_op(k, RM_RECLAIM,
-			       RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), r);
 		break;
 	case F_CREATE:
 		op.kind = RM_CREATE;
@@ -602,7 +571,7 @@ static void one_op(u8 k, struct reader *r)
 	log_op(ret);
 }
 
-/* ---- libFuzzer ---------------------------------------------------------- */
+/* ---- libFuzzer ----------------------------------------------------------- */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const u8 *data, size_t size);

@@ -1,103 +1,156 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Test harness: the fake machine every cmocka test starts from.
+ * The fake machine every host test starts from, and what reads it back
+ * (see harness.h).
  */
 #include "harness.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
-#include "../ownership/pgtable.h"
 #include "../ownership/mem_protect.h"
+#include "../ownership/pgtable.h"
+#include "../ownership/sync.h"	/* liburcu in RCU mode */
 #include "../ownership/vm.h"
 
-static const struct s2o_mem_region regions[] = {
+/* ---- Setting the machine up ---------------------------------------------- */
+
+static const struct s2o_mem_region usual_regions[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
 	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
 };
 
-static void *metadata;
+const struct harness_map harness_map =
+	HARNESS_MAP(usual_regions, POOL_BASE, HYP_BASE, RAM_END);
 
-int harness_setup_map(const struct s2o_mem_region *map,
-		      unsigned int nr_regions, u64 pool_pages)
+static struct {
+	bool arena_ready;
+	u64 mem_base, mem_end;
+	void *metadata;
+	size_t metadata_bytes;
+} machine;
+
+int harness_init(const struct harness_map *map, u64 pool_pages,
+		 unsigned int nr_cpus)
 {
 	struct s2o_init_params p = {
-		.regions = map,
-		.nr_regions = nr_regions,
-		.pool_base = POOL_BASE,
+		.regions = map->regions,
+		.nr_regions = map->nr_regions,
+		.pool_base = map->pool_base,
 		.pool_pages = pool_pages,
-		.nr_cpus = HARNESS_NR_CPUS,
+		.nr_cpus = nr_cpus,
 	};
-	static bool arena_ready;
+	size_t bytes = s2o_metadata_bytes(map->regions, map->nr_regions);
 
-	/* The arena and the metadata are sized for the usual map. */
-	if (!nr_regions || map[0].base != HYP_BASE ||
-	    map[nr_regions - 1].base + map[nr_regions - 1].size != RAM_END)
+	if (!machine.arena_ready) {
+		fake_arch_setup(map->mem_base, map->mem_end - map->mem_base);
+		machine.mem_base = map->mem_base;
+		machine.mem_end = map->mem_end;
+		machine.arena_ready = true;
+	}
+	if (map->mem_base < machine.mem_base || map->mem_end > machine.mem_end)
 		return -1;
-	if (!arena_ready) {
-		fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
-		metadata = malloc(s2o_metadata_bytes(regions, 2));
-		arena_ready = true;
+	if (bytes > machine.metadata_bytes) {
+		free(machine.metadata);
+		machine.metadata = malloc(bytes);
+		if (!machine.metadata)
+			return -1;
+		machine.metadata_bytes = bytes;
 	}
 	fake_arch_reset();
-	p.metadata = metadata;
+	p.metadata = machine.metadata;
 	return s2o_init(&p);
 }
 
 int harness_setup_pool(u64 pool_pages)
 {
-	return harness_setup_map(regions, S2O_ARRAY_SIZE(regions), pool_pages);
+	return harness_init(&harness_map, pool_pages, HARNESS_NR_CPUS);
 }
 
-int harness_setup(void **state)
+int harness_setup_map(const struct s2o_mem_region *regions,
+		      unsigned int nr_regions, u64 pool_pages)
 {
-	(void)state;
-	return harness_setup_pool(POOL_PAGES);
+	struct harness_map map = harness_map;
+
+	map.regions = regions;
+	map.nr_regions = nr_regions;
+	return harness_init(&map, pool_pages, HARNESS_NR_CPUS);
 }
 
-int harness_teardown(void **state)
+void harness_thread_enter(void)
 {
-	(void)state;
-	assert_no_violation();
-	assert_invariants();
-	return 0;
+#ifdef S2O_SYNC_RCU
+	rcu_register_thread();
+#endif
 }
 
-void assert_invariants(void)
+void harness_thread_leave(void)
 {
-	struct s2o_violation v;
-
-	if (s2o_check_invariants(&v))
-		fail_msg("invariant: %s at %#llx (vm %d): expected %#llx, "
-			 "found %#llx", v.what, (unsigned long long)v.addr,
-			 v.vm, (unsigned long long)v.expected,
-			 (unsigned long long)v.found);
+#ifdef S2O_SYNC_RCU
+	rcu_unregister_thread();
+#endif
 }
+
+void harness_thread_idle(bool idle)
+{
+#ifdef S2O_SYNC_RCU
+	if (idle)
+		rcu_thread_offline();
+	else
+		rcu_thread_online();
+#else
+	(void)idle;
+#endif
+}
+
+double harness_seconds(clockid_t clock)
+{
+	struct timespec ts;
+
+	clock_gettime(clock, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+double harness_now(void)
+{
+	return harness_seconds(CLOCK_MONOTONIC);
+}
+
+/* ---- Reading it back ----------------------------------------------------- */
 
 void host_leaf(u64 ipa, u64 *pte, u32 *level)
 {
 	s2o_pgt_get_leaf(&s2o_host_mmu.pgt, ipa, pte, level);
 }
 
-int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr)
+int host_translate(unsigned int cpu, u64 ipa, struct fake_translation *tr)
 {
 	struct fake_translation unused;
 
-	if (!tr)
-		tr = &unused;
-	if (!fake_hw_translate(cpu, s2o_host_vttbr(), ipa, tr))
+	return fake_hw_translate(cpu, s2o_host_vttbr(), ipa, tr ? tr : &unused);
+}
+
+int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr)
+{
+	if (!host_translate(cpu, ipa, tr))
 		return 0;
 	if (s2o_host_handle_fault(ipa))
 		return -1;
-	return fake_hw_translate(cpu, s2o_host_vttbr(), ipa, tr);
+	return host_translate(cpu, ipa, tr);
 }
 
-void assert_no_violation(void)
+u64 vm_vttbr(int h)
 {
-	const char *v = fake_first_violation();
+	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
+}
 
-	if (v)
-		fail_msg("break-before-make checker: %s", v);
+u64 tables_used(void)
+{
+	struct s2own_stats st;
+
+	s2o_get_stats(&st);
+	return st.table_pages_used;
 }
 
 static void runs_add(const struct s2o_run *run, void *arg)
@@ -125,12 +178,21 @@ void runs_free(struct runs *rs)
 	*rs = (struct runs){ 0 };
 }
 
+static bool run_equal(const struct s2o_run *a, const struct s2o_run *b)
+{
+	return a->start == b->start && a->end == b->end &&
+	       a->level == b->level && a->kind == b->kind &&
+	       a->attrs == b->attrs && a->owner == b->owner &&
+	       a->nr_entries == b->nr_entries;
+}
+
 void runs_normalize(struct runs *rs)
 {
 	size_t i, n = 0;
 
 	for (i = 0; i < rs->n; i++) {
 		struct s2o_run r = rs->r[i];
+		struct s2o_run *last = n ? &rs->r[n - 1] : NULL;
 
 		if ((r.kind == S2O_RUN_INVALID && !r.owner) ||
 		    r.kind == S2O_RUN_BLOCK || r.kind == S2O_RUN_PAGE) {
@@ -138,13 +200,11 @@ void runs_normalize(struct runs *rs)
 			r.attrs = 0;
 			r.owner = 0;
 		}
-		if (n && rs->r[n - 1].kind == r.kind &&
-		    rs->r[n - 1].level == r.level &&
-		    rs->r[n - 1].owner == r.owner &&
-		    rs->r[n - 1].attrs == r.attrs &&
-		    rs->r[n - 1].end == r.start) {
-			rs->r[n - 1].end = r.end;
-			rs->r[n - 1].nr_entries += r.nr_entries;
+		if (last && last->kind == r.kind && last->level == r.level &&
+		    last->owner == r.owner && last->attrs == r.attrs &&
+		    last->end == r.start) {
+			last->end = r.end;
+			last->nr_entries += r.nr_entries;
 			continue;
 		}
 		rs->r[n++] = r;
@@ -152,10 +212,100 @@ void runs_normalize(struct runs *rs)
 	rs->n = n;
 }
 
-u64 tables_used(void)
+long runs_diff(const struct runs *a, const struct runs *b)
 {
-	struct s2own_stats st;
+	size_t i, n = S2O_MIN(a->n, b->n);
 
-	s2o_get_stats(&st);
-	return st.table_pages_used;
+	for (i = 0; i < n; i++)
+		if (!run_equal(&a->r[i], &b->r[i]))
+			return (long)i;
+	return a->n == b->n ? -1 : (long)n;
+}
+
+const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN])
+{
+	snprintf(buf, RUN_STR_LEN, "[%#llx, %#llx) L%u kind %d owner %u x%llu",
+		 (unsigned long long)r->start, (unsigned long long)r->end,
+		 r->level, r->kind, r->owner,
+		 (unsigned long long)r->nr_entries);
+	return buf;
+}
+
+void harness_counters_take(struct harness_counters *c)
+{
+	c->tables = tables_used();
+	s2o_get_stats(&c->st);
+	c->fc = fake_counters;
+}
+
+/* "name a -> b" after what @msg holds (@n characters). */
+static void add_change(char msg[CHECK_MSG_LEN], size_t *n, const char *name,
+		       u64 a, u64 b)
+{
+	if (*n < CHECK_MSG_LEN)
+		*n += snprintf(msg + *n, CHECK_MSG_LEN - *n,
+			       "%s%s %llu -> %llu", *n ? ", " : "", name,
+			       (unsigned long long)a, (unsigned long long)b);
+}
+
+bool harness_counters_same(const struct harness_counters *a,
+			   const struct harness_counters *b,
+			   char msg[CHECK_MSG_LEN])
+{
+	struct s2own_stats sa = a->st, sb = b->st;
+	size_t n = 0;
+
+	sa.host_faults = sb.host_faults = 0;
+	sa.host_faults_refused = sb.host_faults_refused = 0;
+	msg[0] = '\0';
+	if (a->tables != b->tables)
+		add_change(msg, &n, "table pages in use", a->tables, b->tables);
+#define STAT_CHANGE(name)						\
+	if (sa.name != sb.name)						\
+		add_change(msg, &n, #name, sa.name, sb.name);
+	S2OWN_STATS(STAT_CHANGE)
+#undef STAT_CHANGE
+#define FAKE_CHANGE(name)						\
+	if (a->fc.name != b->fc.name)					\
+		add_change(msg, &n, "fake " #name, a->fc.name, b->fc.name);
+	FAKE_COUNTERS(FAKE_CHANGE)
+#undef FAKE_CHANGE
+	return !n;
+}
+
+u64 page_hash(u64 pfn)
+{
+	const u8 *p = fake_phys_va(pa_of(pfn));
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned int i;
+
+	for (i = 0; i < PAGE; i++)
+		h = (h ^ p[i]) * 0x100000001b3ULL;
+	return h;
+}
+
+long page_first_nonzero(u64 pfn)
+{
+	const u64 *p = fake_phys_va(pa_of(pfn));
+	unsigned int i;
+
+	for (i = 0; i < PAGE / 8; i++)
+		if (p[i])
+			return 8 * i + __builtin_ctzll(p[i]) / 8;
+	return -1;
+}
+
+/* ---- Checks -------------------------------------------------------------- */
+
+bool harness_invariants_hold(char msg[CHECK_MSG_LEN])
+{
+	struct s2o_violation v;
+
+	if (!s2o_check_invariants(&v))
+		return true;
+	snprintf(msg, CHECK_MSG_LEN, "invariant: %s at %#llx (vm %d): "
+		 "expected %#llx, found %#llx", v.what,
+		 (unsigned long long)v.addr, v.vm,
+		 (unsigned long long)v.expected, (unsigned long long)v.found);
+	return false;
 }

@@ -1,28 +1,40 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Common set-up for the cmocka tests: one memory map, a fresh tracker per
- * test, and helpers to read the host stage-2 back.
+ * The fake machine every host test runs the core on: a memory map, the
+ * tracker initialised on it against the fake arch backend, the stage-2s
+ * read back, and the checks every test makes (the core's invariants, the
+ * break-before-make checker), which return what they found. No cmocka
+ * here: the cmocka tests wrap it (harness_cmocka.h), the stress test, the
+ * fuzzer and the benchmark report their own way.
  *
- * Layout (physical):
+ * The usual map (the cmocka tests, the reference model, the fuzzer):
  *   [HYP_BASE, HYP_END)   hypervisor RAM (S2O_MEM_HYP), holds the pool
  *   [RAM_BASE, RAM_END)   host RAM, 4 GiB - 4 MiB, starting at 1G + 4M
  *   everything else       MMIO
+ * The stress test and the benchmark describe machines of their own
+ * (struct harness_map).
  */
 #ifndef S2OWN_TEST_HARNESS_H
 #define S2OWN_TEST_HARNESS_H
 
-#include <setjmp.h>
-#include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
-
-#include <cmocka.h>
+#include <time.h>
 
 #include "../ownership/s2own.h"
 #include "fake_arch.h"
 
 #define GIB (1ULL << 30)
 #define MIB (1ULL << 20)
+#define PAGE 4096ULL
+#define PFN(pa) ((u64)(pa) >> 12)
+
+static inline u64 pa_of(u64 pfn)
+{
+	return pfn << 12;
+}
+
+/* ---- The usual map ------------------------------------------------------- */
+
 #define HYP_BASE (1 * GIB)
 #define HYP_END (HYP_BASE + 4 * MIB)
 #define RAM_BASE HYP_END
@@ -30,7 +42,14 @@
 #define POOL_BASE (HYP_BASE + 2 * MIB)
 #define POOL_PAGES 512ULL	/* 2 MiB of the hypervisor's RAM */
 
-#define PFN(pa) ((u64)(pa) >> 12)
+#define MAX_PFN (1ULL << 36)	/* 48-bit PA */
+#define HYP_FIRST PFN(HYP_BASE)
+#define HYP_PAGES PFN(HYP_END - HYP_BASE)
+#define RAM_FIRST PFN(RAM_BASE)
+#define RAM_PAGES PFN(RAM_END - RAM_BASE)
+#define RAM_END_PFN PFN(RAM_END)
+#define RAM_LAST (RAM_END_PFN - 1)
+
 /* A 1G-aligned host RAM block used by most tests. */
 #define BLOCK_1G (2 * GIB)
 
@@ -42,28 +61,79 @@
  */
 #define HOST_RESERVE (2 * HARNESS_NR_CPUS + 1)
 
-/* cmocka setup: reset the fake and init the tracker (pool of @pages). */
-int harness_setup(void **state);
+/* ---- Setting the machine up ---------------------------------------------- */
+
+/* A machine: the tracker's memory map, and what the fake backs with RAM. */
+struct harness_map {
+	const struct s2o_mem_region *regions;
+	unsigned int nr_regions;
+	u64 pool_base;			/* in the first region, S2O_MEM_HYP */
+	u64 mem_base, mem_end;		/* the fake arch's arena */
+};
+
+/* A struct harness_map of the array @regs. */
+#define HARNESS_MAP(regs, pool, base, end) {				\
+	.regions = (regs), .nr_regions = S2O_ARRAY_SIZE(regs),		\
+	.pool_base = (pool), .mem_base = (base), .mem_end = (end),	\
+}
+
+/* The usual map. */
+extern const struct harness_map harness_map;
+
+/*
+ * Reset the fake machine (TLBs, counters, checker, memory) and initialise
+ * the tracker on @map with a pool of @pool_pages table pages and @nr_cpus
+ * CPUs. The first call of a process sets up the arena; every later map
+ * must lie inside it. Returns s2o_init()'s result, or -1.
+ */
+int harness_init(const struct harness_map *map, u64 pool_pages,
+		 unsigned int nr_cpus);
+/* The usual map with a pool of @pool_pages. */
 int harness_setup_pool(u64 pool_pages);
 /*
- * The same with another memory map: it must span [HYP_BASE, RAM_END)
- * exactly, its first region holding the pool.
+ * The usual machine with other regions: they must lie in [HYP_BASE,
+ * RAM_END), the first one holding the pool.
  */
 int harness_setup_map(const struct s2o_mem_region *regions,
 		      unsigned int nr_regions, u64 pool_pages);
-int harness_teardown(void **state);
+
+/*
+ * A thread that calls into the core: in the RCU build it registers with
+ * liburcu, and goes offline while it waits outside the core (else every
+ * grace period, and a collapser waiting for one, waits for it). No-ops in
+ * the other sync modes.
+ */
+void harness_thread_enter(void);
+void harness_thread_leave(void);
+void harness_thread_idle(bool idle);
+
+/* @clock (CLOCK_MONOTONIC, CLOCK_PROCESS_CPUTIME_ID ...) in seconds. */
+double harness_seconds(clockid_t clock);
+/* The monotonic clock in seconds. */
+double harness_now(void);
+
+/* ---- Reading it back ----------------------------------------------------- */
+
+/* What a check found, for its caller to report. */
+#define CHECK_MSG_LEN 256
 
 /* The host's leaf entry for @ipa: its raw value and level. */
 void host_leaf(u64 ipa, u64 *pte, u32 *level);
 
+/*
+ * CPU @cpu's fake MMU translates @ipa for the host, from its TLB or the
+ * tables (@tr may be NULL); 0, or -1 for a translation fault.
+ */
+int host_translate(unsigned int cpu, u64 ipa, struct fake_translation *tr);
+
 /* Host fault on @ipa then a translation by CPU @cpu's fake MMU. */
 int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr);
 
-/* Assert that the BBM checker saw nothing. */
-void assert_no_violation(void);
+/* VTTBR_EL2 of live VM @h: its root and VMID. */
+u64 vm_vttbr(int h);
 
-/* Assert that s2o_check_invariants() finds everything consistent. */
-void assert_invariants(void);
+/* Table pages in use now. */
+u64 tables_used(void);
 
 /* A stage-2 read back as runs (s2o_dump()). */
 struct runs {
@@ -86,7 +156,41 @@ void runs_free(struct runs *rs);
 #define RUN_HOST_DEFAULT 99
 void runs_normalize(struct runs *rs);
 
-/* Table pages in use now. */
-u64 tables_used(void);
+/* Where @b first differs from @a, run by run: an index, or -1 if nowhere. */
+long runs_diff(const struct runs *a, const struct runs *b);
+
+/* Run @r as "[start, end) Llevel kind K owner O xN", into @buf. */
+#define RUN_STR_LEN 96
+const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN]);
+
+/*
+ * Every counter a call could move: the table pages in use, the core's
+ * statistics but the host fault ones (a refused fault counts itself),
+ * the fake backend's (descriptor writes, TLBIs, scrubbing, tables freed).
+ */
+struct harness_counters {
+	u64 tables;
+	struct s2own_stats st;
+	struct fake_counters fc;
+};
+
+void harness_counters_take(struct harness_counters *c);
+/* Whether @b is @a; if not, what moved, in @msg. */
+bool harness_counters_same(const struct harness_counters *a,
+			   const struct harness_counters *b,
+			   char msg[CHECK_MSG_LEN]);
+
+/* Data in pages (the fake's arena): FNV-1a of page @pfn. */
+u64 page_hash(u64 pfn);
+/* The offset of the first non-zero byte of page @pfn, or -1. */
+long page_first_nonzero(u64 pfn);
+
+/* ---- Checks -------------------------------------------------------------- */
+
+/*
+ * s2o_check_invariants(): true if everything is consistent, else false and
+ * what is not in @msg.
+ */
+bool harness_invariants_hold(char msg[CHECK_MSG_LEN]);
 
 #endif /* S2OWN_TEST_HARNESS_H */

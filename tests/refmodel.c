@@ -18,18 +18,19 @@
 
 #include "../ownership/mem_protect.h"
 #include "../ownership/vm.h"
+#include "rng.h"
 
 const struct rm_seg rm_segs[RM_NR_SEGS] = {
-	{ RM_RAM_FIRST - 64, RM_RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
+	{ RAM_FIRST - 64, RAM_FIRST + 1400 },	/* hyp RAM | host RAM */
 	{ PFN(2 * GIB) - 1400, PFN(2 * GIB) + 1400 },	/* 1G boundary */
-	{ RM_RAM_END_PFN - 1400, RM_RAM_END_PFN + 64 },	/* host RAM | MMIO */
+	{ RAM_END_PFN - 1400, RAM_END_PFN + 64 },	/* host RAM | MMIO */
 };
 
 const struct rm_seg rm_gregs[RM_NR_GREGS] = {
 	{ 0, 4096 },
 	{ PFN(GIB) - 1536, PFN(GIB) + 1536 },
 	{ (1ULL << 27) - 1536, (1ULL << 27) + 1536 },
-	{ RM_MAX_PFN - 2048, RM_MAX_PFN },
+	{ MAX_PFN - 2048, MAX_PFN },
 };
 
 const char *const rm_state_name[] = {
@@ -48,22 +49,7 @@ struct rm_ctx rm_ctx;
 /* rm_give_everything_back() is running: say so in descriptions. */
 static bool giving_back;
 
-/* ---- Randomness (probe offsets, the words written into pages) ---------- */
-
-/**
- * rm_splitmix() - one step of splitmix64.
- * @x: the state, advanced.
- *
- * Return: the next 64-bit value.
- */
-u64 rm_splitmix(u64 *x)
-{
-	u64 z = (*x += 0x9e3779b97f4a7c15ULL);
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-	return z ^ (z >> 31);
-}
+/* ---- Randomness (probe offsets, the words written into pages) ------------ */
 
 /**
  * rm_rnd() - a value in [0, @n) from the run's generator, rm_ctx.rng.
@@ -76,10 +62,38 @@ u64 rm_splitmix(u64 *x)
  */
 u64 rm_rnd(u64 n)
 {
-	return n ? rm_splitmix(&rm_ctx.rng) % n : 0;
+	return rng_below(&rm_ctx.rng, n);
 }
 
-/* ---- The window and the tracked gfns ---------------------------------- */
+/* ---- The window and the tracked gfns ------------------------------------- */
+
+/* Where frame @x is in the runs @segs laid end to end, or -1. */
+static int seg_index(const struct rm_seg *segs, int nr, u64 x)
+{
+	int s, base = 0;
+
+	for (s = 0; s < nr; s++) {
+		if (x >= segs[s].first && x < segs[s].end)
+			return base + (int)(x - segs[s].first);
+		base += (int)(segs[s].end - segs[s].first);
+	}
+	return -1;
+}
+
+/* The frame at index @idx of the runs @segs laid end to end. */
+static u64 seg_frame(const struct rm_seg *segs, int nr, int idx)
+{
+	int s;
+
+	for (s = 0; s < nr; s++) {
+		u64 len = segs[s].end - segs[s].first;
+
+		if ((u64)idx < len)
+			return segs[s].first + idx;
+		idx -= (int)len;
+	}
+	abort();
+}
 
 /**
  * rm_win_idx() - where the model keeps page @pfn.
@@ -89,14 +103,7 @@ u64 rm_rnd(u64 n)
  */
 int rm_win_idx(u64 pfn)
 {
-	int s, base = 0;
-
-	for (s = 0; s < RM_NR_SEGS; s++) {
-		if (pfn >= rm_segs[s].first && pfn < rm_segs[s].end)
-			return base + (int)(pfn - rm_segs[s].first);
-		base += (int)(rm_segs[s].end - rm_segs[s].first);
-	}
-	return -1;
+	return seg_index(rm_segs, RM_NR_SEGS, pfn);
 }
 
 /**
@@ -107,16 +114,7 @@ int rm_win_idx(u64 pfn)
  */
 u64 rm_win_pfn(int idx)
 {
-	int s;
-
-	for (s = 0; s < RM_NR_SEGS; s++) {
-		u64 len = rm_segs[s].end - rm_segs[s].first;
-
-		if ((u64)idx < len)
-			return rm_segs[s].first + idx;
-		idx -= (int)len;
-	}
-	abort();
+	return seg_frame(rm_segs, RM_NR_SEGS, idx);
 }
 
 /**
@@ -158,14 +156,7 @@ bool rm_range_in_window(u64 pfn, u64 nr)
  */
 int rm_gslot(u64 gfn)
 {
-	int r, base = 0;
-
-	for (r = 0; r < RM_NR_GREGS; r++) {
-		if (gfn >= rm_gregs[r].first && gfn < rm_gregs[r].end)
-			return base + (int)(gfn - rm_gregs[r].first);
-		base += (int)(rm_gregs[r].end - rm_gregs[r].first);
-	}
-	return -1;
+	return seg_index(rm_gregs, RM_NR_GREGS, gfn);
 }
 
 /**
@@ -176,19 +167,177 @@ int rm_gslot(u64 gfn)
  */
 u64 rm_gslot_gfn(int slot)
 {
-	int r;
-
-	for (r = 0; r < RM_NR_GREGS; r++) {
-		u64 len = rm_gregs[r].end - rm_gregs[r].first;
-
-		if ((u64)slot < len)
-			return rm_gregs[r].first + slot;
-		slot -= (int)len;
-	}
-	abort();
+	return seg_frame(rm_gregs, RM_NR_GREGS, slot);
 }
 
-/* ---- The model ---------------------------------------------------------- */
+/* ---- The oracle: the rules of docs/ownership.md, state by state ---------- */
+
+const struct rm_transition rm_transitions[RM_NR_KINDS] = {
+	[RM_SHARE] = { RM_BIT(RM_HOST), RM_SHARED },
+	[RM_UNSHARE] = { RM_BIT(RM_SHARED), RM_HOST },
+	[RM_DONATE_HYP] = { RM_BIT(RM_HOST), RM_HYP },
+	[RM_GIVE_BACK] = { RM_BIT(RM_HYP), RM_HOST },
+	[RM_DONATE_GUEST] = { RM_BIT(RM_HOST), RM_GUEST },
+	[RM_RELINQUISH] = { RM_BIT(RM_GUEST), RM_RELINQ },
+	[RM_RECLAIM] = { RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), RM_HOST },
+};
+
+/**
+ * rm_page_ret() - what transition @kind must return for one page.
+ * @kind: a transition of pages (rm_transitions[@kind].from not 0).
+ * @st: the page's state.
+ * @live: for a guest page, whether its VM is live.
+ *
+ * Return: 0; -EPERM for a page in a state the transition does not start
+ * from; -EBUSY to reclaim a page a live VM still owns.
+ */
+int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live)
+{
+	if (!(rm_transitions[kind].from & RM_BIT(st)))
+		return -S2OWN_EPERM;
+	if (kind == RM_RECLAIM && st == RM_GUEST && live)
+		return -S2OWN_EBUSY;
+	return 0;
+}
+
+/**
+ * rm_host_may_access() - whether the host may access a page in @st: a
+ * host fault maps it, a CPU may translate it for the host.
+ * @st: the page's state.
+ *
+ * Return: true for the host's pages (shared or not) and MMIO.
+ */
+bool rm_host_may_access(enum rm_state st)
+{
+	return st == RM_HOST || st == RM_SHARED || st == RM_MMIO;
+}
+
+/**
+ * rm_give_back_kind() - the call that gives a page in @st to the host.
+ * @st: the page's state.
+ * @live: for a guest page, whether its VM is live.
+ *
+ * Return: the transition, or RM_NR_KINDS if there is none (the host's
+ * pages, a live VM's, the hypervisor's RAM, MMIO).
+ */
+enum rm_kind rm_give_back_kind(enum rm_state st, bool live)
+{
+	int k;
+
+	for (k = 0; k < RM_NR_KINDS; k++)
+		if (rm_transitions[k].from && rm_transitions[k].to == RM_HOST &&
+		    !rm_page_ret(k, st, live))
+			return k;
+	return RM_NR_KINDS;
+}
+
+/**
+ * rm_want_info() - what s2o_page_query() reports for a page in @st.
+ * @st: the page's state, not RM_MMIO (no page to query).
+ * @vm: for a guest page, its VM.
+ * @live: for a guest page, whether that VM is live.
+ *
+ * Return: the page's owner, each component's view, its VM, whether the
+ * host may reclaim it.
+ */
+struct s2o_page_info rm_want_info(enum rm_state st, int vm, bool live)
+{
+	const enum s2o_page_state O = S2O_PAGE_OWNED, N = S2O_PAGE_NOPAGE;
+
+	switch (st) {
+	case RM_HOST:
+		return (struct s2o_page_info){ S2O_OWNER_HOST, O, N, N, 0,
+					       false };
+	case RM_SHARED:
+		return (struct s2o_page_info){ S2O_OWNER_HOST,
+					       S2O_PAGE_SHARED_OWNED,
+					       S2O_PAGE_SHARED_BORROWED, N, 0,
+					       false };
+	case RM_HYP:
+	case RM_HYPRAM:
+		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, 0,
+					       false };
+	case RM_GUEST:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
+					       !live };
+	case RM_RELINQ:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
+					       true };
+	default:
+		abort();
+	}
+}
+
+/**
+ * rm_info_is() - whether @got is what a page in @st reports.
+ * @got: what s2o_page_query() reported.
+ * @st: the state (see rm_want_info()).
+ * @vm: for a guest page, its VM.
+ * @live: for a guest page, whether that VM is live.
+ *
+ * Return: true if every field is the oracle's.
+ */
+bool rm_info_is(const struct s2o_page_info *got, enum rm_state st, int vm,
+		bool live)
+{
+	struct s2o_page_info want = rm_want_info(st, vm, live);
+
+	return got->owner == want.owner && got->host == want.host &&
+	       got->hyp == want.hyp && got->guest == want.guest &&
+	       got->vm == want.vm && got->reclaimable == want.reclaimable;
+}
+
+/**
+ * rm_info_str() - @info as text, for messages.
+ * @info: a page's state as s2o_page_query() reports it.
+ * @buf: where to write it.
+ *
+ * Return: @buf.
+ */
+const char *rm_info_str(const struct s2o_page_info *info,
+			char buf[RM_INFO_LEN])
+{
+	snprintf(buf, RM_INFO_LEN, "owner %d host %d hyp %d guest %d vm %d "
+		 "reclaimable %d", info->owner, info->host, info->hyp,
+		 info->guest, info->vm, info->reclaimable);
+	return buf;
+}
+
+/**
+ * rm_core_call() - make @op's call on the core.
+ * @op: the operation.
+ *
+ * Return: what the core returned (for vm_create, the handle).
+ */
+int rm_core_call(const struct rm_op *op)
+{
+	switch (op->kind) {
+	case RM_FAULT:
+		return s2o_host_handle_fault(op->ipa);
+	case RM_SHARE:
+		return s2o_host_share_hyp(op->pfn, op->nr);
+	case RM_UNSHARE:
+		return s2o_host_unshare_hyp(op->pfn, op->nr);
+	case RM_DONATE_HYP:
+		return s2o_host_donate_hyp(op->pfn, op->nr);
+	case RM_GIVE_BACK:
+		return s2o_hyp_donate_host(op->pfn, op->nr);
+	case RM_DONATE_GUEST:
+		return s2o_host_donate_guest(op->vm, op->pfn, op->gfn, op->nr);
+	case RM_RELINQUISH:
+		return s2o_guest_relinquish(op->vm, op->gfn, op->nr);
+	case RM_RECLAIM:
+		return s2o_host_reclaim_guest(op->pfn, op->nr);
+	case RM_CREATE:
+		return s2o_vm_create();
+	case RM_DESTROY:
+		return s2o_vm_destroy(op->vm);
+	default:
+		abort();
+	}
+}
+
+/* ---- The model ----------------------------------------------------------- */
 
 /**
  * rm_region_kind() - what page @pfn is at boot.
@@ -198,9 +347,9 @@ u64 rm_gslot_gfn(int slot)
  */
 enum rm_state rm_region_kind(u64 pfn)
 {
-	if (pfn >= RM_HYP_FIRST && pfn < RM_RAM_FIRST)
+	if (pfn >= HYP_FIRST && pfn < RAM_FIRST)
 		return RM_HYPRAM;
-	if (pfn >= RM_RAM_FIRST && pfn < RM_RAM_END_PFN)
+	if (pfn >= RAM_FIRST && pfn < RAM_END_PFN)
 		return RM_HOST;
 	return RM_MMIO;
 }
@@ -231,6 +380,14 @@ bool rm_vm_live(int h)
 	return h >= 1 && h <= S2O_MAX_VMS && rm.vstate[h] == RM_VM_LIVE;
 }
 
+/* Whether page @pfn belongs to a live VM (outside the window: no). */
+static bool page_vm_live(u64 pfn)
+{
+	int w = rm_win_idx(pfn);
+
+	return w >= 0 && rm_vm_live(rm.vm[w]);
+}
+
 /**
  * rm_gmapped() - what VM @h maps at @gfn.
  * @h: a handle, 1..S2O_MAX_VMS.
@@ -258,32 +415,51 @@ int rm_check_range(u64 pfn, u64 nr)
 	enum rm_state k;
 	u64 end;
 
-	if (!nr || pfn >= RM_MAX_PFN || nr > RM_MAX_PFN - pfn)
+	if (!nr || pfn >= MAX_PFN || nr > MAX_PFN - pfn)
 		return -S2OWN_EINVAL;
 	k = rm_region_kind(pfn);
 	if (k == RM_MMIO)
 		return -S2OWN_EINVAL;
-	end = k == RM_HYPRAM ? RM_RAM_FIRST : RM_RAM_END_PFN;
+	end = k == RM_HYPRAM ? RAM_FIRST : RAM_END_PFN;
 	if (pfn + nr > end)
 		return -S2OWN_EINVAL;
 	return k == RM_HYPRAM ? -S2OWN_EPERM : 0;
 }
 
-static int m_gfn_range(u64 gfn, u64 nr)
+/**
+ * rm_check_gfn_range() - the model's gfn range check.
+ * @gfn: first guest frame.
+ * @nr: number of frames.
+ *
+ * Return: 0, or -EINVAL (empty, overflow, past 2^36).
+ */
+int rm_check_gfn_range(u64 gfn, u64 nr)
 {
-	if (!nr || gfn >= RM_MAX_PFN || nr > RM_MAX_PFN - gfn)
+	if (!nr || gfn >= MAX_PFN || nr > MAX_PFN - gfn)
 		return -S2OWN_EINVAL;
 	return 0;
 }
 
-static int m_all_in(u64 pfn, u64 nr, enum rm_state from)
+/* The first page of the range that transition @kind refuses decides. */
+static int m_pages(enum rm_kind kind, u64 pfn, u64 nr)
 {
+	int ret = 0;
 	u64 i;
 
-	for (i = 0; i < nr; i++)
-		if (rm_mstate(pfn + i) != from)
-			return -S2OWN_EPERM;
-	return 0;
+	for (i = 0; !ret && i < nr; i++)
+		ret = rm_page_ret(kind, rm_mstate(pfn + i),
+				  page_vm_live(pfn + i));
+	return ret;
+}
+
+/* Where the model keeps page @pfn, which the driver keeps in the window. */
+static int m_idx(u64 pfn)
+{
+	int w = rm_win_idx(pfn);
+
+	if (w < 0)
+		abort();
+	return w;
 }
 
 static void m_set(u64 pfn, u64 nr, enum rm_state to, int vm)
@@ -291,113 +467,17 @@ static void m_set(u64 pfn, u64 nr, enum rm_state to, int vm)
 	u64 i;
 
 	for (i = 0; i < nr; i++) {
-		int w = rm_win_idx(pfn + i);
+		int w = m_idx(pfn + i);
 
-		if (w < 0)
-			abort();	/* the driver keeps ranges inside */
 		rm.st[w] = to;
 		rm.vm[w] = (u8)vm;
 	}
-}
-
-/*
- * Each m_*() returns what the call must return; with @apply (only after
- * the tracker succeeded) it also makes the change.
- */
-static int m_host_hyp(u64 pfn, u64 nr, enum rm_state from, enum rm_state to,
-		      bool apply)
-{
-	int ret = rm_check_range(pfn, nr);
-
-	if (!ret)
-		ret = m_all_in(pfn, nr, from);
-	if (!ret && apply)
-		m_set(pfn, nr, to, 0);
-	return ret;
-}
-
-static int m_donate_guest(int h, u64 pfn, u64 gfn, u64 nr, bool apply)
-{
-	u64 i;
-	int ret;
-
-	if (!rm_vm_live(h))
-		return -S2OWN_ENOENT;
-	ret = rm_check_range(pfn, nr);
-	if (!ret)
-		ret = m_gfn_range(gfn, nr);
-	if (!ret)
-		ret = m_all_in(pfn, nr, RM_HOST);
-	for (i = 0; !ret && i < nr; i++)
-		if (rm_gmapped(h, gfn + i))
-			ret = -S2OWN_EBUSY;
-	if (ret || !apply)
-		return ret;
-	m_set(pfn, nr, RM_GUEST, h);
-	for (i = 0; i < nr; i++) {
-		int s = rm_gslot(gfn + i);
-
-		if (s < 0)
-			abort();	/* the driver keeps gfns tracked */
-		rm.gmap[h][s] = pfn + i + 1;
-	}
-	rm.gdirty |= 1u << (h - 1);
-	rm.vpages[h] += nr;
-	return 0;
-}
-
-static int m_relinquish(int h, u64 gfn, u64 nr, bool apply)
-{
-	u64 i;
-	int ret;
-
-	if (!rm_vm_live(h))
-		return -S2OWN_ENOENT;
-	ret = m_gfn_range(gfn, nr);
-	for (i = 0; !ret && i < nr; i++)
-		if (!rm_gmapped(h, gfn + i))
-			ret = -S2OWN_EPERM;
-	if (ret || !apply)
-		return ret;
-	for (i = 0; i < nr; i++) {
-		int s = rm_gslot(gfn + i);
-
-		m_set(rm.gmap[h][s] - 1, 1, RM_RELINQ, h);
-		rm.gmap[h][s] = 0;
-	}
-	return 0;
 }
 
 static void m_vm_put(int h)
 {
 	if (!--rm.vpages[h] && rm.vstate[h] == RM_VM_DYING)
 		rm.vstate[h] = RM_VM_FREE;
-}
-
-static int m_reclaim(u64 pfn, u64 nr, bool apply)
-{
-	u64 i;
-	int ret = rm_check_range(pfn, nr);
-
-	for (i = 0; !ret && i < nr; i++) {
-		enum rm_state s = rm_mstate(pfn + i);
-
-		if (s == RM_GUEST && rm_vm_live(rm.vm[rm_win_idx(pfn + i)]))
-			ret = -S2OWN_EBUSY;
-		else if (s != RM_GUEST && s != RM_RELINQ)
-			ret = -S2OWN_EPERM;
-	}
-	if (ret || !apply)
-		return ret;
-	for (i = 0; i < nr; i++) {
-		int w = rm_win_idx(pfn + i);
-
-		m_vm_put(rm.vm[w]);
-		rm.st[w] = RM_HOST;
-		rm.vm[w] = 0;
-		rm.marker[w] = 0;
-	}
-	return 0;
 }
 
 static void m_gmap_clear(int h)
@@ -407,27 +487,223 @@ static void m_gmap_clear(int h)
 	rm.gdirty &= ~(1u << (h - 1));
 }
 
-static int m_destroy(int h, bool apply)
+/**
+ * rm_expect() - what the core must return for @op, the model as it is.
+ * @op: the operation.
+ *
+ * The checks in docs/ownership.md's order: the VM handle, the pfn range,
+ * the gfn range, the pages' states lowest first, a gfn already mapped.
+ * (-ENOMEM depends on the pool, which the model does not follow.)
+ *
+ * Return: 0 or the error; for vm_create, 0 if a slot is free.
+ */
+int rm_expect(const struct rm_op *op)
 {
-	if (!rm_vm_live(h))
-		return -S2OWN_ENOENT;
-	if (!apply)
-		return 0;
-	m_gmap_clear(h);
-	rm.vstate[h] = rm.vpages[h] ? RM_VM_DYING : RM_VM_FREE;
-	return 0;
+	int ret, h;
+	u64 i;
+
+	switch (op->kind) {
+	case RM_FAULT:
+		if (op->ipa >> 48)
+			return -S2OWN_EINVAL;
+		return rm_host_may_access(rm_mstate(op->ipa >> 12)) ?
+			       0 : -S2OWN_EPERM;
+	case RM_DONATE_GUEST:
+		if (!rm_vm_live(op->vm))
+			return -S2OWN_ENOENT;
+		ret = rm_check_range(op->pfn, op->nr);
+		if (!ret)
+			ret = rm_check_gfn_range(op->gfn, op->nr);
+		if (!ret)
+			ret = m_pages(op->kind, op->pfn, op->nr);
+		for (i = 0; !ret && i < op->nr; i++)
+			if (rm_gmapped(op->vm, op->gfn + i))
+				ret = -S2OWN_EBUSY;
+		return ret;
+	case RM_RELINQUISH:
+		if (!rm_vm_live(op->vm))
+			return -S2OWN_ENOENT;
+		ret = rm_check_gfn_range(op->gfn, op->nr);
+		for (i = 0; !ret && i < op->nr; i++)
+			if (!rm_gmapped(op->vm, op->gfn + i))
+				ret = -S2OWN_EPERM;
+		return ret;
+	case RM_CREATE:
+		for (h = 1; h <= S2O_MAX_VMS; h++)
+			if (rm.vstate[h] == RM_VM_FREE)
+				return 0;
+		return -S2OWN_EBUSY;
+	case RM_DESTROY:
+		return rm_vm_live(op->vm) ? 0 : -S2OWN_ENOENT;
+	default:
+		ret = rm_check_range(op->pfn, op->nr);
+		return ret ? ret : m_pages(op->kind, op->pfn, op->nr);
+	}
 }
 
-static int m_fault(u64 ipa)
+/**
+ * rm_commit() - the core did @op: the model does it too.
+ * @op: an operation rm_expect() allows; its pages and gfns are ones the
+ *      model tracks.
+ * @ret: what the core returned, for vm_create the new handle.
+ */
+void rm_commit(const struct rm_op *op, int ret)
 {
-	enum rm_state s;
+	int h = op->vm, s;
+	u64 i;
 
-	if (ipa >> 48)
-		return -S2OWN_EINVAL;
-	s = rm_mstate(ipa >> 12);
-	if (s == RM_HYPRAM)
-		return -S2OWN_EPERM;
-	return s == RM_HOST || s == RM_SHARED || s == RM_MMIO ? 0 : -S2OWN_EPERM;
+	switch (op->kind) {
+	case RM_FAULT:
+		break;
+	case RM_DONATE_GUEST:
+		m_set(op->pfn, op->nr, RM_GUEST, h);
+		for (i = 0; i < op->nr; i++) {
+			s = rm_gslot(op->gfn + i);
+			if (s < 0)
+				abort();	/* the driver keeps them so */
+			rm.gmap[h][s] = op->pfn + i + 1;
+		}
+		rm.gdirty |= 1u << (h - 1);
+		rm.vpages[h] += op->nr;
+		break;
+	case RM_RELINQUISH:
+		for (i = 0; i < op->nr; i++) {
+			s = rm_gslot(op->gfn + i);
+			m_set(rm.gmap[h][s] - 1, 1, RM_RELINQ, h);
+			rm.gmap[h][s] = 0;
+		}
+		break;
+	case RM_RECLAIM:
+		for (i = 0; i < op->nr; i++) {
+			int w = m_idx(op->pfn + i);
+
+			m_vm_put(rm.vm[w]);
+			rm.marker[w] = 0;
+		}
+		m_set(op->pfn, op->nr, RM_HOST, 0);
+		break;
+	case RM_CREATE:
+		rm.vstate[ret] = RM_VM_LIVE;
+		break;
+	case RM_DESTROY:
+		m_gmap_clear(h);
+		rm.vstate[h] = rm.vpages[h] ? RM_VM_DYING : RM_VM_FREE;
+		break;
+	default:
+		m_set(op->pfn, op->nr, rm_transitions[op->kind].to, 0);
+		break;
+	}
+}
+
+/* ---- Aiming: where the drivers find pages and gfns in a given state ------ */
+
+/* Whether, past an entry the run should stop at, it goes on: @stray %. */
+static bool stray_on(unsigned int stray)
+{
+	return stray && rm_rnd(100) >= 100 - stray;
+}
+
+/**
+ * rm_find_page() - the first window page, from index @start on and
+ * wrapping round, in a state of @mask.
+ * @mask: RM_BIT()s of states.
+ * @start: a window index, 0..RM_WIN - 1.
+ *
+ * Return: its window index, or -1 if no page of the window is.
+ */
+int rm_find_page(unsigned int mask, int start)
+{
+	int i;
+
+	for (i = 0; i < RM_WIN; i++) {
+		int w = (start + i) % RM_WIN;
+
+		if (mask & RM_BIT(rm.st[w]))
+			return w;
+	}
+	return -1;
+}
+
+/**
+ * rm_run_len() - how long a range from window page @pfn may be: up to
+ * @want pages inside its run of the window, up to the first page not in
+ * a state of @mask, which with a chance of @stray % it goes past.
+ * @mask: RM_BIT()s of states.
+ * @pfn: a page of the window.
+ * @want: the most pages.
+ * @stray: 0..100; 0 never goes past (and draws no number).
+ *
+ * Return: the number of pages, at least 1.
+ */
+u64 rm_run_len(unsigned int mask, u64 pfn, u64 want, unsigned int stray)
+{
+	const struct rm_seg *s = &rm_segs[rm_seg_of(pfn)];
+	u64 n;
+
+	for (n = 1; n < want && pfn + n < s->end; n++)
+		if (!(mask & RM_BIT(rm_mstate(pfn + n))) && !stray_on(stray))
+			break;
+	return n;
+}
+
+/**
+ * rm_find_mapped() - the first gfn slot VM @h maps, from slot @start on
+ * and wrapping round.
+ * @h: a handle, 1..S2O_MAX_VMS.
+ * @start: a slot, 0..RM_GSLOTS - 1.
+ *
+ * Return: the slot, or -1 if the VM maps nothing the model tracks.
+ */
+int rm_find_mapped(int h, int start)
+{
+	int i;
+
+	for (i = 0; i < RM_GSLOTS; i++) {
+		int j = (start + i) % RM_GSLOTS;
+
+		if (rm.gmap[h][j])
+			return j;
+	}
+	return -1;
+}
+
+/**
+ * rm_mapped_len() - how long a range of VM @h's gfns from @gfn may be: up
+ * to @want consecutive gfns the model tracks, up to the first one @h does
+ * not map, which with a chance of @stray % it goes past.
+ * @h: a handle, 1..S2O_MAX_VMS.
+ * @gfn: a gfn the model tracks.
+ * @want: the most gfns.
+ * @stray: 0..100; 0 never goes past (and draws no number).
+ *
+ * Return: the number of gfns, at least 1.
+ */
+u64 rm_mapped_len(int h, u64 gfn, u64 want, unsigned int stray)
+{
+	int s = rm_gslot(gfn);
+	u64 n;
+
+	for (n = 1; n < want && s + (int)n < RM_GSLOTS &&
+		    rm_gslot_gfn(s + (int)n) == gfn + n; n++)
+		if (!rm.gmap[h][s + n] && !stray_on(stray))
+			break;
+	return n;
+}
+
+/**
+ * rm_live_vms() - the VMs the model has live.
+ * @live: filled with their handles, lowest first.
+ *
+ * Return: how many.
+ */
+int rm_live_vms(int live[S2O_MAX_VMS])
+{
+	int h, n = 0;
+
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		if (rm_vm_live(h))
+			live[n++] = h;
+	return n;
 }
 
 /**
@@ -449,7 +725,7 @@ void rm_reset(void)
 		rm.st[i] = rm_region_kind(rm_win_pfn(i));
 }
 
-/* ---- Reporting ---------------------------------------------------------- */
+/* ---- Reporting ----------------------------------------------------------- */
 
 /**
  * rm_mismatch() - the tracker and the model disagree: tell the driver.
@@ -512,24 +788,23 @@ void rm_print_coverage(void)
 		       rm_ctx.coverage[k][5]);
 }
 
-/* ---- A failed call changes nothing ------------------------------------- */
+/* ---- A failed call changes nothing --------------------------------------- */
 
 /*
  * A failed call must change nothing: the backend saw no descriptor write
  * (every write goes through it, so no stage-2 changed), no TLBI and no
  * scrub; the table pages and every counter but the fault statistics are
- * the same. Every rm_ctx.dump_every operations the host's stage-2 and that
- * of the VM the call names are also compared run by run (hashed): dumping
- * them for every failure would triple the reference test's run time.
+ * the same (harness_counters_same()). Every rm_ctx.dump_every operations
+ * the host's stage-2 and that of the VM the call names are also compared
+ * run by run (hashed): dumping them for every failure would triple the
+ * reference test's run time.
  */
 struct quiet {
 	bool armed;
 	bool dump;
 	int vm;
 	u64 host, vm_hash;
-	u64 tables;
-	struct s2own_stats st;
-	struct fake_counters fc;
+	struct harness_counters c;
 };
 
 static struct quiet quiet;
@@ -546,10 +821,7 @@ static void hash_run(const struct s2o_run *r, void *arg)
 
 static void quiet_take(struct quiet *q)
 {
-	q->tables = tables_used();
-	s2o_get_stats(&q->st);
-	q->st.host_faults = q->st.host_faults_refused = 0;
-	q->fc = fake_counters;
+	harness_counters_take(&q->c);
 	if (!q->dump)
 		return;
 	q->host = 0xcbf29ce484222325ULL;
@@ -576,6 +848,7 @@ static void quiet_begin(int want, int vm, bool may_enomem)
 static void quiet_end(bool failed)
 {
 	struct quiet now = { .vm = quiet.vm, .dump = quiet.dump };
+	char msg[CHECK_MSG_LEN];
 
 	if (!quiet.armed)
 		return;
@@ -587,34 +860,17 @@ static void quiet_end(bool failed)
 		rm_mismatch("failed, yet the host stage-2 changed");
 	if (quiet.dump && now.vm_hash != quiet.vm_hash)
 		rm_mismatch("failed, yet VM %d's stage-2 changed", quiet.vm);
-	if (now.tables != quiet.tables)
-		rm_mismatch("failed, yet table pages went %llu -> %llu",
-			    (unsigned long long)quiet.tables,
-			    (unsigned long long)now.tables);
-	if (memcmp(&now.st, &quiet.st, sizeof(now.st)))
-		rm_mismatch("failed, yet the statistics changed");
-	if (memcmp(&now.fc, &quiet.fc, sizeof(now.fc)))
-		rm_mismatch("failed, yet the backend saw %llu descriptor "
-			    "writes, %llu TLBIs, %llu zeroed pages",
-			    (unsigned long long)(now.fc.pte_writes -
-						 quiet.fc.pte_writes),
-			    (unsigned long long)(now.fc.tlbi_ipa +
-						 now.fc.tlbi_range +
-						 now.fc.tlbi_vmid -
-						 quiet.fc.tlbi_ipa -
-						 quiet.fc.tlbi_range -
-						 quiet.fc.tlbi_vmid),
-			    (unsigned long long)(now.fc.zeroed_pages -
-						 quiet.fc.zeroed_pages));
+	if (!harness_counters_same(&quiet.c, &now.c, msg))
+		rm_mismatch("failed, yet %s", msg);
 }
 
-/* ---- Page contents ------------------------------------------------------ */
+/* ---- Page contents ------------------------------------------------------- */
 
 static u64 marker_value(u64 pfn)
 {
 	u64 x = rm_ctx.salt ^ (pfn * 0x2545f4914f6cdd1dULL) ^ rm_ctx.rng;
 
-	return rm_splitmix(&x) | 1;
+	return rng_next(&x) | 1;
 }
 
 static u64 *marker_ptr(u64 pfn)
@@ -666,96 +922,62 @@ void rm_check_markers(void)
 
 static void check_zeroed(u64 pfn, u64 nr)
 {
-	u64 i, j;
+	u64 i;
 
 	for (i = 0; i < nr; i++) {
-		const u64 *p = fake_phys_va((pfn + i) << 12);
+		long at = page_first_nonzero(pfn + i);
 
-		for (j = 0; j < RM_PAGE / 8; j++)
-			if (p[j])
-				rm_mismatch("reclaimed page %#llx not zeroed "
-					    "at %#llx",
-					    (unsigned long long)(pfn + i),
-					    (unsigned long long)j * 8);
+		if (at >= 0)
+			rm_mismatch("reclaimed page %#llx not zeroed at %#lx",
+				    (unsigned long long)(pfn + i),
+				    (unsigned long)at);
 	}
 }
 
-/* ---- States ------------------------------------------------------------- */
+/* ---- States -------------------------------------------------------------- */
 
-static struct s2o_page_info want_info(int w)
+/**
+ * rm_check_page() - page @pfn, as s2o_page_query() reports it, is in the
+ * model's state (outside the window: the state boot left it in).
+ * @pfn: a page frame.
+ */
+void rm_check_page(u64 pfn)
 {
-	const enum s2o_page_state O = S2O_PAGE_OWNED, N = S2O_PAGE_NOPAGE;
-	int vm = rm.vm[w];
+	enum rm_state st = rm_mstate(pfn);
+	char got_s[RM_INFO_LEN], want_s[RM_INFO_LEN];
+	struct s2o_page_info got, want;
+	int ret = s2o_page_query(pfn, &got);
+	int w = rm_win_idx(pfn), vm = w >= 0 ? rm.vm[w] : 0;
 
-	switch (rm.st[w]) {
-	case RM_HOST:
-		return (struct s2o_page_info){ S2O_OWNER_HOST, O, N, N, 0,
-					       false };
-	case RM_SHARED:
-		return (struct s2o_page_info){ S2O_OWNER_HOST,
-					       S2O_PAGE_SHARED_OWNED,
-					       S2O_PAGE_SHARED_BORROWED, N, 0,
-					       false };
-	case RM_HYP:
-	case RM_HYPRAM:
-		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, 0,
-					       false };
-	case RM_GUEST:
-		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, O, vm,
-					       !rm_vm_live(vm) };
-	case RM_RELINQ:
-		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
-					       true };
-	default:
-		abort();
+	if (st == RM_MMIO) {
+		if (ret != -S2OWN_EINVAL)
+			rm_mismatch("query of MMIO page %#llx returned %d",
+				    (unsigned long long)pfn, ret);
+		return;
 	}
+	if (ret)
+		rm_mismatch("query of page %#llx returned %d",
+			    (unsigned long long)pfn, ret);
+	if (rm_info_is(&got, st, vm, rm_vm_live(vm)))
+		return;
+	want = rm_want_info(st, vm, rm_vm_live(vm));
+	rm_mismatch("page %#llx: %s; the model says %s (%s)",
+		    (unsigned long long)pfn, rm_info_str(&got, got_s),
+		    rm_state_name[st], rm_info_str(&want, want_s));
 }
 
 /**
- * rm_check_window() - every page of the window, as s2o_page_query()
- * reports it, is in the model's state.
+ * rm_check_window() - every page of the window is in the model's state.
  */
 void rm_check_window(void)
 {
 	int i;
 
-	for (i = 0; i < RM_WIN; i++) {
-		struct s2o_page_info got, want;
-		u64 pfn = rm_win_pfn(i);
-		int ret = s2o_page_query(pfn, &got);
-
-		if (rm.st[i] == RM_MMIO) {
-			if (ret != -S2OWN_EINVAL)
-				rm_mismatch("query of MMIO page %#llx returned "
-					    "%d", (unsigned long long)pfn, ret);
-			continue;
-		}
-		if (ret)
-			rm_mismatch("query of page %#llx returned %d",
-				    (unsigned long long)pfn, ret);
-		want = want_info(i);
-		if (got.owner != want.owner || got.host != want.host ||
-		    got.hyp != want.hyp || got.guest != want.guest ||
-		    got.vm != want.vm || got.reclaimable != want.reclaimable)
-			rm_mismatch("page %#llx: owner %d host %d hyp %d guest "
-				    "%d vm %d reclaimable %d; the model says "
-				    "%s (owner %d host %d hyp %d guest %d vm "
-				    "%d reclaimable %d)",
-				    (unsigned long long)pfn,
-				    got.owner, got.host, got.hyp, got.guest,
-				    got.vm, got.reclaimable,
-				    rm_state_name[rm.st[i]], want.owner,
-				    want.host, want.hyp, want.guest, want.vm,
-				    want.reclaimable);
-	}
+	for (i = 0; i < RM_WIN; i++)
+		rm_check_page(rm_win_pfn(i));
 }
 
-/* ---- What the MMUs translate ------------------------------------------- */
-
-static u64 vm_vttbr(int h)
-{
-	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
-}
+/* ---- What the MMUs translate --------------------------------------------- */
 
 /* Normal write-back memory for RAM; Device-nGnRE and XN for MMIO. */
 static void check_host_desc(u64 ipa, const struct fake_translation *tr)
@@ -788,7 +1010,7 @@ void rm_probe_host(unsigned int cpu, u64 ipa)
 
 	if (fake_hw_translate(cpu, s2o_host_vttbr(), ipa, &tr))
 		return;
-	if (s != RM_HOST && s != RM_SHARED && s != RM_MMIO)
+	if (!rm_host_may_access(s))
 		rm_mismatch("cpu %u translates %#llx for the host (%s, level "
 			    "%u%s)", cpu, (unsigned long long)ipa,
 			    rm_state_name[s], tr.level,
@@ -840,7 +1062,7 @@ static void after_donation(u64 pfn, u64 nr)
 	probe_host_all_cpus(pfn + rm_rnd(nr));
 }
 
-/* ---- Operations --------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /**
  * rm_describe() - @op as a line of a trace.
@@ -886,34 +1108,6 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 	}
 }
 
-static int core_call(const struct rm_op *op)
-{
-	switch (op->kind) {
-	case RM_FAULT:
-		return s2o_host_handle_fault(op->ipa);
-	case RM_SHARE:
-		return s2o_host_share_hyp(op->pfn, op->nr);
-	case RM_UNSHARE:
-		return s2o_host_unshare_hyp(op->pfn, op->nr);
-	case RM_DONATE_HYP:
-		return s2o_host_donate_hyp(op->pfn, op->nr);
-	case RM_GIVE_BACK:
-		return s2o_hyp_donate_host(op->pfn, op->nr);
-	case RM_DONATE_GUEST:
-		return s2o_host_donate_guest(op->vm, op->pfn, op->gfn, op->nr);
-	case RM_RELINQUISH:
-		return s2o_guest_relinquish(op->vm, op->gfn, op->nr);
-	case RM_RECLAIM:
-		return s2o_host_reclaim_guest(op->pfn, op->nr);
-	case RM_CREATE:
-		return s2o_vm_create();
-	case RM_DESTROY:
-		return s2o_vm_destroy(op->vm);
-	default:
-		abort();
-	}
-}
-
 /*
  * Make @op's call and check its return code against @want. A failure must
  * have changed nothing (checked against a snapshot of VM @vm and the host).
@@ -931,7 +1125,7 @@ static int checked_call(const struct rm_op *op, int want, int vm)
 	int got;
 
 	quiet_begin(want, vm, enomem_ok && op->kind != RM_FAULT);
-	got = core_call(op);
+	got = rm_core_call(op);
 	if (got == -S2OWN_ENOMEM && enomem_ok) {
 		count_ret(got);
 		rm_ctx.nr_enomem++;
@@ -943,103 +1137,73 @@ static int checked_call(const struct rm_op *op, int want, int vm)
 	return got;
 }
 
-static int apply_fault(const struct rm_op *op)
+/* The VM whose stage-2 @op may change, besides the host's. */
+static int op_vm(const struct rm_op *op)
+{
+	return op->kind == RM_DONATE_GUEST || op->kind == RM_RELINQUISH ||
+	       op->kind == RM_DESTROY ? op->vm : 0;
+}
+
+/* A refused host fault: no CPU of the host translates the address. */
+static void check_refused(const struct rm_op *op)
 {
 	struct fake_translation tr;
-	int got = checked_call(op, m_fault(op->ipa), 0);
 
-	if (got) {
-		if (!(op->ipa >> 48) &&
-		    !fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
-			rm_mismatch("refused, yet cpu %u translates it",
-				    op->cpu);
-		return got;
-	}
-	/* The access the host retries; it fills this CPU's TLB. */
-	if (fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
-		rm_mismatch("mapped, yet cpu %u faults", op->cpu);
-	check_host_desc(op->ipa, &tr);
-	return 0;
+	if (op->kind == RM_FAULT && !(op->ipa >> 48) &&
+	    !fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
+		rm_mismatch("refused, yet cpu %u translates it", op->cpu);
 }
 
-static int apply_host_hyp(const struct rm_op *op)
+/* What a success must show besides the pages' states. */
+static void check_success(const struct rm_op *op)
 {
-	static const enum rm_state from[] = {
-		[RM_SHARE] = RM_HOST, [RM_UNSHARE] = RM_SHARED,
-		[RM_DONATE_HYP] = RM_HOST, [RM_GIVE_BACK] = RM_HYP,
-	};
-	static const enum rm_state to[] = {
-		[RM_SHARE] = RM_SHARED, [RM_UNSHARE] = RM_HOST,
-		[RM_DONATE_HYP] = RM_HYP, [RM_GIVE_BACK] = RM_HOST,
-	};
-	enum rm_state f = from[op->kind], t = to[op->kind];
-	int got = checked_call(op, m_host_hyp(op->pfn, op->nr, f, t, false),
-			       0);
-
-	if (got)
-		return got;
-	m_host_hyp(op->pfn, op->nr, f, t, true);
-	if (op->kind == RM_DONATE_HYP)
-		after_donation(op->pfn, op->nr);
-	return 0;
-}
-
-static int apply_donate_guest(const struct rm_op *op)
-{
-	int want = m_donate_guest(op->vm, op->pfn, op->gfn, op->nr, false);
-	int got = checked_call(op, want, op->vm);
-
-	if (got)
-		return got;
-	m_donate_guest(op->vm, op->pfn, op->gfn, op->nr, true);
-	after_donation(op->pfn, op->nr);
-	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm, op->gfn);
-	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
-		       op->gfn + op->nr - 1);
-	return 0;
-}
-
-static int apply_relinquish(const struct rm_op *op)
-{
-	int want = m_relinquish(op->vm, op->gfn, op->nr, false);
-	int got = checked_call(op, want, op->vm);
+	struct fake_translation tr;
 	unsigned int cpu;
-
-	if (got)
-		return got;
-	m_relinquish(op->vm, op->gfn, op->nr, true);
-	/* Both ends must be gone from every CPU's view of the guest. */
-	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
-		rm_probe_guest(cpu, op->vm, op->gfn);
-		rm_probe_guest(cpu, op->vm, op->gfn + op->nr - 1);
-	}
-	return 0;
-}
-
-static int apply_reclaim(const struct rm_op *op)
-{
-	int got = checked_call(op, m_reclaim(op->pfn, op->nr, false), 0);
 	u64 i;
 
-	if (got)
-		return got;
-	m_reclaim(op->pfn, op->nr, true);
-	check_zeroed(op->pfn, op->nr);
-	for (i = 0; i < op->nr; i++)
-		rm_page_write(op->pfn + i);
-	return 0;
+	switch (op->kind) {
+	case RM_FAULT:
+		/* The access the host retries; it fills this CPU's TLB. */
+		if (fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
+			rm_mismatch("mapped, yet cpu %u faults", op->cpu);
+		check_host_desc(op->ipa, &tr);
+		break;
+	case RM_DONATE_HYP:
+		after_donation(op->pfn, op->nr);
+		break;
+	case RM_DONATE_GUEST:
+		after_donation(op->pfn, op->nr);
+		rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
+			       op->gfn);
+		rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
+			       op->gfn + op->nr - 1);
+		break;
+	case RM_RELINQUISH:
+		/* Both ends must be gone from every CPU's view of the guest. */
+		for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
+			rm_probe_guest(cpu, op->vm, op->gfn);
+			rm_probe_guest(cpu, op->vm, op->gfn + op->nr - 1);
+		}
+		break;
+	case RM_RECLAIM:
+		check_zeroed(op->pfn, op->nr);
+		for (i = 0; i < op->nr; i++)
+			rm_page_write(op->pfn + i);
+		break;
+	default:
+		break;
+	}
 }
 
-static int apply_create(void)
+/* vm_create: the handle is the core's choice, among the free slots. */
+static int apply_create(const struct rm_op *op)
 {
-	bool any_free = false;
+	bool any_free = !rm_expect(op);
 	int h;
 
-	for (h = 1; h <= S2O_MAX_VMS; h++)
-		any_free |= rm.vstate[h] == RM_VM_FREE;
 	quiet_begin(any_free ? 0 : -S2OWN_EBUSY, 0,
 		    any_free && rm_ctx.allow_enomem);
-	h = s2o_vm_create();
+	h = rm_core_call(op);
 	if (!any_free) {
 		expect_ret(h, -S2OWN_EBUSY);
 		quiet_end(true);
@@ -1055,17 +1219,8 @@ static int apply_create(void)
 	quiet_end(false);
 	if (h < 1 || h > S2O_MAX_VMS || rm.vstate[h] != RM_VM_FREE)
 		rm_mismatch("returned %d, the model has a free slot", h);
-	rm.vstate[h] = RM_VM_LIVE;
+	rm_commit(op, h);
 	return h;
-}
-
-static int apply_destroy(const struct rm_op *op)
-{
-	int got = checked_call(op, m_destroy(op->vm, false), op->vm);
-
-	if (!got)
-		m_destroy(op->vm, true);
-	return got;
 }
 
 /**
@@ -1084,38 +1239,36 @@ static int apply_destroy(const struct rm_op *op)
  */
 int rm_apply(const struct rm_op *op)
 {
+	int got;
+
 	rm_describe(op, rm_ctx.desc, sizeof(rm_ctx.desc));
 	cur_kind = op->kind;
-	switch (op->kind) {
-	case RM_FAULT:
-		return apply_fault(op);
-	case RM_SHARE:
-	case RM_UNSHARE:
-	case RM_DONATE_HYP:
-	case RM_GIVE_BACK:
-		return apply_host_hyp(op);
-	case RM_DONATE_GUEST:
-		return apply_donate_guest(op);
-	case RM_RELINQUISH:
-		return apply_relinquish(op);
-	case RM_RECLAIM:
-		return apply_reclaim(op);
-	case RM_CREATE:
-		return apply_create();
-	case RM_DESTROY:
-		return apply_destroy(op);
-	default:
-		abort();
+	if (op->kind == RM_CREATE)
+		return apply_create(op);
+	got = checked_call(op, rm_expect(op), op_vm(op));
+	if (got) {
+		check_refused(op);
+		return got;
 	}
+	rm_commit(op, got);
+	check_success(op);
+	return 0;
 }
 
-/* ---- Giving everything back -------------------------------------------- */
+/* ---- Giving everything back ---------------------------------------------- */
+
+/* Whether window page @w is one that @kind gives back to the host. */
+static bool given_back_by(int w, enum rm_kind kind)
+{
+	return rm_give_back_kind(rm.st[w], rm_vm_live(rm.vm[w])) == kind;
+}
 
 /*
- * Maximal runs of window pages in a state of @mask, each handed back by
- * @kind. Returns -ENOMEM if one of them hit it (rm_ctx.allow_enomem).
+ * Maximal runs of window pages that @kind gives back to the host, each
+ * handed back in one call. Returns -ENOMEM if one of them hit it
+ * (rm_ctx.allow_enomem).
  */
-static int give_back_runs(unsigned int mask, enum rm_kind kind)
+static int give_back_runs(enum rm_kind kind)
 {
 	int i = 0, ret = 0;
 
@@ -1124,18 +1277,16 @@ static int give_back_runs(unsigned int mask, enum rm_kind kind)
 				    .nr = 1 };
 		int want;
 
-		if (!(mask & RM_BIT(rm.st[i]))) {
+		if (!given_back_by(i, kind)) {
 			i++;
 			continue;
 		}
 		while (i + (int)op.nr < RM_WIN &&
 		       rm_win_pfn(i + (int)op.nr) == op.pfn + op.nr &&
-		       (mask & RM_BIT(rm.st[i + op.nr])))
+		       given_back_by(i + (int)op.nr, kind))
 			op.nr++;
 		rm_describe(&op, rm_ctx.desc, sizeof(rm_ctx.desc));
-		want = kind == RM_RECLAIM ? m_reclaim(op.pfn, op.nr, false) :
-		       m_host_hyp(op.pfn, op.nr, kind == RM_GIVE_BACK ?
-				  RM_HYP : RM_SHARED, RM_HOST, false);
+		want = rm_expect(&op);
 		if (want)
 			rm_mismatch("the model refuses: %d", want);
 		if (rm_apply(&op) == -S2OWN_ENOMEM)
@@ -1167,10 +1318,9 @@ int rm_give_everything_back(void)
 		if (rm_apply(&op))
 			rm_mismatch("the model's live VM %d is not", h);
 	}
-	ret |= give_back_runs(RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ),
-			      RM_RECLAIM);
-	ret |= give_back_runs(RM_BIT(RM_HYP), RM_GIVE_BACK);
-	ret |= give_back_runs(RM_BIT(RM_SHARED), RM_UNSHARE);
+	ret |= give_back_runs(RM_RECLAIM);
+	ret |= give_back_runs(RM_GIVE_BACK);
+	ret |= give_back_runs(RM_UNSHARE);
 	giving_back = false;
 	if (ret)
 		return -S2OWN_ENOMEM;

@@ -1,15 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * A reference model of page ownership: plain arrays holding the state of
- * every page of a small window of the harness's memory map, each VM's life
- * and its gfn -> pfn map. rm_apply() runs one operation on the model and
- * on the real tracker and compares them: the return code, that a failed
- * call changed nothing, and what the fake MMUs translate afterwards.
+ * A reference model of page ownership, the one oracle of the host tests.
  *
- * Two drivers share it: tests/test_reference.c (seeded random operations,
- * cmocka) and tests/fuzz_core.c (operations decoded from libFuzzer's
- * input). The driver chooses the operations; the model decides what the
- * tracker must answer. Operations on pages must stay inside the window
+ * The oracle: the rules of docs/ownership.md page by page, independent of
+ * any memory map. Which states a transition takes a page from and to
+ * (rm_transitions[]), what it returns for one page (rm_page_ret()), what
+ * a host fault on it returns (rm_host_may_access()), which call gives it
+ * back (rm_give_back_kind()), what s2o_page_query() reports for it
+ * (rm_want_info(), rm_info_is()). Every host test asks these; the stress
+ * test, which has a machine of its own, asks nothing else.
+ *
+ * The model: plain arrays holding the state of every page of a small
+ * window of the harness's usual map, each VM's life and its gfn -> pfn
+ * map. rm_expect() says what the core must return for an operation,
+ * rm_commit() applies one the core made; rm_apply() does both around the
+ * real call and compares: the return code, that a failed call changed
+ * nothing, and what the fake MMUs translate afterwards.
+ *
+ * Three drivers run the model: tests/test_reference.c (seeded random
+ * operations), tests/fuzz_core.c (operations decoded from libFuzzer's
+ * input) and tests/test_matrix.c (every state against every operation).
+ * The driver chooses the operations; the model decides what the tracker
+ * must answer. Operations on pages must stay inside the window
  * (rm_range_in_window()) unless the model says they fail: the model only
  * tracks the window, and everything outside it keeps its boot state.
  *
@@ -23,11 +35,6 @@
 
 #include "harness.h"
 
-#define RM_PAGE 4096ULL
-#define RM_MAX_PFN (1ULL << 36)	/* 48-bit PA / IPA */
-#define RM_HYP_FIRST PFN(HYP_BASE)
-#define RM_RAM_FIRST PFN(RAM_BASE)
-#define RM_RAM_END_PFN PFN(RAM_END)
 #define RM_MAX_RANGE 1100	/* longest range the drivers make */
 
 /* A run of page (or guest) frames: [first, end). */
@@ -50,6 +57,7 @@ extern const struct rm_seg rm_gregs[RM_NR_GREGS];
 /* A page's state in the model; hyp RAM and MMIO never change. */
 enum rm_state {
 	RM_HOST, RM_SHARED, RM_HYP, RM_GUEST, RM_RELINQ, RM_HYPRAM, RM_MMIO,
+	RM_NR_STATES
 };
 
 #define RM_BIT(st) (1u << (st))
@@ -93,7 +101,7 @@ struct rm_op {
 
 /* What the driver sets, and what the model keeps about the run. */
 struct rm_ctx {
-	u64 rng;		/* splitmix64 state: rm_rnd() */
+	u64 rng;		/* the run's stream (rng.h): rm_rnd() */
 	u64 salt;		/* mixed into the words pages are written */
 	unsigned int opno;	/* the driver's operation number */
 	/* Hash both stage-2s around a failed call every Nth op (0: never). */
@@ -119,7 +127,33 @@ struct rm_ctx {
 
 extern struct rm_ctx rm_ctx;
 
-u64 rm_splitmix(u64 *x);
+/* ---- The oracle ---------------------------------------------------------- */
+
+/*
+ * A transition of pages: the states every page must start in (RM_BIT()s;
+ * 0 for the operations that are not transitions of pages) and the state
+ * it ends in.
+ */
+struct rm_transition {
+	unsigned int from;
+	enum rm_state to;
+};
+
+extern const struct rm_transition rm_transitions[RM_NR_KINDS];
+
+int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live);
+bool rm_host_may_access(enum rm_state st);
+enum rm_kind rm_give_back_kind(enum rm_state st, bool live);
+struct s2o_page_info rm_want_info(enum rm_state st, int vm, bool live);
+bool rm_info_is(const struct s2o_page_info *got, enum rm_state st, int vm,
+		bool live);
+#define RM_INFO_LEN 96
+const char *rm_info_str(const struct s2o_page_info *info,
+			char buf[RM_INFO_LEN]);
+int rm_core_call(const struct rm_op *op);
+
+/* ---- The model ----------------------------------------------------------- */
+
 u64 rm_rnd(u64 n);
 
 int rm_win_idx(u64 pfn);
@@ -134,14 +168,24 @@ enum rm_state rm_mstate(u64 pfn);
 bool rm_vm_live(int h);
 u64 rm_gmapped(int h, u64 gfn);
 int rm_check_range(u64 pfn, u64 nr);
+int rm_check_gfn_range(u64 gfn, u64 nr);
+
+int rm_find_page(unsigned int mask, int start);
+u64 rm_run_len(unsigned int mask, u64 pfn, u64 want, unsigned int stray);
+int rm_find_mapped(int h, int start);
+u64 rm_mapped_len(int h, u64 gfn, u64 want, unsigned int stray);
+int rm_live_vms(int live[S2O_MAX_VMS]);
 
 void rm_reset(void);
 void rm_mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int rm_expect(const struct rm_op *op);
+void rm_commit(const struct rm_op *op, int ret);
 int rm_apply(const struct rm_op *op);
 void rm_describe(const struct rm_op *op, char *buf, size_t size);
 
 void rm_page_write(u64 pfn);
 void rm_check_markers(void);
+void rm_check_page(u64 pfn);
 void rm_check_window(void);
 void rm_probe_host(unsigned int cpu, u64 ipa);
 void rm_probe_guest(unsigned int cpu, int h, u64 gfn);

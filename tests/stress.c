@@ -19,6 +19,10 @@
  * fault result and what the CPU's TLB model translates. After the threads
  * are joined every page is quiet, and all of them are checked; then
  * everything is given back and checked again, down to the table count.
+ * What a state must read, and which states a call takes pages from and
+ * to, is the reference model's oracle (refmodel.h) to say: the states
+ * here are classes of its states. The machine is the harness's
+ * (harness.h), on a memory map of this test's own.
  *
  * A second phase races two threads on overlapping ranges, round after
  * round, while the others fault on the same blocks: exactly one may win.
@@ -47,12 +51,13 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../ownership/s2own.h"
 #include "../ownership/mem_protect.h"
 #include "../ownership/vm.h"
 #include "../ownership/pgtable.h"
 #include "../ownership/pool.h"
-#include "fake_arch.h"
+#include "harness.h"
+#include "refmodel.h"
+#include "rng.h"
 
 #include "../ownership/sync.h"	/* S2O_SYNC_NAME, liburcu in RCU mode */
 
@@ -64,10 +69,6 @@
 #define SANITIZER ""
 #endif
 
-#define GIB ((u64)1 << 30)
-#define MIB ((u64)1 << 20)
-#define PAGE ((u64)4096)
-
 /*
  * Physical map: hypervisor RAM [1G, 1G + 64M + 16K) holds the pool; host
  * RAM runs from there to 4G. The first 1G block is therefore only partly
@@ -75,20 +76,20 @@
  * for the host's faults, the kind the fault path frees when the pool runs
  * dry), the other two are whole 1G blocks.
  */
-#define HYP_BASE (1 * GIB)
-#define HYP_SIZE (64 * MIB + 16 * 1024)
-#define POOL_BASE (HYP_BASE + 32 * MIB)
+#define STRESS_HYP_BASE (1 * GIB)
+#define STRESS_HYP_SIZE (64 * MIB + 16 * 1024)
+#define STRESS_POOL_BASE (STRESS_HYP_BASE + 32 * MIB)
 #define MAX_POOL_PAGES ((u64)8192)	/* up to the end of hyp RAM */
-#define RAM_BASE (HYP_BASE + HYP_SIZE)
-#define RAM_END (4 * GIB)
-#define FIRST_PFN (RAM_BASE >> 12)
-#define END_PFN (RAM_END >> 12)
+#define STRESS_RAM_BASE (STRESS_HYP_BASE + STRESS_HYP_SIZE)
+#define STRESS_RAM_END (4 * GIB)
+#define FIRST_PFN (STRESS_RAM_BASE >> 12)
+#define END_PFN (STRESS_RAM_END >> 12)
 #define NR_PAGES ((u64)(END_PFN - FIRST_PFN))
 
 /*
- * Three blocks: [RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay in the
- * first 64M of each (the memory that reclaim's scrubbing touches stays
- * bounded); faults go anywhere in them.
+ * Three blocks: [STRESS_RAM_BASE, 2G), [2G, 3G), [3G, 4G). Donations stay
+ * in the first 64M of each (the memory that reclaim's scrubbing touches
+ * stays bounded); faults go anywhere in them.
  */
 #define WINDOW_PAGES (64 * MIB / PAGE)
 #define MAX_RANGE 600
@@ -99,18 +100,33 @@
 #define RING 256
 #define TRACE 16
 
-/* States as the reference sees them. */
+/*
+ * States as the reference sees them: each a class of the oracle's states
+ * (refmodel.h), which answers every question about them. A guest page is
+ * of a live VM; RECL is every page the host may reclaim, relinquished or
+ * a destroyed VM's: which of the two, only the order of the calls could
+ * tell, and the reference does not have it.
+ */
 enum ref_state {
 	ST_HOST,
 	ST_SHARED,
 	ST_HYP,
 	ST_GUEST,
-	ST_RECL,	/* relinquished, or a destroyed VM's: reclaimable */
+	ST_RECL,
 	NR_ST,
 };
 
-static const char *const st_name[] = { "HOST", "SHARED", "HYP", "GUEST",
-				       "RECL" };
+static const struct {
+	const char *name;
+	unsigned int states;	/* RM_BIT()s */
+	bool live;		/* a guest page's VM is */
+} ref_class[NR_ST] = {
+	[ST_HOST] = { "HOST", RM_BIT(RM_HOST), false },
+	[ST_SHARED] = { "SHARED", RM_BIT(RM_SHARED), false },
+	[ST_HYP] = { "HYP", RM_BIT(RM_HYP), false },
+	[ST_GUEST] = { "GUEST", RM_BIT(RM_GUEST), true },
+	[ST_RECL] = { "RECL", RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), false },
+};
 
 /*
  * A page's flows: one 12-bit field per state, wrapping: while ops are in
@@ -119,27 +135,14 @@ static const char *const st_name[] = { "HOST", "SHARED", "HYP", "GUEST",
  */
 #define FLOW_BITS 12
 
-enum op {
-	OP_FAULT,
-	OP_DONATE_HYP,
-	OP_HYP_DONATE_HOST,
-	OP_SHARE,
-	OP_UNSHARE,
-	OP_DONATE_GUEST,
-	OP_RELINQUISH,
-	OP_RECLAIM,
-	OP_VM_CREATE,
-	OP_VM_DESTROY,
-	OP_CHECK,
-	OP_BADARG,
-	NR_OPS,
-};
+/* What a thread does: the model's operations (enum rm_kind), and two. */
+enum { OP_CHECK = RM_NR_KINDS, OP_BADARG, NR_OPS };
 
-static const char *const op_name[] = {
-	"host_fault", "donate_hyp", "hyp_donate_host", "share_hyp",
-	"unshare_hyp", "donate_guest", "relinquish", "reclaim", "vm_create",
-	"vm_destroy", "check_page", "bad_args",
-};
+static const char *op_name(int op)
+{
+	return op < RM_NR_KINDS ? rm_kind_name[op] :
+	       op == OP_CHECK ? "check_page" : "bad_args";
+}
 
 enum res { RES_OK, RES_EPERM, RES_EBUSY, RES_EINVAL, RES_ENOENT,
 	   RES_ENOMEM, RES_OTHER, NR_RES };
@@ -202,7 +205,6 @@ static struct {
 	u32 failures;
 	u32 phase;		/* for the watchdog's report */
 	struct worker w[MAX_THREADS];
-	void *metadata;
 } g;
 
 /*
@@ -211,43 +213,28 @@ static struct {
  * only the fault path creates, and frees again when the pool runs dry.
  */
 #define NR_ISLANDS 8
-#define ISLAND_CHUNK(k) (RAM_END + (u64)(k) * GIB + 2 * MIB)
+#define ISLAND_CHUNK(k) (STRESS_RAM_END + (u64)(k) * GIB + 2 * MIB)
 #define ISLAND(k) (ISLAND_CHUNK(k) + ((u64)(k) + 1) * PAGE)
 
 static const struct s2o_mem_region regions[] = {
-	{ HYP_BASE, HYP_SIZE, S2O_MEM_HYP },
-	{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ STRESS_HYP_BASE, STRESS_HYP_SIZE, S2O_MEM_HYP },
+	{ STRESS_RAM_BASE, STRESS_RAM_END - STRESS_RAM_BASE, S2O_MEM_RAM },
 	{ ISLAND(0), PAGE, S2O_MEM_RAM }, { ISLAND(1), PAGE, S2O_MEM_RAM },
 	{ ISLAND(2), PAGE, S2O_MEM_RAM }, { ISLAND(3), PAGE, S2O_MEM_RAM },
 	{ ISLAND(4), PAGE, S2O_MEM_RAM }, { ISLAND(5), PAGE, S2O_MEM_RAM },
 	{ ISLAND(6), PAGE, S2O_MEM_RAM }, { ISLAND(7), PAGE, S2O_MEM_RAM },
 };
 
-/* ---- small helpers ---- */
+/* The islands are left out of the arena: nothing writes into them. */
+static const struct harness_map stress_map =
+	HARNESS_MAP(regions, STRESS_POOL_BASE, STRESS_HYP_BASE, STRESS_RAM_END);
 
+/* ---- small helpers ------------------------------------------------------- */
+
+/* The thread's own stream, from the run's seed (rng.h). */
 static u64 rnd(struct worker *w)
 {
-	/* xorshift64*: per-thread, seeded from the run's seed. */
-	w->rng ^= w->rng >> 12;
-	w->rng ^= w->rng << 25;
-	w->rng ^= w->rng >> 27;
-	return w->rng * 0x2545f4914f6cdd1dULL;
-}
-
-static u64 splitmix(u64 x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
+	return rng_next(&w->rng);
 }
 
 static void set_phase(u32 phase)
@@ -258,39 +245,6 @@ static void set_phase(u32 phase)
 static bool stopping(void)
 {
 	return __atomic_load_n(&g.stop, __ATOMIC_RELAXED);
-}
-
-/*
- * RCU mode: a registered thread that waits outside the core would hold
- * up every grace period, and a collapser waiting for one would wait for
- * it forever. It goes offline while it waits.
- */
-static void idle_begin(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_thread_offline();
-#endif
-}
-
-static void idle_end(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_thread_online();
-#endif
-}
-
-static void thread_enter_core(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_register_thread();
-#endif
-}
-
-static void thread_leave_core(void)
-{
-#ifdef S2O_SYNC_RCU
-	rcu_unregister_thread();
-#endif
 }
 
 static enum res res_of(int ret)
@@ -332,7 +286,7 @@ static void print_trace(struct worker *w)
 		if (!t->nr && !t->pfn)
 			continue;
 		fprintf(stderr, "    %-16s pfn %#" PRIx64 " nr %" PRIu64
-			" -> %d (%s)\n", op_name[t->op], t->pfn, t->nr,
+			" -> %d (%s)\n", op_name(t->op), t->pfn, t->nr,
 			t->ret, ret_name(t->ret));
 	}
 }
@@ -379,7 +333,7 @@ static void end_op(struct worker *w, int op, u64 pfn, u64 nr, int ret,
 	__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
 	if (!(allowed & (1u << r)))
 		fail(w, "%s(pfn %#" PRIx64 ", nr %" PRIu64 ") returned %d "
-		     "(%s), not an allowed result", op_name[op], pfn, nr, ret,
+		     "(%s), not an allowed result", op_name(op), pfn, nr, ret,
 		     ret_name(ret));
 }
 
@@ -389,7 +343,7 @@ static void end_op(struct worker *w, int op, u64 pfn, u64 nr, int ret,
 /* With a small pool, anything that needs a table page may fail for it. */
 #define NOMEM_ (g.small_pool ? 1u << RES_ENOMEM : 0)
 
-/* ---- the reference ---- */
+/* ---- the reference ------------------------------------------------------- */
 
 static u64 pidx(u64 pfn)
 {
@@ -452,11 +406,11 @@ static void ring_push(int state, u64 pfn, u64 nr)
 			 __ATOMIC_RELAXED);
 }
 
-/* ---- ranges ---- */
+/* ---- ranges -------------------------------------------------------------- */
 
 static u64 block_start(unsigned int b)
 {
-	return b == 0 ? RAM_BASE : (u64)(b + 1) * GIB;
+	return b == 0 ? STRESS_RAM_BASE : (u64)(b + 1) * GIB;
 }
 
 static unsigned int pick_block(struct worker *w)
@@ -521,7 +475,7 @@ static bool pick_from_ring(struct worker *w, int state, u64 *pfn, u64 *nr)
 	return true;
 }
 
-/* ---- checks ---- */
+/* ---- checks -------------------------------------------------------------- */
 
 static bool quiet(u64 pfn, u32 version)
 {
@@ -530,33 +484,71 @@ static bool quiet(u64 pfn, u32 version)
 		       version;
 }
 
-static bool host_may_access(int st)
+/* One of the oracle's states of @st: they agree but for the query. */
+static enum rm_state some_state(int st)
 {
-	return st == ST_HOST || st == ST_SHARED;
+	return __builtin_ctz(ref_class[st].states);
 }
 
+static bool host_may_access(int st)
+{
+	return rm_host_may_access(some_state(st));
+}
+
+/* The reference's state holding every state of @states (RM_BIT()s). */
+static int class_of(unsigned int states)
+{
+	int st;
+
+	for (st = 0; st < NR_ST; st++)
+		if ((ref_class[st].states & states) == states)
+			return st;
+	abort();
+}
+
+/* What a success of @kind takes its pages from and to. */
+static int from_of(enum rm_kind kind)
+{
+	return class_of(rm_transitions[kind].from);
+}
+
+static int to_of(enum rm_kind kind)
+{
+	return class_of(RM_BIT(rm_transitions[kind].to));
+}
+
+/* Whether query @i is one a page in state @st (of VM @vm) reports. */
 static bool info_matches(int st, int vm, const struct s2o_page_info *i)
 {
-	switch (st) {
-	case ST_HOST:
-		return i->owner == S2O_OWNER_HOST &&
-		       i->host == S2O_PAGE_OWNED && i->hyp == S2O_PAGE_NOPAGE;
-	case ST_SHARED:
-		return i->owner == S2O_OWNER_HOST &&
-		       i->host == S2O_PAGE_SHARED_OWNED &&
-		       i->hyp == S2O_PAGE_SHARED_BORROWED;
-	case ST_HYP:
-		return i->owner == S2O_OWNER_HYP &&
-		       i->host == S2O_PAGE_NOPAGE && i->hyp == S2O_PAGE_OWNED;
-	case ST_GUEST:
-		return i->owner == S2O_OWNER_GUEST &&
-		       i->guest == S2O_PAGE_OWNED && !i->reclaimable &&
-		       i->vm == vm;
-	case ST_RECL:
-		return i->owner == S2O_OWNER_GUEST && i->reclaimable &&
-		       i->vm == vm;
-	}
+	int s;
+
+	for (s = 0; s < RM_NR_STATES; s++)
+		if ((ref_class[st].states & RM_BIT(s)) &&
+		    rm_info_is(i, s, vm, ref_class[st].live))
+			return true;
 	return false;
+}
+
+/* The state query @i reports, as the reference names it, or -1. */
+static int state_of(const struct s2o_page_info *i)
+{
+	int st;
+
+	for (st = 0; st < NR_ST; st++)
+		if (info_matches(st, i->vm, i))
+			return st;
+	return -1;
+}
+
+/* The call that gives a page in state @st back to the host, or -1. */
+static int give_back_op(int st)
+{
+	enum rm_kind k;
+
+	if (st < 0)
+		return -1;
+	k = rm_give_back_kind(some_state(st), ref_class[st].live);
+	return k == RM_NR_KINDS ? -1 : (int)k;
 }
 
 /*
@@ -588,6 +580,7 @@ static void check_page(struct worker *w, u64 pfn)
 	struct fake_translation tr = { 0 };
 	struct s2o_page_info info;
 	int qret, fret, tret = 0, st, vm, tries;
+	char got[RM_INFO_LEN];
 
 	if (__atomic_load_n(&g.inflight[pidx(pfn)], __ATOMIC_SEQ_CST)) {
 		w->checks_skipped++;
@@ -624,23 +617,21 @@ static void check_page(struct worker *w, u64 pfn)
 		return;
 	}
 	if (!info_matches(st, vm, &info))
-		fail(w, "pfn %#" PRIx64 " should be %s (vm %d), query says "
-		     "owner %d host %d hyp %d guest %d vm %d reclaimable %d",
-		     pfn, st_name[st], vm, info.owner, info.host, info.hyp,
-		     info.guest, info.vm, info.reclaimable);
+		fail(w, "pfn %#" PRIx64 " should be %s (vm %d), query says %s",
+		     pfn, ref_class[st].name, vm, rm_info_str(&info, got));
 	if (fret != (host_may_access(st) ? 0 : -S2OWN_EPERM))
 		fail(w, "host fault on %s pfn %#" PRIx64 " returned %d",
-		     st_name[st], pfn, fret);
+		     ref_class[st].name, pfn, fret);
 	if (!g.checker)
 		return;
 	if (host_may_access(st) && (tret || tr.pa != ipa))
 		fail(w, "host page %#" PRIx64 " (%s) does not translate to "
 		     "itself on cpu %u: ret %d pa %#" PRIx64, pfn,
-		     st_name[st], w->cpu, tret, tr.pa);
+		     ref_class[st].name, w->cpu, tret, tr.pa);
 	if (!host_may_access(st) && !tret)
 		fail(w, "%s page %#" PRIx64 " still translates for the host "
 		     "on cpu %u (%s, level %u, desc %#" PRIx64 ")",
-		     st_name[st], pfn, w->cpu,
+		     ref_class[st].name, pfn, w->cpu,
 		     tr.from_tlb ? "stale TLB entry" : "table walk", tr.level,
 		     tr.desc);
 }
@@ -655,59 +646,39 @@ static void check_range(struct worker *w, u64 pfn, u64 nr)
 		check_page(w, pfn + 1 + rnd(w) % (nr - 2));
 }
 
-/* ---- ops on host pages ---- */
+/* ---- ops on host pages --------------------------------------------------- */
 
-struct host_op {
-	int op;
-	int (*fn)(u64 pfn, u64 nr);
-	int from, to;
-};
-
-static const struct host_op host_ops[] = {
-	{ OP_DONATE_HYP, s2o_host_donate_hyp, ST_HOST, ST_HYP },
-	{ OP_HYP_DONATE_HOST, s2o_hyp_donate_host, ST_HYP, ST_HOST },
-	{ OP_SHARE, s2o_host_share_hyp, ST_HOST, ST_SHARED },
-	{ OP_UNSHARE, s2o_host_unshare_hyp, ST_SHARED, ST_HOST },
-	{ OP_RECLAIM, s2o_host_reclaim_guest, ST_RECL, ST_HOST },
-};
-
-enum { HO_DONATE_HYP, HO_HYP_DONATE_HOST, HO_SHARE, HO_UNSHARE,
-       HO_RECLAIM };
-
-static int do_host_op(struct worker *w, int which, u64 pfn, u64 nr)
+/*
+ * Make @op's call with its pages, [@pfn, @pfn + @nr), in flight; the
+ * reference follows a success.
+ */
+static int ref_call(const struct rm_op *op, u64 pfn, u64 nr)
 {
-	const struct host_op *o = &host_ops[which];
-	unsigned int allowed = OK | EPERM_ | NOMEM_;
 	int ret;
 
-	if (o->op == OP_RECLAIM)
-		allowed |= EBUSY_;	/* a live guest's page */
-	begin_op(w, o->op, pfn, nr);
 	enter(pfn, nr);
-	ret = o->fn(pfn, nr);
-	leave(pfn, nr, !ret, o->from, o->to, 0);
-	end_op(w, o->op, pfn, nr, ret, allowed);
-	if (!ret && o->to != ST_HOST)
-		ring_push(o->to, pfn, nr);
-	check_range(w, pfn, nr);
+	ret = rm_core_call(op);
+	leave(pfn, nr, !ret, from_of(op->kind), to_of(op->kind),
+	      op->kind == RM_DONATE_GUEST ? op->vm : 0);
 	return ret;
 }
 
-/* The state a query reports, as the reference names it. */
-static int state_of(const struct s2o_page_info *i)
+/* A transition of host pages: share, donate, give back, reclaim. */
+static int do_host_op(struct worker *w, enum rm_kind kind, u64 pfn, u64 nr)
 {
-	if (i->owner == S2O_OWNER_HOST)
-		return i->host == S2O_PAGE_OWNED ? ST_HOST : ST_SHARED;
-	if (i->owner == S2O_OWNER_HYP)
-		return ST_HYP;
-	return i->reclaimable ? ST_RECL : ST_GUEST;
-}
+	const struct rm_op op = { .kind = kind, .pfn = pfn, .nr = nr };
+	unsigned int allowed = OK | EPERM_ | NOMEM_;
+	int ret;
 
-static int give_back_op(int st)
-{
-	return st == ST_HYP ? HO_HYP_DONATE_HOST :
-	       st == ST_SHARED ? HO_UNSHARE :
-	       st == ST_RECL ? HO_RECLAIM : -1;
+	if (kind == RM_RECLAIM)
+		allowed |= EBUSY_;	/* a live guest's page */
+	begin_op(w, kind, pfn, nr);
+	ret = ref_call(&op, pfn, nr);
+	end_op(w, kind, pfn, nr, ret, allowed);
+	if (!ret && to_of(kind) != ST_HOST)
+		ring_push(to_of(kind), pfn, nr);
+	check_range(w, pfn, nr);
+	return ret;
 }
 
 /*
@@ -724,9 +695,9 @@ static void sweep(struct worker *w, u64 pfn, u64 nr)
 		struct s2o_page_info info;
 		int st = -1;
 
-		if (i < nr && !query(w, pfn + i, &info))
-			st = give_back_op(state_of(&info)) >= 0 ?
-				     state_of(&info) : -1;
+		if (i < nr && !query(w, pfn + i, &info) &&
+		    give_back_op(state_of(&info)) >= 0)
+			st = state_of(&info);
 		if (st == run_st && (st < 0 || pfn + i - run < MAX_RANGE))
 			continue;
 		if (run_st >= 0)
@@ -768,19 +739,19 @@ static void do_fault(struct worker *w)
 	 * address here is under the level-0 entry with RAM, which the host
 	 * reserve covers (s2o_host_reserve_pages()).
 	 */
-	begin_op(w, OP_FAULT, ipa >> 12, 1);
+	begin_op(w, RM_FAULT, ipa >> 12, 1);
 	ret = s2o_host_handle_fault(ipa);
-	end_op(w, OP_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
+	end_op(w, RM_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
 	if (!ret && g.checker)
 		fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
-	if (ipa >= RAM_BASE && ipa < RAM_END)
+	if (ipa >= STRESS_RAM_BASE && ipa < STRESS_RAM_END)
 		check_page(w, ipa >> 12);
 }
 
 /* Calls that must fail, and exactly how. */
 static void do_badarg(struct worker *w)
 {
-	u64 hyp_pfn = (HYP_BASE >> 12) + rnd(w) % (HYP_SIZE >> 12);
+	u64 hyp_pfn = PFN(STRESS_HYP_BASE) + rnd(w) % PFN(STRESS_HYP_SIZE);
 	struct s2o_page_info info;
 	int ret, which = rnd(w) % 9, want = -S2OWN_EINVAL;
 
@@ -815,7 +786,8 @@ static void do_badarg(struct worker *w)
 		ret = s2o_page_query(0x09000000 >> 12, &info);
 		break;
 	default:
-		ret = s2o_host_handle_fault(HYP_BASE + (rnd(w) % HYP_SIZE));
+		ret = s2o_host_handle_fault(STRESS_HYP_BASE +
+					    rnd(w) % STRESS_HYP_SIZE);
 		want = -S2OWN_EPERM;
 		break;
 	}
@@ -825,12 +797,7 @@ static void do_badarg(struct worker *w)
 		     want);
 }
 
-/* ---- this thread's VMs ---- */
-
-static u64 vm_vttbr(const struct test_vm *vm)
-{
-	return s2o_vms[vm->handle].pgt.root_pa | (u64)vm->handle << 48;
-}
+/* ---- this thread's VMs --------------------------------------------------- */
 
 /* The guest must see exactly what it was given, and nothing it gave back. */
 static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
@@ -841,7 +808,7 @@ static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
 
 	if (!g.checker)
 		return;
-	ret = fake_hw_translate(w->cpu, vm_vttbr(vm), gfn << 12, &tr);
+	ret = fake_hw_translate(w->cpu, vm_vttbr(vm->handle), gfn << 12, &tr);
 	if (mapped && (ret || tr.pa != pfn << 12))
 		fail(w, "vm %d gfn %#" PRIx64 " should map pfn %#" PRIx64
 		     ": ret %d pa %#" PRIx64, vm->handle, gfn, pfn, ret,
@@ -857,9 +824,9 @@ static void vm_create(struct worker *w, struct test_vm *vm)
 	int ret;
 	u32 none = 0;
 
-	begin_op(w, OP_VM_CREATE, 0, 0);
+	begin_op(w, RM_CREATE, 0, 0);
 	ret = s2o_vm_create();
-	end_op(w, OP_VM_CREATE, 0, 0, ret, OK | EBUSY_ | NOMEM_);
+	end_op(w, RM_CREATE, 0, 0, ret, OK | EBUSY_ | NOMEM_);
 	if (ret <= 0)
 		return;
 	if (ret > S2O_MAX_VMS ||
@@ -882,10 +849,10 @@ static void reclaim_leftovers(struct worker *w, const struct test_vm *vm)
 	for (i = 0; i < vm->nr_ext; i++) {
 		const struct ext *e = &vm->ext[i];
 
-		if (!do_host_op(w, HO_RECLAIM, e->pfn, e->nr))
+		if (!do_host_op(w, RM_RECLAIM, e->pfn, e->nr))
 			continue;
 		for (j = 0; j < e->nr; j++)
-			do_host_op(w, HO_RECLAIM, e->pfn + j, 1);
+			do_host_op(w, RM_RECLAIM, e->pfn + j, 1);
 	}
 }
 
@@ -899,7 +866,7 @@ static void vm_destroy(struct worker *w, struct test_vm *vm)
 			enter(vm->ext[i].pfn, vm->ext[i].nr);
 	/* Before the call: the handle may be someone else's right after. */
 	__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
-	begin_op(w, OP_VM_DESTROY, vm->handle, vm->nr_ext);
+	begin_op(w, RM_DESTROY, vm->handle, vm->nr_ext);
 	ret = s2o_vm_destroy(vm->handle);
 	for (i = 0; i < vm->nr_ext; i++) {
 		struct ext *e = &vm->ext[i];
@@ -909,7 +876,7 @@ static void vm_destroy(struct worker *w, struct test_vm *vm)
 		leave(e->pfn, e->nr, !ret, ST_GUEST, ST_RECL, 0);
 		ring_push(ST_RECL, e->pfn, e->nr);
 	}
-	end_op(w, OP_VM_DESTROY, vm->handle, vm->nr_ext, ret, OK);
+	end_op(w, RM_DESTROY, vm->handle, vm->nr_ext, ret, OK);
 	if (vm->nr_ext)
 		check_range(w, vm->ext[0].pfn, vm->ext[0].nr);
 	/* Most of the time the owner cleans up; else others will. */
@@ -930,6 +897,7 @@ static struct test_vm *pick_vm(struct worker *w)
 static void do_donate_guest(struct worker *w)
 {
 	struct test_vm *vm = pick_vm(w);
+	struct rm_op op = { .kind = RM_DONATE_GUEST };
 	bool clash = false;
 	u64 pfn, nr, gfn, align;
 	int ret;
@@ -953,11 +921,13 @@ static void do_donate_guest(struct worker *w)
 		gfn = vm->ext[0].gfn + rnd(w) % vm->ext[0].nr;
 		clash = true;
 	}
-	begin_op(w, OP_DONATE_GUEST, pfn, nr);
-	enter(pfn, nr);
-	ret = s2o_host_donate_guest(vm->handle, pfn, gfn, nr);
-	leave(pfn, nr, !ret, ST_HOST, ST_GUEST, vm->handle);
-	end_op(w, OP_DONATE_GUEST, pfn, nr, ret,
+	op.vm = vm->handle;
+	op.pfn = pfn;
+	op.gfn = gfn;
+	op.nr = nr;
+	begin_op(w, RM_DONATE_GUEST, pfn, nr);
+	ret = ref_call(&op, pfn, nr);
+	end_op(w, RM_DONATE_GUEST, pfn, nr, ret,
 	       clash ? EPERM_ | EBUSY_ : OK | EPERM_ | NOMEM_);
 	if (!ret && !clash) {
 		vm->ext[vm->nr_ext++] = (struct ext){ .gfn = gfn, .pfn = pfn,
@@ -974,6 +944,7 @@ static void do_relinquish(struct worker *w)
 	struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
 	unsigned int i, tries;
 	struct ext *e = NULL, whole;
+	struct rm_op op = { .kind = RM_RELINQUISH };
 	u64 skip, n;
 	int ret;
 
@@ -989,15 +960,16 @@ static void do_relinquish(struct worker *w)
 	whole = *e;
 	skip = rnd(w) % 3 ? rnd(w) % e->nr : 0;
 	n = skip || rnd(w) % 3 ? 1 + rnd(w) % (e->nr - skip) : e->nr;
-	begin_op(w, OP_RELINQUISH, e->pfn + skip, n);
-	enter(e->pfn + skip, n);
-	ret = s2o_guest_relinquish(vm->handle, e->gfn + skip, n);
-	leave(e->pfn + skip, n, !ret, ST_GUEST, ST_RECL, 0);
+	op.vm = vm->handle;
+	op.gfn = e->gfn + skip;
+	op.nr = n;
+	begin_op(w, RM_RELINQUISH, e->pfn + skip, n);
+	ret = ref_call(&op, e->pfn + skip, n);
 	/* Only this thread changes its VM: only the pool can fail it. */
-	end_op(w, OP_RELINQUISH, e->pfn + skip, n, ret, OK | NOMEM_);
+	end_op(w, RM_RELINQUISH, e->pfn + skip, n, ret, OK | NOMEM_);
 	if (ret)
 		return;
-	ring_push(ST_RECL, e->pfn + skip, n);
+	ring_push(to_of(RM_RELINQUISH), e->pfn + skip, n);
 	check_guest(w, vm, e->gfn + skip, e->pfn + skip, false);
 	check_guest(w, vm, e->gfn + skip + n - 1, e->pfn + skip + n - 1,
 		    false);
@@ -1020,7 +992,7 @@ static void do_relinquish(struct worker *w)
 	check_range(w, e->pfn, e->nr);
 }
 
-/* ---- phase 1: everything at once ---- */
+/* ---- phase 1: everything at once ----------------------------------------- */
 
 static void one_op(struct worker *w)
 {
@@ -1030,12 +1002,12 @@ static void one_op(struct worker *w)
 		do_fault(w);
 	} else if (r < 400) {
 		pick_range(w, &pfn, &nr);
-		do_host_op(w, HO_DONATE_HYP, pfn, nr);
+		do_host_op(w, RM_DONATE_HYP, pfn, nr);
 	} else if (r < 490) {
 		give_back(w, ST_HYP);
 	} else if (r < 540) {
 		pick_range(w, &pfn, &nr);
-		do_host_op(w, HO_SHARE, pfn, nr);
+		do_host_op(w, RM_SHARE, pfn, nr);
 	} else if (r < 585) {
 		give_back(w, ST_SHARED);
 	} else if (r < 690) {
@@ -1064,14 +1036,14 @@ static void *stress_thread(void *arg)
 {
 	struct worker *w = arg;
 
-	thread_enter_core();
+	harness_thread_enter();
 	while (!stopping())
 		one_op(w);
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
-/* ---- phase 2: two threads, one range, one winner ---- */
+/* ---- phase 2: two threads, one range, one winner ------------------------- */
 
 struct spin_barrier {
 	u32 count;
@@ -1087,37 +1059,38 @@ static void barrier_wait(struct spin_barrier *b, u32 n)
 		__atomic_add_fetch(&b->gen, 1, __ATOMIC_RELEASE);
 		return;
 	}
-	idle_begin();
+	harness_thread_idle(true);
 	/* Spin a while first: the point is to start the two ops together. */
 	for (u32 spins = 0;
 	     __atomic_load_n(&b->gen, __ATOMIC_ACQUIRE) == gen; spins++)
 		if (spins > 1000)
 			sched_yield();
-	idle_end();
+	harness_thread_idle(false);
 }
 
-enum conflict_kind {
-	CK_HYP_HYP,		/* donate_hyp vs donate_hyp */
-	CK_HYP_SHARE,		/* donate_hyp vs share_hyp */
-	CK_HYP_GUEST,		/* donate_hyp vs donate_guest */
-	CK_GUEST_GUEST,		/* donate_guest to two VMs */
-	CK_SHARE_GUEST,		/* share_hyp vs donate_guest */
-	CK_BACK_HYP,		/* hyp_donate_host vs hyp_donate_host */
-	CK_BACK_SHARE,		/* unshare vs unshare */
-	CK_BACK_RECLAIM,	/* reclaim vs reclaim */
-	NR_CK,
+/* The kinds of round: the two calls that race, on overlapping ranges. */
+static const enum rm_kind ck_ops[][2] = {
+	{ RM_DONATE_HYP, RM_DONATE_HYP },
+	{ RM_DONATE_HYP, RM_SHARE },
+	{ RM_DONATE_HYP, RM_DONATE_GUEST },
+	{ RM_DONATE_GUEST, RM_DONATE_GUEST },	/* to two VMs */
+	{ RM_SHARE, RM_DONATE_GUEST },
+	{ RM_GIVE_BACK, RM_GIVE_BACK },
+	{ RM_UNSHARE, RM_UNSHARE },
+	{ RM_RECLAIM, RM_RECLAIM },
 };
+#define NR_CK ((int)S2O_ARRAY_SIZE(ck_ops))
 
-static const char *const ck_name[] = {
-	"donate_hyp/donate_hyp", "donate_hyp/share", "donate_hyp/donate_guest",
-	"donate_guest/donate_guest", "share/donate_guest",
-	"hyp_donate_host x2", "unshare x2", "reclaim x2",
-};
+/* "a/b", the two calls' names. */
+static const char *ck_name(int kind, char buf[48])
+{
+	snprintf(buf, 48, "%s/%s", rm_kind_name[ck_ops[kind][0]],
+		 rm_kind_name[ck_ops[kind][1]]);
+	return buf;
+}
 
 struct contender {
-	int op;			/* OP_* */
-	u64 pfn, nr, gfn;
-	int vm;
+	struct rm_op op;
 	int ret;
 	double start, end;	/* when the call ran */
 };
@@ -1134,24 +1107,6 @@ static struct {
 	u32 noise_stop;
 } cf;
 
-static int run_contender(struct contender *c)
-{
-	switch (c->op) {
-	case OP_DONATE_HYP:
-		return s2o_host_donate_hyp(c->pfn, c->nr);
-	case OP_SHARE:
-		return s2o_host_share_hyp(c->pfn, c->nr);
-	case OP_DONATE_GUEST:
-		return s2o_host_donate_guest(c->vm, c->pfn, c->gfn, c->nr);
-	case OP_HYP_DONATE_HOST:
-		return s2o_hyp_donate_host(c->pfn, c->nr);
-	case OP_UNSHARE:
-		return s2o_host_unshare_hyp(c->pfn, c->nr);
-	default:
-		return s2o_host_reclaim_guest(c->pfn, c->nr);
-	}
-}
-
 /* Single-threaded steps of the coordinator: they must work. */
 static void must(struct worker *w, int ret, const char *what, u64 pfn,
 		 u64 nr)
@@ -1161,18 +1116,10 @@ static void must(struct worker *w, int ret, const char *what, u64 pfn,
 		     ", nr %" PRIu64 ") returned %d", what, pfn, nr, ret);
 }
 
-static int target_state(const struct contender *c)
+/* The same, for an operation of the model's. */
+static void must_op(struct worker *w, const struct rm_op *op)
 {
-	switch (c->op) {
-	case OP_DONATE_HYP:
-		return ST_HYP;
-	case OP_SHARE:
-		return ST_SHARED;
-	case OP_DONATE_GUEST:
-		return ST_GUEST;
-	default:
-		return ST_HOST;
-	}
+	must(w, rm_core_call(op), rm_kind_name[op->kind], op->pfn, op->nr);
 }
 
 static void cf_vm_fresh(struct worker *w, struct test_vm *vm)
@@ -1204,15 +1151,16 @@ static u64 cf_gfn(struct test_vm *vm, u64 pfn, u64 nr)
 
 static void cf_prepare(struct worker *w)
 {
-	struct contender *a = &cf.c[0], *b = &cf.c[1];
+	struct rm_op *a = &cf.c[0].op, *b = &cf.c[1].op;
 	u64 base = block_start(1 + rnd(w) % 2) >> 12, over;
 	int kind = rnd(w) % NR_CK;
 	unsigned int i;
 
 	cf.kind = kind;
 	for (i = 0; i < 2; i++) {
-		struct contender *c = &cf.c[i];
+		struct rm_op *c = &cf.c[i].op;
 
+		c->kind = ck_ops[kind][i];
 		c->nr = 1 + (rnd(w) % 4 ? rnd(w) % 40 : rnd(w) % MAX_RANGE);
 		c->vm = cf.vm[i].handle;
 	}
@@ -1220,127 +1168,91 @@ static void cf_prepare(struct worker *w)
 	a->pfn = base + hot_chunks[rnd(w) % 4] * 512 + rnd(w) % 512;
 	over = a->pfn + rnd(w) % a->nr;
 	b->pfn = over - rnd(w) % b->nr;
-
-	switch (kind) {
-	case CK_HYP_HYP:
-		a->op = b->op = OP_DONATE_HYP;
-		break;
-	case CK_HYP_SHARE:
-		a->op = OP_DONATE_HYP;
-		b->op = OP_SHARE;
-		break;
-	case CK_HYP_GUEST:
-		a->op = OP_DONATE_HYP;
-		b->op = OP_DONATE_GUEST;
-		break;
-	case CK_GUEST_GUEST:
-		a->op = b->op = OP_DONATE_GUEST;
-		break;
-	case CK_SHARE_GUEST:
-		a->op = OP_SHARE;
-		b->op = OP_DONATE_GUEST;
-		break;
-	case CK_BACK_HYP:
-		a->op = b->op = OP_HYP_DONATE_HOST;
-		break;
-	case CK_BACK_SHARE:
-		a->op = b->op = OP_UNSHARE;
-		break;
-	default:
-		a->op = b->op = OP_RECLAIM;
-		break;
-	}
 	for (i = 0; i < 2; i++)
-		if (cf.c[i].op == OP_DONATE_GUEST)
-			cf.c[i].gfn = cf_gfn(&cf.vm[i], cf.c[i].pfn,
-					     cf.c[i].nr);
+		if (cf.c[i].op.kind == RM_DONATE_GUEST)
+			cf.c[i].op.gfn = cf_gfn(&cf.vm[i], cf.c[i].op.pfn,
+						cf.c[i].op.nr);
 }
 
-/* Put the union of the two ranges in the state the give-backs start from. */
+/* The state both calls of the round take their pages from. */
+static int cf_start_state(void)
+{
+	return from_of(ck_ops[cf.kind][0]);
+}
+
+/* Put the union of the two ranges in the state the round starts from. */
 static void cf_setup_union(struct worker *w, u64 lo, u64 hi)
 {
+	struct rm_op op = { .pfn = lo, .nr = hi - lo };
 	struct test_vm *vm = &cf.vm[0];
-	u64 gfn;
 
-	switch (cf.kind) {
-	case CK_BACK_HYP:
-		must(w, s2o_host_donate_hyp(lo, hi - lo), "donate_hyp", lo,
-		     hi - lo);
+	switch (cf_start_state()) {
+	case ST_HYP:
+		op.kind = RM_DONATE_HYP;
+		must_op(w, &op);
 		break;
-	case CK_BACK_SHARE:
-		must(w, s2o_host_share_hyp(lo, hi - lo), "share", lo, hi - lo);
+	case ST_SHARED:
+		op.kind = RM_SHARE;
+		must_op(w, &op);
 		break;
-	case CK_BACK_RECLAIM:
-		gfn = cf_gfn(vm, lo, hi - lo);
+	case ST_RECL:
+		op.kind = RM_DONATE_GUEST;
+		op.vm = vm->handle;
+		op.gfn = cf_gfn(vm, lo, hi - lo);
 		cf.recl_vm = vm->handle;
-		must(w, s2o_host_donate_guest(vm->handle, lo, gfn, hi - lo),
-		     "donate_guest", lo, hi - lo);
+		must_op(w, &op);
 		/* Relinquished pages, or a destroyed VM's. */
+		op.kind = RM_RELINQUISH;
 		if (rnd(w) % 2)
-			must(w, s2o_guest_relinquish(vm->handle, gfn, hi - lo),
-			     "relinquish", lo, hi - lo);
+			must_op(w, &op);
 		else
 			cf_vm_fresh(w, vm);
 		break;
 	}
 }
 
-static int cf_start_state(void)
-{
-	switch (cf.kind) {
-	case CK_BACK_HYP:
-		return ST_HYP;
-	case CK_BACK_SHARE:
-		return ST_SHARED;
-	case CK_BACK_RECLAIM:
-		return ST_RECL;
-	default:
-		return ST_HOST;
-	}
-}
-
-/* Give [pfn, pfn + nr), all in state @st, back to the host. */
+/*
+ * Give [pfn, pfn + nr), all in state @st, back to the host; a live guest's
+ * pages (@c's) are relinquished first.
+ */
 static void cf_undo(struct worker *w, int st, u64 pfn, u64 nr,
 		    const struct contender *c)
 {
+	struct rm_op op = { .pfn = pfn, .nr = nr };
+
 	if (!nr)
 		return;
-	switch (st) {
-	case ST_HYP:
-		must(w, s2o_hyp_donate_host(pfn, nr), "hyp_donate_host", pfn,
-		     nr);
-		break;
-	case ST_SHARED:
-		must(w, s2o_host_unshare_hyp(pfn, nr), "unshare", pfn, nr);
-		break;
-	case ST_GUEST:
-		must(w, s2o_guest_relinquish(c->vm, c->gfn, nr), "relinquish",
-		     pfn, nr);
-		/* fall through */
-	case ST_RECL:
-		must(w, s2o_host_reclaim_guest(pfn, nr), "reclaim", pfn, nr);
-		break;
+	if (st == ST_GUEST) {
+		op = c->op;
+		op.kind = RM_RELINQUISH;
+		must_op(w, &op);
+		st = to_of(RM_RELINQUISH);
 	}
+	op.kind = give_back_op(st);
+	must_op(w, &op);
 }
 
 static void cf_verify(struct worker *w)
 {
+	const struct rm_op *a = &cf.c[0].op, *b = &cf.c[1].op;
 	struct contender *win = NULL, *lose = NULL;
-	u64 lo = S2O_MIN(cf.c[0].pfn, cf.c[1].pfn);
-	u64 hi = S2O_MAX(cf.c[0].pfn + cf.c[0].nr, cf.c[1].pfn + cf.c[1].nr);
+	u64 lo = S2O_MIN(a->pfn, b->pfn);
+	u64 hi = S2O_MAX(a->pfn + a->nr, b->pfn + b->nr);
 	int start = cf_start_state(), st, i;
+	char name[48], got[RM_INFO_LEN];
 	u64 p;
 
+	ck_name(cf.kind, name);
 	cf.rounds[cf.kind]++;
 	if (cf.c[0].start < cf.c[1].end && cf.c[1].start < cf.c[0].end)
 		cf.overlapped++;
 	for (i = 0; i < 2; i++)
-		w->counts[cf.c[i].op][res_of(cf.c[i].ret)]++;
+		w->counts[cf.c[i].op.kind][res_of(cf.c[i].ret)]++;
 	if (!cf.c[0].ret == !cf.c[1].ret) {
 		fail(w, "conflict %s: a [%#" PRIx64 ", +%" PRIu64 ") -> %d, "
 		     "b [%#" PRIx64 ", +%" PRIu64 ") -> %d: want exactly one "
-		     "winner", ck_name[cf.kind], cf.c[0].pfn, cf.c[0].nr,
-		     cf.c[0].ret, cf.c[1].pfn, cf.c[1].nr, cf.c[1].ret);
+		     "winner", name, a->pfn, a->nr, cf.c[0].ret, b->pfn,
+		     b->nr, cf.c[1].ret);
 		return;
 	}
 	win = cf.c[0].ret ? &cf.c[1] : &cf.c[0];
@@ -1348,28 +1260,28 @@ static void cf_verify(struct worker *w)
 	cf.wins[win - cf.c]++;
 	if (lose->ret != -S2OWN_EPERM)
 		fail(w, "conflict %s: the loser returned %d, want -EPERM",
-		     ck_name[cf.kind], lose->ret);
+		     name, lose->ret);
 	for (p = lo; p < hi; p++) {
-		bool in_win = p >= win->pfn && p < win->pfn + win->nr;
+		bool in_win = p >= win->op.pfn && p < win->op.pfn + win->op.nr;
 		struct s2o_page_info info;
 
-		st = in_win ? target_state(win) : start;
+		st = in_win ? to_of(win->op.kind) : start;
 		s2o_page_query(p, &info);
-		if (!info_matches(st, st == ST_GUEST ? win->vm :
+		if (!info_matches(st, st == ST_GUEST ? win->op.vm :
 				  st == ST_RECL ? cf.recl_vm : 0, &info)) {
 			fail(w, "conflict %s: pfn %#" PRIx64 " should be %s, "
-			     "query says owner %d vm %d", ck_name[cf.kind], p,
-			     st_name[st], info.owner, info.vm);
+			     "query says %s", name, p, ref_class[st].name,
+			     rm_info_str(&info, got));
 			return;
 		}
 	}
 	/* Everything back to the host for the next round. */
 	if (start == ST_HOST) {
-		cf_undo(w, target_state(win), win->pfn, win->nr, win);
+		cf_undo(w, to_of(win->op.kind), win->op.pfn, win->op.nr, win);
 	} else {
-		cf_undo(w, start, lo, win->pfn - lo, NULL);
-		cf_undo(w, start, win->pfn + win->nr,
-			hi - (win->pfn + win->nr), NULL);
+		cf_undo(w, start, lo, win->op.pfn - lo, NULL);
+		cf_undo(w, start, win->op.pfn + win->op.nr,
+			hi - (win->op.pfn + win->op.nr), NULL);
 	}
 	if (fake_first_violation())
 		fail(w, "break-before-make: %s", fake_first_violation());
@@ -1378,45 +1290,45 @@ static void cf_verify(struct worker *w)
 static void *conflict_thread(void *arg)
 {
 	struct worker *w = arg;
-	double end = now() + g.conflict_secs;
+	struct contender *c = &cf.c[w->idx];
+	double end = harness_now() + g.conflict_secs;
 	int me = w->idx;
 
-	thread_enter_core();
+	harness_thread_enter();
 	if (me == 0) {
 		cf_vm_fresh(w, &cf.vm[0]);
 		cf_vm_fresh(w, &cf.vm[1]);
 	}
 	for (;;) {
 		if (me == 0) {
+			const struct rm_op *a = &cf.c[0].op, *b = &cf.c[1].op;
 			u64 total = 0;
 
 			for (int k = 0; k < NR_CK; k++)
 				total += cf.rounds[k];
-			cf.end = stopping() || now() > end;
+			cf.end = stopping() || harness_now() > end;
 			if (!cf.end) {
 				if (total % 64 == 63) {
 					cf_vm_fresh(w, &cf.vm[0]);
 					cf_vm_fresh(w, &cf.vm[1]);
 				}
 				cf_prepare(w);
-				cf_setup_union(w, S2O_MIN(cf.c[0].pfn,
-							  cf.c[1].pfn),
-					       S2O_MAX(cf.c[0].pfn + cf.c[0].nr,
-						       cf.c[1].pfn +
-							       cf.c[1].nr));
+				cf_setup_union(w, S2O_MIN(a->pfn, b->pfn),
+					       S2O_MAX(a->pfn + a->nr,
+						       b->pfn + b->nr));
 			}
 		}
 		begin_op(w, OP_CHECK, 0, 0);
 		barrier_wait(&cf.bar, 2);
 		if (cf.end)
 			break;
-		begin_op(w, cf.c[me].op, cf.c[me].pfn, cf.c[me].nr);
+		begin_op(w, c->op.kind, c->op.pfn, c->op.nr);
 		/* A random head start, so that either may get there first. */
 		for (u64 d = rnd(w) % 4096; d; d--)
 			__asm__ __volatile__("" ::: "memory");
-		cf.c[me].start = now();
-		cf.c[me].ret = run_contender(&cf.c[me]);
-		cf.c[me].end = now();
+		c->start = harness_now();
+		c->ret = rm_core_call(&c->op);
+		c->end = harness_now();
 		__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
 		barrier_wait(&cf.bar, 2);
 		if (me == 0)
@@ -1432,7 +1344,7 @@ static void *conflict_thread(void *arg)
 		}
 		__atomic_store_n(&cf.noise_stop, 1, __ATOMIC_SEQ_CST);
 	}
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
@@ -1447,29 +1359,29 @@ static void *noise_thread(void *arg)
 	struct fake_translation tr;
 	u64 n = 0;
 
-	thread_enter_core();
+	harness_thread_enter();
 	while (!__atomic_load_n(&cf.noise_stop, __ATOMIC_SEQ_CST)) {
 		if (++n % 32 == 0) {
-			idle_begin();
+			harness_thread_idle(true);
 			usleep(300);
-			idle_end();
+			harness_thread_idle(false);
 		}
 		u64 ipa = block_start(1 + rnd(w) % 2) +
 			  hot_chunks[rnd(w) % 4] * 2 * MIB +
 			  rnd(w) % (2 * MIB);
 		int ret;
 
-		begin_op(w, OP_FAULT, ipa >> 12, 1);
+		begin_op(w, RM_FAULT, ipa >> 12, 1);
 		ret = s2o_host_handle_fault(ipa);
-		end_op(w, OP_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
+		end_op(w, RM_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
 		if (!ret && g.checker)
 			fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
 	}
-	thread_leave_core();
+	harness_thread_leave();
 	return NULL;
 }
 
-/* ---- the end: everything exact ---- */
+/* ---- the end: everything exact ------------------------------------------- */
 
 struct table_count {
 	u64 tables;
@@ -1482,7 +1394,7 @@ struct table_count {
 
 static void count_table(struct table_count *tc, u64 pa)
 {
-	u64 i = (pa - POOL_BASE) >> 12;
+	u64 i = (pa - STRESS_POOL_BASE) >> 12;
 
 	if (!s2o_pool_contains(pa)) {
 		tc->outside++;
@@ -1565,17 +1477,16 @@ static u64 check_tables(const char *when, bool all_back)
 
 static void check_invariants(const char *when)
 {
-	struct s2o_violation v;
+	char msg[CHECK_MSG_LEN];
 
-	if (s2o_check_invariants(&v))
-		fail(NULL, "%s: invariant: %s at %#" PRIx64 " (vm %d): "
-		     "expected %#" PRIx64 ", found %#" PRIx64, when, v.what,
-		     v.addr, v.vm, v.expected, v.found);
+	if (!harness_invariants_hold(msg))
+		fail(NULL, "%s: %s", when, msg);
 }
 
 /* Every page: no claim left, query == reference; returns pages per state. */
 static void check_all_pages(const char *when, u64 *per_state)
 {
+	char got[RM_INFO_LEN];
 	u64 pfn;
 	int bad = 0;
 
@@ -1601,10 +1512,8 @@ static void check_all_pages(const char *when, u64 *per_state)
 		per_state[st]++;
 		if (s2o_page_query(pfn, &info) || !info_matches(st, vm, &info)) {
 			fail(NULL, "%s: pfn %#" PRIx64 " should be %s (vm %d), "
-			     "query: owner %d host %d hyp %d guest %d vm %d "
-			     "reclaimable %d", when, pfn, st_name[st], vm,
-			     info.owner, info.host, info.hyp, info.guest,
-			     info.vm, info.reclaimable);
+			     "query: %s", when, pfn, ref_class[st].name, vm,
+			     rm_info_str(&info, got));
 			bad++;
 		}
 	}
@@ -1642,8 +1551,7 @@ static u64 give_back_pass(struct worker *w, u64 max_run, bool *progress)
 			left += nr;
 		} else {
 			fail(w, "give-back: %s(%#" PRIx64 ", %" PRIu64
-			     ") returned %d", op_name[host_ops[op].op], pfn, nr,
-			     ret);
+			     ") returned %d", op_name(op), pfn, nr, ret);
 			left += nr;
 		}
 	}
@@ -1681,11 +1589,11 @@ static void give_everything_back(struct worker *w)
 		     "the pool staying dry", left);
 }
 
-/* ---- watchdog ---- */
+/* ---- watchdog ------------------------------------------------------------ */
 
 static void *watchdog(void *arg)
 {
-	double limit = *(double *)arg, last_change = now();
+	double limit = *(double *)arg, last_change = harness_now();
 	u64 last = ~0ULL;
 
 	for (;;) {
@@ -1704,7 +1612,7 @@ static void *watchdog(void *arg)
 			return NULL;
 		/* Only the threaded phases; the checks after them are long. */
 		if (phase != 1 && phase != 2) {
-			last_change = now();
+			last_change = harness_now();
 			continue;
 		}
 		for (t = 0; t < g.nr_threads; t++)
@@ -1712,10 +1620,10 @@ static void *watchdog(void *arg)
 					       __ATOMIC_RELAXED);
 		if (sum != last) {
 			last = sum;
-			last_change = now();
+			last_change = harness_now();
 			continue;
 		}
-		if (now() - last_change < limit)
+		if (harness_now() - last_change < limit)
 			continue;
 		fprintf(stderr, "FAIL (seed %#" PRIx64 "): no progress for "
 			"%.0f s in phase %u: deadlock or livelock\n", g.seed,
@@ -1725,7 +1633,7 @@ static void *watchdog(void *arg)
 			int op = __atomic_load_n(&w->cur_op, __ATOMIC_RELAXED);
 
 			fprintf(stderr, "  thread %u: in %s(%#" PRIx64 ", %" PRIu64
-				")\n", t, op_name[op],
+				")\n", t, op_name(op),
 				__atomic_load_n(&w->cur_pfn, __ATOMIC_RELAXED),
 				__atomic_load_n(&w->cur_nr, __ATOMIC_RELAXED));
 		}
@@ -1739,6 +1647,7 @@ static void *watchdog(void *arg)
 static void run_conflicts(void)
 {
 	unsigned int t;
+	char name[48];
 	int i;
 
 	set_phase(2);
@@ -1746,10 +1655,10 @@ static void run_conflicts(void)
 		pthread_create(&g.w[t].tid, NULL,
 			       t < 2 ? conflict_thread : noise_thread,
 			       &g.w[t]);
-	idle_begin();
+	harness_thread_idle(true);
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_join(g.w[t].tid, NULL);
-	idle_end();
+	harness_thread_idle(false);
 	{
 		u64 total = 0;
 
@@ -1760,7 +1669,8 @@ static void run_conflicts(void)
 		       PRIu64 "):", total, cf.wins[0], cf.wins[1],
 		       cf.overlapped);
 		for (i = 0; i < NR_CK; i++)
-			printf(" %s %" PRIu64 ";", ck_name[i], cf.rounds[i]);
+			printf(" %s %" PRIu64 ";", ck_name(i, name),
+			       cf.rounds[i]);
 		printf("\n");
 		if (!total && !stopping())
 			fail(NULL, "no conflict round ran");
@@ -1770,7 +1680,7 @@ static void run_conflicts(void)
 		     fake_first_violation());
 }
 
-/* ---- main ---- */
+/* ---- main ---------------------------------------------------------------- */
 
 static void usage(void)
 {
@@ -1825,7 +1735,7 @@ static void print_counts(void)
 			sum += total[op][r];
 		if (!sum)
 			continue;
-		printf("  %-16s %9" PRIu64 ":", op_name[op], sum);
+		printf("  %-16s %9" PRIu64 ":", op_name(op), sum);
 		for (r = 0; r < NR_RES; r++)
 			if (total[op][r])
 				printf(" %s %" PRIu64, res_name[r],
@@ -1838,15 +1748,8 @@ static void print_counts(void)
 
 int main(int argc, char **argv)
 {
-	struct s2o_init_params params = {
-		.regions = regions,
-		.nr_regions = S2O_ARRAY_SIZE(regions),
-		.pool_base = POOL_BASE,
-
-	};
 	pthread_t dog;
 	double dog_limit;
-	const char *env = getenv("S2OWN_SEED");
 	u64 per_state[NR_ST], tables;
 	struct s2own_stats st;
 	struct step step;
@@ -1858,8 +1761,7 @@ int main(int argc, char **argv)
 	g.conflict_secs = 1;
 	g.checker = true;
 	g.pool_pages = MAX_POOL_PAGES;
-	g.seed = env ? strtoull(env, NULL, 0) :
-		       (u64)time(NULL) ^ ((u64)getpid() << 32);
+	g.seed = rng_seed();
 	while ((opt = getopt(argc, argv, "t:s:r:c:p:S:")) != -1) {
 		switch (opt) {
 		case 't':
@@ -1888,8 +1790,6 @@ int main(int argc, char **argv)
 	    g.pool_pages < 16 || g.pool_pages > MAX_POOL_PAGES)
 		usage();
 	g.small_pool = g.pool_pages < MAX_POOL_PAGES;
-	params.pool_pages = g.pool_pages;
-	params.nr_cpus = g.nr_threads;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (g.small_pool)
 		g.conflict_secs = 0;
@@ -1898,30 +1798,26 @@ int main(int argc, char **argv)
 	       S2O_SYNC_NAME, SANITIZER, g.checker ? "on" : "off", g.nr_threads,
 	       g.pool_pages, g.secs, g.conflict_secs, g.seed);
 
-	fake_arch_setup(HYP_BASE, RAM_END - HYP_BASE);
 	fake_arch_set_checker(g.checker);
-	g.metadata = malloc(s2o_metadata_bytes(regions,
-					       S2O_ARRAY_SIZE(regions)));
 	g.flow = calloc(NR_PAGES, sizeof(*g.flow));
 	g.inflight = calloc(NR_PAGES, sizeof(*g.inflight));
 	g.version = calloc(NR_PAGES, sizeof(*g.version));
 	g.ref_vm = calloc(NR_PAGES, sizeof(*g.ref_vm));
-	if (!g.metadata || !g.flow || !g.inflight || !g.version || !g.ref_vm) {
+	if (!g.flow || !g.inflight || !g.version || !g.ref_vm) {
 		perror("stress: malloc");
 		return 2;
 	}
 	for (u64 p = 0; p < NR_PAGES; p++)
 		g.flow[p] = flow_of(ST_HOST);
-	params.metadata = g.metadata;
-	thread_enter_core();
-	if (s2o_init(&params)) {
+	harness_thread_enter();
+	if (harness_init(&stress_map, g.pool_pages, g.nr_threads)) {
 		fprintf(stderr, "stress: s2o_init failed\n");
 		return 2;
 	}
 	for (t = 0; t < g.nr_threads; t++) {
 		g.w[t].idx = t;
 		g.w[t].cpu = t % FAKE_NR_CPUS;
-		g.w[t].rng = splitmix(g.seed + t) | 1;
+		g.w[t].rng = rng_mix(g.seed + t);
 	}
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 	dog_limit = 120;
@@ -1936,17 +1832,17 @@ int main(int argc, char **argv)
 		   "checks");
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_create(&g.w[t].tid, NULL, stress_thread, &g.w[t]);
-	idle_begin();
+	harness_thread_idle(true);
 	{
-		double end = now() + g.secs;
+		double end = harness_now() + g.secs;
 
-		while (now() < end && !stopping())
+		while (harness_now() < end && !stopping())
 			usleep(10000);
 	}
 	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_join(g.w[t].tid, NULL);
-	idle_end();
+	harness_thread_idle(false);
 	step_end(&step);
 	s2o_get_stats(&st);
 	printf("core: %" PRIu64 " splits, %" PRIu64 " coalesces, %" PRIu64
@@ -1968,7 +1864,7 @@ int main(int argc, char **argv)
 	set_phase(0);
 	printf("pages after join:");
 	for (i = 0; i < NR_ST; i++)
-		printf(" %s %" PRIu64, st_name[i], per_state[i]);
+		printf(" %s %" PRIu64, ref_class[i].name, per_state[i]);
 	printf("\n");
 
 	step_begin(&step, "after join: invariants, tables in use == "
@@ -2026,7 +1922,7 @@ int main(int argc, char **argv)
 	print_counts();
 	set_phase(99);
 	pthread_join(dog, NULL);
-	thread_leave_core();
+	harness_thread_leave();
 	printf("%u passed, %u failed\n", passed, failed);
 	return failed ? 1 : 0;
 }

@@ -7,7 +7,7 @@
  *   [10] AF  [47:12] address  [54] XN (stage-2 XN[1])
  * MemAttr 0b1111 = Normal Outer WB / Inner WB, 0b0001 = Device-nGnRE.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include "../ownership/pte.h"
 
@@ -78,9 +78,7 @@ int main(void)
 		cmocka_unit_test(leaf_encodings),
 		cmocka_unit_test(table_and_invalid_encodings),
 		cmocka_unit_test(geometry),
-		cmocka_unit_test_setup_teardown(host_vttbr_layout,
-						harness_setup,
-						harness_teardown),
+		HARNESS_TEST(host_vttbr_layout),
 	};
 
 	return cmocka_run_group_tests_name("pte", tests, NULL, NULL);

@@ -11,16 +11,15 @@
  *
  * S2OWN_SEED=<n> replays a run; S2OWN_SEQS and S2OWN_OPS change its size.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "refmodel.h"
+#include "rng.h"
 
 #define DEFAULT_SEQS 20
 #define DEFAULT_OPS 2000
@@ -28,7 +27,7 @@
 /* Hash the stage-2s around a failed call every 8th operation. */
 #define DUMP_EVERY 8
 
-/* ---- The run ------------------------------------------------------------ */
+/* ---- The run ------------------------------------------------------------- */
 
 struct run_ctx {
 	unsigned long long seed;
@@ -70,11 +69,8 @@ static void mismatch(const char *msg)
 
 static int random_live_vm(void)
 {
-	int h, n = 0, live[S2O_MAX_VMS];
+	int live[S2O_MAX_VMS], n = rm_live_vms(live);
 
-	for (h = 1; h <= S2O_MAX_VMS; h++)
-		if (rm.vstate[h] == RM_VM_LIVE)
-			live[n++] = h;
 	return n ? live[rnd(n)] : 0;
 }
 
@@ -95,7 +91,7 @@ static void random_probes(void)
 	}
 }
 
-/* ---- Generating operations ---------------------------------------------- */
+/* ---- Generating operations ----------------------------------------------- */
 
 static u64 random_len(void)
 {
@@ -135,29 +131,14 @@ static void random_range(u64 *pfn, u64 *nr)
  */
 static void targeted_range(unsigned int mask, u64 *pfn, u64 *nr)
 {
-	int start = (int)rnd(RM_WIN), i, w = -1;
-	u64 n, want;
-	int s;
+	int w = rm_find_page(mask, (int)rnd(RM_WIN));
 
-	for (i = 0; i < RM_WIN; i++) {
-		int j = (start + i) % RM_WIN;
-
-		if (mask & (1u << rm.st[j])) {
-			w = j;
-			break;
-		}
-	}
 	if (w < 0) {
 		random_range(pfn, nr);
 		return;
 	}
 	*pfn = rm_win_pfn(w);
-	s = rm_seg_of(*pfn);
-	want = random_len();
-	for (n = 1; n < want && *pfn + n < rm_segs[s].end; n++)
-		if (!(mask & (1u << rm_mstate(*pfn + n))) && chance(90))
-			break;
-	*nr = n;
+	*nr = rm_run_len(mask, *pfn, random_len(), 10);
 }
 
 /* One or two whole 2M chunks of the window, 2M aligned. */
@@ -189,11 +170,11 @@ static u64 random_gfn(u64 pfn, u64 nr)
 
 	if (chance(40)) {
 		/* The same offset in a 2M chunk as the pfn: guest blocks. */
-		u64 g = S2O_ALIGN_DOWN(base + rnd(len - nr + 1), 512) +
+		u64 b = S2O_ALIGN_DOWN(base + rnd(len - nr + 1), 512) +
 			(pfn & 511);
 
-		if (g >= base && g + nr <= base + len)
-			return g;
+		if (b >= base && b + nr <= base + len)
+			return b;
 	}
 	return base + rnd(len - nr + 1);
 }
@@ -222,40 +203,40 @@ static void bad_range(u64 *pfn, u64 *nr)
 		*pfn = ~0ULL, *nr = 1;
 		break;
 	case 1:
-		*pfn = RM_RAM_FIRST + rnd(1000), *nr = 0;
+		*pfn = RAM_FIRST + rnd(1000), *nr = 0;
 		break;
 	case 2:
-		*pfn = RM_RAM_FIRST + rnd(1000), *nr = ~0ULL - rnd(4);
+		*pfn = RAM_FIRST + rnd(1000), *nr = ~0ULL - rnd(4);
 		break;
 	case 3:
-		*pfn = RM_MAX_PFN + rnd(10), *nr = 1;
+		*pfn = MAX_PFN + rnd(10), *nr = 1;
 		break;
 	case 4:
-		*pfn = (1ULL << 52) | (RM_RAM_FIRST + rnd(1000)), *nr = 1;
+		*pfn = (1ULL << 52) | (RAM_FIRST + rnd(1000)), *nr = 1;
 		break;
 	case 5:
-		*pfn = RM_RAM_END_PFN - rnd(4), *nr = 1 + rnd(RM_MAX_RANGE);
+		*pfn = RAM_END_PFN - rnd(4), *nr = 1 + rnd(RM_MAX_RANGE);
 		break;
 	case 6:
-		*pfn = rnd(RM_HYP_FIRST), *nr = 1 + rnd(RM_MAX_RANGE);
+		*pfn = rnd(HYP_FIRST), *nr = 1 + rnd(RM_MAX_RANGE);
 		break;
 	case 7:
-		*pfn = RM_HYP_FIRST + rnd(RM_RAM_FIRST - RM_HYP_FIRST);
-		*nr = 1 + rnd(RM_RAM_FIRST - *pfn + 2);
+		*pfn = HYP_FIRST + rnd(RAM_FIRST - HYP_FIRST);
+		*nr = 1 + rnd(RAM_FIRST - *pfn + 2);
 		break;
 	case 8:
-		*pfn = RM_RAM_FIRST - 1 - rnd(4), *nr = 2 + rnd(RM_MAX_RANGE);
+		*pfn = RAM_FIRST - 1 - rnd(4), *nr = 2 + rnd(RM_MAX_RANGE);
 		break;
 	case 9:
-		*pfn = RM_MAX_PFN - 1 - rnd(4), *nr = 1 + rnd(8);
+		*pfn = MAX_PFN - 1 - rnd(4), *nr = 1 + rnd(8);
 		break;
 	case 10:
-		*pfn = RM_RAM_FIRST + rnd(1000);
-		*nr = RM_MAX_PFN - RM_RAM_FIRST + 1;
+		*pfn = RAM_FIRST + rnd(1000);
+		*nr = MAX_PFN - RAM_FIRST + 1;
 		break;
 	default:
-		*pfn = rm_splitmix(&rm_ctx.rng);
-		*nr = rm_splitmix(&rm_ctx.rng) >> rnd(64);
+		*pfn = rng_next(&rm_ctx.rng);
+		*nr = rng_next(&rm_ctx.rng) >> rnd(64);
 		break;
 	}
 }
@@ -265,7 +246,7 @@ static u64 bad_gfn(u64 nr, u64 *gfn)
 	switch (rnd(4)) {
 	case 0:
 		/* Crosses the top of the IPA space. */
-		*gfn = RM_MAX_PFN - rnd(nr < 4 ? nr : 4);
+		*gfn = MAX_PFN - rnd(nr < 4 ? nr : 4);
 		return nr < 2 ? 2 : nr;
 	case 1:
 		*gfn = ~0ULL - rnd(4);
@@ -274,12 +255,12 @@ static u64 bad_gfn(u64 nr, u64 *gfn)
 		*gfn = (1ULL << 52) | rnd(4096);
 		return nr;
 	default:
-		*gfn = RM_MAX_PFN + rnd(100);
+		*gfn = MAX_PFN + rnd(100);
 		return nr;
 	}
 }
 
-/* ---- Operations ------------------------------------------------------- */
+/* ---- Operations ---------------------------------------------------------- */
 
 /* A pfn range the range check refuses, or else inside the window. */
 static void bad_range_in_window(u64 *pfn, u64 *nr)
@@ -289,19 +270,15 @@ static void bad_range_in_window(u64 *pfn, u64 *nr)
 	while (!rm_check_range(*pfn, *nr) && !rm_range_in_window(*pfn, *nr));
 }
 
-static void op_host_hyp(enum rm_kind kind, bool bad)
+/* A transition of host pages; @targeted %: from pages it may take. */
+static void op_pages(enum rm_kind kind, bool bad, unsigned int targeted)
 {
-	static const unsigned int from[] = {
-		[RM_SHARE] = RM_BIT(RM_HOST), [RM_UNSHARE] = RM_BIT(RM_SHARED),
-		[RM_DONATE_HYP] = RM_BIT(RM_HOST),
-		[RM_GIVE_BACK] = RM_BIT(RM_HYP),
-	};
 	struct rm_op op = { .kind = kind };
 
 	if (bad)
 		bad_range_in_window(&op.pfn, &op.nr);
-	else if (chance(60))
-		targeted_range(from[kind], &op.pfn, &op.nr);
+	else if (chance(targeted))
+		targeted_range(rm_transitions[kind].from, &op.pfn, &op.nr);
 	else
 		random_range(&op.pfn, &op.nr);
 	rm_apply(&op);
@@ -310,19 +287,11 @@ static void op_host_hyp(enum rm_kind kind, bool bad)
 /* A gfn range of VM @h, mostly of mapped gfns. */
 static void mapped_gfns(int h, u64 *gfn, u64 *nr)
 {
-	int start = (int)rnd(RM_GSLOTS), i, s = -1;
-	u64 n, want;
+	int start = (int)rnd(RM_GSLOTS), s = -1;
+	u64 want;
 
-	if (h >= 1 && h <= S2O_MAX_VMS) {
-		for (i = 0; i < (int)RM_GSLOTS; i++) {
-			int j = (start + i) % RM_GSLOTS;
-
-			if (rm.gmap[h][j]) {
-				s = j;
-				break;
-			}
-		}
-	}
+	if (h >= 1 && h <= S2O_MAX_VMS)
+		s = rm_find_mapped(h, start);
 	if (s < 0) {
 		*gfn = rm_gslot_gfn(start);
 		*nr = 1 + rnd(8);
@@ -336,14 +305,12 @@ static void mapped_gfns(int h, u64 *gfn, u64 *nr)
 		want = random_len();
 	}
 	*gfn = rm_gslot_gfn(s);
-	for (n = 1; n < want && rm_gslot(*gfn + n) == s + (int)n; n++)
-		if (!rm.gmap[h][s + n] && chance(90))
-			break;
-	*nr = n;
+	*nr = rm_mapped_len(h, *gfn, want, 10);
 }
 
 static void op_donate_guest(bool bad)
 {
+	const unsigned int host_pages = rm_transitions[RM_DONATE_GUEST].from;
 	struct rm_op op = { .kind = RM_DONATE_GUEST, .vm = random_handle() };
 	u64 pfn, gfn, nr;
 	int h = op.vm;
@@ -353,10 +320,10 @@ static void op_donate_guest(bool bad)
 			bad_range_in_window(&pfn, &nr);
 			gfn = random_gfn(pfn, nr > 2048 ? 1 : nr);
 		} else {
-			targeted_range(RM_BIT(RM_HOST), &pfn, &nr);
+			targeted_range(host_pages, &pfn, &nr);
 			nr = bad_gfn(nr, &gfn);
 			if (!rm_range_in_window(pfn, nr))
-				nr = 1, gfn = RM_MAX_PFN;
+				nr = 1, gfn = MAX_PFN;
 		}
 	} else if (chance(15)) {
 		/* Whole 2M chunks to a 2M-aligned gfn: guest blocks. */
@@ -368,7 +335,7 @@ static void op_donate_guest(bool bad)
 		gfn = first + 512 * rnd((g->end - first - nr) / 512 + 1);
 	} else {
 		if (chance(70))
-			targeted_range(RM_BIT(RM_HOST), &pfn, &nr);
+			targeted_range(host_pages, &pfn, &nr);
 		else
 			random_range(&pfn, &nr);
 		gfn = random_gfn(pfn, nr);
@@ -396,20 +363,6 @@ static void op_relinquish(bool bad)
 	mapped_gfns(op.vm, &op.gfn, &op.nr);
 	if (bad)
 		op.nr = bad_gfn(op.nr, &op.gfn);
-	rm_apply(&op);
-}
-
-static void op_reclaim(bool bad)
-{
-	struct rm_op op = { .kind = RM_RECLAIM };
-
-	if (bad)
-		bad_range_in_window(&op.pfn, &op.nr);
-	else if (chance(75))
-		targeted_range(RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), &op.pfn,
-			       &op.nr);
-	else
-		random_range(&op.pfn, &op.nr);
 	rm_apply(&op);
 }
 
@@ -461,7 +414,7 @@ static void op_fault(void)
 	switch (rnd(20)) {
 	case 0: case 1: case 2:
 		/* Anywhere in host RAM: outside the window all is HOST. */
-		ipa = (RM_RAM_FIRST + rnd(RM_RAM_END_PFN - RM_RAM_FIRST)) << 12;
+		ipa = (RAM_FIRST + rnd(RAM_END_PFN - RAM_FIRST)) << 12;
 		break;
 	case 3:
 		ipa = rnd(HYP_BASE);
@@ -480,7 +433,7 @@ static void op_fault(void)
 		ipa = (1ULL << 48) + rnd(1ULL << 40);
 		break;
 	default:
-		ipa = (rm_win_pfn((int)rnd(RM_WIN)) << 12) + rnd(RM_PAGE);
+		ipa = (rm_win_pfn((int)rnd(RM_WIN)) << 12) + rnd(PAGE);
 		break;
 	}
 	do_fault(ipa);
@@ -494,26 +447,26 @@ static void one_op(void)
 	if (r < 18)
 		op_fault();
 	else if (r < 26)
-		op_host_hyp(RM_SHARE, bad);
+		op_pages(RM_SHARE, bad, 60);
 	else if (r < 33)
-		op_host_hyp(RM_UNSHARE, bad);
+		op_pages(RM_UNSHARE, bad, 60);
 	else if (r < 42)
-		op_host_hyp(RM_DONATE_HYP, bad);
+		op_pages(RM_DONATE_HYP, bad, 60);
 	else if (r < 50)
-		op_host_hyp(RM_GIVE_BACK, bad);
+		op_pages(RM_GIVE_BACK, bad, 60);
 	else if (r < 65)
 		op_donate_guest(bad);
 	else if (r < 75)
 		op_relinquish(bad);
 	else if (r < 88)
-		op_reclaim(bad);
+		op_pages(RM_RECLAIM, bad, 75);
 	else if (r < 94)
 		op_vm_create();
 	else
 		op_vm_destroy();
 }
 
-/* ---- The tables that remain once everything is back -------------------- */
+/* ---- The tables that remain once everything is back ---------------------- */
 
 /* The host stage-2 as normalised runs: see runs_normalize(). */
 static void host_runs(struct runs *rs)
@@ -544,8 +497,9 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 				      u64 *tables_replay)
 {
 	struct runs real = { 0 }, replay = { 0 };
+	char a[RUN_STR_LEN], b[RUN_STR_LEN];
 	u64 tables_real, i;
-	size_t k;
+	long k;
 
 	host_runs(&real);
 	tables_real = tables_used();
@@ -563,22 +517,10 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 	*tables_workload_done = tables_real;
 	snprintf(rm_ctx.desc, sizeof(rm_ctx.desc),
 		 "host stage-2 after giving everything back vs. faults alone");
-	for (k = 0; k < real.n && k < replay.n; k++) {
-		const struct s2o_run *a = &real.r[k], *b = &replay.r[k];
-
-		if (a->start != b->start || a->end != b->end ||
-		    a->level != b->level || a->kind != b->kind ||
-		    a->owner != b->owner)
-			rm_mismatch("run %zu: [%#llx, %#llx) L%u kind %d "
-				    "owner %u, faults alone: [%#llx, %#llx) "
-				    "L%u kind %d owner %u", k,
-				    (unsigned long long)a->start,
-				    (unsigned long long)a->end, a->level,
-				    a->kind, a->owner,
-				    (unsigned long long)b->start,
-				    (unsigned long long)b->end, b->level,
-				    b->kind, b->owner);
-	}
+	k = runs_diff(&real, &replay);
+	if (k >= 0 && (size_t)k < S2O_MIN(real.n, replay.n))
+		rm_mismatch("run %ld: %s, faults alone: %s", k,
+			    run_str(&real.r[k], a), run_str(&replay.r[k], b));
 	if (real.n != replay.n)
 		rm_mismatch("%zu runs, faults alone %zu", real.n, replay.n);
 	if (tables_real != *tables_replay)
@@ -589,7 +531,7 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 	runs_free(&replay);
 }
 
-/* ---- Sequences --------------------------------------------------------- */
+/* ---- Sequences ----------------------------------------------------------- */
 
 struct totals {
 	unsigned long long ops;
@@ -667,15 +609,7 @@ static void reference_random_sequences(void **state)
 	struct totals t = { 0 };
 
 	(void)state;
-	seed = env_ull("S2OWN_SEED", 0);
-	if (!getenv("S2OWN_SEED") || !*getenv("S2OWN_SEED")) {
-		struct timespec ts;
-
-		clock_gettime(CLOCK_REALTIME, &ts);
-		seed = (unsigned long long)ts.tv_sec * 1000000007ULL ^
-		       (unsigned long long)ts.tv_nsec ^
-		       ((unsigned long long)getpid() << 32);
-	}
+	seed = rng_seed();
 	seqs = (unsigned int)env_ull("S2OWN_SEQS", DEFAULT_SEQS);
 	nops = (unsigned int)env_ull("S2OWN_OPS", DEFAULT_OPS);
 	rm_ctx = (struct rm_ctx){ .dump_every = DUMP_EVERY,
@@ -698,9 +632,7 @@ static void reference_random_sequences(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(reference_random_sequences,
-						harness_setup,
-						harness_teardown),
+		HARNESS_TEST(reference_random_sequences),
 	};
 
 	return cmocka_run_group_tests_name("reference", tests, NULL, NULL);

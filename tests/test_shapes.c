@@ -5,14 +5,12 @@
  * table pages each step holds. Also the mutation checks: a skipped TLB
  * invalidation must be caught by the fake backend.
  */
-#include "harness.h"
+#include "harness_cmocka.h"
 
 #include <string.h>
 
 #include "../ownership/pte.h"
 
-#define PAGE 4096ULL
-#define RAM_ATTRS 0x7fcULL	/* MemAttr WB, S2AP RW, SH inner, AF */
 
 struct window {
 	struct s2o_run r[64];
@@ -421,8 +419,6 @@ static int teardown_expecting_violation(void **state)
 	return 0;
 }
 
-#define SHAPE_TEST(fn) \
-	cmocka_unit_test_setup_teardown(fn, harness_setup, harness_teardown)
 #define MUTATION_TEST(fn)                                 \
 	cmocka_unit_test_setup_teardown(fn, harness_setup, \
 					teardown_expecting_violation)
@@ -430,13 +426,13 @@ static int teardown_expecting_violation(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		SHAPE_TEST(fault_maps_1g_block),
-		SHAPE_TEST(donation_is_break_before_make),
-		SHAPE_TEST(fault_respects_regions),
-		SHAPE_TEST(donate_one_page_splits_then_coalesces),
-		SHAPE_TEST(donate_2m_chunk_annotates_level2),
-		SHAPE_TEST(coalesce_waits_for_last_page),
-		SHAPE_TEST(untouched_block_coalesces_to_what_a_fault_maps),
+		HARNESS_TEST(fault_maps_1g_block),
+		HARNESS_TEST(donation_is_break_before_make),
+		HARNESS_TEST(fault_respects_regions),
+		HARNESS_TEST(donate_one_page_splits_then_coalesces),
+		HARNESS_TEST(donate_2m_chunk_annotates_level2),
+		HARNESS_TEST(coalesce_waits_for_last_page),
+		HARNESS_TEST(untouched_block_coalesces_to_what_a_fault_maps),
 		cmocka_unit_test_setup_teardown(
 			fault_frees_idle_tables_when_pool_is_dry,
 			setup_pool_of_3, harness_teardown),

@@ -22,40 +22,6 @@ case " $(cat /proc/cmdline) " in
 *) exit 0 ;;
 esac
 
-passed=0
-failed=0
-pass() {
-	echo "S2OWN-TEST: PASS $1"
-	passed=$((passed + 1))
-}
-fail() {
-	echo "S2OWN-TEST: FAIL $1 ($2)"
-	failed=$((failed + 1))
-}
-# check NAME DETAIL COMMAND...: PASS if COMMAND succeeds; returns its status.
-check() {
-	name=$1 detail=$2
-	shift 2
-	if "$@"; then
-		pass "$name"
-	else
-		fail "$name" "$detail"
-		return 1
-	fi
-}
-# expect_eq NAME GOT WANT
-expect_eq() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
-}
-finish() {
-	echo "S2OWN-TEST: $passed passed, $failed failed"
-	[ "$failed" = 0 ]
-	exit
-}
-has() { grep -q -- "$2" "$1"; }
-same() { cmp -s "$1" "$2"; }
-show_diff() { diff "$1" "$2" | head -n 20 | sed 's/^/    diff: /'; }
-
 T=/tmp/s2own-test
 mkdir -p $T
 D=$S2OWN_DIR

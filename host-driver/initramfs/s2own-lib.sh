@@ -84,3 +84,43 @@ s2own_range_line() {
 	pa=$(($1 << 12))
 	printf '0x%016x-0x%016x' "$pa" $((pa + ${2:-1} * 4096))
 }
+
+# --- test steps -------------------------------------------------------------
+#
+# One line per check, "S2OWN-TEST: PASS <check>" or "S2OWN-TEST: FAIL
+# <check> (<what was seen>)"; finish prints "S2OWN-TEST: [WHAT: ]N passed,
+# N failed" (WHAT from S2OWN_TEST_WHAT) and exits 0 only if none failed.
+
+passed=0
+failed=0
+pass() {
+	echo "S2OWN-TEST: PASS $1"
+	passed=$((passed + 1))
+}
+fail() {
+	echo "S2OWN-TEST: FAIL $1 ($2)"
+	failed=$((failed + 1))
+}
+# check NAME DETAIL COMMAND...: PASS if COMMAND succeeds; returns its status.
+check() {
+	name=$1 detail=$2
+	shift 2
+	if "$@"; then
+		pass "$name"
+	else
+		fail "$name" "$detail"
+		return 1
+	fi
+}
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+finish() {
+	echo "S2OWN-TEST: ${S2OWN_TEST_WHAT:+$S2OWN_TEST_WHAT: }$passed passed, $failed failed"
+	[ "$failed" = 0 ]
+	exit
+}
+has() { grep -q -- "$2" "$1"; }
+same() { cmp -s "$1" "$2"; }
+show_diff() { diff "$1" "$2" | head -n 20 | sed 's/^/    diff: /'; }

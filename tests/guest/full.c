@@ -245,7 +245,7 @@ static void checkpoint(unsigned int nr, u64 sum)
  *
  * RESULT: x2 = the checksum, x3 = how many vCPUs ran.
  */
-void guest_mode_full(u64 seed)
+void guest_mode_full(u64 seed __maybe_unused)
 {
 	unsigned int nr;
 	u64 sum, lost;
@@ -274,7 +274,7 @@ void guest_mode_full(u64 seed)
  * guest_mode_spin() - S2OWN_GUEST_MODE_SPIN: every vCPU spins for good.
  * @seed: unused
  */
-void guest_mode_spin(u64 seed)
+void guest_mode_spin(u64 seed __maybe_unused)
 {
 	unsigned int nr = start_vcpus(S2OWN_GUEST_MODE_SPIN);
 

@@ -31,6 +31,8 @@ typedef uint64_t u64;
 typedef int64_t s64;
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+/* A mode that takes the seed every mode gets, and has no use for it. */
+#define __maybe_unused		__attribute__((unused))
 #define __stringify_1(x)	#x
 #define __stringify(x)		__stringify_1(x)
 #define __noreturn		__attribute__((noreturn))

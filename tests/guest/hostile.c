@@ -126,7 +126,7 @@ static bool pairs_in_ram(void)
  *
  * RESULT: x2 = probes, x3 = 0; then the load pair from MMIO.
  */
-void guest_mode_mmio(u64 seed)
+void guest_mode_mmio(u64 seed __maybe_unused)
 {
 	unsigned int i, nr = ARRAY_SIZE(mmio_probes);
 	u64 failed = 0, lo, hi;
@@ -166,7 +166,7 @@ static void last_words(const char *what)
  * guest_mode_wfi() - S2OWN_GUEST_MODE_WFI: WFI, interrupts masked, forever.
  * @seed: unused
  */
-void guest_mode_wfi(u64 seed)
+void guest_mode_wfi(u64 seed __maybe_unused)
 {
 	last_words("wfi: WFI forever, interrupts masked");
 	for (;;)
@@ -177,7 +177,7 @@ void guest_mode_wfi(u64 seed)
  * guest_mode_loop() - S2OWN_GUEST_MODE_LOOP: a branch to itself.
  * @seed: unused
  */
-void guest_mode_loop(u64 seed)
+void guest_mode_loop(u64 seed __maybe_unused)
 {
 	last_words("loop: a branch to itself, forever");
 	for (;;)
@@ -204,7 +204,7 @@ static void __noreturn run_garbage(const char *what)
  * Each is UNDEFINED, and its vector is one more of them: the guest takes
  * exceptions at EL1 for good, without an exit.
  */
-void guest_mode_garbage(u64 seed)
+void guest_mode_garbage(u64 seed __maybe_unused)
 {
 	unsigned int i;
 
@@ -239,7 +239,7 @@ void guest_mode_random(u64 seed)
  * device page; the hypervisor must stop the VM.
  * @seed: unused
  */
-void guest_mode_exec_mmio(u64 seed)
+void guest_mode_exec_mmio(u64 seed __maybe_unused)
 {
 	last_words("exec-mmio: branching to the device page: the VM must stop");
 	guest_jump(S2OWN_GUEST_DEV_BASE, (u64)guest_vectors);

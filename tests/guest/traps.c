@@ -170,7 +170,7 @@ static const struct {
  * guest_mode_hvc() - S2OWN_GUEST_MODE_HVC.
  * @seed: unused
  */
-void guest_mode_hvc(u64 seed)
+void guest_mode_hvc(u64 seed __maybe_unused)
 {
 	unsigned int i, nr = ARRAY_SIZE(call_probes);
 	u64 failed = 0;
@@ -247,7 +247,7 @@ void guest_mode_hvc(u64 seed)
  * SVE and SME are enabled at EL1 first (CPACR_EL1), so that only the
  * hypervisor can make RDVL and RDSVL UNDEFINED.
  */
-void guest_mode_sysreg(u64 seed)
+void guest_mode_sysreg(u64 seed __maybe_unused)
 {
 	static const char *const names[] = { SYSREG_PROBES(PROBE_NAME) };
 	static const bool undef[] = { SYSREG_PROBES(PROBE_UNDEF) };

@@ -81,4 +81,8 @@ int s2own_fuzz_run(u64 calls, u64 seed);
 size_t s2own_fuzz_fmt(char *buf, size_t size);
 void s2own_fuzz_exit(void);
 
+/* fpsimd.c, fpsimd_guest.S */
+int s2own_fpsimd_run(void);
+size_t s2own_fpsimd_fmt(char *buf, size_t size);
+
 #endif /* S2OWN_HVC_TEST_H */

@@ -6,8 +6,10 @@
  * storm.c   the multi-CPU donate/reclaim storm
  * fuzz.c    the multi-CPU hypercall fuzzer
  * threads.c one kthread per online CPU, for both
- * main.c    their files, storm and fuzz, in /sys/kernel/debug/s2own/, and
- *           one run at a time
+ * fpsimd.c  the host's FP/SIMD registers across a guest's run
+ *           (fpsimd_guest.S: the guest, and the register loads and saves)
+ * main.c    their files, storm, fuzz and fpsimd, in
+ *           /sys/kernel/debug/s2own/, and one run at a time
  *
  * Everything it asks of the hypervisor goes through s2own.ko's exported
  * functions (host-driver/drv.h), and its files are s2own.ko's debugfs
@@ -60,9 +62,21 @@ static int fuzz_store(char **w, int n)
 	return ret;
 }
 
+static int fpsimd_store(char **w, int n)
+{
+	int ret;
+
+	if (!mutex_trylock(&run_lock))
+		return -EBUSY;
+	ret = s2own_fpsimd_run();
+	mutex_unlock(&run_lock);
+	return ret;
+}
+
 static const struct s2own_file files[] = {
 	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
 	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
+	S2OWN_FILE("fpsimd", s2own_fpsimd_fmt, fpsimd_store),
 };
 
 static struct dentry *dentries[ARRAY_SIZE(files)];
@@ -103,5 +117,5 @@ static void __exit s2own_test_exit(void)
 module_init(s2own_test_init);
 module_exit(s2own_test_exit);
 
-MODULE_DESCRIPTION("s2own: the storm and the hypercall fuzzer, on top of s2own.ko");
+MODULE_DESCRIPTION("s2own: the storm, the hypercall fuzzer and the FP/SIMD check, on top of s2own.ko");
 MODULE_LICENSE("GPL");
