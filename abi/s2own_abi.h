@@ -54,7 +54,7 @@
 #define S2OWN_HC_VM_CREATE		S2OWN_HC64(0x05)
 #define S2OWN_HC_VM_DESTROY		S2OWN_HC64(0x06)
 #define S2OWN_HC_HOST_DONATE_GUEST	S2OWN_HC64(0x07)
-#define S2OWN_HC_GUEST_RELINQUISH	S2OWN_HC64(0x08)
+/* 0x08 was the host's GUEST_RELINQUISH (ABI 1.x): unknown since 2.0. */
 #define S2OWN_HC_HOST_RECLAIM_GUEST	S2OWN_HC64(0x09)
 /* Introspection. */
 #define S2OWN_HC_DUMP			S2OWN_HC64(0x0a)
@@ -80,8 +80,8 @@
 #define S2OWN_MAX_VCPUS			8
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
-#define S2OWN_REVISION_MAJOR		1
-#define S2OWN_REVISION_MINOR		2
+#define S2OWN_REVISION_MAJOR		2
+#define S2OWN_REVISION_MINOR		0
 
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0

@@ -164,9 +164,6 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 		*ret = s2o_host_donate_guest(hyp_handle_arg(x[1]), x[2], x[3],
 					     x[4]);
 		break;
-	case S2OWN_HC_GUEST_RELINQUISH:
-		*ret = s2o_guest_relinquish(hyp_handle_arg(x[1]), x[2], x[3]);
-		break;
 	case S2OWN_HC_HOST_RECLAIM_GUEST:
 		*ret = s2o_host_reclaim_guest(x[1], x[2]);
 		break;

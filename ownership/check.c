@@ -56,9 +56,10 @@ static int check_host_page(struct check_data *d, u64 pte, u64 pa,
 		return report(d, "page claimed with no transition", pa, 0,
 			      state);
 	if (type == S2O_MEM_HYP)
-		return s2o_pte_valid(pte) || s2o_pte_owner(pte) ?
-			       report(d, "hypervisor RAM in host stage-2", pa,
-				      0, pte) :
+		return s2o_pte_valid(pte) ||
+				       s2o_pte_owner(pte) != S2O_OWNER_HYP ?
+			       report(d, "hypervisor RAM not owner=hyp in "
+				      "host stage-2", pa, S2O_OWNER_HYP, pte) :
 			       0;
 	if (s2o_pte_valid(pte) ? owner != S2O_OWNER_HOST :
 				 (int)s2o_pte_owner(pte) != owner)
