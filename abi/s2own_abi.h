@@ -89,9 +89,9 @@
 /* Error numbers: the Linux values, so the driver can pass them on. */
 #define S2OWN_EPERM			1
 #define S2OWN_ENOENT			2
-#define S2OWN_EFAULT			14
 #define S2OWN_EAGAIN			11
 #define S2OWN_ENOMEM			12
+#define S2OWN_EFAULT			14	/* the guest's calls only */
 #define S2OWN_EBUSY			16
 #define S2OWN_ENODEV			19
 #define S2OWN_EINVAL			22
