@@ -229,9 +229,14 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 		hyp_vcpu_run(x);
 		return;
 	}
-	hyp_core_enter();
-	known = hvc_dispatch(x, &ret, &a, &b);
-	hyp_core_exit();
+	/* An id outside the block hvc_dispatch() serves never enters it. */
+	known = x[0] >= S2OWN_HC_HOST_SHARE_HYP &&
+		x[0] <= S2OWN_HC_PAGE_QUERY;
+	if (known) {
+		hyp_core_enter();
+		known = hvc_dispatch(x, &ret, &a, &b);
+		hyp_core_exit();
+	}
 	if (!known) {
 		x[0] = (u64)(s64)S2OWN_RET_NOT_SUPPORTED;
 		return;

@@ -131,13 +131,7 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 
 static void scrub_pages(u64 pfn, u64 nr)
 {
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		u64 pa = (pfn + i) << S2O_PAGE_SHIFT;
-
-		s2o_arch_scrub_page(pa);
-	}
+	s2o_arch_scrub_pages(pfn << S2O_PAGE_SHIFT, nr);
 	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
 }
 
@@ -149,16 +143,19 @@ static int reclaim_prepare(struct s2o_transition *t, u64 *tables)
 
 static void reclaim_apply(struct s2o_transition *t, u64 *reserved)
 {
-	u64 i;
+	u64 i, n;
 
 	scrub_pages(t->pfn, t->nr);
 	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_HOST, reserved);
-	for (i = 0; i < t->nr; i++) {
-		u8 vm = __atomic_load_n(&s2o_pfn_page(t->pfn + i)->vm,
-					__ATOMIC_RELAXED);
+	/* A run of pages of one VM at a time: one put for the run. */
+	for (i = 0; i < t->nr; i += n) {
+		const struct s2o_page *p = s2o_pfn_page(t->pfn + i);
+		u8 vm = s2o_read_once(&p->vm);
 
-		s2o_set_pages(t->pfn + i, 1, S2O_PS_HOST, 0);
-		s2o_vm_put_pages(&s2o_vms[vm], 1);
+		for (n = 1; i + n < t->nr && s2o_read_once(&p[n].vm) == vm; n++)
+			;
+		s2o_set_pages(t->pfn + i, n, S2O_PS_HOST, 0);
+		s2o_vm_put_pages(&s2o_vms[vm], n);
 	}
 }
 

@@ -226,30 +226,28 @@ u64 s2o_host_shrink(void)
 	return freed;
 }
 
+struct fault_data {
+	u64 attrs;
+	u64 reserved;
+	u64 start, end;		/* the kind of memory the fault is in */
+};
+
 /*
  * The largest block around @ipa that the host may map: no larger than the
  * free entry found at @level, and inside one kind of memory.
  */
-static u32 host_fault_level(u64 ipa, u32 level)
+static u32 host_fault_level(const struct fault_data *d, u64 ipa, u32 level)
 {
-	u64 start, end;
-
-	s2o_memory_range(ipa, &start, &end);
 	for (level = S2O_MAX(level, S2O_LEAST_BLOCK_LEVEL); level < 3;
 	     level++) {
 		u64 gran = s2o_granule(level);
 		u64 base = S2O_ALIGN_DOWN(ipa, gran);
 
-		if (base >= start && base + gran <= end)
+		if (base >= d->start && base + gran <= d->end)
 			break;
 	}
 	return level;
 }
-
-struct fault_data {
-	u64 attrs;
-	u64 reserved;
-};
 
 /*
  * The table a fault's split creates may come out of the host reserve if
@@ -294,7 +292,7 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 		return 0;	/* another CPU mapped it first */
 	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
 		return -S2OWN_EPERM;
-	level = host_fault_level(ipa, ctx->level);
+	level = host_fault_level(d, ipa, ctx->level);
 	if (level > ctx->level) {
 		ret = host_fault_reserve(ctx, &d->reserved);
 		return ret ? ret : s2o_pte_split(ctx, &d->reserved);
@@ -330,6 +328,7 @@ int s2o_host_handle_fault(u64 ipa)
 	else if (r && r->type != S2O_MEM_RAM)
 		ret = -S2OWN_EPERM;
 	else {
+		s2o_memory_range(ipa, &d.start, &d.end);
 		s2o_op_begin();
 		/*
 		 * A transition was refused table pages: the host's idle tables

@@ -129,6 +129,78 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 	return 0;
 }
 
+/*
+ * A walk of one page that wants no pre-order visit (a fault, a lookup, a
+ * one-page change): down the tables without building a context, the leaf
+ * as walk_entry() visits any entry (it may split it and go on into the
+ * new table), then the post-order visits on the way back up, each after
+ * the table below is let go, as walk_entry() makes them.
+ */
+static int walk_page(struct walk_data *d)
+{
+	struct {
+		u64 *ptep;
+		struct s2o_page *meta;	/* of the table holding *ptep */
+		struct s2o_page *held;	/* the table *ptep points to, or NULL */
+	} path[4];			/* levels 0..2 */
+	u64 *table = table_va(d->pgt->root_pa);
+	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
+	u32 level = S2O_START_LEVEL, depth = 0;
+	u64 start = d->addr;
+	int ret;
+
+	for (;;) {
+		u64 *ptep = &table[s2o_pte_index(start, level)];
+		u64 old = s2o_load_acquire(ptep);
+		struct s2o_page *child;
+
+		if (!s2o_pte_is_table(old, level)) {
+			ret = walk_entry(d, ptep, meta, level);
+			break;
+		}
+		child = s2o_pa_page(s2o_pte_addr(old));
+		path[depth].held = NULL;
+		if (level >= S2O_LEAST_BLOCK_LEVEL) {
+			if (!s2o_walk_get_table(ptep, old, child))
+				continue;	/* changed: read it again */
+			path[depth].held = child;
+		}
+		path[depth].ptep = ptep;
+		path[depth++].meta = meta;
+		table = table_va(s2o_pte_addr(old));
+		meta = child;
+		level++;
+	}
+	while (depth--) {
+		struct s2o_walk_ctx ctx;
+		int post;
+
+		level = S2O_START_LEVEL + depth;
+		if (path[depth].held)
+			s2o_walk_put_table(path[depth].held);
+		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
+			continue;
+		ctx = (struct s2o_walk_ctx){
+			.pgt = d->pgt,
+			.ptep = path[depth].ptep,
+			.old = s2o_load_acquire(path[depth].ptep),
+			.addr = S2O_ALIGN_DOWN(start, s2o_granule(level)),
+			.start = d->start,
+			.end = d->end,
+			.level = level,
+			.table = path[depth].meta,
+			.visit = S2O_VISIT_TABLE_POST,
+			.arg = d->walker->arg,
+		};
+		if (!s2o_pte_is_table(ctx.old, level))
+			continue;	/* collapsed by another CPU */
+		post = d->walker->cb(&ctx);
+		if (post && post != -S2OWN_EAGAIN)
+			ret = post;
+	}
+	return ret;
+}
+
 /**
  * s2o_walk() - visit every entry of a stage-2 that translates a range.
  * @pgt: the stage-2.
@@ -153,13 +225,19 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
+	bool one_page = size <= S2O_PAGE_SIZE &&
+			!(walker->flags & S2O_VISIT_TABLE_PRE);
 	int ret;
 
-	while ((ret = walk_table(&d, table_va(pgt->root_pa),
-				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
-	       -S2OWN_EAGAIN)
+	for (;;) {
+		ret = one_page ? walk_page(&d) :
+				  walk_table(&d, table_va(pgt->root_pa),
+					     s2o_pa_page(pgt->root_pa),
+					     S2O_START_LEVEL);
+		if (ret != -S2OWN_EAGAIN)
+			return ret;
 		s2o_relax_unheld();
-	return ret;
+	}
 }
 
 /**

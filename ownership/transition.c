@@ -45,6 +45,7 @@ int s2o_transition_run(struct s2o_transition *t)
 		return ret;
 	}
 	t->apply(t, &tables);
+	s2o_release_pages(t->pfn, t->nr);
 	s2o_pool_unreserve(tables);
 	return 0;
 }

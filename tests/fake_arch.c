@@ -302,10 +302,11 @@ void s2o_arch_zero_page(u64 pa)
 	count(&fake_counters.zeroed_pages, 1);
 }
 
-void s2o_arch_scrub_page(u64 pa)
+void s2o_arch_scrub_pages(u64 pa, u64 nr)
 {
-	s2o_arch_zero_page(pa);
-	count(&fake_counters.cleaned_bytes, 4096);
+	for (u64 i = 0; i < nr; i++)
+		s2o_arch_zero_page(pa + i * 4096);
+	count(&fake_counters.cleaned_bytes, nr * 4096);
 }
 
 void *s2o_arch_table_va(u64 pa)
