@@ -538,6 +538,21 @@ u64 rm_guest_run(int h, u64 gfn, u64 nr, u64 *pfn)
 	return n;
 }
 
+/* Why the run of @n pages from @pfn at @gfn of VM @h, asked @nr, ended. */
+static enum rm_end run_end(int h, u64 gfn, u64 nr, u64 pfn, u64 n)
+{
+	u64 next;
+
+	if (n == nr)
+		return RM_END_ASKED;
+	if (n == RM_GUEST_CALL_MAX)
+		return RM_END_MAX;
+	if (pfn + n == region_end(pfn))
+		return RM_END_REGION;
+	next = rm_gmapped(h, gfn + n);
+	return next ? RM_END_JUMP : RM_END_HOLE;
+}
+
 /* The first page of the range that transition @kind refuses decides. */
 static int m_pages(enum rm_kind kind, u64 pfn, u64 nr)
 {
@@ -916,6 +931,23 @@ void rm_print_coverage(void)
 			printf(" %8llu", rm_ctx.coverage[k][r]);
 		printf("\n");
 	}
+}
+
+/**
+ * rm_print_run_ends() - where the runs of the successful guest calls
+ * ended, over the whole run, on stdout.
+ */
+void rm_print_run_ends(void)
+{
+	static const char *const name[RM_NR_ENDS] = {
+		"as asked", "512 pages", "region end", "hole", "pfn jump",
+	};
+	int e;
+
+	printf("guest runs ended:");
+	for (e = 0; e < RM_NR_ENDS; e++)
+		printf(" %s %llu%s", name[e], rm_ctx.run_ends[e],
+		       e + 1 < RM_NR_ENDS ? "," : "\n");
 }
 
 /* ---- A failed call changes nothing --------------------------------------- */
@@ -1436,6 +1468,8 @@ int rm_apply(const struct rm_op *op)
 		check_refused(op);
 		return got;
 	}
+	if (rm_guest_call(op->kind))
+		rm_ctx.run_ends[run_end(op->vm, op->gfn, op->nr, pfn, n)]++;
 	rm_commit(op, got);
 	check_success(op, pfn, n);
 	return 0;

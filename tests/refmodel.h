@@ -114,6 +114,16 @@ struct rm_op {
  */
 #define RM_NR_RETS 7
 
+/* Where a guest call's run ended (rm_guest_run()). */
+enum rm_end {
+	RM_END_ASKED,	/* at the length asked for */
+	RM_END_MAX,	/* after RM_GUEST_CALL_MAX pages */
+	RM_END_REGION,	/* at the end of a RAM region */
+	RM_END_HOLE,	/* at a gfn holding no page */
+	RM_END_JUMP,	/* at a gfn holding a page, not the next one */
+	RM_NR_ENDS
+};
+
 /* What the driver sets, and what the model keeps about the run. */
 struct rm_ctx {
 	u64 rng;		/* the run's stream (rng.h): rm_rnd() */
@@ -139,6 +149,8 @@ struct rm_ctx {
 	 */
 	bool split;
 	unsigned long long nr_enomem;	/* calls that hit -ENOMEM */
+	/* Successful guest calls by where their run ended (enum rm_end). */
+	unsigned long long run_ends[RM_NR_ENDS];
 	char desc[160];			/* the operation being checked */
 	/* Report a mismatch; must not return. */
 	void (*report)(const char *msg);
@@ -214,5 +226,6 @@ void rm_probe_host(unsigned int cpu, u64 ipa);
 void rm_probe_guest(unsigned int cpu, int h, u64 gfn);
 int rm_give_everything_back(void);
 void rm_print_coverage(void);
+void rm_print_run_ends(void);
 
 #endif /* S2OWN_TEST_REFMODEL_H */
