@@ -1093,34 +1093,34 @@ static void one_op(struct worker *w)
 {
 	u64 r = rnd(w) % 1000, pfn, nr;
 
-	if (r < 300) {
+	if (r < 240) {
 		do_fault(w);
-	} else if (r < 400) {
+	} else if (r < 340) {
 		pick_range(w, &pfn, &nr);
 		do_host_op(w, RM_DONATE_HYP, pfn, nr);
-	} else if (r < 490) {
+	} else if (r < 430) {
 		give_back(w, ST_HYP);
-	} else if (r < 540) {
+	} else if (r < 480) {
 		pick_range(w, &pfn, &nr);
 		do_host_op(w, RM_SHARE, pfn, nr);
-	} else if (r < 585) {
+	} else if (r < 525) {
 		give_back(w, ST_SHARED);
-	} else if (r < 670) {
+	} else if (r < 620) {
 		do_donate_guest(w);
-	} else if (r < 700) {
+	} else if (r < 680) {
 		do_guest_call(w, RM_GUEST_SHARE);
-	} else if (r < 730) {
+	} else if (r < 740) {
 		do_guest_call(w, RM_GUEST_UNSHARE);
-	} else if (r < 760) {
+	} else if (r < 780) {
 		do_guest_call(w, RM_RELINQUISH);
-	} else if (r < 840) {
+	} else if (r < 850) {
 		give_back(w, ST_RECL);
-	} else if (r < 855) {
+	} else if (r < 865) {
 		struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
 
 		if (vm->handle)
 			vm_destroy(w, vm);
-	} else if (r < 870) {
+	} else if (r < 880) {
 		do_badarg(w);
 	} else if (r < 950) {
 		pick_range(w, &pfn, &nr);
