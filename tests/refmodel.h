@@ -11,11 +11,13 @@
  * test, which has a machine of its own, asks nothing else.
  *
  * The model: plain arrays holding the state of every page of a small
- * window of the harness's usual map, each VM's life and its gfn -> pfn
- * map. rm_expect() says what the core must return for an operation,
- * rm_commit() applies one the core made; rm_apply() does both around the
- * real call and compares: the return code, that a failed call changed
- * nothing, and what the fake MMUs translate afterwards.
+ * window of the harness's usual map (or its split map, rm_ctx.split),
+ * each VM's life, its vCPU count and its gfn -> pfn map. rm_expect() says
+ * what the core must return for an operation, rm_commit() applies one the
+ * core made; rm_apply() does both around the real call and compares: the
+ * return code, the pages a guest's call did (the run rm_guest_run()
+ * finds), that a failed call changed nothing, and what the fake MMUs
+ * translate afterwards.
  *
  * Three drivers run the model: tests/test_reference.c (seeded random
  * operations), tests/fuzz_core.c (operations decoded from libFuzzer's
