@@ -27,9 +27,11 @@
 /* The pfns jump at G + 4, the gfns end at G + 8. */
 static void run_ends_at_jump_and_hole(void **state)
 {
+	const u64 pages[] = { P, P + 1, P + 2, P + 3, P + 100 };
 	int vm;
 
 	(void)state;
+	watch_pages(pages, S2O_ARRAY_SIZE(pages));
 	vm = s2o_vm_create();
 	assert_int_equal(s2o_host_donate_guest(vm, P, G, 4), 0);
 	assert_int_equal(s2o_host_donate_guest(vm, P + 100, G + 4, 4), 0);
@@ -44,12 +46,16 @@ static void run_ends_at_jump_and_hole(void **state)
 	assert_page(P + 1, ST_GUEST, vm, "the middle");
 	assert_page(P + 3, ST_GSHARED, vm, "after the middle");
 	/* The run goes on to the jump, through a shared page. */
-	assert_guest_call(RELINQUISH, vm, G + 1, 8, EPERM_, 0);
+	ASSERT_NOOP(EPERM_, guest_call_ret(RELINQUISH, vm, G + 1, 8),
+		    "relinquish: a shared page before the jump");
 	assert_guest_call(RELINQUISH, vm, G + 1, 2, 0, 2);
 	assert_guest_call(UNSHARE, vm, G + 3, 8, 0, 1);
 	assert_guest_call(RELINQUISH, vm, G + 3, 8, 0, 1);
-	/* Its first gfn holds nothing now. */
-	assert_guest_call(RELINQUISH, vm, G + 1, 8, EFAULT_, 0);
+	/* Its first gfn holds nothing now, the next ones do. */
+	ASSERT_NOOP(EFAULT_, guest_call_ret(RELINQUISH, vm, G + 1, 8),
+		    "relinquish: first gfn relinquished already");
+	ASSERT_NOOP(EFAULT_, guest_call_ret(SHARE, vm, G + 8, 1),
+		    "share: past the last gfn");
 }
 
 /* A call does 512 pages at most, however many the guest maps and asks. */
@@ -247,6 +253,7 @@ static void share_coalesces_unshare_splits(void **state)
  */
 static void destroyed_vm_shared_pages(void **state)
 {
+	const u64 pages[] = { P, P + 1 };
 	struct fake_translation tr;
 	int vm;
 
@@ -257,7 +264,9 @@ static void destroyed_vm_shared_pages(void **state)
 	assert_int_equal(host_touch(1, pa_of(P), &tr), 0);
 	fill_page(P);
 	fill_page(P + 1);
-	assert_int_equal(s2o_host_reclaim_guest(P, 1), EBUSY_);
+	watch_pages(pages, 2);
+	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(P, 1),
+		    "reclaim of a live VM's shared page");
 	assert_int_equal(s2o_vm_destroy(vm), 0);
 	assert_page(P, ST_GSHARED_DEAD, vm, "destroyed");
 	assert_page(P + 1, ST_GUEST_DEAD, vm, "destroyed");
