@@ -102,7 +102,7 @@
 #define C_UNLINKED	12	/* an entry was written in an unlinked table */
 #define C_ENOMEM	13	/* the pool was empty at a split */
 #define C_FAULT_BLOCK	14	/* a host fault mapped an EMPTY range as a block */
-#define C_TOOK_MAPPED	15	/* a donation took a page the host translated */
+#define C_TOOK_MAPPED	15	/* a page's TLBI took a live translation */
 #define NCOVER		16
 
 #ifdef COVERAGE

@@ -2,9 +2,10 @@
 /*
  * libFuzzer target: the input is a pool size, a memory map and a sequence
  * of host and guest operations, run on a fresh tracker next to the
- * reference model (tests/refmodel.c). After every operation the return code and the state
- * of every page of the model's window must be the model's, the tracker's
- * own invariants must hold, the break-before-make checker must have seen
+ * reference model (tests/refmodel.c). After every operation the return
+ * code and the state of every page of the model's window must be the
+ * model's (and a guest call's count of pages done), the tracker's own
+ * invariants must hold, the break-before-make checker must have seen
  * nothing, and every address the host (or a guest) touched earlier must
  * translate on no CPU once its owner changed: a stale TLB entry shows
  * there. At the end everything is given back and the tracker must be at
