@@ -1062,8 +1062,9 @@ static void do_guest_call(struct worker *w, enum rm_kind kind)
 		return;
 	if (done != S2O_MIN(n, (u64)RM_GUEST_CALL_MAX))
 		fail(w, "%s(vm %d, gfn %#" PRIx64 ", nr %" PRIu64 ") did %"
-		     PRIu64 " pages of a run of %" PRIu64, rm_kind_name[kind],
-		     vm->handle, op.gfn, n, done, n);
+		     PRIu64 " pages, want %" PRIu64, rm_kind_name[kind],
+		     vm->handle, op.gfn, n, done,
+		     S2O_MIN(n, (u64)RM_GUEST_CALL_MAX));
 	if (to == ST_RECL)
 		ring_push(to, e->pfn + skip, done);
 	e->st = to;
