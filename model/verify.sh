@@ -120,7 +120,7 @@ mutant() {
 	local name=$1 cfg=$2 expect=$3 what=$4 mode=${5:-safety}
 	local flag dir got cflags="-DSAFETY -DNOCLAIM -DCOLLAPSE" run="-m100000"
 	flag=MUTANT_$(echo "$name" | tr 'a-z-' 'A-Z_')
-	dir=$out/mutant-$name
+	dir=$out/mutant-$name-cfg$cfg
 	if [ "$mode" = termination ]; then
 		cflags="-DCOLLAPSE -DNFAIR=3"
 		run="-a -f -m200000"
