@@ -121,8 +121,11 @@ static int host_annotate_hyp_ram(void)
  * s2o_host_mmu_init() - the host stage-2 at boot: every entry EMPTY (the
  * host's, mapped on its first touch) but the hypervisor's RAM, owner=hyp.
  *
- * Its root may come out of the host reserve, so a pool smaller than the
- * reserve still boots (and then only the host's faults get table pages).
+ * Its root may come out of the host reserve; the tables of the annotation
+ * may not (they are never freed, and the reserve is what the host's faults
+ * need on top of what stays). So the smallest pool that boots holds the
+ * root, those tables and the reserve; only the host's faults then get
+ * table pages.
  *
  * Return: 0, or -ENOMEM if the pool cannot hold the root and the tables
  * the annotation needs.

@@ -64,7 +64,9 @@ u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
 /*
  * s2o_init() - reset the tracker: the host owns all RAM outside HYP
  * regions, the hypervisor owns HYP regions, no VM exists, the host
- * stage-2 is an empty root (everything faults in lazily).
+ * stage-2 is empty (everything faults in lazily) but for the HYP regions,
+ * annotated owner=hyp. -ENOMEM if the pool cannot hold the root, the
+ * annotation's tables and the host reserve (s2o_host_reserve_pages()).
  */
 int s2o_init(const struct s2o_init_params *params);
 
