@@ -395,7 +395,7 @@ struct s2own_dump_run {
 #define S2OWN_GUEST_FAIL_DISCOVER	14	/* UID, FEATURES, MEMINFO */
 #define S2OWN_GUEST_FAIL_SHARE		15	/* a memory call's answer */
 #define S2OWN_GUEST_FAIL_RING		16	/* the VMM's reply */
-#define S2OWN_GUEST_FAIL_GIVEUP		17	/* pages not back, or not zero */
+#define S2OWN_GUEST_FAIL_GIVEUP		17	/* pages not back, not zero */
 #define S2OWN_GUEST_FAIL_FUZZ		18	/* unexpected results */
 
 /*

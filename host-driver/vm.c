@@ -66,7 +66,7 @@ enum page_state {
 };
 
 #define STATES(st)		(1U << (st))
-#define ANY_GUEST		(STATES(PAGE_DONATED) | STATES(PAGE_RELINQUISHED))
+#define ANY_GUEST	(STATES(PAGE_DONATED) | STATES(PAGE_RELINQUISHED))
 
 static const char *const page_state_names[] = {
 	"host", "donated", "relinquished",
@@ -383,13 +383,15 @@ static long for_each_stretch(struct s2own_vm *vm, u64 gfn, u64 nr,
 	list_for_each_entry(a, &vm->allocs, node) {
 		for (k = 0; k < a->nr_ranges; k++) {
 			r = &a->ranges[k];
+			/* The part of the range in the window, as page indices. */
 			lo = nr ? clamp(gfn, r->gfn, r->gfn + r->nr) : r->gfn;
 			hi = nr ? clamp(gfn + nr, r->gfn, r->gfn + r->nr) :
 				  r->gfn + r->nr;
-			for (i = lo - r->gfn; i < hi - r->gfn; i += n ?: 1) {
-				for (n = 0; i + n < hi - r->gfn &&
-					    (states & STATES(a->state[r->idx + i + n]));
-				     n++)
+			lo -= r->gfn;
+			hi -= r->gfn;
+			for (i = lo; i < hi; i += n ?: 1) {
+				for (n = 0; i + n < hi && (states & STATES(
+					a->state[r->idx + i + n])); n++)
 					;
 				ret = n ? fn(a, r, i, n, arg) : 0;
 				if (ret)
@@ -913,27 +915,32 @@ static u64 pfn_lower_bound(const u64 *pfns, u64 nr, u64 pfn)
 	return lo;
 }
 
+/* Whether a page of @pfns (sorted) is in range @r and not the host's. */
+static bool range_has_given(const struct s2own_alloc *a,
+			    const struct s2own_range *r, const u64 *pfns,
+			    u64 nr)
+{
+	u64 j = pfn_lower_bound(pfns, nr, r->pfn);
+
+	for (; j < nr && pfns[j] < r->pfn + r->nr; j++)
+		if (a->state[r->idx + pfns[j] - r->pfn] != PAGE_HOST)
+			return true;
+	return false;
+}
+
 /* -EPERM if a page of @pfns (sorted) is one the books say a guest has. */
 static int pfns_given(const u64 *pfns, u64 nr)
 {
 	const struct s2own_alloc *a;
-	const struct s2own_range *r;
 	const struct s2own_vm *vm;
 	unsigned int k;
-	u64 j;
 
-	list_for_each_entry(vm, &vms, node) {
-		list_for_each_entry(a, &vm->allocs, node) {
-			for (k = 0; k < a->nr_ranges; k++) {
-				r = &a->ranges[k];
-				j = pfn_lower_bound(pfns, nr, r->pfn);
-				for (; j < nr && pfns[j] < r->pfn + r->nr; j++)
-					if (a->state[r->idx + pfns[j] - r->pfn] !=
-					    PAGE_HOST)
-						return -EPERM;
-			}
-		}
-	}
+	list_for_each_entry(vm, &vms, node)
+		list_for_each_entry(a, &vm->allocs, node)
+			for (k = 0; k < a->nr_ranges; k++)
+				if (range_has_given(a, &a->ranges[k], pfns,
+						    nr))
+					return -EPERM;
 	return 0;
 }
 
