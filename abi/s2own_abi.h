@@ -64,6 +64,9 @@
 /* Protected guests that run (docs/guests.md). */
 #define S2OWN_HC_VCPU_CREATE		S2OWN_HC64(0x0d)
 #define S2OWN_HC_VCPU_RUN		S2OWN_HC64(0x0e)
+/* Tracing (docs/tracing.md, the formats in s2own_trace.h). */
+#define S2OWN_HC_TRACE_BUFFER		S2OWN_HC64(0x20)	/* 0xc6000020 */
+#define S2OWN_HC_TRACE_ENABLE		S2OWN_HC64(0x21)
 
 /*
  * S2OWN_HC_CALL_UID returns this UUID, 36634eeb-053a-490d-b02d-a00774552ba4,

@@ -232,6 +232,7 @@ void __attribute__((noreturn)) hyp_psci_system_off(void);
 /* hypercalls.c */
 void hyp_hvc_handle(struct hyp_regs *regs);
 int hyp_handle_arg(u64 x);
+bool hyp_host_shared_with_hyp(u64 pfn);
 
 /* selftest.c, selftest_guest.c */
 void hyp_selftest(void);

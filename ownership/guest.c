@@ -9,6 +9,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 #include "vm.h"
 
@@ -107,6 +108,8 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		ret = s2o_transition_run(&d.t);
 	s2o_vm_unlock(d.vm);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&d.t, S2OWN_TCALL_DONATE_GUEST,
+			     d.vm ? (u8)d.vm->pgt.vmid : 0xff, ret, d.gfn);
 	return ret;
 }
 
@@ -133,6 +136,7 @@ static void scrub_pages(u64 pfn, u64 nr)
 {
 	s2o_arch_scrub_pages(pfn << S2O_PAGE_SHIFT, nr);
 	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
+	s2o_trace(S2OWN_TEV_SCRUB, 0, 0, 0, nr, pfn, 0);
 }
 
 static int reclaim_prepare(struct s2o_transition *t, u64 *tables)
@@ -186,5 +190,7 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 	s2o_op_begin();
 	ret = s2o_transition_run(&t);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&t, S2OWN_TCALL_RECLAIM_GUEST, 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }

@@ -16,6 +16,7 @@
  */
 #include "mem_protect.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 #include "vm.h"
 
@@ -65,6 +66,7 @@ struct guest_call {
 	struct s2o_transition t;
 	struct s2o_vm *vm;
 	u64 gfn;
+	u8 tcall;		/* S2OWN_TCALL_* */
 	u8 from;		/* the state every page must be in, and */
 	u8 vm_id;		/* the VM it must be of */
 	u8 to;
@@ -180,6 +182,8 @@ static int guest_call(int handle, u64 gfn, u64 nr, struct guest_call *c,
 	}
 	s2o_vm_unlock(c->vm);
 	s2o_op_end();
+	/* The run it found (the pages done, on success), and the gfn. */
+	S2O_TRACE_TRANSITION(&c->t, c->tcall, s2o_trace_vm(handle), ret, gfn);
 	return ret;
 }
 
@@ -202,6 +206,7 @@ int s2o_guest_share(int handle, u64 gfn, u64 nr, u64 *done)
 {
 	struct guest_call c = {
 		.t = { .prepare = share_prepare, .apply = share_apply },
+		.tcall = S2OWN_TCALL_GUEST_SHARE,
 		.from = S2O_PS_GUEST,
 		.to = S2O_PS_GUEST_SHARED,
 	};
@@ -226,6 +231,7 @@ int s2o_guest_unshare(int handle, u64 gfn, u64 nr, u64 *done)
 {
 	struct guest_call c = {
 		.t = { .prepare = unshare_prepare, .apply = unshare_apply },
+		.tcall = S2OWN_TCALL_GUEST_UNSHARE,
 		.from = S2O_PS_GUEST_SHARED,
 		.to = S2O_PS_GUEST,
 	};
@@ -250,6 +256,7 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr, u64 *done)
 	struct guest_call c = {
 		.t = { .prepare = relinquish_prepare,
 		       .apply = relinquish_apply },
+		.tcall = S2OWN_TCALL_RELINQUISH,
 		.from = S2O_PS_GUEST,
 		.to = S2O_PS_GUEST_RELINQUISHED,
 	};

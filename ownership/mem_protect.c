@@ -7,6 +7,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 
 struct s2o_host_mmu s2o_host_mmu;
@@ -233,6 +234,7 @@ struct fault_data {
 	u64 attrs;
 	u64 reserved;
 	u64 start, end;		/* the kind of memory the fault is in */
+	u32 level;	/* of the entry mapped, or found (tracing) */
 };
 
 /*
@@ -289,6 +291,7 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	u32 level;
 	int ret;
 
+	d->level = ctx->level;
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2OWN_EAGAIN;
 	if (s2o_pte_valid(ctx->old))
@@ -354,6 +357,7 @@ int s2o_host_handle_fault(u64 ipa)
 	s2o_stat_inc(&s2o_counters.host_faults);
 	if (ret)
 		s2o_stat_inc(&s2o_counters.host_faults_refused);
+	s2o_trace(S2OWN_TEV_HOST_FAULT, d.level, 0, ret, 0, ipa, 0);
 	return ret;
 }
 
@@ -386,6 +390,16 @@ static void host_hyp_apply(struct s2o_transition *t, u64 *reserved)
 	s2o_set_pages(t->pfn, t->nr, h->to, 0);
 }
 
+/* The call a host <-> hyp transition is, for its trace record. */
+static u8 host_hyp_call(u8 from, u8 to)
+{
+	if (from == S2O_PS_HOST)
+		return to == S2O_PS_HYP ? S2OWN_TCALL_DONATE_HYP :
+					  S2OWN_TCALL_SHARE_HYP;
+	return from == S2O_PS_HYP ? S2OWN_TCALL_HYP_DONATE_HOST :
+				    S2OWN_TCALL_UNSHARE_HYP;
+}
+
 static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 			       bool annotate, u32 owner)
 {
@@ -408,6 +422,8 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 	s2o_op_begin();
 	ret = s2o_transition_run(&h.t);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&h.t, host_hyp_call(h.from, h.to), 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }
 

@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 
 static u64 *table_va(u64 pa)
 {
@@ -409,9 +410,13 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 		s2o_arch_tlbi_range(ctx->pgt->vmid, ctx->addr,
 				    s2o_granule(ctx->level));
 		s2o_stat_inc(&s2o_counters.tlbi_range);
+		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_RANGE, ctx->pgt->vmid, 0,
+			  0, ctx->addr, s2o_granule(ctx->level));
 	} else if (s2o_pte_valid(ctx->old)) {
 		s2o_arch_tlbi_ipa(ctx->pgt->vmid, ctx->addr, ctx->level);
 		s2o_stat_inc(&s2o_counters.tlbi_ipa);
+		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_IPA, ctx->pgt->vmid, 0,
+			  ctx->level, ctx->addr, 0);
 	}
 	return 0;
 }
@@ -471,6 +476,9 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	ctx->split = true;	/* the walker must get into it */
 	if (old != S2O_PTE_EMPTY)
 		s2o_stat_inc(&s2o_counters.splits);
+	/* Every split, an empty entry's too: arg says which it was. */
+	s2o_trace(S2OWN_TEV_SPLIT, ctx->level, ctx->pgt->vmid, 0, 0, ctx->addr,
+		  old);
 	return 0;
 }
 
@@ -542,6 +550,18 @@ int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 	return 0;
 }
 
+/*
+ * Counted and traced out of line: inlined, what the trace point keeps
+ * live cost the set-range visitor a register save on every entry.
+ */
+static void __attribute__((noinline)) coalesced(struct s2o_walk_ctx *ctx,
+						u64 leaf)
+{
+	s2o_stat_inc(&s2o_counters.coalesces);
+	s2o_trace(S2OWN_TEV_COALESCE, ctx->level, ctx->pgt->vmid, 0, 0,
+		  ctx->addr, leaf);
+}
+
 /* A table no entry blocks any more becomes what its owner allows. */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
@@ -550,7 +570,7 @@ static int try_coalesce(struct s2o_walk_ctx *ctx)
 
 	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
 	    !s2o_pte_collapse(ctx, leaf))
-		s2o_stat_inc(&s2o_counters.coalesces);
+		coalesced(ctx, leaf);
 	return 0;
 }
 
@@ -689,6 +709,7 @@ void s2o_pgt_destroy(struct s2o_pgt *pgt)
 	s2o_walk_all(pgt, unlink_visitor, &unlinked, S2O_VISIT_TABLE_POST);
 	s2o_arch_tlbi_vmid(pgt->vmid);
 	s2o_stat_inc(&s2o_counters.tlbi_vmid);
+	s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_VMID, pgt->vmid, 0, 0, 0, 0);
 
 	while (unlinked) {
 		u64 next = *table_va(unlinked);
