@@ -149,7 +149,6 @@ static void hc_check(u64 *x)
 	 HVC_BIT(S2OWN_HC_HYP_DONATE_HOST) |				\
 	 HVC_BIT(S2OWN_HC_VM_DESTROY) |					\
 	 HVC_BIT(S2OWN_HC_HOST_DONATE_GUEST) |				\
-	 HVC_BIT(S2OWN_HC_GUEST_RELINQUISH) |				\
 	 HVC_BIT(S2OWN_HC_HOST_RECLAIM_GUEST) |				\
 	 HVC_BIT(S2OWN_HC_DUMP) |					\
 	 HVC_BIT(S2OWN_HC_PAGE_QUERY) |					\
@@ -188,9 +187,6 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 	case S2OWN_HC_HOST_DONATE_GUEST:
 		*ret = s2o_host_donate_guest(hyp_handle_arg(x[1]), x[2], x[3],
 					     x[4]);
-		break;
-	case S2OWN_HC_GUEST_RELINQUISH:
-		*ret = s2o_guest_relinquish(hyp_handle_arg(x[1]), x[2], x[3]);
 		break;
 	case S2OWN_HC_HOST_RECLAIM_GUEST:
 		*ret = s2o_host_reclaim_guest(x[1], x[2]);

@@ -54,7 +54,7 @@ int main(void)
 	     "    12.345678 cpu2 transition call=reclaim_guest vm=0 pfn=0x48a00 nr=512 ret=0\n");
 	line("relinquish", 2, t, S2OWN_TEV_TRANSITION, S2OWN_TCALL_RELINQUISH,
 	     255, -2, 1, NONE, 0x80000,
-	     "    12.345678 cpu2 transition call=relinquish vm=255 gfn=0x80000 nr=1 ret=-2\n");
+	     "    12.345678 cpu2 transition call=guest_relinquish vm=255 gfn=0x80000 nr=1 ret=-2\n");
 	line("vm_create", 3, t, S2OWN_TEV_TRANSITION, S2OWN_TCALL_VM_CREATE,
 	     4, 0, 0, NONE, NONE,
 	     "    12.345678 cpu3 transition call=vm_create vm=4 nr=0 ret=0\n");

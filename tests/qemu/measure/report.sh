@@ -433,6 +433,8 @@ function report(   i, c, h, p, b, ok, out, v) {
 	crow("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
 	crow("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
 	crow("guest: demand fault, donate, run on", "hyp", "guest-demand")
+	crow("guest: MEM_SHARE of one page (its call at EL2)", "hyp", "guest-share")
+	crow("guest: MEM_UNSHARE of one page", "hyp", "guest-unshare")
 	crow("(empty measured section, not subtracted)", "hyp", "baseline")
 	if (val("hyp", main, "vm-create-traced.total") != "") {
 		print ""
