@@ -8,8 +8,8 @@
  * driver reads them back ("drains" a buffer):
  *
  *  - right after each of its own hypercalls, the calling CPU's buffer
- *    (s2own_trace_hvc_done(), from hvc.c), so a call's events come out
- *    next to it;
+ *    (hvc_done(), hvc.c's hook after every call), so a call's events come
+ *    out next to it;
  *  - every DRAIN_MS on each CPU while tracing is on, for what no
  *    hypercall of the driver's follows (host faults, other modules'
  *    calls);
@@ -245,15 +245,15 @@ static void drain_all(void)
 		drain(&tcpus[cpu]);
 }
 
-/**
- * s2own_trace_hvc_done() - after a hypercall: read this CPU's buffer.
- *
- * The CPU may have changed since the call; any buffer may be drained from
- * any CPU, so that only makes the events come out a little later.
+/*
+ * After a hypercall (hvc.c's hook, set while tcpus lives): read this
+ * CPU's buffer while tracing is on. The CPU may have changed since the
+ * call; any buffer may be drained from any CPU, so that only makes the
+ * events come out a little later.
  */
-void s2own_trace_hvc_done(void)
+static void hvc_done(void)
 {
-	if (READ_ONCE(hyp_mask) && tcpus)
+	if (READ_ONCE(hyp_mask))
 		drain(&tcpus[raw_smp_processor_id()]);
 }
 
@@ -870,6 +870,7 @@ int s2own_trace_init(void)
 		if (!c->q)
 			goto fail;
 	}
+	s2own_hvc_set_done_hook(hvc_done);
 	root = debugfs_lookup(S2OWN_NAME, NULL);
 	dir = debugfs_create_dir("trace", root);
 	dput(root);
@@ -917,6 +918,7 @@ void s2own_trace_exit(void)
 		kvfree(tcpus[cpu].q);
 	}
 	mutex_unlock(&cfg_lock);
+	s2own_hvc_set_done_hook(NULL);
 	kfree(tcpus);
 	tcpus = NULL;
 }
