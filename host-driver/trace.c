@@ -487,6 +487,13 @@ EXPORT_SYMBOL_GPL(s2own_trace_buffer_of);
 
 /* --- the text files ------------------------------------------------------ */
 
+/* Every file here keeps what open() allocated in private_data. */
+static int private_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
 /* The oldest queued record of all CPUs: its CPU, or -1 if none. */
 static int oldest(struct s2own_trace_record *r)
 {
@@ -613,18 +620,12 @@ static ssize_t text_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static int text_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
 static const struct file_operations text_fops = {
 	.owner = THIS_MODULE,
 	.open = text_open,
 	.read = text_read,
 	.write = text_write,
-	.release = text_release,
+	.release = private_release,
 	.llseek = no_llseek,
 };
 
@@ -680,18 +681,12 @@ static ssize_t small_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static int small_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
 static const struct file_operations small_fops = {
 	.owner = THIS_MODULE,
 	.open = small_open,
 	.read = small_read,
 	.write = small_write,
-	.release = small_release,
+	.release = private_release,
 	.llseek = default_llseek,
 };
 
