@@ -132,21 +132,23 @@ static const struct {
 
 static struct perf_event *ctr_ev[NR_CTR];
 
-/* perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>. */
-#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0)
-#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0)
+/*
+ * perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>, for
+ * the n of EVCNTRS().
+ */
+#define EVCNTRS(X)							\
+	X(0)  X(1)  X(2)  X(3)  X(4)  X(5)  X(6)  X(7)  X(8)  X(9)	\
+	X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)	\
+	X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29)	\
+	X(30)
+#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0);
+#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0);
 
 static __always_inline u64 read_hw_counter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccntr_el0);
-	EVCNTR(0);  EVCNTR(1);  EVCNTR(2);  EVCNTR(3);  EVCNTR(4);
-	EVCNTR(5);  EVCNTR(6);  EVCNTR(7);  EVCNTR(8);  EVCNTR(9);
-	EVCNTR(10); EVCNTR(11); EVCNTR(12); EVCNTR(13); EVCNTR(14);
-	EVCNTR(15); EVCNTR(16); EVCNTR(17); EVCNTR(18); EVCNTR(19);
-	EVCNTR(20); EVCNTR(21); EVCNTR(22); EVCNTR(23); EVCNTR(24);
-	EVCNTR(25); EVCNTR(26); EVCNTR(27); EVCNTR(28); EVCNTR(29);
-	EVCNTR(30);
+	EVCNTRS(EVCNTR)
 	}
 	return 0;
 }
@@ -155,13 +157,7 @@ static u64 read_hw_filter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccfiltr_el0);
-	EVTYPER(0);  EVTYPER(1);  EVTYPER(2);  EVTYPER(3);  EVTYPER(4);
-	EVTYPER(5);  EVTYPER(6);  EVTYPER(7);  EVTYPER(8);  EVTYPER(9);
-	EVTYPER(10); EVTYPER(11); EVTYPER(12); EVTYPER(13); EVTYPER(14);
-	EVTYPER(15); EVTYPER(16); EVTYPER(17); EVTYPER(18); EVTYPER(19);
-	EVTYPER(20); EVTYPER(21); EVTYPER(22); EVTYPER(23); EVTYPER(24);
-	EVTYPER(25); EVTYPER(26); EVTYPER(27); EVTYPER(28); EVTYPER(29);
-	EVTYPER(30);
+	EVCNTRS(EVTYPER)
 	}
 	return 0;
 }
