@@ -385,34 +385,28 @@ struct loop {
 	unsigned long id, n;
 };
 
-/* n x { mov x0, id; hvc #0 }: the hypervisor may change x0..x3 only. */
-static noinline __noclone void loop_hvc(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	hvc	#0\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
+/*
+ * n x { mov x0, id; @insn }: the hypervisor may change x0..x3 only. One
+ * body for both loops, so the empty one, which is subtracted, is the HVC
+ * loop without the HVC and nothing else.
+ */
+#define LOOP(name, insn)						\
+static noinline __noclone void name(void *arg)				\
+{									\
+	const struct loop *l = arg;					\
+	unsigned long n = l->n, id = l->id;				\
+									\
+	asm volatile("1:	mov	x0, %[id]\n"			\
+		     insn						\
+		     "	subs	%[n], %[n], #1\n"			\
+		     "	b.ne	1b\n"					\
+		     : [n] "+r" (n)					\
+		     : [id] "r" (id)					\
+		     : "x0", "x1", "x2", "x3", "cc", "memory");		\
 }
 
-/* The same loop without the HVC. */
-static noinline __noclone void loop_empty(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
-}
+LOOP(loop_hvc, "	hvc	#0\n")
+LOOP(loop_empty, "")
 
 static s64 hvc_res[MAX_ITERS][NR_CTR];
 
