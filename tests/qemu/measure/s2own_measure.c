@@ -563,6 +563,33 @@ static void query(const char *what, unsigned long pfn)
 		S2OWN_QUERY_RECLAIMABLE(c.res.a2), c.res.a3);
 }
 
+#define DESC_LEN	40
+
+/*
+ * For a verbose round: the page queried "@tag after @when"; with @desc,
+ * the host stage-2 at it (DESC_LEN bytes) and the stats, from a dump.
+ */
+static void look(const char *tag, const char *when, unsigned long pfn,
+		 char *desc, struct s2own_stats *st)
+{
+	char what[48];
+
+	snprintf(what, sizeof(what), "%s after %s", tag, when);
+	query(what, pfn);
+	if (desc && !dump_host()) {
+		describe(desc, DESC_LEN, PFN_PHYS(pfn));
+		*st = dump_hdr()->stats;
+	}
+}
+
+/* Call @c as operation @op of round @k, measured; its result. */
+static long round_op(struct hcall *c, unsigned int op, unsigned int k)
+{
+	measure_op(do_hcall, c, round_res[op][k]);
+	round_ev[op][k] = last_events;
+	return hc_result(c);
+}
+
 /*
  * VM_CREATE, HOST_DONATE_GUEST of [pfn, pfn + nr) at GUEST_GFN,
  * VM_DESTROY, HOST_RECLAIM_GUEST, each measured into round_res[op][k].
@@ -575,7 +602,8 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	void *va = page_address(pfn_to_page(pfn));
 	size_t bytes = nr << PAGE_SHIFT;
 	struct s2own_stats s0 = {}, s1 = {}, s2 = {};
-	char before[40] = "", donated[40] = "", after[40] = "";
+	char before[DESC_LEN] = "", donated[DESC_LEN] = "";
+	char after[DESC_LEN] = "";
 	char what[48];
 	struct hcall c;
 	long handle, ret;
@@ -593,9 +621,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	}
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE };
-	measure_op(do_hcall, &c, round_res[OP_CREATE][k]);
-	round_ev[OP_CREATE][k] = last_events;
-	handle = hc_result(&c);
+	handle = round_op(&c, OP_CREATE, k);
 	if (handle <= 0) {
 		fail("%s: VM_CREATE: %ld", tag, handle);
 		return -EIO;
@@ -603,9 +629,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 
 	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
 			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
-	measure_op(do_hcall, &c, round_res[OP_DONATE][k]);
-	round_ev[OP_DONATE][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_DONATE, k);
 	if (ret) {
 		/* A failed call changed nothing: the pages are still ours. */
 		fail("%s: HOST_DONATE_GUEST(%ld, 0x%lx, 0x%lx, %lu): %ld",
@@ -616,34 +640,22 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 			     tag, ret);
 		return -EIO;
 	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after donate", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(donated, sizeof(donated), PFN_PHYS(pfn));
-			s1 = dump_hdr()->stats;
-		}
-	}
+	if (verbose)
+		look(tag, "donate", pfn, donated, &s1);
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_DESTROY, .a1 = handle };
-	measure_op(do_hcall, &c, round_res[OP_DESTROY][k]);
-	round_ev[OP_DESTROY][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_DESTROY, k);
 	if (ret) {
 		chunk_stuck = true;
 		fail("%s: VM_DESTROY(%ld): %ld", tag, handle, ret);
 		return -EIO;
 	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after vm destroy", tag);
-		query(what, pfn);
-	}
+	if (verbose)
+		look(tag, "vm destroy", pfn, NULL, NULL);
 
 	c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST, .a1 = pfn,
 			    .a2 = nr };
-	measure_op(do_hcall, &c, round_res[OP_RECLAIM][k]);
-	round_ev[OP_RECLAIM][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_RECLAIM, k);
 	if (ret) {
 		chunk_stuck = true;
 		fail("%s: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", tag, pfn, nr,
@@ -655,12 +667,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 		return -EIO;
 	}
 	if (verbose) {
-		snprintf(what, sizeof(what), "%s after reclaim", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(after, sizeof(after), PFN_PHYS(pfn));
-			s2 = dump_hdr()->stats;
-		}
+		look(tag, "reclaim", pfn, after, &s2);
 		pr_info(PFX "info %s: pfn 0x%lx nr %lu, host stage-2 at 0x%llx: before %s, donated %s, reclaimed %s; reclaimed pages read back as zeroes\n",
 			tag, pfn, nr, (u64)PFN_PHYS(pfn), before, donated, after);
 		snprintf(what, sizeof(what), "%s donate", tag);
