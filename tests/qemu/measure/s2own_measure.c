@@ -132,21 +132,23 @@ static const struct {
 
 static struct perf_event *ctr_ev[NR_CTR];
 
-/* perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>. */
-#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0)
-#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0)
+/*
+ * perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>, for
+ * the n of EVCNTRS().
+ */
+#define EVCNTRS(X)							\
+	X(0)  X(1)  X(2)  X(3)  X(4)  X(5)  X(6)  X(7)  X(8)  X(9)	\
+	X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)	\
+	X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29)	\
+	X(30)
+#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0);
+#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0);
 
 static __always_inline u64 read_hw_counter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccntr_el0);
-	EVCNTR(0);  EVCNTR(1);  EVCNTR(2);  EVCNTR(3);  EVCNTR(4);
-	EVCNTR(5);  EVCNTR(6);  EVCNTR(7);  EVCNTR(8);  EVCNTR(9);
-	EVCNTR(10); EVCNTR(11); EVCNTR(12); EVCNTR(13); EVCNTR(14);
-	EVCNTR(15); EVCNTR(16); EVCNTR(17); EVCNTR(18); EVCNTR(19);
-	EVCNTR(20); EVCNTR(21); EVCNTR(22); EVCNTR(23); EVCNTR(24);
-	EVCNTR(25); EVCNTR(26); EVCNTR(27); EVCNTR(28); EVCNTR(29);
-	EVCNTR(30);
+	EVCNTRS(EVCNTR)
 	}
 	return 0;
 }
@@ -155,13 +157,7 @@ static u64 read_hw_filter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccfiltr_el0);
-	EVTYPER(0);  EVTYPER(1);  EVTYPER(2);  EVTYPER(3);  EVTYPER(4);
-	EVTYPER(5);  EVTYPER(6);  EVTYPER(7);  EVTYPER(8);  EVTYPER(9);
-	EVTYPER(10); EVTYPER(11); EVTYPER(12); EVTYPER(13); EVTYPER(14);
-	EVTYPER(15); EVTYPER(16); EVTYPER(17); EVTYPER(18); EVTYPER(19);
-	EVTYPER(20); EVTYPER(21); EVTYPER(22); EVTYPER(23); EVTYPER(24);
-	EVTYPER(25); EVTYPER(26); EVTYPER(27); EVTYPER(28); EVTYPER(29);
-	EVTYPER(30);
+	EVCNTRS(EVTYPER)
 	}
 	return 0;
 }
@@ -389,34 +385,28 @@ struct loop {
 	unsigned long id, n;
 };
 
-/* n x { mov x0, id; hvc #0 }: the hypervisor may change x0..x3 only. */
-static noinline __noclone void loop_hvc(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	hvc	#0\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
+/*
+ * n x { mov x0, id; @insn }: the hypervisor may change x0..x3 only. One
+ * body for both loops, so the empty one, which is subtracted, is the HVC
+ * loop without the HVC and nothing else.
+ */
+#define LOOP(name, insn)						\
+static noinline __noclone void name(void *arg)				\
+{									\
+	const struct loop *l = arg;					\
+	unsigned long n = l->n, id = l->id;				\
+									\
+	asm volatile("1:	mov	x0, %[id]\n"			\
+		     insn						\
+		     "	subs	%[n], %[n], #1\n"			\
+		     "	b.ne	1b\n"					\
+		     : [n] "+r" (n)					\
+		     : [id] "r" (id)					\
+		     : "x0", "x1", "x2", "x3", "cc", "memory");		\
 }
 
-/* The same loop without the HVC. */
-static noinline __noclone void loop_empty(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
-}
+LOOP(loop_hvc, "	hvc	#0\n")
+LOOP(loop_empty, "")
 
 static s64 hvc_res[MAX_ITERS][NR_CTR];
 
@@ -573,6 +563,33 @@ static void query(const char *what, unsigned long pfn)
 		S2OWN_QUERY_RECLAIMABLE(c.res.a2), c.res.a3);
 }
 
+#define DESC_LEN	40
+
+/*
+ * For a verbose round: the page queried "@tag after @when"; with @desc,
+ * the host stage-2 at it (DESC_LEN bytes) and the stats, from a dump.
+ */
+static void look(const char *tag, const char *when, unsigned long pfn,
+		 char *desc, struct s2own_stats *st)
+{
+	char what[48];
+
+	snprintf(what, sizeof(what), "%s after %s", tag, when);
+	query(what, pfn);
+	if (desc && !dump_host()) {
+		describe(desc, DESC_LEN, PFN_PHYS(pfn));
+		*st = dump_hdr()->stats;
+	}
+}
+
+/* Call @c as operation @op of round @k, measured; its result. */
+static long round_op(struct hcall *c, unsigned int op, unsigned int k)
+{
+	measure_op(do_hcall, c, round_res[op][k]);
+	round_ev[op][k] = last_events;
+	return hc_result(c);
+}
+
 /*
  * VM_CREATE, HOST_DONATE_GUEST of [pfn, pfn + nr) at GUEST_GFN,
  * VM_DESTROY, HOST_RECLAIM_GUEST, each measured into round_res[op][k].
@@ -585,7 +602,8 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	void *va = page_address(pfn_to_page(pfn));
 	size_t bytes = nr << PAGE_SHIFT;
 	struct s2own_stats s0 = {}, s1 = {}, s2 = {};
-	char before[40] = "", donated[40] = "", after[40] = "";
+	char before[DESC_LEN] = "", donated[DESC_LEN] = "";
+	char after[DESC_LEN] = "";
 	char what[48];
 	struct hcall c;
 	long handle, ret;
@@ -603,9 +621,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	}
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE };
-	measure_op(do_hcall, &c, round_res[OP_CREATE][k]);
-	round_ev[OP_CREATE][k] = last_events;
-	handle = hc_result(&c);
+	handle = round_op(&c, OP_CREATE, k);
 	if (handle <= 0) {
 		fail("%s: VM_CREATE: %ld", tag, handle);
 		return -EIO;
@@ -613,9 +629,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 
 	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
 			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
-	measure_op(do_hcall, &c, round_res[OP_DONATE][k]);
-	round_ev[OP_DONATE][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_DONATE, k);
 	if (ret) {
 		/* A failed call changed nothing: the pages are still ours. */
 		fail("%s: HOST_DONATE_GUEST(%ld, 0x%lx, 0x%lx, %lu): %ld",
@@ -626,34 +640,22 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 			     tag, ret);
 		return -EIO;
 	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after donate", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(donated, sizeof(donated), PFN_PHYS(pfn));
-			s1 = dump_hdr()->stats;
-		}
-	}
+	if (verbose)
+		look(tag, "donate", pfn, donated, &s1);
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_DESTROY, .a1 = handle };
-	measure_op(do_hcall, &c, round_res[OP_DESTROY][k]);
-	round_ev[OP_DESTROY][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_DESTROY, k);
 	if (ret) {
 		chunk_stuck = true;
 		fail("%s: VM_DESTROY(%ld): %ld", tag, handle, ret);
 		return -EIO;
 	}
-	if (verbose) {
-		snprintf(what, sizeof(what), "%s after vm destroy", tag);
-		query(what, pfn);
-	}
+	if (verbose)
+		look(tag, "vm destroy", pfn, NULL, NULL);
 
 	c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST, .a1 = pfn,
 			    .a2 = nr };
-	measure_op(do_hcall, &c, round_res[OP_RECLAIM][k]);
-	round_ev[OP_RECLAIM][k] = last_events;
-	ret = hc_result(&c);
+	ret = round_op(&c, OP_RECLAIM, k);
 	if (ret) {
 		chunk_stuck = true;
 		fail("%s: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", tag, pfn, nr,
@@ -665,12 +667,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 		return -EIO;
 	}
 	if (verbose) {
-		snprintf(what, sizeof(what), "%s after reclaim", tag);
-		query(what, pfn);
-		if (!dump_host()) {
-			describe(after, sizeof(after), PFN_PHYS(pfn));
-			s2 = dump_hdr()->stats;
-		}
+		look(tag, "reclaim", pfn, after, &s2);
 		pr_info(PFX "info %s: pfn 0x%lx nr %lu, host stage-2 at 0x%llx: before %s, donated %s, reclaimed %s; reclaimed pages read back as zeroes\n",
 			tag, pfn, nr, (u64)PFN_PHYS(pfn), before, donated, after);
 		snprintf(what, sizeof(what), "%s donate", tag);
