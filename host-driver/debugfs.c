@@ -450,12 +450,6 @@ static const char *const owners[] = { "host", "hyp", "guest", "none" };
 static const char *const pstates[] = { "owned", "shared_owned",
 				       "shared_borrowed", "nopage" };
 
-static const char *name_of(const char *const *names, unsigned int nr,
-			   unsigned int i)
-{
-	return i < nr ? names[i] : "?";
-}
-
 static int query_store(char **w, int n)
 {
 	struct s2own_hvc_res res;
@@ -473,11 +467,11 @@ static int query_store(char **w, int n)
 	else
 		snprintf(str, sizeof(str),
 			 "pfn 0x%llx owner=%s host=%s hyp=%s guest=%s vm=%llu reclaimable=%u\n",
-			 pfn, name_of(owners, 4, S2OWN_QUERY_OWNER(x1)),
-			 name_of(pstates, 4, S2OWN_QUERY_HOST(x1)),
-			 name_of(pstates, 4, S2OWN_QUERY_HYP(x1)),
-			 name_of(pstates, 4, S2OWN_QUERY_GUEST(x1)), res.out[1],
-			 S2OWN_QUERY_RECLAIMABLE(x1));
+			 pfn, S2OWN_NAME_OF(owners, S2OWN_QUERY_OWNER(x1), "?"),
+			 S2OWN_NAME_OF(pstates, S2OWN_QUERY_HOST(x1), "?"),
+			 S2OWN_NAME_OF(pstates, S2OWN_QUERY_HYP(x1), "?"),
+			 S2OWN_NAME_OF(pstates, S2OWN_QUERY_GUEST(x1), "?"),
+			 res.out[1], S2OWN_QUERY_RECLAIMABLE(x1));
 	answer_set(query_answer, sizeof(query_answer), str);
 	return ret < 0 ? (int)ret : 0;
 }

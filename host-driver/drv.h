@@ -14,17 +14,24 @@
  * vmdev.c   /dev/s2own, the VMM's device: VM and vCPU fds, their ioctls
  *           (docs/guests.md; vmdev.h)
  * debugfs.c /sys/kernel/debug/s2own/ (docs/debugfs.md; debugfs.h)
+ * trace.c   the hypervisor's trace buffers: Linux trace events and
+ *           debugfs's trace/ (s2own_tracing.h); trace_fmt.c their text
+ *           lines (plain C, as fmt.c; trace_fmt.h)
  * main.c    load checks, set-up and tear-down
  *
  * Who calls whom, never the other way round:
  *
- *   main.c    -> vmdev.c, debugfs.c, vm.c, dump.c, hvc.c
+ *   main.c    -> vmdev.c, debugfs.c, trace.c, vm.c, dump.c, hvc.c
  *   vmdev.c   -> run.c, vm.c, debugfs.c
  *   debugfs.c -> vm.c, dump.c, fmt.c, hvc.c
+ *   trace.c   -> trace_fmt.c, hvc.c
  *   run.c     -> vm.c, hvc.c
  *   vm.c      -> hvc.c
  *   dump.c    -> fmt.c, hvc.c
- *   fmt.c, hvc.c: nothing of the driver
+ *   fmt.c, trace_fmt.c, hvc.c: nothing of the driver
+ *
+ * hvc.c runs trace.c's drain after every call through a hook that trace.c
+ * sets (s2own_hvc_set_done_hook()), not by calling it.
  *
  * vm.c and run.c know nothing of debugfs or of files: debugfs.c asks vm.c
  * which VMs live (s2own_vms_live()) for the vm<N>/ directories, and is
@@ -79,6 +86,7 @@ unsigned int s2own_res_class(long ret, bool unknown);
 const char *s2own_res_name(unsigned int res);
 const char *s2own_errname(long ret);
 size_t s2own_hvc_stats_fmt(char *buf, size_t size);
+void s2own_hvc_set_done_hook(void (*fn)(void));
 
 static inline long s2own_hvc0(u32 func, u64 a1, u64 a2, u64 a3, u64 a4)
 {

@@ -85,6 +85,7 @@ static size_t fmt_leaf(char *buf, size_t size, u64 attrs)
 size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
 		     bool vm)
 {
+	const char *owner;
 	size_t len;
 
 	len = scnprintf(buf, size, "0x%016llx-0x%016llx ",
@@ -107,9 +108,10 @@ size_t s2own_fmt_run(char *buf, size_t size, const struct s2own_dump_run *run,
 		len += scnprintf(buf + len, size - len, "INVALID");
 		if (vm && !run->owner)
 			break;
-		if (run->owner < sizeof(owner_names) / sizeof(owner_names[0]))
+		owner = S2OWN_NAME_OF(owner_names, run->owner, NULL);
+		if (owner)
 			len += scnprintf(buf + len, size - len, " owner=%s",
-					 owner_names[run->owner]);
+					 owner);
 		else
 			len += scnprintf(buf + len, size - len, " owner=%u",
 					 run->owner);

@@ -42,6 +42,19 @@ static inline int scnprintf(char *buf, size_t size, const char *fmt, ...)
 
 #include "s2own_abi.h"
 
+/*
+ * Entry @i of the table of names @names, or @none for an index past it or
+ * a hole in it.
+ */
+static inline const char *s2own_name_of(const char *const *names, size_t nr,
+					unsigned int i, const char *none)
+{
+	return i < nr && names[i] ? names[i] : none;
+}
+
+#define S2OWN_NAME_OF(names, i, none)                                          \
+	s2own_name_of((names), sizeof(names) / sizeof((names)[0]), (i), (none))
+
 /* Longest line s2own_fmt_run() writes, newline included. */
 #define S2OWN_FMT_RUN_MAX 128
 

@@ -6,7 +6,8 @@
  * so where the status and the outputs come back is decided in one place
  * (the two lines after the HVC): callers only see struct s2own_hvc_res.
  * The same place counts calls by function and result for the stats file
- * and, while tracing, reads this CPU's trace buffer (trace.c). VCPU_RUN
+ * and runs the hook set for after every call (trace.c's, which reads this
+ * CPU's trace buffer while tracing). VCPU_RUN
  * hands over more than x0..x3, so it goes through the SMCCC 1.2 variant,
  * s2own_hvc_1_2(): x0..x17 both ways, decoded, counted and traced alike.
  *
@@ -20,7 +21,6 @@
 #include <linux/module.h>
 
 #include "drv.h"
-#include "s2own_tracing.h"
 
 static const char *const res_names[S2OWN_NR_RES] = {
 	"ok", "EPERM", "ENOENT", "EAGAIN", "ENOMEM", "EBUSY", "EINVAL",
@@ -54,6 +54,12 @@ static const struct {
 #define FUNC_UNKNOWN ARRAY_SIZE(funcs)
 
 static atomic64_t counts[ARRAY_SIZE(funcs) + 1][S2OWN_NR_RES];
+
+/*
+ * Run after every call once set. A hook rather than a call into trace.c,
+ * which issues hypercalls itself: hvc.c stays the bottom layer.
+ */
+static void (*done_hook)(void);
 
 static unsigned int func_index(u32 func)
 {
@@ -118,18 +124,33 @@ const char *s2own_res_name(unsigned int res)
 }
 EXPORT_SYMBOL_GPL(s2own_res_name);
 
+/**
+ * s2own_hvc_set_done_hook() - set what runs after every hypercall.
+ * @fn: the function, NULL for none
+ *
+ * For trace.c, which reads the calling CPU's trace buffer there so that a
+ * call's events come out next to it. Set it before anything it reads may
+ * be needed, and clear it before that goes: a call in flight may still
+ * run the old hook.
+ */
+void s2own_hvc_set_done_hook(void (*fn)(void))
+{
+	WRITE_ONCE(done_hook, fn);
+}
+
 /*
  * ABI 2.x (as 1.x): x0 the SMCCC status, x1 the result (outputs from x2
- * on). Count the call by function and result; while tracing, bring out
- * its events.
+ * on). Count the call by function and result, then run the hook.
  */
 static long decode(u32 func, unsigned long x0, unsigned long x1)
 {
+	void (*hook)(void) = READ_ONCE(done_hook);
 	unsigned int f = func_index(func);
 	long ret = x0 ? (long)x0 : (long)x1;
 
 	atomic64_inc(&counts[f][res_class(f, ret)]);
-	s2own_trace_hvc_done();		/* the call's events, if tracing */
+	if (hook)
+		hook();
 	return ret;
 }
 

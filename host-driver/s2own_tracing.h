@@ -13,8 +13,6 @@ struct page;
 
 int s2own_trace_init(void);
 void s2own_trace_exit(void);
-/* After every hypercall: read this CPU's buffer while tracing is on. */
-void s2own_trace_hvc_done(void);
 /*
  * For the test module's hostile host: CPU @cpu's buffer, @nr pages from
  * @pages, or -ENOENT if it has none.

@@ -8,8 +8,8 @@
  * driver reads them back ("drains" a buffer):
  *
  *  - right after each of its own hypercalls, the calling CPU's buffer
- *    (s2own_trace_hvc_done(), from hvc.c), so a call's events come out
- *    next to it;
+ *    (hvc_done(), hvc.c's hook after every call), so a call's events come
+ *    out next to it;
  *  - every DRAIN_MS on each CPU while tracing is on, for what no
  *    hypercall of the driver's follows (host faults, other modules'
  *    calls);
@@ -245,15 +245,15 @@ static void drain_all(void)
 		drain(&tcpus[cpu]);
 }
 
-/**
- * s2own_trace_hvc_done() - after a hypercall: read this CPU's buffer.
- *
- * The CPU may have changed since the call; any buffer may be drained from
- * any CPU, so that only makes the events come out a little later.
+/*
+ * After a hypercall (hvc.c's hook, set while tcpus lives): read this
+ * CPU's buffer while tracing is on. The CPU may have changed since the
+ * call; any buffer may be drained from any CPU, so that only makes the
+ * events come out a little later.
  */
-void s2own_trace_hvc_done(void)
+static void hvc_done(void)
 {
-	if (READ_ONCE(hyp_mask) && tcpus)
+	if (READ_ONCE(hyp_mask))
 		drain(&tcpus[raw_smp_processor_id()]);
 }
 
@@ -487,6 +487,13 @@ EXPORT_SYMBOL_GPL(s2own_trace_buffer_of);
 
 /* --- the text files ------------------------------------------------------ */
 
+/* Every file here keeps what open() allocated in private_data. */
+static int private_release(struct inode *inode, struct file *file)
+{
+	kfree(file->private_data);
+	return 0;
+}
+
 /* The oldest queued record of all CPUs: its CPU, or -1 if none. */
 static int oldest(struct s2own_trace_record *r)
 {
@@ -613,18 +620,12 @@ static ssize_t text_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
-static int text_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
 static const struct file_operations text_fops = {
 	.owner = THIS_MODULE,
 	.open = text_open,
 	.read = text_read,
 	.write = text_write,
-	.release = text_release,
+	.release = private_release,
 	.llseek = no_llseek,
 };
 
@@ -680,18 +681,12 @@ static ssize_t small_write(struct file *file, const char __user *ubuf,
 	return ret ? ret : count;
 }
 
-static int small_release(struct inode *inode, struct file *file)
-{
-	kfree(file->private_data);
-	return 0;
-}
-
 static const struct file_operations small_fops = {
 	.owner = THIS_MODULE,
 	.open = small_open,
 	.read = small_read,
 	.write = small_write,
-	.release = small_release,
+	.release = private_release,
 	.llseek = default_llseek,
 };
 
@@ -870,6 +865,7 @@ int s2own_trace_init(void)
 		if (!c->q)
 			goto fail;
 	}
+	s2own_hvc_set_done_hook(hvc_done);
 	root = debugfs_lookup(S2OWN_NAME, NULL);
 	dir = debugfs_create_dir("trace", root);
 	dput(root);
@@ -917,6 +913,7 @@ void s2own_trace_exit(void)
 		kvfree(tcpus[cpu].q);
 	}
 	mutex_unlock(&cfg_lock);
+	s2own_hvc_set_done_hook(NULL);
 	kfree(tcpus);
 	tcpus = NULL;
 }

@@ -46,40 +46,15 @@ static const char *const exit_names[] = {
 };
 static const char *const owner_names[] = { "host", "hyp", "guest" };
 
-#define NAME(names, i)                                                         \
-	((i) < sizeof(names) / sizeof(names[0]) && names[i] ? names[i] : NULL)
-
+/**
+ * s2own_trace_event_name() - an event's name, as trace/enable takes it.
+ * @ev: S2OWN_TEV_*
+ *
+ * Return: "host_fault", ..., or NULL for an id that is none.
+ */
 const char *s2own_trace_event_name(unsigned int ev)
 {
-	return NAME(event_names, ev);
-}
-
-const char *s2own_trace_call_name(unsigned int call)
-{
-	const char *name = NAME(call_names, call);
-
-	return name ? name : "?";
-}
-
-const char *s2own_trace_tlbi_name(unsigned int kind)
-{
-	const char *name = NAME(tlbi_names, kind);
-
-	return name ? name : "?";
-}
-
-const char *s2own_trace_exc_name(unsigned int exc)
-{
-	const char *name = NAME(exc_names, exc);
-
-	return name ? name : "?";
-}
-
-const char *s2own_trace_exit_name(unsigned int exit)
-{
-	const char *name = NAME(exit_names, exit);
-
-	return name ? name : "?";
+	return S2OWN_NAME_OF(event_names, ev, NULL);
 }
 
 /*
@@ -88,7 +63,7 @@ const char *s2own_trace_exit_name(unsigned int exit)
  */
 size_t s2own_trace_fmt_old(char *buf, size_t size, u64 pte, unsigned int level)
 {
-	unsigned int owner = (pte >> 2) & 0xff;
+	const char *owner = S2OWN_NAME_OF(owner_names, (pte >> 2) & 0xff, NULL);
 
 	if (pte & 1)
 		return scnprintf(buf, size, "%s",
@@ -96,8 +71,8 @@ size_t s2own_trace_fmt_old(char *buf, size_t size, u64 pte, unsigned int level)
 				 pte & 2    ? "table" : "block");
 	if (!pte)
 		return scnprintf(buf, size, "empty");
-	if (owner < sizeof(owner_names) / sizeof(owner_names[0]))
-		return scnprintf(buf, size, "owner=%s", owner_names[owner]);
+	if (owner)
+		return scnprintf(buf, size, "owner=%s", owner);
 	return scnprintf(buf, size, "invalid=0x%llx", pte);
 }
 
@@ -132,7 +107,8 @@ size_t s2own_trace_fmt(char *buf, size_t size, unsigned int cpu, u64 ns,
 		break;
 	case S2OWN_TEV_TRANSITION:
 		len += scnprintf(buf + len, size - len, " call=%s vm=%u",
-				 s2own_trace_call_name(r->info), r->vm);
+				 S2OWN_NAME_OF(call_names, r->info, "?"),
+				 r->vm);
 		if (r->addr != S2OWN_TRACE_NONE)
 			len += scnprintf(buf + len, size - len, " pfn=0x%llx",
 					 (u64)r->addr);
@@ -161,7 +137,8 @@ size_t s2own_trace_fmt(char *buf, size_t size, unsigned int cpu, u64 ns,
 		break;
 	case S2OWN_TEV_TLBI:
 		len += scnprintf(buf + len, size - len, " kind=%s vm=%u",
-				 s2own_trace_tlbi_name(r->info), r->vm);
+				 S2OWN_NAME_OF(tlbi_names, r->info, "?"),
+				 r->vm);
 		if (r->info == S2OWN_TLBI_IPA)
 			len += scnprintf(buf + len, size - len,
 					 " ipa=0x%llx level=%u", (u64)r->addr,
@@ -184,8 +161,9 @@ size_t s2own_trace_fmt(char *buf, size_t size, unsigned int cpu, u64 ns,
 		len += scnprintf(buf + len, size - len,
 				 " vm=%u vcpu=%u exception=%s esr=0x%llx exit=%s pc=0x%llx",
 				 r->vm, r->info,
-				 s2own_trace_exc_name((u8)r->result),
-				 (u64)r->arg, s2own_trace_exit_name(r->nr),
+				 S2OWN_NAME_OF(exc_names, (u8)r->result, "?"),
+				 (u64)r->arg,
+				 S2OWN_NAME_OF(exit_names, r->nr, "?"),
 				 (u64)r->addr);
 		break;
 	default:

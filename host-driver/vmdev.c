@@ -39,21 +39,46 @@
 	  .unlocked_ioctl = (_ioctl), .release = (_release),                  \
 	  .llseek = noop_llseek }
 
+/*
+ * The structs of the _IOWR ioctls: each comes in, and goes back whatever
+ * the call did (it says what changed), _IOC_SIZE(cmd) bytes both ways.
+ */
+union inout {
+	struct s2own_donation donation;
+	struct s2own_reclaim reclaim;
+	struct s2own_run run;
+};
+
+static int inout_get(union inout *a, unsigned int cmd, unsigned long arg)
+{
+	BUILD_BUG_ON(_IOC_SIZE(S2OWN_DONATE) != sizeof(a->donation) ||
+		     _IOC_SIZE(S2OWN_RECLAIM) != sizeof(a->reclaim) ||
+		     _IOC_SIZE(S2OWN_RUN) != sizeof(a->run));
+	if (copy_from_user(a, (void __user *)arg, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return 0;
+}
+
+/* @ret, or -EFAULT if the struct cannot go back. */
+static long inout_put(const union inout *a, unsigned int cmd,
+		      unsigned long arg, long ret)
+{
+	if (copy_to_user((void __user *)arg, a, _IOC_SIZE(cmd)))
+		return -EFAULT;
+	return ret;
+}
+
 static long vcpu_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	struct s2own_vcpu *vcpu = file->private_data;
-	void __user *argp = (void __user *)arg;
-	struct s2own_run run;
+	union inout a;
 	int ret;
 
 	if (cmd != S2OWN_RUN)
 		return -ENOTTY;
-	if (copy_from_user(&run, argp, sizeof(run)))
+	if (inout_get(&a, cmd, arg))
 		return -EFAULT;
-	ret = s2own_vcpu_run(vcpu, &run);
-	if (copy_to_user(argp, &run, sizeof(run)))
-		return -EFAULT;
-	return ret;
+	ret = s2own_vcpu_run(file->private_data, &a.run);
+	return inout_put(&a, cmd, arg, ret);
 }
 
 static int vcpu_release(struct inode *inode, struct file *file)
@@ -92,50 +117,28 @@ static int create_vcpu(struct s2own_vm *vm)
 	return fd;
 }
 
-/* The struct goes back whatever the call did: it says what changed. */
-static int donate(struct s2own_vm *vm, void __user *argp)
-{
-	struct s2own_donation d;
-	int ret;
-
-	if (copy_from_user(&d, argp, sizeof(d)))
-		return -EFAULT;
-	ret = s2own_vm_donate_user(vm, &d);
-	if (copy_to_user(argp, &d, sizeof(d)))
-		return -EFAULT;
-	return ret;
-}
-
-static int reclaim(struct s2own_vm *vm, void __user *argp)
-{
-	struct s2own_reclaim r;
-	int ret;
-
-	if (copy_from_user(&r, argp, sizeof(r)))
-		return -EFAULT;
-	ret = s2own_vm_reclaim_own(vm, &r);
-	if (copy_to_user(argp, &r, sizeof(r)))
-		return -EFAULT;
-	return ret;
-}
-
 static long vm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
 	struct s2own_vm *vm = file->private_data;
-	void __user *argp = (void __user *)arg;
+	union inout a;
 	int ret;
 
 	switch (cmd) {
 	case S2OWN_CREATE_VCPU:
 		return create_vcpu(vm);
-	case S2OWN_DONATE:
-		return donate(vm, argp);
 	case S2OWN_DESTROY_VM:
 		ret = s2own_vm_destroy_own(vm);
 		s2own_debugfs_vms_changed();
 		return ret;
+	case S2OWN_DONATE:
 	case S2OWN_RECLAIM:
-		return reclaim(vm, argp);
+		if (inout_get(&a, cmd, arg))
+			return -EFAULT;
+		if (cmd == S2OWN_DONATE)
+			ret = s2own_vm_donate_user(vm, &a.donation);
+		else
+			ret = s2own_vm_reclaim_own(vm, &a.reclaim);
+		return inout_put(&a, cmd, arg, ret);
 	}
 	return -ENOTTY;
 }

@@ -15,39 +15,24 @@
 #define FDT_FORCE
 #define FDT_BITWISE
 
-typedef uint16_t fdt16_t;
-typedef uint32_t fdt32_t;
-typedef uint64_t fdt64_t;
+/*
+ * fdt16_t, fdt32_t, fdt64_t and their fdtN_to_cpu(), cpu_to_fdtN(): the
+ * tree is big-endian and EL2 little-endian, so each way is a byte swap.
+ */
+#define FDT_ENDIAN(n)							\
+	typedef uint##n##_t fdt##n##_t;					\
+	static inline uint##n##_t fdt##n##_to_cpu(fdt##n##_t x)		\
+	{								\
+		return __builtin_bswap##n(x);				\
+	}								\
+	static inline fdt##n##_t cpu_to_fdt##n(uint##n##_t x)		\
+	{								\
+		return __builtin_bswap##n(x);				\
+	}
 
-static inline uint16_t fdt16_to_cpu(fdt16_t x)
-{
-	return __builtin_bswap16(x);
-}
-
-static inline fdt16_t cpu_to_fdt16(uint16_t x)
-{
-	return __builtin_bswap16(x);
-}
-
-static inline uint32_t fdt32_to_cpu(fdt32_t x)
-{
-	return __builtin_bswap32(x);
-}
-
-static inline fdt32_t cpu_to_fdt32(uint32_t x)
-{
-	return __builtin_bswap32(x);
-}
-
-static inline uint64_t fdt64_to_cpu(fdt64_t x)
-{
-	return __builtin_bswap64(x);
-}
-
-static inline fdt64_t cpu_to_fdt64(uint64_t x)
-{
-	return __builtin_bswap64(x);
-}
+FDT_ENDIAN(16)
+FDT_ENDIAN(32)
+FDT_ENDIAN(64)
 
 void *memchr(const void *s, int c, size_t n);
 int memcmp(const void *a, const void *b, size_t n);

@@ -116,99 +116,74 @@ void hyp_vcpu_reset(struct hyp_vcpu *vcpu, u64 entry, u64 x0)
 }
 
 /*
- * The EL1 and EL0 registers a guest and the host each have their own of.
- * ISB-free: the ERET into the guest, or the host, synchronises them.
+ * The EL1 and EL0 registers a guest and the host each have their own of,
+ * as (field of struct hyp_el1_regs, register), saved and loaded in this
+ * order. ISB-free: the ERET into the guest, or the host, synchronises
+ * them.
  */
+#define EL1_REGS(X)							\
+	X(sctlr, sctlr_el1)						\
+	X(cpacr, cpacr_el1)						\
+	X(ttbr0, ttbr0_el1)						\
+	X(ttbr1, ttbr1_el1)						\
+	X(tcr, tcr_el1)							\
+	X(esr, esr_el1)							\
+	X(afsr0, afsr0_el1)						\
+	X(afsr1, afsr1_el1)						\
+	X(far, far_el1)							\
+	X(mair, mair_el1)						\
+	X(vbar, vbar_el1)						\
+	X(contextidr, contextidr_el1)					\
+	X(amair, amair_el1)						\
+	X(cntkctl, cntkctl_el1)						\
+	X(par, par_el1)							\
+	X(tpidr_el1, tpidr_el1)						\
+	X(sp_el1, sp_el1)						\
+	X(elr, elr_el1)							\
+	X(spsr, spsr_el1)						\
+	X(mdscr, mdscr_el1)						\
+	X(tpidr_el0, tpidr_el0)						\
+	X(tpidrro_el0, tpidrro_el0)					\
+	X(sp_el0, sp_el0)						\
+	X(csselr, csselr_el1)						\
+	X(cntv_ctl, cntv_ctl_el0)					\
+	X(cntv_cval, cntv_cval_el0)
+
+/* The pointer-authentication keys, as (index in key[], register). */
+#define PTRAUTH_KEYS(X)							\
+	X(0, SYS_APIAKEYLO_EL1) X(1, SYS_APIAKEYHI_EL1)			\
+	X(2, SYS_APIBKEYLO_EL1) X(3, SYS_APIBKEYHI_EL1)			\
+	X(4, SYS_APDAKEYLO_EL1) X(5, SYS_APDAKEYHI_EL1)			\
+	X(6, SYS_APDBKEYLO_EL1) X(7, SYS_APDBKEYHI_EL1)			\
+	X(8, SYS_APGAKEYLO_EL1) X(9, SYS_APGAKEYHI_EL1)
+
+#define EL1_SAVE(field, reg)	r->field = read_sysreg(reg);
+#define EL1_LOAD(field, reg)	write_sysreg(r->field, reg);
+#define KEY_SAVE(i, reg)	k->key[i] = read_sysreg(reg);
+#define KEY_LOAD(i, reg)	write_sysreg(k->key[i], reg);
+
 static void el1_save(struct hyp_el1_regs *r)
 {
-	r->sctlr = read_sysreg(sctlr_el1);
-	r->cpacr = read_sysreg(cpacr_el1);
-	r->ttbr0 = read_sysreg(ttbr0_el1);
-	r->ttbr1 = read_sysreg(ttbr1_el1);
-	r->tcr = read_sysreg(tcr_el1);
-	r->esr = read_sysreg(esr_el1);
-	r->afsr0 = read_sysreg(afsr0_el1);
-	r->afsr1 = read_sysreg(afsr1_el1);
-	r->far = read_sysreg(far_el1);
-	r->mair = read_sysreg(mair_el1);
-	r->vbar = read_sysreg(vbar_el1);
-	r->contextidr = read_sysreg(contextidr_el1);
-	r->amair = read_sysreg(amair_el1);
-	r->cntkctl = read_sysreg(cntkctl_el1);
-	r->par = read_sysreg(par_el1);
-	r->tpidr_el1 = read_sysreg(tpidr_el1);
-	r->sp_el1 = read_sysreg(sp_el1);
-	r->elr = read_sysreg(elr_el1);
-	r->spsr = read_sysreg(spsr_el1);
-	r->mdscr = read_sysreg(mdscr_el1);
-	r->tpidr_el0 = read_sysreg(tpidr_el0);
-	r->tpidrro_el0 = read_sysreg(tpidrro_el0);
-	r->sp_el0 = read_sysreg(sp_el0);
-	r->csselr = read_sysreg(csselr_el1);
-	r->cntv_ctl = read_sysreg(cntv_ctl_el0);
-	r->cntv_cval = read_sysreg(cntv_cval_el0);
+	EL1_REGS(EL1_SAVE)
 	if (cpu_has.sme)
 		r->tpidr2 = read_sysreg(SYS_TPIDR2_EL0);
 }
 
 static void el1_load(const struct hyp_el1_regs *r)
 {
-	write_sysreg(r->sctlr, sctlr_el1);
-	write_sysreg(r->cpacr, cpacr_el1);
-	write_sysreg(r->ttbr0, ttbr0_el1);
-	write_sysreg(r->ttbr1, ttbr1_el1);
-	write_sysreg(r->tcr, tcr_el1);
-	write_sysreg(r->esr, esr_el1);
-	write_sysreg(r->afsr0, afsr0_el1);
-	write_sysreg(r->afsr1, afsr1_el1);
-	write_sysreg(r->far, far_el1);
-	write_sysreg(r->mair, mair_el1);
-	write_sysreg(r->vbar, vbar_el1);
-	write_sysreg(r->contextidr, contextidr_el1);
-	write_sysreg(r->amair, amair_el1);
-	write_sysreg(r->cntkctl, cntkctl_el1);
-	write_sysreg(r->par, par_el1);
-	write_sysreg(r->tpidr_el1, tpidr_el1);
-	write_sysreg(r->sp_el1, sp_el1);
-	write_sysreg(r->elr, elr_el1);
-	write_sysreg(r->spsr, spsr_el1);
-	write_sysreg(r->mdscr, mdscr_el1);
-	write_sysreg(r->tpidr_el0, tpidr_el0);
-	write_sysreg(r->tpidrro_el0, tpidrro_el0);
-	write_sysreg(r->sp_el0, sp_el0);
-	write_sysreg(r->csselr, csselr_el1);
-	write_sysreg(r->cntv_ctl, cntv_ctl_el0);
-	write_sysreg(r->cntv_cval, cntv_cval_el0);
+	EL1_REGS(EL1_LOAD)
 	if (cpu_has.sme)
 		write_sysreg(r->tpidr2, SYS_TPIDR2_EL0);
 }
 
 static void keys_save(struct hyp_ptrauth *k)
 {
-	k->key[0] = read_sysreg(SYS_APIAKEYLO_EL1);
-	k->key[1] = read_sysreg(SYS_APIAKEYHI_EL1);
-	k->key[2] = read_sysreg(SYS_APIBKEYLO_EL1);
-	k->key[3] = read_sysreg(SYS_APIBKEYHI_EL1);
-	k->key[4] = read_sysreg(SYS_APDAKEYLO_EL1);
-	k->key[5] = read_sysreg(SYS_APDAKEYHI_EL1);
-	k->key[6] = read_sysreg(SYS_APDBKEYLO_EL1);
-	k->key[7] = read_sysreg(SYS_APDBKEYHI_EL1);
-	k->key[8] = read_sysreg(SYS_APGAKEYLO_EL1);
-	k->key[9] = read_sysreg(SYS_APGAKEYHI_EL1);
+	PTRAUTH_KEYS(KEY_SAVE)
 }
 
 static void keys_load(const struct hyp_ptrauth *k)
 {
-	write_sysreg(k->key[0], SYS_APIAKEYLO_EL1);
-	write_sysreg(k->key[1], SYS_APIAKEYHI_EL1);
-	write_sysreg(k->key[2], SYS_APIBKEYLO_EL1);
-	write_sysreg(k->key[3], SYS_APIBKEYHI_EL1);
-	write_sysreg(k->key[4], SYS_APDAKEYLO_EL1);
-	write_sysreg(k->key[5], SYS_APDAKEYHI_EL1);
-	write_sysreg(k->key[6], SYS_APDBKEYLO_EL1);
-	write_sysreg(k->key[7], SYS_APDBKEYHI_EL1);
-	write_sysreg(k->key[8], SYS_APGAKEYLO_EL1);
-	write_sysreg(k->key[9], SYS_APGAKEYHI_EL1);
+	PTRAUTH_KEYS(KEY_LOAD)
 }
 
 static struct hyp_host_ctx *this_host(void)

@@ -185,12 +185,6 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 		.prepare = reclaim_prepare,
 		.apply = reclaim_apply,
 	};
-	int ret;
 
-	s2o_op_begin();
-	ret = s2o_transition_run(&t);
-	s2o_op_end();
-	S2O_TRACE_TRANSITION(&t, S2OWN_TCALL_RECLAIM_GUEST, 0, ret,
-			     S2OWN_TRACE_NONE);
-	return ret;
+	return s2o_transition_op(&t, S2OWN_TCALL_RECLAIM_GUEST);
 }

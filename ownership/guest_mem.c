@@ -62,14 +62,22 @@ static void find_run(struct s2o_vm *vm, u64 gfn, u64 nr,
 		 S2O_MIN(nr, GUEST_CALL_MAX) << S2O_PAGE_SHIFT, &walker);
 }
 
+/* What one of the calls does: a row of guest_calls[]. */
+struct guest_call_kind {
+	int (*prepare)(struct s2o_transition *t, u64 *tables);
+	void (*apply)(struct s2o_transition *t, u64 *reserved);
+	u8 tcall;		/* S2OWN_TCALL_* */
+	u8 from;		/* the state every page must be in, */
+	u8 to;			/* the state it goes to, and */
+	u8 host_owner;		/* share, unshare: its owner at stage 2 */
+};
+
 struct guest_call {
 	struct s2o_transition t;
+	const struct guest_call_kind *k;
 	struct s2o_vm *vm;
 	u64 gfn;
-	u8 tcall;		/* S2OWN_TCALL_* */
-	u8 from;		/* the state every page must be in, and */
-	u8 vm_id;		/* the VM it must be of */
-	u8 to;
+	u8 vm_id;		/* the VM every page must be of */
 };
 
 /* A claim check: the page is in state @from and this VM's. */
@@ -78,42 +86,31 @@ static int guest_page_check(u8 state, const struct s2o_page *page,
 {
 	const struct guest_call *c = arg;
 
-	return state == c->from &&
+	return state == c->k->from &&
 	       __atomic_load_n(&page->vm, __ATOMIC_RELAXED) == c->vm_id ?
 		       0 : -S2OWN_EPERM;
 }
 
-static int share_prepare(struct s2o_transition *t, u64 *tables)
-{
-	*tables = s2o_host_owner_bound(t->pfn, t->nr, S2O_OWNER_HOST);
-	return 0;
-}
-
-/* The host maps them again: owner 0 in its stage-2, tables coalesce. */
-static void share_apply(struct s2o_transition *t, u64 *reserved)
+static int host_view_prepare(struct s2o_transition *t, u64 *tables)
 {
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
-	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_HOST, reserved);
-	s2o_set_pages(t->pfn, t->nr, c->to, c->vm_id);
-}
-
-static int unshare_prepare(struct s2o_transition *t, u64 *tables)
-{
-	*tables = s2o_host_owner_bound(t->pfn, t->nr, S2O_OWNER_GUEST);
+	*tables = s2o_host_owner_bound(t->pfn, t->nr, c->k->host_owner);
 	return 0;
 }
 
 /*
- * The host loses them: annotated the guest's again, break-before-make, so
- * no CPU translates them for the host once this returns.
+ * Share: the host maps them again (owner 0 in its stage-2, tables
+ * coalesce). Unshare: the host loses them, annotated the guest's again,
+ * break-before-make, so no CPU translates them for the host once this
+ * returns.
  */
-static void unshare_apply(struct s2o_transition *t, u64 *reserved)
+static void host_view_apply(struct s2o_transition *t, u64 *reserved)
 {
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
-	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_GUEST, reserved);
-	s2o_set_pages(t->pfn, t->nr, c->to, c->vm_id);
+	s2o_host_set_owner(t->pfn, t->nr, c->k->host_owner, reserved);
+	s2o_set_pages(t->pfn, t->nr, c->k->to, c->vm_id);
 }
 
 static const struct s2o_leaf guest_empty = { .attrs = S2O_PTE_EMPTY };
@@ -140,25 +137,51 @@ static void relinquish_apply(struct s2o_transition *t, u64 *reserved)
 	s2o_pgt_set_range(&c->vm->pgt, c->gfn << S2O_PAGE_SHIFT,
 			  t->nr << S2O_PAGE_SHIFT, &guest_empty,
 			  S2O_NO_COALESCE, reserved);
-	s2o_set_pages(t->pfn, t->nr, c->to, c->vm_id);
+	s2o_set_pages(t->pfn, t->nr, c->k->to, c->vm_id);
 }
 
+enum { GUEST_SHARE, GUEST_UNSHARE, GUEST_RELINQUISH };
+
+static const struct guest_call_kind guest_calls[] = {
+	[GUEST_SHARE] = { host_view_prepare, host_view_apply,
+			  S2OWN_TCALL_GUEST_SHARE, S2O_PS_GUEST,
+			  S2O_PS_GUEST_SHARED, S2O_OWNER_HOST },
+	[GUEST_UNSHARE] = { host_view_prepare, host_view_apply,
+			    S2OWN_TCALL_GUEST_UNSHARE, S2O_PS_GUEST_SHARED,
+			    S2O_PS_GUEST, S2O_OWNER_GUEST },
+	[GUEST_RELINQUISH] = { relinquish_prepare, relinquish_apply,
+			       S2OWN_TCALL_RELINQUISH, S2O_PS_GUEST,
+			       S2O_PS_GUEST_RELINQUISHED, 0 },
+};
+
 /*
- * Find the run at @gfn, then make @c on it. -EFAULT when @gfn holds no
- * page: nothing to act on.
+ * Find the run at @gfn, then make call @kind on it. -EFAULT when @gfn
+ * holds no page: nothing to act on.
  */
-static int guest_call(int handle, u64 gfn, u64 nr, struct guest_call *c,
+static int guest_call(int handle, u64 gfn, u64 nr, unsigned int kind,
 		      u64 *done)
 {
+	const struct guest_call_kind *k = &guest_calls[kind];
+	struct guest_call c = {
+		.t = {
+			.check_page = guest_page_check,
+			.check_arg = &c,
+			.prepare = k->prepare,
+			.apply = k->apply,
+		},
+		.k = k,
+		.gfn = gfn,
+		.vm_id = (u8)handle,
+	};
 	struct guest_run run;
 	int ret;
 
 	*done = 0;
 	s2o_op_begin();
-	c->vm = s2o_vm_lock_live(handle);
-	ret = c->vm ? s2o_check_gfn_range(gfn, nr) : -S2OWN_ENOENT;
+	c.vm = s2o_vm_lock_live(handle);
+	ret = c.vm ? s2o_check_gfn_range(gfn, nr) : -S2OWN_ENOENT;
 	if (!ret) {
-		find_run(c->vm, gfn, nr, &run);
+		find_run(c.vm, gfn, nr, &run);
 		ret = run.nr ? 0 : -S2OWN_EFAULT;
 	}
 	if (!ret) {
@@ -170,20 +193,16 @@ static int guest_call(int handle, u64 gfn, u64 nr, struct guest_call *c,
 		run.nr = S2O_MIN(run.nr, end - run.pfn);
 	}
 	if (!ret) {
-		c->gfn = gfn;
-		c->vm_id = (u8)handle;
-		c->t.pfn = run.pfn;
-		c->t.nr = run.nr;
-		c->t.check_page = guest_page_check;
-		c->t.check_arg = c;
-		ret = s2o_transition_run(&c->t);
+		c.t.pfn = run.pfn;
+		c.t.nr = run.nr;
+		ret = s2o_transition_run(&c.t);
 		if (!ret)
 			*done = run.nr;
 	}
-	s2o_vm_unlock(c->vm);
+	s2o_vm_unlock(c.vm);
 	s2o_op_end();
 	/* The run it found (the pages done, on success), and the gfn. */
-	S2O_TRACE_TRANSITION(&c->t, c->tcall, s2o_trace_vm(handle), ret, gfn);
+	S2O_TRACE_TRANSITION(&c.t, k->tcall, s2o_trace_vm(handle), ret, gfn);
 	return ret;
 }
 
@@ -204,14 +223,7 @@ static int guest_call(int handle, u64 gfn, u64 nr, struct guest_call *c,
  */
 int s2o_guest_share(int handle, u64 gfn, u64 nr, u64 *done)
 {
-	struct guest_call c = {
-		.t = { .prepare = share_prepare, .apply = share_apply },
-		.tcall = S2OWN_TCALL_GUEST_SHARE,
-		.from = S2O_PS_GUEST,
-		.to = S2O_PS_GUEST_SHARED,
-	};
-
-	return guest_call(handle, gfn, nr, &c, done);
+	return guest_call(handle, gfn, nr, GUEST_SHARE, done);
 }
 
 /**
@@ -229,14 +241,7 @@ int s2o_guest_share(int handle, u64 gfn, u64 nr, u64 *done)
  */
 int s2o_guest_unshare(int handle, u64 gfn, u64 nr, u64 *done)
 {
-	struct guest_call c = {
-		.t = { .prepare = unshare_prepare, .apply = unshare_apply },
-		.tcall = S2OWN_TCALL_GUEST_UNSHARE,
-		.from = S2O_PS_GUEST_SHARED,
-		.to = S2O_PS_GUEST,
-	};
-
-	return guest_call(handle, gfn, nr, &c, done);
+	return guest_call(handle, gfn, nr, GUEST_UNSHARE, done);
 }
 
 /**
@@ -253,13 +258,5 @@ int s2o_guest_unshare(int handle, u64 gfn, u64 nr, u64 *done)
  */
 int s2o_guest_relinquish(int handle, u64 gfn, u64 nr, u64 *done)
 {
-	struct guest_call c = {
-		.t = { .prepare = relinquish_prepare,
-		       .apply = relinquish_apply },
-		.tcall = S2OWN_TCALL_RELINQUISH,
-		.from = S2O_PS_GUEST,
-		.to = S2O_PS_GUEST_RELINQUISHED,
-	};
-
-	return guest_call(handle, gfn, nr, &c, done);
+	return guest_call(handle, gfn, nr, GUEST_RELINQUISH, done);
 }

@@ -417,14 +417,8 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 		.annotate = annotate,
 		.owner = owner,
 	};
-	int ret;
 
-	s2o_op_begin();
-	ret = s2o_transition_run(&h.t);
-	s2o_op_end();
-	S2O_TRACE_TRANSITION(&h.t, host_hyp_call(h.from, h.to), 0, ret,
-			     S2OWN_TRACE_NONE);
-	return ret;
+	return s2o_transition_op(&h.t, host_hyp_call(from, to));
 }
 
 /** s2o_host_share_hyp() - the host lets the hypervisor access its pages. */

@@ -10,6 +10,7 @@
 #define S2OWN_TRANSITION_H
 
 #include "page.h"
+#include "sync.h"
 #include "trace.h"
 
 struct s2o_transition {
@@ -46,5 +47,28 @@ void s2o_transition_trace(const struct s2o_transition *t, u8 call, u8 vm,
 			s2o_transition_trace((t), (call), (vm), (ret),	\
 					     (gfn));			\
 	} while (0)
+
+/**
+ * s2o_transition_op() - a transition that is a whole operation: run it
+ * inside the operation bracket (sync.h), then trace it.
+ * @t: the transition.
+ * @call: S2OWN_TCALL_*, for the trace.
+ *
+ * For the host's transitions, which name no VM and no gfn; those on a VM
+ * lock it inside the bracket, so they bracket and trace themselves.
+ * Inline: @call is worked out only when tracing is on.
+ *
+ * Return: as s2o_transition_run().
+ */
+static inline int s2o_transition_op(struct s2o_transition *t, u8 call)
+{
+	int ret;
+
+	s2o_op_begin();
+	ret = s2o_transition_run(t);
+	s2o_op_end();
+	S2O_TRACE_TRANSITION(t, call, 0, ret, S2OWN_TRACE_NONE);
+	return ret;
+}
 
 #endif /* S2OWN_TRANSITION_H */

@@ -147,6 +147,20 @@ void fill_page(u64 pfn)
 
 /* ---- Translations and stage-2s ------------------------------------------- */
 
+void assert_host_touch(unsigned int cpu, u64 ipa, u32 level)
+{
+	struct fake_translation tr;
+	int ret = host_touch(cpu, ipa, &tr);
+
+	if (ret)
+		fail_msg("cpu %u: host access to %#llx returned %d", cpu,
+			 (unsigned long long)ipa, ret);
+	if (tr.level != level)
+		fail_msg("cpu %u: host access to %#llx translated at L%u, "
+			 "want L%u", cpu, (unsigned long long)ipa, tr.level,
+			 level);
+}
+
 void assert_host_faults_everywhere(u64 pa, const char *ctx)
 {
 	unsigned int cpu;
@@ -210,6 +224,20 @@ void runs_assert_equal(const struct runs *a, const struct runs *b,
 			 b->n, a->n);
 	fail_msg("%s: %s stage-2 run %ld was %s, now %s", ctx, which, i,
 		 run_str(&a->r[i], was), run_str(&b->r[i], now));
+}
+
+void runs_assert_back(int vm, struct runs *before, bool normalize,
+		      const char *ctx)
+{
+	struct runs now = { 0 };
+
+	assert_int_equal(runs_take(vm, &now), 0);
+	if (normalize) {
+		runs_normalize(before);
+		runs_normalize(&now);
+	}
+	runs_assert_equal(before, &now, ctx, vm ? "VM" : "host");
+	runs_free(&now);
 }
 
 /* ---- Snapshots ----------------------------------------------------------- */

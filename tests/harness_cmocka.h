@@ -92,6 +92,8 @@ void assert_info_equal(u64 pfn, const struct s2o_page_info *got,
 /* Page @pfn, as s2o_page_query() reports it, is in @st (of VM @vm). */
 void assert_page(u64 pfn, enum st st, int vm, const char *ctx);
 
+/* The host's access from @cpu to @ipa goes through, translated at @level. */
+void assert_host_touch(unsigned int cpu, u64 ipa, u32 level);
 /* No CPU may still translate @pa for the host: a stale TLB entry shows. */
 void assert_host_faults_everywhere(u64 pa, const char *ctx);
 /* No CPU may still translate @gfn for VM @vm. */
@@ -103,6 +105,12 @@ void assert_host_leaf(u64 ipa, u64 want_pte, u32 want_level);
 /* Stage-2 @b is @a run by run; fails naming @ctx and the first run. */
 void runs_assert_equal(const struct runs *a, const struct runs *b,
 		       const char *ctx, const char *which);
+/*
+ * VM @vm's stage-2 (0: the host's) is now, run by run, what @before
+ * holds; with @normalize, as runs_normalize() makes both (@before too).
+ */
+void runs_assert_back(int vm, struct runs *before, bool normalize,
+		      const char *ctx);
 
 /*
  * The guest's call @fn (s2o_guest_share() ...) from VM @vm on [@gfn, @gfn

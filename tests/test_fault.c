@@ -72,15 +72,11 @@ static void fault_stays_inside_free_entry(void **state)
 	(void)state;
 	/* Never faulted: the donation splits empty entries down to 4K. */
 	assert_int_equal(s2o_host_donate_hyp(PFN(g3) + 5, 1), 0);
-	assert_int_equal(host_touch(0, g3 + 4 * PAGE, &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(0, g3 + 4 * PAGE, 3);
 	assert_host_leaf(g3 + 4 * PAGE, (g3 + 4 * PAGE) | 0x7ff, 3);
-	assert_int_equal(host_touch(0, g3 + 6 * PAGE, &tr), 0);
-	assert_int_equal(tr.level, 3);
-	assert_int_equal(host_touch(0, g3 + 2 * MIB, &tr), 0);
-	assert_int_equal(tr.level, 2);
-	assert_int_equal(host_touch(0, g3 + GIB - PAGE, &tr), 0);
-	assert_int_equal(tr.level, 2);
+	assert_host_touch(0, g3 + 6 * PAGE, 3);
+	assert_host_touch(0, g3 + 2 * MIB, 2);
+	assert_host_touch(0, g3 + GIB - PAGE, 2);
 	assert_int_equal(s2o_host_handle_fault(g3 + 5 * PAGE), EPERM_);
 
 	/* A 2M chunk annotated at level 2: 2M blocks on either side. */
@@ -89,8 +85,7 @@ static void fault_stays_inside_free_entry(void **state)
 	assert_int_equal(host_touch(1, g4 + 2 * MIB - PAGE, &tr), 0);
 	assert_int_equal(tr.level, 2);
 	assert_int_equal(tr.pa, g4 + 2 * MIB - PAGE);
-	assert_int_equal(host_touch(1, g4 + 4 * MIB, &tr), 0);
-	assert_int_equal(tr.level, 2);
+	assert_host_touch(1, g4 + 4 * MIB, 2);
 	assert_int_equal(s2o_host_handle_fault(g4 + 3 * MIB), EPERM_);
 	assert_int_not_equal(host_touch(2, g4 + 4 * MIB - PAGE, &tr), 0);
 }

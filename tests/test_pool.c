@@ -394,7 +394,6 @@ static void full_reserve_fault_shrinks_idle_tables(void **state)
 	const struct reserve_fault next = { HOLE(2) + 2 * MIB, 3, false, 1 };
 	const struct reserve_fault again = reserve_faults[0];
 	struct s2own_stats st0, st1;
-	struct fake_translation tr;
 	struct fill f;
 	u64 used, freed0, pte;
 	u32 level;
@@ -408,8 +407,7 @@ static void full_reserve_fault_shrinks_idle_tables(void **state)
 
 	/* Every table the faults made is idle: all go, one comes back. */
 	assert_int_equal(tables_used(), HOLEY_POOL);
-	assert_int_equal(host_touch(1, next.ipa, &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(1, next.ipa, 3);
 	assert_int_equal(tables_used(), used - HOST_RESERVE + 1);
 	assert_int_equal(fake_counters.tables_freed - freed0, HOST_RESERVE);
 	s2o_get_stats(&st1);
@@ -479,7 +477,6 @@ static void refused_give_back_frees_idle_tables(void **state)
 {
 	const u64 chunk = PFN(2 * GIB + 256 * MIB);
 	const u64 pages[] = { chunk, chunk + 1, chunk + 2 };
-	struct fake_translation tr;
 	struct fill f;
 	u64 freed0;
 
@@ -499,8 +496,7 @@ static void refused_give_back_frees_idle_tables(void **state)
 	assert_int_equal(s2o_hyp_donate_host(chunk + 1, 1), 0);
 	assert_page(chunk + 1, ST_HOST, 0, "given back");
 	assert_page(chunk + 2, ST_HYP, 0, "given back");
-	assert_int_equal(host_touch(0, pa_of(chunk + 1), &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(0, pa_of(chunk + 1), 3);
 }
 
 /*

@@ -84,13 +84,11 @@ static void fault_respects_regions(void **state)
 
 	(void)state;
 	/* Host RAM starts 4M into a 1G block: 2M blocks there. */
-	assert_int_equal(host_touch(0, RAM_BASE, &tr), 0);
-	assert_int_equal(tr.level, 2);
+	assert_host_touch(0, RAM_BASE, 2);
 	host_leaf(RAM_BASE, &pte, &level);
 	assert_int_equal(pte, RAM_BASE | 0x7fd);
 	/* The UART: the whole MMIO gap below RAM is one 1G device block. */
-	assert_int_equal(host_touch(1, 0x09000000, &tr), 0);
-	assert_int_equal(tr.level, 1);
+	assert_host_touch(1, 0x09000000, 1);
 	host_leaf(0x09000000, &pte, &level);
 	assert_int_equal(pte, 0x00400000000007c5ULL);
 	/* The hypervisor's RAM is never mapped. */
@@ -111,8 +109,7 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	int vm;
 
 	(void)state;
-	assert_int_equal(host_touch(0, page, &tr), 0);
-	assert_int_equal(tr.level, 1);
+	assert_host_touch(0, page, 1);
 	vm = s2o_vm_create();
 	assert_int_equal(vm, 1);
 	assert_int_equal(tables_used(), BOOT_TABLES + 1);	/* VM's root */
@@ -155,8 +152,7 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	stats(&st);
 	assert_int_equal(st.coalesces, 2);
 	assert_int_equal(st.table_pages_free, POOL_PAGES - BOOT_TABLES);
-	assert_int_equal(host_touch(1, page, &tr), 0);
-	assert_int_equal(tr.level, 1);
+	assert_host_touch(1, page, 1);
 }
 
 static void donate_2m_chunk_annotates_level2(void **state)
@@ -331,8 +327,7 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 
 	(void)state;
 	/* The level-3 table at the region edge comes out of the reserve. */
-	assert_int_equal(host_touch(0, GAP_RAM_BASE, &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(0, GAP_RAM_BASE, 3);
 	stats(&st);
 	assert_int_equal(st.table_pages_free, HOST_RESERVE - 1);
 	/* A donation cannot get its tables and changes nothing. */
@@ -355,8 +350,7 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 					       GAP_RAM_BASE, &tr), 0);
 	assert_int_equal(tables_used(), BOOT_TABLES);
 	/* The host's own RAM faults back in from the freed page. */
-	assert_int_equal(host_touch(1, GAP_RAM_BASE, &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(1, GAP_RAM_BASE, 3);
 	assert_int_equal(tables_used(), BOOT_TABLES + 1);
 }
 

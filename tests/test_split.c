@@ -13,8 +13,7 @@ static void touch_cached(unsigned int cpu, u64 pa, u32 level)
 {
 	struct fake_translation tr;
 
-	assert_int_equal(host_touch(cpu, pa, &tr), 0);
-	assert_int_equal(tr.level, level);
+	assert_host_touch(cpu, pa, level);
 	assert_int_equal(host_translate(cpu, pa, &tr), 0);
 	assert_true(tr.from_tlb);
 }
@@ -72,8 +71,7 @@ static void stale_tlb_after_donation(void **state)
 static void hyp_1g_round_trip(void **state)
 {
 	const u64 g = PFN(2 * GIB), n = PFN(GIB), mid = g + 3 * 512 + 7;
-	struct runs before = { 0 }, after = { 0 };
-	struct fake_translation tr;
+	struct runs before = { 0 };
 	struct s2own_stats st;
 	u64 tables;
 
@@ -92,27 +90,21 @@ static void hyp_1g_round_trip(void **state)
 	assert_page(mid, ST_HOST, 0, "one page back");
 	assert_page(mid - 1, ST_HYP, 0, "one page back");
 	assert_int_equal(tables_used(), tables + 2);
-	assert_int_equal(host_touch(2, pa_of(mid), &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(2, pa_of(mid), 3);
 	assert_int_equal(s2o_host_handle_fault(pa_of(mid + 1)), EPERM_);
 	assert_int_equal(s2o_host_handle_fault(pa_of(g + 8 * 512)), EPERM_);
 
 	assert_int_equal(s2o_hyp_donate_host(mid + 1, g + n - mid - 1), 0);
-	assert_int_equal(host_touch(2, pa_of(g + n - 1), &tr), 0);
-	assert_int_equal(tr.level, 2);
+	assert_host_touch(2, pa_of(g + n - 1), 2);
 	assert_int_equal(s2o_hyp_donate_host(g, mid - g), 0);
 	assert_page(g, ST_HOST, 0, "all back");
 	assert_page(mid - 1, ST_HOST, 0, "all back");
 	assert_int_equal(tables_used(), tables);
-	assert_int_equal(runs_take(0, &after), 0);
-	runs_normalize(&before);
-	runs_normalize(&after);
-	runs_assert_equal(&before, &after, "1G round trip", "host");
+	runs_assert_back(0, &before, true, "1G round trip");
 	assert_host_leaf(pa_of(mid), pa_of(g) | 0x7fd, 1);
 	s2o_get_stats(&st);
 	assert_int_equal(st.coalesces, 2);
 	runs_free(&before);
-	runs_free(&after);
 }
 
 /* ---- Main ---------------------------------------------------------------- */

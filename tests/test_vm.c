@@ -104,16 +104,14 @@ static void relinquish_splits_guest_block(void **state)
 	assert_guest_maps(vm, gfn + 511, pfn + 511, "relinquish 1 of 512");
 	assert_guest_maps(vm, gfn, pfn, "relinquish 1 of 512");
 	assert_int_equal(s2o_host_reclaim_guest(pfn + 3, 1), 0);
-	assert_int_equal(host_touch(1, pa_of(pfn + 3), &tr), 0);
-	assert_int_equal(tr.level, 3);
+	assert_host_touch(1, pa_of(pfn + 3), 3);
 	assert_int_equal(s2o_host_handle_fault(pa_of(pfn + 4)), EPERM_);
 	/* The rest, relinquished on either side of the hole, reclaimed. */
 	assert_guest_call(s2o_guest_relinquish, vm, gfn, 3, 0, 3);
 	assert_guest_call(s2o_guest_relinquish, vm, gfn + 4, 508, 0, 508);
 	assert_int_equal(s2o_host_reclaim_guest(pfn, 3), 0);
 	assert_int_equal(s2o_host_reclaim_guest(pfn + 4, 508), 0);
-	assert_int_equal(host_touch(1, pa_of(pfn + 100), &tr), 0);
-	assert_int_equal(tr.level, 1);
+	assert_host_touch(1, pa_of(pfn + 100), 1);
 }
 
 

@@ -161,19 +161,26 @@ s64 kvm_mem_call(enum smccc_conduit conduit, u64 fn, u64 ipa, u64 nr, u64 x3,
 s64 kvm_mem_range(u64 fn, u64 ipa, u64 nr, unsigned int *calls);
 u64 kvm_discover(void);
 
-/* The modes: main.c's table, S2OWN_GUEST_MODE_* order. */
-void __noreturn guest_mode_full(u64 seed);
-void __noreturn guest_mode_spin(u64 seed);
-void __noreturn guest_mode_hvc(u64 seed);
-void __noreturn guest_mode_sysreg(u64 seed);
-void __noreturn guest_mode_mmio(u64 seed);
-void __noreturn guest_mode_wfi(u64 seed);
-void __noreturn guest_mode_loop(u64 seed);
-void __noreturn guest_mode_garbage(u64 seed);
-void __noreturn guest_mode_random(u64 seed);
-void __noreturn guest_mode_exec_mmio(u64 seed);
-void __noreturn guest_mode_share(u64 seed);
-void __noreturn guest_mode_fuzz(u64 seed);
+/*
+ * The modes, as (S2OWN_GUEST_MODE_<id>, name, function): main.c's table
+ * and the functions' declarations are made of this one list.
+ */
+#define GUEST_MODES(X)							\
+	X(FULL, "full", guest_mode_full)				\
+	X(SPIN, "spin", guest_mode_spin)				\
+	X(HVC, "hvc", guest_mode_hvc)					\
+	X(SYSREG, "sysreg", guest_mode_sysreg)				\
+	X(MMIO, "mmio", guest_mode_mmio)				\
+	X(WFI, "wfi", guest_mode_wfi)					\
+	X(LOOP, "loop", guest_mode_loop)				\
+	X(GARBAGE, "garbage", guest_mode_garbage)			\
+	X(RANDOM, "random", guest_mode_random)				\
+	X(EXEC_MMIO, "exec-mmio", guest_mode_exec_mmio)			\
+	X(SHARE, "share", guest_mode_share)				\
+	X(FUZZ, "fuzz", guest_mode_fuzz)
+
+#define GUEST_MODE_DECL(id, name, fn)	void __noreturn fn(u64 seed);
+GUEST_MODES(GUEST_MODE_DECL)
 
 /* full.c */
 void __noreturn guest_secondary_main(u64 ctx, u64 leaked);

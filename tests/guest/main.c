@@ -42,22 +42,13 @@ u64 guest_check_entry(unsigned int vcpu, u64 leaked)
 	return bad;
 }
 
+#define GUEST_MODE_ROW(id, name, fn) [S2OWN_GUEST_MODE_##id] = { name, fn },
+
 static const struct {
 	const char *name;
 	void (*run)(u64 seed) __noreturn;
 } modes[S2OWN_GUEST_NR_MODES] = {
-	[S2OWN_GUEST_MODE_FULL] = { "full", guest_mode_full },
-	[S2OWN_GUEST_MODE_SPIN] = { "spin", guest_mode_spin },
-	[S2OWN_GUEST_MODE_HVC] = { "hvc", guest_mode_hvc },
-	[S2OWN_GUEST_MODE_SYSREG] = { "sysreg", guest_mode_sysreg },
-	[S2OWN_GUEST_MODE_MMIO] = { "mmio", guest_mode_mmio },
-	[S2OWN_GUEST_MODE_WFI] = { "wfi", guest_mode_wfi },
-	[S2OWN_GUEST_MODE_LOOP] = { "loop", guest_mode_loop },
-	[S2OWN_GUEST_MODE_GARBAGE] = { "garbage", guest_mode_garbage },
-	[S2OWN_GUEST_MODE_RANDOM] = { "random", guest_mode_random },
-	[S2OWN_GUEST_MODE_EXEC_MMIO] = { "exec-mmio", guest_mode_exec_mmio },
-	[S2OWN_GUEST_MODE_SHARE] = { "share", guest_mode_share },
-	[S2OWN_GUEST_MODE_FUZZ] = { "fuzz", guest_mode_fuzz },
+	GUEST_MODES(GUEST_MODE_ROW)
 };
 
 /*

@@ -154,21 +154,23 @@ static const struct {
 
 static struct perf_event *ctr_ev[NR_CTR];
 
-/* perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>. */
-#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0)
-#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0)
+/*
+ * perf's armv8 counter index: 0 is PMCCNTR, n + 1 is PMEVCNTR<n>, for
+ * the n of EVCNTRS().
+ */
+#define EVCNTRS(X)							\
+	X(0)  X(1)  X(2)  X(3)  X(4)  X(5)  X(6)  X(7)  X(8)  X(9)	\
+	X(10) X(11) X(12) X(13) X(14) X(15) X(16) X(17) X(18) X(19)	\
+	X(20) X(21) X(22) X(23) X(24) X(25) X(26) X(27) X(28) X(29)	\
+	X(30)
+#define EVCNTR(n)	case (n) + 1: return read_sysreg(pmevcntr##n##_el0);
+#define EVTYPER(n)	case (n) + 1: return read_sysreg(pmevtyper##n##_el0);
 
 static __always_inline u64 read_hw_counter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccntr_el0);
-	EVCNTR(0);  EVCNTR(1);  EVCNTR(2);  EVCNTR(3);  EVCNTR(4);
-	EVCNTR(5);  EVCNTR(6);  EVCNTR(7);  EVCNTR(8);  EVCNTR(9);
-	EVCNTR(10); EVCNTR(11); EVCNTR(12); EVCNTR(13); EVCNTR(14);
-	EVCNTR(15); EVCNTR(16); EVCNTR(17); EVCNTR(18); EVCNTR(19);
-	EVCNTR(20); EVCNTR(21); EVCNTR(22); EVCNTR(23); EVCNTR(24);
-	EVCNTR(25); EVCNTR(26); EVCNTR(27); EVCNTR(28); EVCNTR(29);
-	EVCNTR(30);
+	EVCNTRS(EVCNTR)
 	}
 	return 0;
 }
@@ -177,13 +179,7 @@ static u64 read_hw_filter(int idx)
 {
 	switch (idx) {
 	case 0: return read_sysreg(pmccfiltr_el0);
-	EVTYPER(0);  EVTYPER(1);  EVTYPER(2);  EVTYPER(3);  EVTYPER(4);
-	EVTYPER(5);  EVTYPER(6);  EVTYPER(7);  EVTYPER(8);  EVTYPER(9);
-	EVTYPER(10); EVTYPER(11); EVTYPER(12); EVTYPER(13); EVTYPER(14);
-	EVTYPER(15); EVTYPER(16); EVTYPER(17); EVTYPER(18); EVTYPER(19);
-	EVTYPER(20); EVTYPER(21); EVTYPER(22); EVTYPER(23); EVTYPER(24);
-	EVTYPER(25); EVTYPER(26); EVTYPER(27); EVTYPER(28); EVTYPER(29);
-	EVTYPER(30);
+	EVCNTRS(EVTYPER)
 	}
 	return 0;
 }
@@ -411,34 +407,28 @@ struct loop {
 	unsigned long id, n;
 };
 
-/* n x { mov x0, id; hvc #0 }: the hypervisor may change x0..x3 only. */
-static noinline __noclone void loop_hvc(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	hvc	#0\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
+/*
+ * n x { mov x0, id; @insn }: the hypervisor may change x0..x3 only. One
+ * body for both loops, so the empty one, which is subtracted, is the HVC
+ * loop without the HVC and nothing else.
+ */
+#define LOOP(name, insn)						\
+static noinline __noclone void name(void *arg)				\
+{									\
+	const struct loop *l = arg;					\
+	unsigned long n = l->n, id = l->id;				\
+									\
+	asm volatile("1:	mov	x0, %[id]\n"			\
+		     insn						\
+		     "	subs	%[n], %[n], #1\n"			\
+		     "	b.ne	1b\n"					\
+		     : [n] "+r" (n)					\
+		     : [id] "r" (id)					\
+		     : "x0", "x1", "x2", "x3", "cc", "memory");		\
 }
 
-/* The same loop without the HVC. */
-static noinline __noclone void loop_empty(void *arg)
-{
-	const struct loop *l = arg;
-	unsigned long n = l->n, id = l->id;
-
-	asm volatile("1:	mov	x0, %[id]\n"
-		     "	subs	%[n], %[n], #1\n"
-		     "	b.ne	1b\n"
-		     : [n] "+r" (n)
-		     : [id] "r" (id)
-		     : "x0", "x1", "x2", "x3", "cc", "memory");
-}
+LOOP(loop_hvc, "	hvc	#0\n")
+LOOP(loop_empty, "")
 
 static s64 hvc_res[MAX_ITERS][NR_CTR];
 
