@@ -28,7 +28,7 @@ help:
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
 	@echo "make fuzz    long libFuzzer run of the core against the model"
-	@echo "make measure boot time vs bare Linux, instructions per hypercall"
+	@echo "make measure s2own vs pKVM vs bare Linux: instructions, boot, memory"
 	@echo "make svg     maps of the host stage-2 from the last make run"
 	@echo "make clean   remove $(BUILD)/"
 

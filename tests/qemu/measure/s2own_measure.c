@@ -22,17 +22,37 @@
  * measured section, so what the reads themselves cost cancels out.
  *
  * Measured, all on one CPU (the step script offlines the others, whose
- * instructions QEMU's icount-based counter would otherwise also see):
+ * instructions QEMU's icount-based counter would otherwise also see), under
+ * s2own or under Debian's pKVM (el2=pkvm: kvm-arm.mode=protected), the
+ * same code for both where both can:
  *
- *   hvc-revision, hvc-unknown  one HVC round trip (the HVC instruction and
- *           everything EL2 runs up to its ERET): a loop of HVCs minus the
- *           same loop without them, divided by the number of HVCs
+ *   hvc-unknown  one HVC round trip (the HVC instruction and everything EL2
+ *           runs up to its ERET) with an id EL2 does not know: a loop of
+ *           HVCs minus the same loop without them, / the number of HVCs
+ *   hvc-revision (s2own), hvc-prot-finalize (pKVM: -EPERM once finalised)
+ *           the same with a known id that does nothing
  *   hvc-stub   the same against Linux's own hyp stub (a bare boot with
- *           virtualization=on; stub=1)
- *   vm-create, donate-4k, vm-destroy-4k, reclaim-4k  one page of a 2M
- *           chunk the host maps as a 2M block: the donation splits the
- *           block, the reclaim (after the VM is destroyed) scrubs the page
- *           and coalesces the table back into the block
+ *           virtualization=on; el2=stub)
+ *   host-fault  a host stage-2 fault: the first write to a fresh 2M chunk
+ *           less a second write (needs init_on_alloc=0); under s2own, a
+ *           chunk mapped already is emptied first when too few are fresh
+ *   share-hyp, unshare-hyp  one page of that chunk shared with the
+ *           hypervisor and unshared
+ *   refaults  then a write to each page of the chunk: the faults taken
+ *           (refaults.faults) and their cost
+ *
+ * and under s2own alone, on a 2M chunk the host maps as a 2M block
+ * (rounds of steps, below; VM set-up in vm_create()):
+ *
+ *   vm-create, donate-4k, vm-destroy-4k, reclaim-4k  one page: the
+ *           donation splits the block and gives the VM new tables, the
+ *           reclaim (after the VM is destroyed) scrubs the page and
+ *           coalesces the table back into the block
+ *   donate-present, donate-64, vm-destroy-66, reclaim-64,
+ *   reclaim-nocoalesce, reclaim-coalesce  the block split and the VM's
+ *           tables present: one page more, 64 more; reclaims that do not
+ *           coalesce, then the one that does
+ *   vm-destroy-empty  a VM with nothing mapped
  *   donate-2m, vm-destroy-2m, reclaim-2m  the whole 2M chunk
  *   fault-4k, fault-2m  one host stage-2 fault (a read of the chunk) that
  *           maps a 4K page, a 2M block: the entry is made empty first (two
@@ -55,11 +75,12 @@
  *           run making the call, less guest-exit
  *
  * Every line it prints starts with "S2OWN-MEASURE: ": "<name>.<counter>
- * <instructions>" (the median of the runs), "info ..." for context,
- * "error ..." for a failure, and "done errors=N" last. Everything is
- * given back before it returns: the VM destroyed, the pages reclaimed and
- * freed, the dump buffer unshared and freed, the counters released. The
- * measurement runs in module init; the script unloads the module again.
+ * <instructions>" (the median of the runs; refaults.faults is a count),
+ * "info ..." for context, "error ..." for a failure, and "done errors=N"
+ * last. Everything is given back before it returns: the VM destroyed, the
+ * pages reclaimed and freed, the dump and trace buffers unshared and freed,
+ * the counters released. The measurement runs in module init; the script
+ * unloads the module again.
  */
 #include <linux/arm-smccc.h>
 #include <linux/compiler.h>
@@ -76,6 +97,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/workqueue.h>
+#include <asm/kvm_asm.h>
 #include <asm/sysreg.h>
 
 #include "s2own_abi.h"
@@ -94,10 +116,10 @@
 static char *mode = "full";
 module_param(mode, charp, 0444);
 MODULE_PARM_DESC(mode, "el: only report the exception levels; full: measure");
-static bool stub;
-module_param(stub, bool, 0444);
-MODULE_PARM_DESC(stub,
-		 "Linux's hyp stub is at EL2 (bare boot, virtualization=on): time its HVC");
+static char *el2 = "";
+module_param(el2, charp, 0444);
+MODULE_PARM_DESC(el2,
+		 "what is at EL2 when it is not s2own: stub (Linux's hyp stub: a bare boot with virtualization=on) or pkvm (kvm-arm.mode=protected, finalised)");
 static unsigned int iters = 5;
 module_param(iters, uint, 0444);
 MODULE_PARM_DESC(iters, "runs of each measurement, median reported (1..16)");
@@ -532,150 +554,327 @@ static void describe(char *buf, size_t len, u64 ipa)
 		 r->owner < ARRAY_SIZE(owners) ? owners[r->owner] : "?");
 }
 
-static void stats_diff(const char *what, const struct s2own_stats *a,
-		       const struct s2own_stats *b)
+/* ---- VMs: the one place that creates and destroys them ------------------- */
+
+/*
+ * VM_CREATE(@ram_gfn, @ram_pages, @entry): the VM's RAM range (0 pages:
+ * the whole IPA space) and its vCPU 0 entry. When VM_CREATE's ABI changes
+ * (host-funded pages for the VM's stage-2 tables, pKVM's memcache), this
+ * and vm_destroy() are the only places to change. With @out, the call is
+ * measured into it. The handle (> 0), or -errno.
+ */
+static long vm_create(u64 ram_gfn, u64 ram_pages, u64 entry, s64 *out)
 {
-#define DIFF(f)	((s64)(b->f - a->f))
-	pr_info(PFX "info %s: splits %+lld coalesces %+lld tlbi-ipa %+lld tlbi-range %+lld tlbi-vmid %+lld scrubbed %+lld table-pages %+lld\n",
-		what, DIFF(splits), DIFF(coalesces), DIFF(tlbi_ipa),
-		DIFF(tlbi_range), DIFF(tlbi_vmid), DIFF(pages_scrubbed),
-		DIFF(table_pages_used));
-#undef DIFF
+	struct hcall c = { .id = S2OWN_HC_VM_CREATE, .a1 = ram_gfn,
+			   .a2 = ram_pages, .a3 = entry };
+
+	if (out)
+		measure_op(do_hcall, &c, out);
+	else
+		do_hcall(&c);
+	return hc_result(&c);
+}
+
+/* VM_DESTROY(@vm), measured into @out if given; 0 or -errno. */
+static long vm_destroy(long vm, s64 *out)
+{
+	struct hcall c = { .id = S2OWN_HC_VM_DESTROY, .a1 = vm };
+
+	if (out)
+		measure_op(do_hcall, &c, out);
+	else
+		do_hcall(&c);
+	return hc_result(&c);
 }
 
 /* ---- donate / reclaim rounds -------------------------------------------- */
 
-enum { OP_CREATE, OP_DONATE, OP_DESTROY, OP_RECLAIM, NR_OPS };
+/*
+ * A round is a list of steps on one VM and the pages of one 2M chunk the
+ * host stage-2 maps with a level-2 block. Pages are given as offsets in
+ * the chunk; page i goes to gfn GUEST_GFN + i. A step with a name is
+ * measured (its name is the measurement's); the others set the state up.
+ */
+enum step_op { S_CREATE, S_DONATE, S_DESTROY, S_RECLAIM };
+
+struct step {
+	enum step_op op;
+	unsigned int first, nr;		/* S_DONATE, S_RECLAIM: pages */
+	const char *name;		/* measured as this, or NULL */
+};
+
+/* One page: the block splits, the VM's tables are new; coalesced back. */
+static const struct step round_4k[] = {
+	{ S_CREATE,  0, 0, "vm-create" },
+	{ S_DONATE,  1, 1, "donate-4k" },
+	{ S_DESTROY, 0, 0, "vm-destroy-4k" },
+	{ S_RECLAIM, 1, 1, "reclaim-4k" },
+};
+
+/*
+ * The block split and the VM's tables present already: one more page,
+ * then 64. Reclaims that leave pages of the chunk with the guest do not
+ * coalesce; the last one does. The 64-page reclaim less the 1-page one,
+ * / 63, is what one more page costs a reclaim: its scrub and its state.
+ */
+static const struct step round_split[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DONATE,  1, 1, NULL },
+	{ S_DONATE,  2, 1, "donate-present" },
+	{ S_DONATE,  3, 64, "donate-64" },
+	{ S_DESTROY, 0, 0, "vm-destroy-66" },
+	{ S_RECLAIM, 3, 64, "reclaim-64" },
+	{ S_RECLAIM, 2, 1, "reclaim-nocoalesce" },
+	{ S_RECLAIM, 1, 1, "reclaim-coalesce" },
+};
+
+static const struct step round_empty[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DESTROY, 0, 0, "vm-destroy-empty" },
+};
+
+/* The whole chunk, at a 2M-aligned gfn. */
+static const struct step round_2m[] = {
+	{ S_CREATE,  0, 0, NULL },
+	{ S_DONATE,  0, CHUNK_PAGES, "donate-2m" },
+	{ S_DESTROY, 0, 0, "vm-destroy-2m" },
+	{ S_RECLAIM, 0, CHUNK_PAGES, "reclaim-2m" },
+};
+
+#define MAX_STEPS	8
 
 static struct page *chunk;
 static bool chunk_stuck;	/* not given back: never free it */
-static s64 round_res[NR_OPS][MAX_ITERS][NR_CTR];
-static s64 round_ev[NR_OPS][MAX_ITERS];
+static s64 step_res[MAX_STEPS][MAX_ITERS][NR_CTR];
+static s64 step_ev[MAX_STEPS][MAX_ITERS];
 
-static void query(const char *what, unsigned long pfn)
-{
-	struct hcall c;
-	long ret = hc(S2OWN_HC_PAGE_QUERY, pfn, 0, 0, &c);
-
-	pr_info(PFX "info %s: page query %ld owner %u host %u guest %u reclaimable %u vm %lu\n",
-		what, ret, S2OWN_QUERY_OWNER(c.res.a2),
-		S2OWN_QUERY_HOST(c.res.a2), S2OWN_QUERY_GUEST(c.res.a2),
-		S2OWN_QUERY_RECLAIMABLE(c.res.a2), c.res.a3);
-}
-
-#define DESC_LEN	40
+static const char *const step_ops[] = {
+	[S_CREATE] = "VM_CREATE", [S_DONATE] = "HOST_DONATE_GUEST",
+	[S_DESTROY] = "VM_DESTROY", [S_RECLAIM] = "HOST_RECLAIM_GUEST",
+};
 
 /*
- * For a verbose round: the page queried "@tag after @when"; with @desc,
- * the host stage-2 at it (DESC_LEN bytes) and the stats, from a dump.
+ * What a step did (first round only, outside the measured calls): the
+ * host stage-2 at its first page (or the chunk's) and the hypervisor's
+ * counters since the step before.
  */
-static void look(const char *tag, const char *when, unsigned long pfn,
-		 char *desc, struct s2own_stats *st)
+static void step_note(const char *round, const struct step *s,
+		      struct s2own_stats *prev)
 {
-	char what[48];
+	struct s2own_stats *now = &dump_hdr()->stats;
+	char where[40], pages[24] = "";
 
-	snprintf(what, sizeof(what), "%s after %s", tag, when);
-	query(what, pfn);
-	if (desc && !dump_host()) {
-		describe(desc, DESC_LEN, PFN_PHYS(pfn));
-		*st = dump_hdr()->stats;
+	if (dump_host())
+		return;
+	describe(where, sizeof(where), page_to_phys(chunk) +
+		 ((u64)s->first << PAGE_SHIFT));
+	if (s->nr)
+		snprintf(pages, sizeof(pages), " pages %u+%u", s->first, s->nr);
+#define DIFF(f)	((s64)(now->f - prev->f))
+	pr_info(PFX "info round %s: %s %s%s: host stage-2 at +%u: %s; splits %+lld coalesces %+lld tlbi-ipa %+lld tlbi-range %+lld tlbi-vmid %+lld scrubbed %+lld table-pages %+lld\n",
+		round, s->name ? s->name : "(set-up)", step_ops[s->op], pages,
+		s->first, where, DIFF(splits), DIFF(coalesces),
+		DIFF(tlbi_ipa), DIFF(tlbi_range), DIFF(tlbi_vmid),
+		DIFF(pages_scrubbed), DIFF(table_pages_used));
+#undef DIFF
+	*prev = *now;
+}
+
+/*
+ * Give back what a failed round left with the guest: destroy the VM if it
+ * lives, reclaim every page of the chunk that is not the host's.
+ */
+static void round_cleanup(const char *round, long vm)
+{
+	unsigned long pfn = page_to_pfn(chunk), i;
+	struct hcall c;
+	long ret;
+
+	if (vm > 0 && vm_destroy(vm, NULL))
+		pr_info(PFX "info round %s: cleanup: VM %ld not destroyed\n",
+			round, vm);
+	for (i = 0; i < CHUNK_PAGES; i++) {
+		ret = hc(S2OWN_HC_PAGE_QUERY, pfn + i, 0, 0, &c);
+		if (ret || S2OWN_QUERY_OWNER(c.res.a2) == 0)
+			continue;
+		if (hc(S2OWN_HC_HOST_RECLAIM_GUEST, pfn + i, 1, 0, &c)) {
+			chunk_stuck = true;
+			fail("round %s: cleanup: page 0x%lx not reclaimed",
+			     round, pfn + i);
+		}
 	}
 }
 
-/* Call @c as operation @op of round @k, measured; its result. */
-static long round_op(struct hcall *c, unsigned int op, unsigned int k)
+/* Run @steps once (the k-th time); 0, or -EIO after a failed step. */
+static int run_round(const char *round, const struct step *steps,
+		     unsigned int nr_steps, unsigned int k, bool verbose)
 {
-	measure_op(do_hcall, c, round_res[op][k]);
-	round_ev[op][k] = last_events;
-	return hc_result(c);
-}
-
-/*
- * VM_CREATE, HOST_DONATE_GUEST of [pfn, pfn + nr) at GUEST_GFN,
- * VM_DESTROY, HOST_RECLAIM_GUEST, each measured into round_res[op][k].
- * With @verbose, dumps and page queries around them say what the calls
- * did (outside the measured sections).
- */
-static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
-			unsigned int k, bool verbose)
-{
-	void *va = page_address(pfn_to_page(pfn));
-	size_t bytes = nr << PAGE_SHIFT;
-	struct s2own_stats s0 = {}, s1 = {}, s2 = {};
-	char before[DESC_LEN] = "", donated[DESC_LEN] = "";
-	char after[DESC_LEN] = "";
-	char what[48];
-	struct hcall c;
-	long handle, ret;
+	unsigned long pfn = page_to_pfn(chunk);
+	void *va = page_address(chunk);
+	struct s2own_stats prev = {};
+	char where[40];
+	unsigned int i;
+	long vm = 0, ret = 0;
 
 	/*
 	 * Host writes: the pages hold something to scrub, and the chunk's 2M
 	 * block is mapped in the host stage-2 (the last reclaim coalesced it,
 	 * or the host faults it in now).
 	 */
-	memset(va, 0xa5, bytes);
-	WRITE_ONCE(*(u64 *)page_address(chunk), k);
+	memset(va, 0xa5, SZ_2M);
 	if (verbose && !dump_host()) {
-		describe(before, sizeof(before), PFN_PHYS(pfn));
-		s0 = dump_hdr()->stats;
+		prev = dump_hdr()->stats;
+		describe(where, sizeof(where), page_to_phys(chunk));
+		pr_info(PFX "info round %s: before: host stage-2 at +0: %s\n",
+			round, where);
 	}
+	for (i = 0; i < nr_steps; i++) {
+		const struct step *s = &steps[i];
+		s64 *out = s->name ? step_res[i][k] : NULL;
+		struct hcall c = {};
 
-	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE };
-	handle = round_op(&c, OP_CREATE, k);
-	if (handle <= 0) {
-		fail("%s: VM_CREATE: %ld", tag, handle);
-		return -EIO;
-	}
-
-	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
-			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
-	ret = round_op(&c, OP_DONATE, k);
-	if (ret) {
-		/* A failed call changed nothing: the pages are still ours. */
-		fail("%s: HOST_DONATE_GUEST(%ld, 0x%lx, 0x%lx, %lu): %ld",
-		     tag, handle, pfn, GUEST_GFN, nr, ret);
-		ret = hc(S2OWN_HC_VM_DESTROY, handle, 0, 0, &c);
-		if (ret)
-			fail("%s: VM_DESTROY after a failed donation: %ld",
-			     tag, ret);
-		return -EIO;
-	}
-	if (verbose)
-		look(tag, "donate", pfn, donated, &s1);
-
-	c = (struct hcall){ .id = S2OWN_HC_VM_DESTROY, .a1 = handle };
-	ret = round_op(&c, OP_DESTROY, k);
-	if (ret) {
-		chunk_stuck = true;
-		fail("%s: VM_DESTROY(%ld): %ld", tag, handle, ret);
-		return -EIO;
-	}
-	if (verbose)
-		look(tag, "vm destroy", pfn, NULL, NULL);
-
-	c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST, .a1 = pfn,
-			    .a2 = nr };
-	ret = round_op(&c, OP_RECLAIM, k);
-	if (ret) {
-		chunk_stuck = true;
-		fail("%s: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", tag, pfn, nr,
-		     ret);
-		return -EIO;
-	}
-	if (memchr_inv(va, 0, bytes)) {
-		fail("%s: reclaimed pages not zeroed", tag);
-		return -EIO;
-	}
-	if (verbose) {
-		look(tag, "reclaim", pfn, after, &s2);
-		pr_info(PFX "info %s: pfn 0x%lx nr %lu, host stage-2 at 0x%llx: before %s, donated %s, reclaimed %s; reclaimed pages read back as zeroes\n",
-			tag, pfn, nr, (u64)PFN_PHYS(pfn), before, donated, after);
-		snprintf(what, sizeof(what), "%s donate", tag);
-		stats_diff(what, &s0, &s1);
-		snprintf(what, sizeof(what), "%s destroy+reclaim", tag);
-		stats_diff(what, &s1, &s2);
+		switch (s->op) {
+		case S_CREATE:
+			vm = vm_create(0, 0, 0, out);
+			ret = vm > 0 ? 0 : vm;
+			break;
+		case S_DESTROY:
+			ret = vm_destroy(vm, out);
+			if (!ret)
+				vm = 0;
+			break;
+		case S_DONATE:
+			c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST,
+					    .a1 = vm, .a2 = pfn + s->first,
+					    .a3 = GUEST_GFN + s->first,
+					    .a4 = s->nr };
+			break;
+		case S_RECLAIM:
+			c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST,
+					    .a1 = pfn + s->first, .a2 = s->nr };
+			break;
+		}
+		if (c.id) {
+			if (out)
+				measure_op(do_hcall, &c, out);
+			else
+				do_hcall(&c);
+			ret = hc_result(&c);
+		}
+		if (out)
+			step_ev[i][k] = last_events;
+		if (ret) {
+			fail("round %s: %s pages %u+%u: %ld", round,
+			     step_ops[s->op], s->first, s->nr, ret);
+			round_cleanup(round, vm);
+			return -EIO;
+		}
+		if (s->op == S_RECLAIM &&
+		    memchr_inv(va + ((size_t)s->first << PAGE_SHIFT), 0,
+			       (size_t)s->nr << PAGE_SHIFT)) {
+			fail("round %s: reclaimed pages not zeroed", round);
+			return -EIO;
+		}
+		if (verbose)
+			step_note(round, s, &prev);
 	}
 	return 0;
+}
+
+/*
+ * @iters rounds, the first with notes (not when tracing); the medians of
+ * the named steps, and the records they wrote when tracing.
+ */
+static void round_series(const char *round, const struct step *steps,
+			 unsigned int nr_steps)
+{
+	unsigned int k, i, done = 0;
+	char name[32];
+
+	for (k = 0; k < iters && !errors; k++) {
+		if (run_round(round, steps, nr_steps, k, k == 0 && !thdr))
+			break;
+		done++;
+	}
+	for (i = 0; i < nr_steps; i++) {
+		if (!steps[i].name)
+			continue;
+		snprintf(name, sizeof(name), "%s%s", steps[i].name, suffix);
+		report(name, step_res[i], done);
+		report_events(name, step_ev[i], done);
+	}
+}
+#define ROUND(r)	round_series(#r + 6, r, ARRAY_SIZE(r))	/* less "round_" */
+
+/*
+ * With more RAM, the chunks the allocator hands out first sit in 1G blocks
+ * of the host stage-2. Then one page of a neighbour chunk in the same 1G
+ * goes to the hypervisor (HOST_DONATE_HYP) for as long as the chunks there
+ * are used: the 1G block splits into 2M blocks and stays split, so that a
+ * chunk is a 2M block again after every reclaim (and its level-2 entry
+ * stays empty after a reclaim that leaves it so). Given back by
+ * anchor_exit().
+ */
+static struct page *anchor;
+
+/* Make page 0 of @pg, a chunk of ours, the anchor; 0 or -EIO. */
+static int anchor_set(struct page *pg)
+{
+	struct hcall c;
+	long ret = hc(S2OWN_HC_HOST_DONATE_HYP, page_to_pfn(pg), 1, 0, &c);
+
+	if (ret) {
+		fail("HOST_DONATE_HYP of the anchor 0x%lx: %ld",
+		     page_to_pfn(pg), ret);
+		return -EIO;
+	}
+	anchor = pg;
+	pr_info(PFX "info anchor: page 0x%lx given to the hypervisor\n",
+		page_to_pfn(pg));
+	return 0;
+}
+
+static void anchor_exit(void)
+{
+	struct hcall c;
+	long ret;
+
+	if (!anchor)
+		return;
+	ret = hc(S2OWN_HC_HYP_DONATE_HOST, page_to_pfn(anchor), 1, 0, &c);
+	if (ret)
+		fail("HYP_DONATE_HOST of the anchor 0x%lx: %ld (leaked)",
+		     page_to_pfn(anchor), ret);
+	else
+		__free_pages(anchor, CHUNK_ORDER);
+	anchor = NULL;
+}
+
+static bool same_1g(struct page *a, struct page *b)
+{
+	return page_to_phys(a) >> 30 == page_to_phys(b) >> 30;
+}
+
+/* Whether the host stage-2 maps @pg's chunk with a level-2 block. */
+static bool chunk_is_2m_block(struct page *pg)
+{
+	const struct s2own_dump_run *r;
+	char where[40];
+
+	WRITE_ONCE(*(u64 *)page_address(pg), 0);
+	if (dump_host())
+		return false;
+	r = dump_find(page_to_phys(pg));
+	describe(where, sizeof(where), page_to_phys(pg));
+	if (r && r->level == 2 && r->kind == S2OWN_RUN_BLOCK) {
+		pr_info(PFX "info chunk 0x%llx-0x%llx, host stage-2 %s%s\n",
+			(u64)page_to_phys(pg), (u64)page_to_phys(pg) + SZ_2M,
+			where, anchor ? " (1G block split by the anchor)" : "");
+		return true;
+	}
+	pr_info(PFX "info chunk 0x%llx is mapped %s, not a 2M block: next\n",
+		(u64)page_to_phys(pg), where);
+	return false;
 }
 
 /*
@@ -686,70 +885,38 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 static int pick_chunk(void)
 {
 	struct page *tried[MAX_TRIES];
-	const struct s2own_dump_run *r;
-	char where[40];
 	int n, i;
 
-	for (n = 0; n < MAX_TRIES; n++) {
+	for (n = 0; n < MAX_TRIES && !chunk && !errors; n++) {
 		struct page *pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
 					      CHUNK_ORDER);
 
 		if (!pg)
 			break;
-		WRITE_ONCE(*(u64 *)page_address(pg), 0);
-		if (dump_host()) {
-			__free_pages(pg, CHUNK_ORDER);
-			break;
-		}
-		r = dump_find(page_to_phys(pg));
-		describe(where, sizeof(where), page_to_phys(pg));
-		if (r && r->level == 2 && r->kind == S2OWN_RUN_BLOCK) {
-			chunk = pg;
-			pr_info(PFX "info chunk 0x%llx-0x%llx, host stage-2 %s\n",
-				(u64)page_to_phys(pg),
-				(u64)page_to_phys(pg) + SZ_2M, where);
-			break;
-		}
-		pr_info(PFX "info chunk 0x%llx is mapped %s, not a 2M block: next\n",
-			(u64)page_to_phys(pg), where);
 		tried[n] = pg;
+		if (chunk_is_2m_block(pg)) {
+			chunk = pg;
+			tried[n] = NULL;
+		} else if (!anchor && n > 0 && same_1g(pg, tried[n - 1])) {
+			/* Two chunks in one 1G: the one before anchors. */
+			if (anchor_set(tried[n - 1]))
+				continue;
+			tried[n - 1] = NULL;
+			if (chunk_is_2m_block(pg)) {
+				chunk = pg;
+				tried[n] = NULL;
+			}
+		}
 	}
 	for (i = 0; i < n; i++)
-		__free_pages(tried[i], CHUNK_ORDER);
+		if (tried[i])
+			__free_pages(tried[i], CHUNK_ORDER);
 	if (!chunk) {
 		fail("no 2M chunk mapped by a level-2 block");
+		anchor_exit();
 		return -ENOMEM;
 	}
 	return 0;
-}
-
-static void donate_series(const char *size, unsigned long pfn,
-			  unsigned long nr)
-{
-	static const char *const names[NR_OPS] = {
-		"vm-create", "donate", "vm-destroy", "reclaim",
-	};
-	char name[32];
-	unsigned int k, op, done = 0;
-
-	for (k = 0; k < iters; k++) {
-		snprintf(name, sizeof(name), "donate-%s%s", size, suffix);
-		if (donate_round(name, pfn, nr, k, k == 0 && !thdr))
-			break;
-		done++;
-	}
-	for (op = 0; op < NR_OPS; op++) {
-		/* VM_CREATE does not depend on the size: report it once. */
-		if (op == OP_CREATE && strcmp(size, "4k"))
-			continue;
-		if (op == OP_CREATE)
-			snprintf(name, sizeof(name), "%s%s", names[op], suffix);
-		else
-			snprintf(name, sizeof(name), "%s-%s%s", names[op], size,
-				 suffix);
-		report(name, round_res[op], done);
-		report_events(name, round_ev[op], done);
-	}
 }
 
 /* ---- host stage-2 faults ------------------------------------------------ */
@@ -759,42 +926,46 @@ static noinline __noclone void do_read(void *arg)
 	READ_ONCE(*(u64 *)arg);
 }
 
-static s64 fault_res[2][MAX_ITERS][NR_CTR];
-static s64 fault_ev[2][MAX_ITERS];
+static s64 empty_res[2][MAX_ITERS][NR_CTR];
+static s64 empty_ev[2][MAX_ITERS];
 
-/* Give @nr pages at @pfn to a new VM, destroy it: they are reclaimable. */
+/*
+ * Give @nr pages at @pfn to a new VM, destroy it: they are reclaimable.
+ * Here and in reclaim(), *@stuck is set when the pages may not be the
+ * host's any more: never free them.
+ */
 static int donate_and_destroy(unsigned long pfn, unsigned long nr,
-			      unsigned long gfn)
+			      bool *stuck)
 {
 	struct hcall c;
-	long handle = hc(S2OWN_HC_VM_CREATE, 0, 0, 0, &c), ret;
+	long handle = vm_create(0, 0, 0, NULL), ret;
 
 	if (handle <= 0) {
 		fail("fault: VM_CREATE: %ld", handle);
 		return -EIO;
 	}
 	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
-			    .a2 = pfn, .a3 = gfn, .a4 = nr };
+			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
 	do_hcall(&c);
 	ret = hc_result(&c);
 	if (ret)
 		fail("fault: HOST_DONATE_GUEST(0x%lx, %lu): %ld", pfn, nr, ret);
-	if (hc(S2OWN_HC_VM_DESTROY, handle, 0, 0, &c)) {
+	if (vm_destroy(handle, NULL)) {
 		fail("fault: VM_DESTROY");
-		chunk_stuck = true;
+		*stuck = true;
 		return -EIO;
 	}
 	return ret ? -EIO : 0;
 }
 
-static int reclaim(unsigned long pfn, unsigned long nr)
+static int reclaim(unsigned long pfn, unsigned long nr, bool *stuck)
 {
 	struct hcall c;
 	long ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, pfn, nr, 0, &c);
 
 	if (ret) {
 		fail("fault: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", pfn, nr, ret);
-		chunk_stuck = true;
+		*stuck = true;
 	}
 	return ret ? -EIO : 0;
 }
@@ -819,47 +990,254 @@ static bool empty_entry(u64 pa, u32 level, char *where, size_t len)
  * 1G table stays if it held anything else, as a chunk that pick_chunk()
  * found mapped by a 2M block does).
  */
-static void fault_series(void)
+static void empty_fault_series(void)
 {
 	unsigned long pfn = page_to_pfn(chunk);
 	char where[40], name[32];
 	unsigned int k, done4 = 0, done2 = 0;
 
 	for (k = 0; k < iters && !errors; k++) {
-		if (donate_and_destroy(pfn + 1, 1, GUEST_GFN) ||
-		    donate_and_destroy(pfn + 2, 1, GUEST_GFN) ||
-		    reclaim(pfn + 1, 1))
+		if (donate_and_destroy(pfn + 1, 1, &chunk_stuck) ||
+		    donate_and_destroy(pfn + 2, 1, &chunk_stuck) ||
+		    reclaim(pfn + 1, 1, &chunk_stuck))
 			break;
 		if (!empty_entry(PFN_PHYS(pfn + 1), 3, where, sizeof(where))) {
 			fail("fault-4k: entry of 0x%lx is %s, not an empty L3",
 			     pfn + 1, where);
-			reclaim(pfn + 2, 1);
+			reclaim(pfn + 2, 1, &chunk_stuck);
 			break;
 		}
-		measure_op(do_read, page_address(chunk + 1), fault_res[0][k]);
-		fault_ev[0][k] = last_events;
+		measure_op(do_read, page_address(chunk + 1), empty_res[0][k]);
+		empty_ev[0][k] = last_events;
 		done4++;
-		if (reclaim(pfn + 2, 1))
+		if (reclaim(pfn + 2, 1, &chunk_stuck))
 			break;
 
-		if (donate_and_destroy(pfn, CHUNK_PAGES, GUEST_GFN) ||
-		    reclaim(pfn, CHUNK_PAGES))
+		if (donate_and_destroy(pfn, CHUNK_PAGES, &chunk_stuck) ||
+		    reclaim(pfn, CHUNK_PAGES, &chunk_stuck))
 			break;
 		if (!empty_entry(PFN_PHYS(pfn), 2, where, sizeof(where))) {
 			pr_info(PFX "info fault-2m: entry of 0x%lx is %s after the chunk's reclaim, not an empty L2: not measured\n",
 				pfn, where);
 			continue;
 		}
-		measure_op(do_read, page_address(chunk), fault_res[1][k]);
-		fault_ev[1][k] = last_events;
+		measure_op(do_read, page_address(chunk), empty_res[1][k]);
+		empty_ev[1][k] = last_events;
 		done2++;
 	}
 	snprintf(name, sizeof(name), "fault-4k%s", suffix);
-	report(name, fault_res[0], done4);
-	report_events(name, fault_ev[0], done4);
+	report(name, empty_res[0], done4);
+	report_events(name, empty_ev[0], done4);
 	snprintf(name, sizeof(name), "fault-2m%s", suffix);
-	report(name, fault_res[1], done2);
-	report_events(name, fault_ev[1], done2);
+	report(name, empty_res[1], done2);
+	report_events(name, empty_ev[1], done2);
+}
+
+/* ---- host stage-2 faults, sharing with the hypervisor, refaults ---------- */
+
+/*
+ * The same measurements under s2own and under pKVM: what differs is only
+ * the calls. A host page shared with the hypervisor and unshared again:
+ * s2own HOST_SHARE_HYP(pfn, 1) / HOST_UNSHARE_HYP(pfn, 1); pKVM
+ * __pkvm_host_share_hyp(pfn) / __pkvm_host_unshare_hyp(pfn), what
+ * kvm_share_hyp() / kvm_unshare_hyp() call (not exported to modules,
+ * so the module makes the same HVC). Both return x0 = SMCCC success,
+ * x1 = 0 or -errno.
+ */
+struct el2_calls {
+	const char *name;
+	unsigned long share, unshare;
+	bool s2own;		/* dumps; chunks mapped already emptied */
+};
+
+#define FAULT_TRIES	256	/* 2M chunks allocated at most: 512 MiB */
+
+static struct page *fault_chunks[FAULT_TRIES];
+static bool fault_mapped[FAULT_TRIES];
+static s64 fault_res[4][MAX_ITERS][NR_CTR];
+static s64 refault_nr[MAX_ITERS][NR_CTR];
+
+static noinline __noclone void touch(void *p)
+{
+	WRITE_ONCE(*(u64 *)p, 1);
+}
+
+static long share_call(unsigned long id, unsigned long pfn, s64 *out)
+{
+	struct hcall c = { .id = id, .a1 = pfn, .a2 = 1 };
+
+	measure_op(do_hcall, &c, out);
+	return hc_result(&c);
+}
+
+enum { FAULT_MEASURED, FAULT_MAPPED, FAULT_PARTIAL, FAULT_FAILED };
+
+/*
+ * Chunk @n of fault_chunks[], measured as run @k if its first write
+ * faults and maps it whole:
+ *
+ *   host-fault   the first write less a second one to the same word: the
+ *                stage-2 fault and its return. Kept only if a write to the
+ *                chunk's last page then takes no fault (the fault mapped
+ *                the whole chunk: a 2M block or larger)
+ *   share-hyp, unshare-hyp  page 1 of the chunk
+ *   refaults     then a write to every page of the chunk: how many fault
+ *                (refaults.faults) and what they cost beyond a write that
+ *                does not fault (the sum)
+ */
+static int fault_chunk(const struct el2_calls *e, unsigned int n,
+		       unsigned int k)
+{
+	struct page *pg = fault_chunks[n];
+	s64 first[NR_CTR], second[NR_CTR], last[NR_CTR], d[NR_CTR];
+	void *va = page_address(pg);
+	unsigned int i, c;
+	char where[40];
+	long ret;
+
+	measure_op(touch, va, first);
+	if (first[C_EL2] <= 0)
+		return FAULT_MAPPED;
+	measure_op(touch, va, second);
+	measure_op(touch, va + SZ_2M - PAGE_SIZE, last);
+	if (last[C_EL2] > 0)
+		return FAULT_PARTIAL;
+	for (c = 0; c < NR_CTR; c++)
+		fault_res[0][k][c] = first[c] - second[c];
+	if (e->s2own && !dump_host()) {
+		describe(where, sizeof(where), page_to_phys(pg));
+		pr_info(PFX "info fault chunk 0x%llx: host stage-2 %s after the fault\n",
+			(u64)page_to_phys(pg), where);
+	}
+
+	ret = share_call(e->share, page_to_pfn(pg) + 1, fault_res[1][k]);
+	if (ret) {
+		fail("%s: share pfn 0x%lx: %ld", e->name, page_to_pfn(pg) + 1,
+		     ret);
+		return FAULT_FAILED;
+	}
+	ret = share_call(e->unshare, page_to_pfn(pg) + 1, fault_res[2][k]);
+	if (ret) {
+		fail("%s: unshare pfn 0x%lx: %ld (chunk leaked)", e->name,
+		     page_to_pfn(pg) + 1, ret);
+		fault_chunks[n] = NULL;
+		return FAULT_FAILED;
+	}
+	if (e->s2own && !k && !dump_host()) {
+		describe(where, sizeof(where), page_to_phys(pg) + PAGE_SIZE);
+		pr_info(PFX "info fault chunk 0x%llx: host stage-2 at +1 %s after share and unshare\n",
+			(u64)page_to_phys(pg), where);
+	}
+
+	memset(refault_nr[k], 0, sizeof(refault_nr[k]));
+	memset(fault_res[3][k], 0, sizeof(fault_res[3][k]));
+	for (i = 0; i < CHUNK_PAGES; i++) {
+		measure_op(touch, va + i * PAGE_SIZE, d);
+		if (d[C_EL2] <= 0)
+			continue;
+		for (c = 0; c < NR_CTR; c++) {
+			refault_nr[k][c]++;
+			fault_res[3][k][c] += d[c] - second[c];
+		}
+	}
+	return FAULT_MEASURED;
+}
+
+/*
+ * Under s2own, make chunk @n, which the host stage-2 maps already, what a
+ * fresh chunk is: its level-2 entry empty in a level-2 table, its pages
+ * the host's. The anchor splits its 1G and keeps the table from coalescing
+ * back; the chunk, given whole to a VM and reclaimed, leaves its entry
+ * empty (as empty_fault_series() finds for fault-2m). Whether it did.
+ */
+static bool empty_chunk(unsigned int n)
+{
+	struct page *pg = fault_chunks[n];
+	unsigned long pfn = page_to_pfn(pg);
+	bool stuck = false;
+	char where[40];
+	unsigned int i;
+
+	if (!anchor || !same_1g(anchor, pg)) {
+		/* Another chunk of ours in its 1G anchors. */
+		for (i = 0; i < FAULT_TRIES; i++)
+			if (i != n && fault_chunks[i] &&
+			    same_1g(fault_chunks[i], pg))
+				break;
+		if (i == FAULT_TRIES)
+			return false;
+		anchor_exit();
+		if (anchor_set(fault_chunks[i]))
+			return false;
+		fault_chunks[i] = NULL;
+	}
+	if (donate_and_destroy(pfn, CHUNK_PAGES, &stuck) ||
+	    reclaim(pfn, CHUNK_PAGES, &stuck)) {
+		if (stuck)
+			fault_chunks[n] = NULL;		/* leaked */
+		return false;
+	}
+	if (empty_entry(PFN_PHYS(pfn), 2, where, sizeof(where)))
+		return true;
+	pr_info(PFX "info fault chunk 0x%llx: host stage-2 %s after its reclaim, not an empty L2: not measured\n",
+		(u64)page_to_phys(pg), where);
+	return false;
+}
+
+/*
+ * Fresh 2M-aligned chunks (init_on_alloc=0: allocating them does not
+ * touch them), as many as it takes to find @iters that the host stage-2
+ * does not map yet, each measured by fault_chunk(). Up to FAULT_TRIES
+ * chunks are tried. Under s2own with more RAM, what the allocator hands out
+ * first all sits in 1G blocks mapped already: then chunks mapped already
+ * are emptied (empty_chunk()) and measured, until @iters are.
+ */
+static void fault_series(const struct el2_calls *e)
+{
+	unsigned int n, i, k = 0, nr[FAULT_FAILED + 1] = { 0 }, emptied = 0;
+	int r;
+
+	for (n = 0; n < FAULT_TRIES && k < iters && !errors; n++) {
+		fault_chunks[n] = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					      CHUNK_ORDER);
+		if (!fault_chunks[n])
+			break;
+		r = fault_chunk(e, n, k);
+		nr[r]++;
+		fault_mapped[n] = r == FAULT_MAPPED;
+		k += r == FAULT_MEASURED;
+	}
+	for (i = 0; e->s2own && i < n && k < iters && !errors; i++) {
+		if (!fault_mapped[i] || !fault_chunks[i] || !empty_chunk(i))
+			continue;
+		emptied++;
+		r = fault_chunk(e, i, k);
+		if (r != FAULT_MEASURED && !errors)
+			fail("%s: emptied chunk 0x%llx: no fault that maps it whole",
+			     e->name, (u64)page_to_phys(fault_chunks[i]));
+		k += r == FAULT_MEASURED;
+	}
+	pr_info(PFX "info fault %s: %u chunks allocated: %u faulted in whole, %u mapped already, %u faulted in part; measured %u, %u of them emptied first\n",
+		e->name, n, nr[FAULT_MEASURED], nr[FAULT_MAPPED],
+		nr[FAULT_PARTIAL], k, emptied);
+	anchor_exit();
+	for (i = 0; i < FAULT_TRIES; i++) {
+		if (fault_chunks[i])
+			__free_pages(fault_chunks[i], CHUNK_ORDER);
+		fault_chunks[i] = NULL;
+	}
+	if (k < iters)
+		fail("%s: %u chunks measured, %u wanted", e->name, k, iters);
+	report("host-fault", fault_res[0], k);
+	report("share-hyp", fault_res[1], k);
+	report("unshare-hyp", fault_res[2], k);
+	report("refaults", fault_res[3], k);
+	if (k) {
+		s64 sorted[MAX_ITERS];
+
+		pr_info(PFX "refaults.faults %lld\n",
+			sort_runs(refault_nr, k, C_TOTAL, sorted));
+	}
 }
 
 /* ---- tracing on ------------------------------------------------------------ */
@@ -1046,8 +1424,8 @@ static int guest_setup(struct guest *g)
 	struct hcall c;
 	int i;
 
-	g->vm = hc(S2OWN_HC_VM_CREATE, GUEST_GFN, 1 + MAX_ITERS,
-		   GUEST_GFN << PAGE_SHIFT, &c);
+	g->vm = vm_create(GUEST_GFN, 1 + MAX_ITERS, GUEST_GFN << PAGE_SHIFT,
+			  NULL);
 	if (g->vm <= 0) {
 		fail("guest: VM_CREATE: %ld", g->vm);
 		return -EIO;
@@ -1087,7 +1465,7 @@ static void guest_teardown(struct guest *g)
 	for (i = 0; i < g->nr_demand; i++)
 		pages[n++] = g->demand[i];
 	if (g->vm > 0) {
-		ret = hc(S2OWN_HC_VM_DESTROY, g->vm, 0, 0, &c);
+		ret = vm_destroy(g->vm, NULL);
 		if (ret) {
 			fail("guest: VM_DESTROY: %ld", ret);
 			g->stuck = true;
@@ -1112,23 +1490,64 @@ static void guest_teardown(struct guest *g)
 enum { G_EXIT, G_EL2_CALL, G_RUN_OFF, G_DEMAND, G_SHARE, G_UNSHARE, G_NR };
 
 static s64 guest_res[G_NR][MAX_ITERS][NR_CTR];
+static unsigned int guest_irq_exits;
+
+#define GUEST_TRIES	8
+
+/*
+ * VCPU_RUN with @answer until the exit @want, measured into @out. A host
+ * interrupt that comes due while the guest runs (the measured section
+ * masks it at EL1, which does not mask it for a guest) ends the run early
+ * with S2OWN_EXIT_IRQ. The guest is then run on, unmeasured, to @want;
+ * with @redo (the guest is back where it started) the measurement is
+ * made again, else *@dirty is set: the caller drops the sample.
+ */
+static int guest_measure(struct guest *g, unsigned int vcpu, u64 answer,
+			 s64 *out, long want, const char *what, bool redo,
+			 bool *dirty)
+{
+	unsigned int t, n;
+	long r;
+
+	for (t = 0; t < GUEST_TRIES; t++) {
+		r = guest_run(g, vcpu, answer, out);
+		if (r != S2OWN_EXIT_IRQ)
+			return guest_expect(what, r, want);
+		guest_irq_exits++;
+		for (n = 0; n < GUEST_TRIES && r == S2OWN_EXIT_IRQ; n++)
+			r = guest_run(g, vcpu, 0, NULL);
+		if (guest_expect(what, r, want))
+			return -EIO;
+		if (!redo) {
+			*dirty = true;
+			return 0;
+		}
+	}
+	fail("guest: %s: interrupted %u times", what, GUEST_TRIES);
+	return -EIO;
+}
 
 /*
  * A run in which the guest makes one memory call on its code page, less
- * the round trip of run @k: the call at EL2, trap to return.
+ * the round trip of run @k: the call at EL2, trap to return. It is sample
+ * *@n of @res, unless a host interrupt ended the run early.
  */
 static int guest_mem_call(struct guest *g, unsigned int k, u64 call,
-			  unsigned int res)
+			  unsigned int res, unsigned int *n)
 {
 	s64 run[NR_CTR];
 	unsigned int c;
+	bool dirty = false;
 
-	if (guest_expect("memory call", guest_run(g, 0, call, run),
-			 S2OWN_EXIT_HVC) ||
+	if (guest_measure(g, 0, call, run, S2OWN_EXIT_HVC, "memory call",
+			  false, &dirty) ||
 	    guest_expect("its result", (long)g->exit_x1, 0))
 		return -EIO;
+	if (dirty)
+		return 0;
 	for (c = 0; c < NR_CTR; c++)
-		guest_res[res][k][c] = run[c] - guest_res[G_EXIT][k][c];
+		guest_res[res][*n][c] = run[c] - guest_res[G_EXIT][k][c];
+	(*n)++;
 	return 0;
 }
 
@@ -1145,21 +1564,19 @@ static int guest_code_host_state(const struct guest *g)
 static void measure_guest_switch(void)
 {
 	struct guest g = { 0 };
-	s64 el2[NR_CTR], a[NR_CTR], b[NR_CTR];
-	unsigned int k, c;
+	s64 el2[NR_CTR], a[NR_CTR], b[NR_CTR], d[NR_CTR];
+	unsigned int k, c, nd = 0, ns = 0, nu = 0;
+	bool dirty;
 
 	if (guest_setup(&g))
 		goto out;
 	for (k = 0; k < iters; k++) {
-		if (guest_expect("round trip",
-				 guest_run(&g, 0, 0, guest_res[G_EXIT][k]),
-				 S2OWN_EXIT_HVC) ||
-		    guest_expect("EL2 calls",
-				 guest_run(&g, 0, GUEST_EL2_CALLS, el2),
-				 S2OWN_EXIT_HVC) ||
-		    guest_expect("vCPU off", guest_run(&g, 1, 0,
-						       guest_res[G_RUN_OFF][k]),
-				 S2OWN_EXIT_VCPU_OFF))
+		if (guest_measure(&g, 0, 0, guest_res[G_EXIT][k],
+				  S2OWN_EXIT_HVC, "round trip", true, NULL) ||
+		    guest_measure(&g, 0, GUEST_EL2_CALLS, el2, S2OWN_EXIT_HVC,
+				  "EL2 calls", true, NULL) ||
+		    guest_measure(&g, 1, 0, guest_res[G_RUN_OFF][k],
+				  S2OWN_EXIT_VCPU_OFF, "vCPU off", true, NULL))
 			goto out;
 		for (c = 0; c < NR_CTR; c++)
 			guest_res[G_EL2_CALL][k][c] = DIV_ROUND_CLOSEST(
@@ -1171,52 +1588,74 @@ static void measure_guest_switch(void)
 		if (!g.demand[k])
 			goto out;
 		g.nr_demand++;
-		if (guest_expect("demand fault", guest_run(&g, 0, 1, a),
-				 S2OWN_EXIT_MEM_FAULT))
+		dirty = false;
+		if (guest_measure(&g, 0, 1, a, S2OWN_EXIT_MEM_FAULT,
+				  "demand fault", false, &dirty))
 			goto out;
 		{
-			struct hcall d = {
+			struct hcall h = {
 				.id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = g.vm,
 				.a2 = page_to_pfn(g.demand[k]),
 				.a3 = GUEST_GFN + 1 + k, .a4 = 1,
 			};
 
-			measure_op(do_hcall, &d, b);
-			if (guest_expect("demand donation", hc_result(&d), 0))
+			measure_op(do_hcall, &h, b);
+			if (guest_expect("demand donation", hc_result(&h), 0))
 				goto out;
 		}
-		for (c = 0; c < NR_CTR; c++)
-			guest_res[G_DEMAND][k][c] = a[c] + b[c];
-		if (guest_expect("after the demand donation",
-				 guest_run(&g, 0, 0, a), S2OWN_EXIT_HVC))
+		if (guest_measure(&g, 0, 0, d, S2OWN_EXIT_HVC,
+				  "after the demand donation", false, &dirty))
 			goto out;
-		for (c = 0; c < NR_CTR; c++)
-			guest_res[G_DEMAND][k][c] += a[c];
+		if (!dirty) {
+			for (c = 0; c < NR_CTR; c++)
+				guest_res[G_DEMAND][nd][c] = a[c] + b[c] + d[c];
+			nd++;
+		}
 
-		if (guest_mem_call(&g, k, GUEST_SHARE, G_SHARE) ||
+		if (guest_mem_call(&g, k, GUEST_SHARE, G_SHARE, &ns) ||
 		    guest_expect("host state of a shared page",
 				 guest_code_host_state(&g),
 				 S2OWN_PAGE_SHARED_BORROWED) ||
-		    guest_mem_call(&g, k, GUEST_UNSHARE, G_UNSHARE) ||
+		    guest_mem_call(&g, k, GUEST_UNSHARE, G_UNSHARE, &nu) ||
 		    guest_expect("host state of an unshared page",
 				 guest_code_host_state(&g),
 				 S2OWN_PAGE_NOPAGE))
 			goto out;
 	}
+	if (guest_irq_exits)
+		pr_info(PFX "info guest: %u runs ended by a host interrupt, measured again or dropped\n",
+			guest_irq_exits);
 	report("guest-exit", guest_res[G_EXIT], iters);
 	report("guest-el2-call", guest_res[G_EL2_CALL], iters);
 	report("vcpu-run-off", guest_res[G_RUN_OFF], iters);
-	report("guest-demand", guest_res[G_DEMAND], iters);
-	report("guest-share", guest_res[G_SHARE], iters);
-	report("guest-unshare", guest_res[G_UNSHARE], iters);
+	report("guest-demand", guest_res[G_DEMAND], nd);
+	report("guest-share", guest_res[G_SHARE], ns);
+	report("guest-unshare", guest_res[G_UNSHARE], nu);
 out:
 	guest_teardown(&g);
 }
 
 /* ---- main ---------------------------------------------------------------- */
 
+/* On the chunk pick_chunk() found: every round, then the faults. */
+static void chunk_series(void)
+{
+	ROUND(round_4k);
+	ROUND(round_split);
+	ROUND(round_empty);
+	ROUND(round_2m);
+	if (!errors)
+		empty_fault_series();
+}
+
 static void measure_s2own(void)
 {
+	static const struct el2_calls s2own = {
+		.name = "s2own",
+		.share = S2OWN_HC_HOST_SHARE_HYP,
+		.unshare = S2OWN_HC_HOST_UNSHARE_HYP,
+		.s2own = true,
+	};
 	struct hcall c;
 
 	hc(S2OWN_HC_CALL_UID, 0, 0, 0, &c);
@@ -1234,20 +1673,13 @@ static void measure_s2own(void)
 
 	if (dump_init())
 		return;
-	if (!pick_chunk()) {
-		donate_series("4k", page_to_pfn(chunk) + 1, 1);
-		if (!errors)
-			donate_series("2m", page_to_pfn(chunk), CHUNK_PAGES);
-		if (!errors)
-			fault_series();
+	/* First, while fresh chunks are easy to find. */
+	fault_series(&s2own);
+	if (!errors && !pick_chunk()) {
+		chunk_series();
 		/* The same, every trace class on. */
 		if (!errors && trace_on()) {
-			donate_series("4k", page_to_pfn(chunk) + 1, 1);
-			if (!errors)
-				donate_series("2m", page_to_pfn(chunk),
-					      CHUNK_PAGES);
-			if (!errors)
-				fault_series();
+			chunk_series();
 			trace_off();
 		}
 		if (!chunk_stuck)
@@ -1256,10 +1688,49 @@ static void measure_s2own(void)
 			fail("chunk 0x%llx not given back: leaked",
 			     (u64)page_to_phys(chunk));
 		chunk = NULL;
+		anchor_exit();
 	}
 	dump_exit();
 	if (!errors)
 		measure_guest_switch();
+}
+
+/*
+ * Debian 6.1's pKVM (kvm-arm.mode=protected), finalised: the host calls
+ * KVM_HOST_SMCCC_FUNC(__pkvm_prot_finalize) and above, numbered by
+ * enum __kvm_host_smccc_func in the running kernel's own asm/kvm_asm.h.
+ * Any other id (an unknown one) gets SMCCC_RET_NOT_SUPPORTED in x0; a
+ * second __pkvm_prot_finalize gets success in x0 and -EPERM in x1.
+ */
+#define PKVM_UNKNOWN	KVM_HOST_SMCCC_ID(0x7ff)
+#define PKVM_FINALIZE	KVM_HOST_SMCCC_FUNC(__pkvm_prot_finalize)
+
+static void measure_pkvm(void)
+{
+	static const struct el2_calls pkvm = {
+		.name = "pkvm",
+		.share = KVM_HOST_SMCCC_FUNC(__pkvm_host_share_hyp),
+		.unshare = KVM_HOST_SMCCC_FUNC(__pkvm_host_unshare_hyp),
+	};
+	struct hcall c;
+
+	pr_info(PFX "info pkvm ids: unknown 0x%lx, __pkvm_prot_finalize 0x%lx, __pkvm_host_share_hyp 0x%lx, __pkvm_host_unshare_hyp 0x%lx\n",
+		(unsigned long)PKVM_UNKNOWN, (unsigned long)PKVM_FINALIZE,
+		pkvm.share, pkvm.unshare);
+	hc(PKVM_UNKNOWN, 0, 0, 0, &c);
+	if (c.res.a0 != SMCCC_RET_NOT_SUPPORTED) {
+		fail("pkvm: unknown id: x0 0x%lx, not NOT_SUPPORTED",
+		     c.res.a0);
+		return;
+	}
+	if (hc(PKVM_FINALIZE, 0, 0, 0, &c) != -EPERM) {
+		fail("pkvm: __pkvm_prot_finalize: x0 0x%lx x1 0x%lx, not -EPERM (not finalised?)",
+		     c.res.a0, c.res.a1);
+		return;
+	}
+	measure_hvc("hvc-prot-finalize", PKVM_FINALIZE);
+	measure_hvc("hvc-unknown", PKVM_UNKNOWN);
+	fault_series(&pkvm);
 }
 
 static long measure_on_cpu(void *unused)
@@ -1281,7 +1752,9 @@ static long measure_on_cpu(void *unused)
 
 	if (s2own_hyp_in_dt())
 		measure_s2own();
-	else if (stub)
+	else if (!strcmp(el2, "pkvm"))
+		measure_pkvm();
+	else if (!strcmp(el2, "stub"))
 		measure_hvc("hvc-stub", S2OWN_HC_REVISION);
 	return 0;
 }
@@ -1317,7 +1790,8 @@ static int __init s2own_measure_init(void)
 	show_clocks();
 	pr_info(PFX "info kernel-el %llu\n", read_sysreg(CurrentEL) >> 2);
 	pr_info(PFX "info el2 %s\n", s2own_hyp_in_dt() ? "s2own" :
-		stub ? "linux-stub" : "unknown");
+		!strcmp(el2, "pkvm") ? "pkvm" :
+		!strcmp(el2, "stub") ? "linux-stub" : "unknown");
 	if (!strcmp(mode, "full")) {
 		iters = clamp(iters, 1U, (unsigned int)MAX_ITERS);
 		hvc_calls = max(hvc_calls, 1U);
