@@ -223,10 +223,8 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 		return 0;
 	if (state != S2O_PS_GUEST && state != S2O_PS_VM_STATE)
 		return -S2OWN_EPERM;
-	return s2o_vm_is_live(&s2o_vms[__atomic_load_n(&page->vm,
-							__ATOMIC_RELAXED)]) ?
-		       -S2OWN_EBUSY :
-		       0;
+	return s2o_vm_is_live(&s2o_vms[s2o_read_once(&page->vm)]) ?
+		       -S2OWN_EBUSY : 0;
 }
 
 static void scrub_pages(u64 pfn, u64 nr)
@@ -238,7 +236,7 @@ static void scrub_pages(u64 pfn, u64 nr)
 
 		s2o_arch_scrub_page(pa);
 	}
-	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
+	s2o_stat_add(&s2o_counters.pages_scrubbed, nr);
 }
 
 static int reclaim_prepare(struct s2o_transition *t, u64 *tables)
@@ -254,8 +252,7 @@ static void reclaim_apply(struct s2o_transition *t, u64 *reserved)
 	scrub_pages(t->pfn, t->nr);
 	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_HOST, reserved);
 	for (i = 0; i < t->nr; i++) {
-		u8 vm = __atomic_load_n(&s2o_pfn_page(t->pfn + i)->vm,
-					__ATOMIC_RELAXED);
+		u8 vm = s2o_read_once(&s2o_pfn_page(t->pfn + i)->vm);
 
 		s2o_set_pages(t->pfn + i, 1, S2O_PS_HOST, 0);
 		s2o_vm_put_pages(&s2o_vms[vm], 1);

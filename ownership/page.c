@@ -170,9 +170,8 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 				return ret;
 			}
 		} while ((state & S2O_PS_CLAIMED) ||
-			 !__atomic_compare_exchange_n(
-				 &p->state, &state, state | S2O_PS_CLAIMED,
-				 false, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED));
+			 !s2o_try_cmpxchg_acquire(&p->state, &state,
+						  state | S2O_PS_CLAIMED));
 	}
 	return 0;
 }
@@ -192,7 +191,7 @@ void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
 		struct s2o_page *p = s2o_pfn_page(pfn + i);
 
 		/* Read without a claim by s2o_page_query() and claim checks. */
-		__atomic_store_n(&p->vm, vm, __ATOMIC_RELAXED);
+		s2o_write_once(&p->vm, vm);
 		s2o_store_release(&p->state, (u8)state);
 	}
 }

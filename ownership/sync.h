@@ -84,7 +84,7 @@ static inline bool s2o_walk_get_table(u64 *ptep, u64 old,
 	return true;
 #else
 	s2o_add_return(&table->refs, 1);
-	if (__atomic_load_n(ptep, __ATOMIC_SEQ_CST) == old)
+	if (s2o_load(ptep) == old)
 		return true;
 	s2o_sub_return(&table->refs, 1);
 	return false;
@@ -96,7 +96,7 @@ static inline void s2o_walk_put_table(struct s2o_page *table)
 #ifdef S2O_SYNC_RCU
 	(void)table;
 #else
-	__atomic_sub_fetch(&table->refs, 1, __ATOMIC_RELEASE);
+	s2o_sub_return_release(&table->refs, 1);
 #endif
 }
 
@@ -110,7 +110,7 @@ static inline void s2o_wait_table_idle(struct s2o_page *table)
 	(void)table;
 	synchronize_rcu();
 #else
-	while (__atomic_load_n(&table->refs, __ATOMIC_SEQ_CST))
+	while (s2o_load(&table->refs))
 		s2o_arch_cpu_relax();
 #endif
 }
