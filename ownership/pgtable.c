@@ -71,7 +71,8 @@ retry:
 		return ret;
 
 	ctx.old = s2o_load_acquire(ptep);
-	if (!s2o_pte_is_table(ctx.old, level) && (was_table || ctx.split)) {
+	if (!s2o_mutant(SKIP_REVISIT) && !s2o_pte_is_table(ctx.old, level) &&
+	    (was_table || ctx.split)) {
 		/*
 		 * The entry was a table when read (or the leaf visitor just
 		 * split it), but another CPU has locked or collapsed that
@@ -94,7 +95,7 @@ retry:
 			goto retry;
 		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
 				 level + 1);
-		if (counted)
+		if (counted && !s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(child);
 		if (ret)
 			return ret;
@@ -109,6 +110,8 @@ retry:
 			if (ret && ret != -S2OWN_EAGAIN)
 				return ret;
 		}
+		if (counted && s2o_mutant(COLLAPSE_HOLDING_REF))
+			s2o_walk_put_table(child);
 	}
 	d->addr = ctx.addr + gran;
 	return 0;
@@ -383,6 +386,8 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	else
 		s2o_arch_table_fill(table_va(pa), old, 0);
 	meta = s2o_pa_page(pa);
+	if (s2o_mutant(ALLOC_RESETS_REFS))
+		s2o_write_once(&meta->refs, 0);
 	/* Atomic: a collapser with a stale entry may read it meanwhile. */
 	s2o_write_once(&meta->nr_blockers,
 		       s2o_pte_blocks_collapse(ctx->pgt, old, ctx->level + 1) ?
@@ -446,15 +451,18 @@ int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 {
 	struct s2o_page *child = s2o_pa_page(s2o_pte_addr(ctx->old));
+	bool idle;
 	int ret;
 
 	if (s2o_read_once(&child->nr_blockers))
 		return -S2OWN_EBUSY;
+	idle = s2o_mutant(RELAXED_LOCK) && !s2o_load(&child->refs);
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
-	s2o_wait_table_idle(child);
-	if (s2o_load_acquire(&child->nr_blockers)) {
+	if (!idle)
+		s2o_wait_table_idle(child);
+	if (!s2o_mutant(NO_RECHECK) && s2o_load_acquire(&child->nr_blockers)) {
 		pte_unlock(ctx, ctx->old);
 		return -S2OWN_EBUSY;
 	}
