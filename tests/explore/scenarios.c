@@ -1,0 +1,213 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The explorer's scenarios, each on block B (one 2M block of host RAM) and
+ * its parent tables, with C, the next block, where a scenario needs a
+ * second one. Every prelude starts with a host fault on C, which makes the
+ * level-1 and level-2 tables above both blocks, and two VMs.
+ *
+ * And the mutants (ownership/mutant.h): for each, the scenarios that must
+ * catch it.
+ */
+#include "explore.h"
+
+#define OP(k, ...) { .kind = XOP_CORE, .op = { .kind = (k), __VA_ARGS__ } }
+#define FAULT(ipa_) OP(RM_FAULT, .ipa = (ipa_))
+#define DONATE_GUEST(vm_, pfn_, gfn_, nr_)				\
+	OP(RM_DONATE_GUEST, .vm = (vm_), .pfn = (pfn_), .gfn = (gfn_),	\
+	   .nr = (nr_))
+#define RELINQUISH(vm_, gfn_) OP(RM_RELINQUISH, .vm = (vm_), .gfn = (gfn_), \
+				 .nr = 1)
+#define RECLAIM(pfn_) OP(RM_RECLAIM, .pfn = (pfn_), .nr = 1)
+#define SHARE(pfn_) OP(RM_SHARE, .pfn = (pfn_), .nr = 1)
+#define DONATE_HYP(pfn_, nr_) OP(RM_DONATE_HYP, .pfn = (pfn_), .nr = (nr_))
+#define MMU(ipa_) { .kind = XOP_MMU, .op = { .ipa = (ipa_) } }
+
+/* Prelude operations (struct rm_op). */
+#define P(k, ...) { .kind = (k), __VA_ARGS__ }
+#define P_BASE								\
+	P(RM_FAULT, .ipa = C_PA(0)), P(RM_CREATE), P(RM_CREATE)
+#define P_FAULT(ipa_) P(RM_FAULT, .ipa = (ipa_))
+#define P_DONATE(vm_, pfn_, gfn_)					\
+	P(RM_DONATE_GUEST, .vm = (vm_), .pfn = (pfn_), .gfn = (gfn_), .nr = 1)
+#define P_RELINQUISH(vm_, gfn_)						\
+	P(RM_RELINQUISH, .vm = (vm_), .gfn = (gfn_), .nr = 1)
+
+const struct scenario x_scenarios[] = {
+	{
+		.name = "fault-donate",
+		.what = "a host fault on a page of an unmapped block (it maps "
+			"the block) and the CPU's access, racing the page's "
+			"donation to a guest (it splits the block)",
+		.prelude = { P_BASE },
+		.nthreads = 2,
+		.threads = {
+			{ { FAULT(B_PA(5)), MMU(B_PA(5)) } },
+			{ { DONATE_GUEST(1, B_PFN + 5, 0x10, 1) } },
+		},
+		.pages = { B_PFN + 4, B_PFN + 5, B_PFN + 6 },
+		.gfns = { { 1, 0x10 } },
+	},
+	{
+		.name = "donate-reclaim",
+		.what = "a donation of a page of a level-3 table racing the "
+			"reclaim of the table's only guest page, which "
+			"coalesces the table into a block",
+		.prelude = { P_BASE, P_FAULT(B_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20),
+			     P_RELINQUISH(1, 0x20) },
+		.touch = { B_PA(2), B_PA(7) },
+		.nthreads = 2,
+		.threads = {
+			{ { RECLAIM(B_PFN + 1) } },
+			{ { DONATE_GUEST(1, B_PFN + 3, 0x21, 1) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
+		.gfns = { { 1, 0x20 }, { 1, 0x21 } },
+	},
+	{
+		.name = "reclaim-reclaim",
+		.what = "two reclaims of the last two guest pages of a "
+			"level-3 table: both try to coalesce it",
+		.prelude = { P_BASE, P_FAULT(B_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20),
+			     P_DONATE(1, B_PFN + 2, 0x21),
+			     P_RELINQUISH(1, 0x20), P_RELINQUISH(1, 0x21) },
+		.touch = { B_PA(3) },
+		.nthreads = 2,
+		.threads = {
+			{ { RECLAIM(B_PFN + 1) } },
+			{ { RECLAIM(B_PFN + 2) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
+		.gfns = { { 1, 0x20 }, { 1, 0x21 } },
+	},
+	{
+		.name = "walk-collapse-reuse",
+		.what = "a host fault walking down into a level-3 table while "
+			"a reclaim collapses and frees it, and a donation "
+			"splits the next block, taking the freed page as its "
+			"new table",
+		.prelude = { P_BASE, P_DONATE(1, B_PFN + 1, 0x20),
+			     P_RELINQUISH(1, 0x20) },
+		.touch = { C_PA(4) },
+		.nthreads = 3,
+		.threads = {
+			{ { RECLAIM(B_PFN + 1) } },
+			{ { FAULT(B_PA(3)) } },
+			{ { DONATE_HYP(C_PFN + 1, 1) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 3, C_PFN + 1, C_PFN + 3 },
+		.gfns = { { 1, 0x20 } },
+	},
+	{
+		.name = "donate-donate",
+		.what = "a donation to a guest and one to the hypervisor of "
+			"overlapping ranges of a mapped block",
+		.prelude = { P_BASE, P_FAULT(B_PA(0)) },
+		.nthreads = 2,
+		.threads = {
+			{ { DONATE_GUEST(1, B_PFN + 1, 0x20, 2) } },
+			{ { DONATE_HYP(B_PFN + 2, 2) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3, B_PFN + 4 },
+		.gfns = { { 1, 0x20 }, { 1, 0x21 } },
+	},
+	{
+		.name = "share-donate",
+		.what = "a share of a page with the hypervisor racing its "
+			"donation to a guest",
+		.prelude = { P_BASE, P_FAULT(B_PA(0)) },
+		.nthreads = 2,
+		.threads = {
+			{ { SHARE(B_PFN + 1) } },
+			{ { DONATE_GUEST(1, B_PFN + 1, 0x20, 1) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2 },
+		.gfns = { { 1, 0x20 } },
+	},
+	{
+		.name = "share-donate-fault",
+		.what = "share-donate, with a host fault on the page from a "
+			"third CPU",
+		.deep = true,
+		.prelude = { P_BASE },
+		.nthreads = 3,
+		.threads = {
+			{ { SHARE(B_PFN + 1) } },
+			{ { DONATE_GUEST(2, B_PFN + 1, 0x20, 1) } },
+			{ { FAULT(B_PA(1)), MMU(B_PA(1)) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2 },
+		.gfns = { { 2, 0x20 } },
+	},
+	{
+		.name = "reclaim-donate-fault",
+		.what = "donate-reclaim, with a host fault into the table "
+			"from a third CPU",
+		.deep = true,
+		.prelude = { P_BASE, P_FAULT(B_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20),
+			     P_RELINQUISH(1, 0x20) },
+		.touch = { B_PA(2) },
+		.nthreads = 3,
+		.threads = {
+			{ { RECLAIM(B_PFN + 1) } },
+			{ { DONATE_GUEST(2, B_PFN + 3, 0x21, 1) } },
+			{ { FAULT(B_PA(1)), MMU(B_PA(1)) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
+		.gfns = { { 1, 0x20 }, { 2, 0x21 } },
+	},
+};
+
+const unsigned int x_nr_scenarios = S2O_ARRAY_SIZE(x_scenarios);
+
+const struct x_mutant x_mutants[] = {
+	[S2O_MUTANT_SKIP_REVISIT] = {
+		"skip-revisit",
+		"a walker skips an entry that stopped being a table between "
+		"its two reads (the bug 9025ad1 fixed)",
+		{ "donate-reclaim" },
+	},
+	[S2O_MUTANT_NO_REVALIDATE] = {
+		"no-revalidate",
+		"a walker does not re-check the entry after its increment",
+		{ "walk-collapse-reuse" },
+	},
+	[S2O_MUTANT_NO_WAIT] = {
+		"no-wait",
+		"a collapser does not wait for the walkers inside",
+		{ "walk-collapse-reuse", "donate-reclaim" },
+	},
+	[S2O_MUTANT_RELAXED_INC] = {
+		"relaxed-inc",
+		"the walker's increment is visible only after its re-check",
+		{ "walk-collapse-reuse", "donate-reclaim" },
+	},
+	[S2O_MUTANT_RELAXED_LOCK] = {
+		"relaxed-lock",
+		"the collapser's refs load is satisfied before its lock",
+		{ "walk-collapse-reuse", "donate-reclaim" },
+	},
+	[S2O_MUTANT_NO_RECHECK] = {
+		"no-recheck",
+		"a collapser does not re-check the blocking entries after "
+		"the drain",
+		{ "donate-reclaim" },
+	},
+	[S2O_MUTANT_NO_WALKCACHE_TLBI] = {
+		"no-walkcache-tlbi",
+		"unlinking a table invalidates leaf entries only",
+		{ "donate-reclaim" },
+	},
+	[S2O_MUTANT_ALLOC_RESETS_REFS] = {
+		"alloc-resets-refs",
+		"a new table's refs are reset",
+		{ "walk-collapse-reuse" },
+	},
+	[S2O_MUTANT_COLLAPSE_HOLDING_REF] = {
+		"collapse-holding-ref",
+		"a reclaimer collapses a table before dropping its reference",
+		{ "donate-reclaim" },
+	},
+};
