@@ -213,6 +213,24 @@ bool rm_host_may_access(enum rm_state st)
 }
 
 /**
+ * rm_host_allows() - whether a host fault on a page in @st for @access is
+ * resolved (the host may access the page so): its own RAM, shared or not,
+ * any access; MMIO, data accesses only, device memory being mapped
+ * execute-never. Any other fault is refused (-EPERM): retrying it could
+ * only fault again.
+ * @st: the page's state.
+ * @access: the access, S2O_FAULT_* bits.
+ *
+ * Return: true if the fault path maps the page (or finds it mapped).
+ */
+bool rm_host_allows(enum rm_state st, unsigned int access)
+{
+	if (st == RM_MMIO && (access & S2O_FAULT_EXEC))
+		return false;
+	return rm_host_may_access(st);
+}
+
+/**
  * rm_give_back_kind() - the call that gives a page in @st to the host.
  * @st: the page's state.
  * @live: for a guest page, whether its VM is live.
@@ -313,7 +331,7 @@ int rm_core_call(const struct rm_op *op)
 {
 	switch (op->kind) {
 	case RM_FAULT:
-		return s2o_host_handle_fault(op->ipa);
+		return s2o_host_handle_fault(op->ipa, op->access);
 	case RM_SHARE:
 		return s2o_host_share_hyp(op->pfn, op->nr);
 	case RM_UNSHARE:
@@ -506,7 +524,7 @@ int rm_expect(const struct rm_op *op)
 	case RM_FAULT:
 		if (op->ipa >> 48)
 			return -S2OWN_EINVAL;
-		return rm_host_may_access(rm_mstate(op->ipa >> 12)) ?
+		return rm_host_allows(rm_mstate(op->ipa >> 12), op->access) ?
 			       0 : -S2OWN_EPERM;
 	case RM_DONATE_GUEST:
 		if (!rm_vm_live(op->vm))
@@ -1077,7 +1095,10 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 
 	switch (op->kind) {
 	case RM_FAULT:
-		snprintf(buf, size, "%shost fault(%#llx) on cpu %u", pre,
+		snprintf(buf, size, "%shost %s%s fault(%#llx) on cpu %u", pre,
+			 op->access & S2O_FAULT_EXEC ? "fetch" :
+			 op->access & S2O_FAULT_WRITE ? "write" : "read",
+			 op->access & S2O_FAULT_PERM ? " permission" : "",
 			 (unsigned long long)op->ipa, op->cpu);
 		break;
 	case RM_SHARE:

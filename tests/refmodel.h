@@ -5,7 +5,8 @@
  * The oracle: the rules of docs/ownership.md page by page, independent of
  * any memory map. Which states a transition takes a page from and to
  * (rm_transitions[]), what it returns for one page (rm_page_ret()), what
- * a host fault on it returns (rm_host_may_access()), which call gives it
+ * a host fault on it returns (rm_host_may_access(), rm_host_allows()),
+ * which call gives it
  * back (rm_give_back_kind()), what s2o_page_query() reports for it
  * (rm_want_info(), rm_info_is()). Every host test asks these; the stress
  * test, which has a machine of its own, asks nothing else.
@@ -93,6 +94,7 @@ struct rm_op {
 	u64 pfn, nr;		/* transitions on pages */
 	u64 gfn;		/* donate_guest, relinquish */
 	u64 ipa;		/* host fault */
+	unsigned int access;	/* host fault: S2O_FAULT_* bits */
 	unsigned int cpu;	/* host fault: the CPU that retries */
 };
 
@@ -143,6 +145,7 @@ extern const struct rm_transition rm_transitions[RM_NR_KINDS];
 
 int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live);
 bool rm_host_may_access(enum rm_state st);
+bool rm_host_allows(enum rm_state st, unsigned int access);
 enum rm_kind rm_give_back_kind(enum rm_state st, bool live);
 struct s2o_page_info rm_want_info(enum rm_state st, int vm, bool live);
 bool rm_info_is(const struct s2o_page_info *got, enum rm_state st, int vm,

@@ -225,7 +225,7 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 	case RM_DONATE_GUEST:
 		/* CPUs 0 and 1 cached the 1G block: it must be gone. */
 		assert_host_faults_everywhere(pa_of(pfn), ctx);
-		if (s2o_host_handle_fault(pa_of(pfn)) != EPERM_)
+		if (host_read_fault(pa_of(pfn)) != EPERM_)
 			fail_msg("%s: the host may fault the page back in",
 				 ctx);
 		assert_int_equal(host_translate(0, pa_of(pfn - 1), &tr), 0);
