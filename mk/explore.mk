@@ -15,9 +15,11 @@
 # A failure prints the schedule and the command that replays it.
 
 EXPLORE_DIR := $(BUILD)/explore
-EXPLORE_SRCS := $(wildcard tests/explore/*.c) $(TEST_SRCS) $(CORE_SRCS)
-EXPLORE_DEPS := $(EXPLORE_SRCS) $(wildcard tests/explore/*.h) $(CORE_HDRS) \
-	$(TEST_HDRS) mk/explore.mk
+# The PSCI relay's state machine is the hypervisor's own file, built here too.
+EXPLORE_SRCS := $(wildcard tests/explore/*.c) hyp/psci_relay.c $(TEST_SRCS) \
+	$(CORE_SRCS)
+EXPLORE_DEPS := $(EXPLORE_SRCS) $(wildcard tests/explore/*.h) \
+	hyp/psci_relay.h $(CORE_HDRS) $(TEST_HDRS) mk/explore.mk
 EXPLORE_CFLAGS := $(HOST_CFLAGS) -O2 $(CWARN) -DS2O_ARCH_SCHED
 EXPLORE_BIN := $(EXPLORE_DIR)/explore
 

@@ -76,6 +76,15 @@ struct scenario {
 	const char *(*check)(const struct xthread *threads);
 };
 
+/* psci.c: the PSCI relay (hyp/psci_relay.c) and a model of the firmware. */
+int x_psci_suspend(unsigned int thread, const struct xop *op);
+int x_psci_cpu_on(unsigned int thread, const struct xop *op);
+int x_psci_boot(unsigned int thread, const struct xop *op);
+void x_psci_setup_on(void);
+void x_psci_setup_off(void);
+const char *x_psci_check_suspend_on(const struct xthread *th);
+const char *x_psci_check_on_on(const struct xthread *th);
+
 extern const struct scenario x_scenarios[];
 extern const unsigned int x_nr_scenarios;
 

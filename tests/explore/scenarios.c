@@ -5,6 +5,9 @@
  * second one. Every prelude starts with a host fault on C, which makes the
  * level-1 and level-2 tables above both blocks, and two VMs.
  *
+ * The PSCI relay's scenarios run hyp/psci_relay.c against a model of the
+ * firmware (psci.c), CPU 0 being the one started or suspended.
+ *
  * And the mutants (ownership/mutant.h): for each, the scenarios that must
  * catch it.
  */
@@ -21,6 +24,7 @@
 #define SHARE(pfn_) OP(RM_SHARE, .pfn = (pfn_), .nr = 1)
 #define DONATE_HYP(pfn_, nr_) OP(RM_DONATE_HYP, .pfn = (pfn_), .nr = (nr_))
 #define MMU(ipa_) { .kind = XOP_MMU, .op = { .ipa = (ipa_) } }
+#define FN(fn_, arg_) { .kind = XOP_FN, .fn = (fn_), .arg = (arg_) }
 
 /* Prelude operations (struct rm_op). */
 #define P(k, ...) { .kind = (k), __VA_ARGS__ }
@@ -124,6 +128,31 @@ const struct scenario x_scenarios[] = {
 		},
 		.pages = { B_PFN + 1, B_PFN + 2 },
 		.gfns = { { 1, 0x20 } },
+	},
+	{
+		.name = "psci-suspend-on",
+		.what = "the PSCI relay: a CPU entering a power-down suspend "
+			"while another CPU asks to start it (CPU_ON)",
+		.setup = x_psci_setup_on,
+		.check = x_psci_check_suspend_on,
+		.nthreads = 2,
+		.threads = {
+			{ { FN(x_psci_suspend, 0) } },
+			{ { FN(x_psci_cpu_on, 0) } },
+		},
+	},
+	{
+		.name = "psci-on-on",
+		.what = "the PSCI relay: two CPUs start the same CPU, which "
+			"then comes up",
+		.setup = x_psci_setup_off,
+		.check = x_psci_check_on_on,
+		.nthreads = 3,
+		.threads = {
+			{ { FN(x_psci_cpu_on, 0) } },
+			{ { FN(x_psci_cpu_on, 0) } },
+			{ { FN(x_psci_boot, 0) } },
+		},
 	},
 	{
 		.name = "share-donate-fault",
