@@ -440,6 +440,41 @@ static void catch_signals(void)
 	sigaction(SIGBUS, &sa, NULL);
 }
 
+/* A traced access's address, in words: a page's metadata, a descriptor. */
+static void describe(const volatile void *addr, char *buf, size_t size)
+{
+	static const char *const field[8] = {
+		"refs", "refs", "refs", "refs", "nr_blockers", "nr_blockers",
+		"state", "vm",
+	};
+	const char *p = (const char *)addr, *meta = (const char *)s2o_pages;
+	const char *mem = fake_phys_va(HYP_BASE);
+	u64 npages = s2o_memmap.end_pfn - s2o_memmap.first_pfn;
+
+	if (!addr) {
+		snprintf(buf, size, "-");
+	} else if (p >= meta && p < meta + npages * sizeof(struct s2o_page)) {
+		u64 off = (u64)(p - meta);
+
+		snprintf(buf, size, "page %#llx .%s",
+			 (unsigned long long)(s2o_memmap.first_pfn + off / 8),
+			 field[off % 8]);
+	} else if (p >= mem && p < mem + (X_RAM_END - HYP_BASE)) {
+		u64 pa = HYP_BASE + (u64)(p - mem);
+
+		snprintf(buf, size, "pte %#llx (table %#llx [%llu])",
+			 (unsigned long long)pa,
+			 (unsigned long long)(pa & ~0xfffULL),
+			 (unsigned long long)((pa & 0xfff) / 8));
+	} else if (p >= (const char *)s2o_vms &&
+		   p < (const char *)(s2o_vms + S2O_MAX_VMS + 1)) {
+		snprintf(buf, size, "vm %ld",
+			 (long)((p - (const char *)s2o_vms) / sizeof(*s2o_vms)));
+	} else {
+		snprintf(buf, size, "%p", (const void *)p);
+	}
+}
+
 /* ---- Exploring ----------------------------------------------------------- */
 
 /*
@@ -551,7 +586,8 @@ int main(int argc, char **argv)
 
 	x.argv0 = argv[0];
 	x.cfg = (struct sched_config){ .mode = SCHED_DFS, .bound = 2,
-				       .sleep_sets = true, .depth = 3 };
+				       .sleep_sets = true, .depth = 3,
+				       .describe = describe };
 	x.cfg.seed = rng_seed();
 	for (i = 1; i < (unsigned int)argc; i++) {
 		const char *a = argv[i], *v = i + 1 < (unsigned int)argc ?

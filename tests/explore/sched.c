@@ -30,6 +30,8 @@
 #define _GNU_SOURCE
 #include "sched.h"
 
+#include <dlfcn.h>
+#include <execinfo.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +60,8 @@ struct thread {
 	bool done, blocked;
 	struct access pend;	/* the access its next step makes */
 	u64 pend_val;		/* the bytes there before it, for writes */
+	void *where[8];		/* traces: the call stack at that point */
+	int nwhere;
 	/* Writes by the whole run and by this thread at its last spin. */
 	unsigned long seen_writes, seen_own;
 	unsigned long own_writes;
@@ -423,6 +427,50 @@ static const char *kind_name(unsigned int kind)
 	return kind < S2O_ARRAY_SIZE(names) && names[kind] ? names[kind] : "?";
 }
 
+/*
+ * Traces: the code making a thread's next access, "function file:line"
+ * and the function it is inlined in, from addr2line on the call stack's
+ * first frame outside this file and the fake backend. Slow, one replayed
+ * schedule at a time.
+ */
+static void where_str(const struct thread *t, char *buf, size_t size)
+{
+	int i;
+
+	snprintf(buf, size, "?");
+	for (i = 1; i < t->nwhere; i++) {
+		char cmd[512], fn[2][96] = { "", "" }, loc[2][96] = { "", "" };
+		Dl_info info;
+		FILE *p;
+		int n;
+
+		if (!dladdr(t->where[i], &info) || !info.dli_fname)
+			continue;
+		snprintf(cmd, sizeof(cmd), "addr2line -f -i -s -e %s %#lx",
+			 info.dli_fname,
+			 (unsigned long)((char *)t->where[i] - 1 -
+					 (char *)info.dli_fbase));
+		p = popen(cmd, "r");
+		if (!p)
+			return;
+		for (n = 0; n < 2 && fgets(fn[n], sizeof(fn[n]), p) &&
+			    fgets(loc[n], sizeof(loc[n]), p); n++) {
+			fn[n][strcspn(fn[n], "\n")] = '\0';
+			loc[n][strcspn(loc[n], " \n")] = '\0';
+		}
+		pclose(p);
+		if (!n || !strncmp(loc[0], "sched.c", 7) ||
+		    !strncmp(loc[0], "fake_arch.c", 11))
+			continue;
+		if (n > 1)
+			snprintf(buf, size, "%s %s, in %s %s", fn[0], loc[0],
+				 fn[1], loc[1]);
+		else
+			snprintf(buf, size, "%s %s", fn[0], loc[0]);
+		return;
+	}
+}
+
 /* Switch from the running thread (or main) to @next. */
 static void switch_to(int next)
 {
@@ -461,9 +509,15 @@ static void reschedule(void)
 		switch_to(-1);
 		return;
 	}
-	if (s.cfg.trace)
-		fprintf(stderr, "  step %lu: T%d %s %p\n", s.nsteps, next,
-			kind_name(s.t[next].pend.kind), s.t[next].pend.addr);
+	if (s.cfg.trace) {
+		char what[128] = "", where[512];
+
+		if (s.cfg.describe)
+			s.cfg.describe(s.t[next].pend.addr, what, sizeof(what));
+		where_str(&s.t[next], where, sizeof(where));
+		fprintf(stderr, "  step %lu: T%d %s %s [%s]\n", s.nsteps, next,
+			kind_name(s.t[next].pend.kind), what, where);
+	}
 	s.nsteps++;
 	switch_to(next);
 }
@@ -490,6 +544,7 @@ static void set_pending(struct thread *t, const volatile void *addr,
 {
 	t->pend = (struct access){ .addr = addr, .size = size, .kind = kind };
 	t->pend_val = 0;
+	t->nwhere = s.cfg.trace ? backtrace(t->where, 8) : 0;
 	if (is_write(kind))
 		memcpy(&t->pend_val, (const void *)addr, size > 8 ? 8 : size);
 }

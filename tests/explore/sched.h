@@ -48,6 +48,8 @@ struct sched_config {
 	unsigned long pct_steps;	/* PCT: steps a run takes (0: ask) */
 	const char *replay;		/* REPLAY: a schedule, sched_format() */
 	bool trace;			/* print every step */
+	/* Traces: what @addr is, in words, into @buf. */
+	void (*describe)(const volatile void *addr, char *buf, size_t size);
 };
 
 typedef void (*sched_body_fn)(unsigned int thread, void *arg);
