@@ -24,49 +24,43 @@
 		acc_p_;							\
 	})
 
-#define s2o_read_once(p) __atomic_load_n(s2o_access(p, LOAD), __ATOMIC_RELAXED)
-#define s2o_write_once(p, v)						\
-	__atomic_store_n(s2o_access(p, STORE), (v), __ATOMIC_RELAXED)
-#define s2o_load_acquire(p)						\
-	__atomic_load_n(s2o_access(p, LOAD), __ATOMIC_ACQUIRE)
+/* __atomic_@op on *@p, announced as an access of kind @k. */
+#define s2o_atomic(op, k, p, ...) __atomic_##op(s2o_access(p, k), __VA_ARGS__)
+
+#define s2o_read_once(p) s2o_atomic(load_n, LOAD, p, __ATOMIC_RELAXED)
+#define s2o_load_acquire(p) s2o_atomic(load_n, LOAD, p, __ATOMIC_ACQUIRE)
+#define s2o_load(p) s2o_atomic(load_n, LOAD, p, __ATOMIC_SEQ_CST)
+#define s2o_write_once(p, v) s2o_atomic(store_n, STORE, p, v, __ATOMIC_RELAXED)
 #define s2o_store_release(p, v)						\
-	__atomic_store_n(s2o_access(p, STORE), (v), __ATOMIC_RELEASE)
-/* Sequentially consistent load and store. */
-#define s2o_load(p) __atomic_load_n(s2o_access(p, LOAD), __ATOMIC_SEQ_CST)
-#define s2o_store(p, v)							\
-	__atomic_store_n(s2o_access(p, STORE), (v), __ATOMIC_SEQ_CST)
+	s2o_atomic(store_n, STORE, p, v, __ATOMIC_RELEASE)
+#define s2o_store(p, v) s2o_atomic(store_n, STORE, p, v, __ATOMIC_SEQ_CST)
 
-/* Add or subtract, returning the new value: sequentially consistent. */
-#define s2o_add_return(p, v)						\
-	__atomic_add_fetch(s2o_access(p, RMW), (v), __ATOMIC_SEQ_CST)
-#define s2o_sub_return(p, v)						\
-	__atomic_sub_fetch(s2o_access(p, RMW), (v), __ATOMIC_SEQ_CST)
+/* Add or subtract, returning the new value; exchange, the old one. */
+#define s2o_add_return(p, v) s2o_atomic(add_fetch, RMW, p, v, __ATOMIC_SEQ_CST)
+#define s2o_sub_return(p, v) s2o_atomic(sub_fetch, RMW, p, v, __ATOMIC_SEQ_CST)
 #define s2o_sub_return_release(p, v)					\
-	__atomic_sub_fetch(s2o_access(p, RMW), (v), __ATOMIC_RELEASE)
+	s2o_atomic(sub_fetch, RMW, p, v, __ATOMIC_RELEASE)
 #define s2o_add_return_relaxed(p, v)					\
-	__atomic_add_fetch(s2o_access(p, RMW), (v), __ATOMIC_RELAXED)
-
-/* Exchange, returning the old value. */
+	s2o_atomic(add_fetch, RMW, p, v, __ATOMIC_RELAXED)
 #define s2o_xchg_acquire(p, v)						\
-	__atomic_exchange_n(s2o_access(p, RMW), (v), __ATOMIC_ACQUIRE)
+	s2o_atomic(exchange_n, RMW, p, v, __ATOMIC_ACQUIRE)
 #define s2o_xchg_relaxed(p, v)						\
-	__atomic_exchange_n(s2o_access(p, RMW), (v), __ATOMIC_RELAXED)
+	s2o_atomic(exchange_n, RMW, p, v, __ATOMIC_RELAXED)
 
 /*
  * Compare-and-swap *@p from *@oldp to @new, as the kernel's
  * try_cmpxchg(): true if it swapped, else false with *@oldp set to what
  * *@p held. The ordering is that of a success; a failure is relaxed
- * (acquire for the fully ordered form).
+ * (sequentially consistent for the fully ordered form).
  */
+#define s2o_try_cmpxchg_order(p, oldp, new, ok, fail)			\
+	s2o_atomic(compare_exchange_n, RMW, p, oldp, new, false, ok, fail)
 #define s2o_try_cmpxchg(p, oldp, new)					\
-	__atomic_compare_exchange_n(s2o_access(p, RMW), (oldp), (new), false, \
-				    __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
+	s2o_try_cmpxchg_order(p, oldp, new, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST)
 #define s2o_try_cmpxchg_acquire(p, oldp, new)				\
-	__atomic_compare_exchange_n(s2o_access(p, RMW), (oldp), (new), false, \
-				    __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)
+	s2o_try_cmpxchg_order(p, oldp, new, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)
 #define s2o_try_cmpxchg_relaxed(p, oldp, new)				\
-	__atomic_compare_exchange_n(s2o_access(p, RMW), (oldp), (new), false, \
-				    __ATOMIC_RELAXED, __ATOMIC_RELAXED)
+	s2o_try_cmpxchg_order(p, oldp, new, __ATOMIC_RELAXED, __ATOMIC_RELAXED)
 
 /* Statistics: nothing reads them to decide anything, no announcement. */
 #define s2o_stat_add(p, v) __atomic_add_fetch((p), (v), __ATOMIC_RELAXED)
