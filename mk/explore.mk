@@ -53,4 +53,5 @@ verify-deep: explore-build
 	$(Q)EXPLORE_DEEP_BOUND=$(EXPLORE_DEEP_BOUND) \
 		EXPLORE_POR_BOUND=$(EXPLORE_POR_BOUND) \
 		EXPLORE_PCT_RUNS=$(EXPLORE_PCT_RUNS) \
-		scripts/run-explore.sh --deep $(EXPLORE_BIN) $(EXPLORE_MUTANT_BINS)
+		scripts/run-explore.sh --deep $(EXPLORE_BIN) \
+		$(EXPLORE_MUTANT_BINS)

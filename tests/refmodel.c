@@ -1165,12 +1165,17 @@ static int op_vm(const struct rm_op *op)
 	       op->kind == RM_DESTROY ? op->vm : 0;
 }
 
-/* A refused host fault: no CPU of the host translates the address. */
+/*
+ * A host fault refused on a page the host may not access: no CPU of the
+ * host translates the address. (A fetch refused on MMIO the host may read
+ * is another matter: the mapping stays, execute-never.)
+ */
 static void check_refused(const struct rm_op *op)
 {
 	struct fake_translation tr;
 
 	if (op->kind == RM_FAULT && !(op->ipa >> 48) &&
+	    !rm_host_may_access(rm_mstate(op->ipa >> 12)) &&
 	    !fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
 		rm_mismatch("refused, yet cpu %u translates it", op->cpu);
 }

@@ -135,10 +135,13 @@ static void setup_run(const struct scenario *sc)
 	}
 	if (!saved.taken)
 		rm_reset();
-	for (i = 0; i < X_MAX_PRELUDE && sc->prelude[i].kind + sc->prelude[i].nr +
-						 sc->prelude[i].ipa; i++) {
+	for (i = 0; i < X_MAX_PRELUDE; i++) {
 		const struct rm_op *op = &sc->prelude[i];
-		int got = rm_core_call(op);
+		int got;
+
+		if (!op->kind && !op->ipa)
+			break;	/* the end: no call is a fault at 0 */
+		got = rm_core_call(op);
 
 		if (saved.taken) {
 			if (got != saved.rets[i])
@@ -276,7 +279,7 @@ static bool linearizable(const struct scenario *sc, struct xthread *th)
 	for (;;) {
 		bool ok = true;
 
-		/* Real time: a call may not come before one that ended first. */
+		/* Real time: no call before one that ended before it began. */
 		for (i = 0; ok && i < n; i++)
 			for (j = i + 1; ok && j < n; j++)
 				if (calls[perm[j]]->resp <= calls[perm[i]]->inv)
@@ -468,8 +471,8 @@ static void describe(const volatile void *addr, char *buf, size_t size)
 			 (unsigned long long)((pa & 0xfff) / 8));
 	} else if (p >= (const char *)s2o_vms &&
 		   p < (const char *)(s2o_vms + S2O_MAX_VMS + 1)) {
-		snprintf(buf, size, "vm %ld",
-			 (long)((p - (const char *)s2o_vms) / sizeof(*s2o_vms)));
+		snprintf(buf, size, "vm %ld", (long)((p - (const char *)s2o_vms) /
+						     sizeof(*s2o_vms)));
 	} else {
 		snprintf(buf, size, "%p", (const void *)p);
 	}

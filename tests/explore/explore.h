@@ -32,7 +32,7 @@
 enum xop_kind {
 	XOP_NONE,
 	XOP_CORE,	/* a call of the core, checked against the model */
-	XOP_MMU,	/* the thread's CPU translates an address for the host */
+	XOP_MMU,	/* the thread's CPU translates an address (host) */
 	XOP_FN,		/* a scenario's own step (the PSCI relay) */
 };
 

@@ -104,7 +104,15 @@ static void come_back(unsigned int cpu)
 					       &back[cpu].ctx) ? -1 : 1;
 }
 
-/* CPU op->arg suspends (power down); it comes back through the relay. */
+/**
+ * x_psci_suspend() - a CPU asks the relay for a power-down CPU_SUSPEND;
+ * woken at once, it comes back to EL2 through the relay.
+ * @thread: the scenario's thread playing the CPU.
+ * @op: the step; op->arg is the CPU.
+ *
+ * Return: 0 once it came back (back[] says how), or the firmware's answer
+ * if the call returned.
+ */
 int x_psci_suspend(unsigned int thread, const struct xop *op)
 {
 	unsigned int cpu = (unsigned int)op->arg;
@@ -120,7 +128,14 @@ int x_psci_suspend(unsigned int thread, const struct xop *op)
 	return 0;
 }
 
-/* The thread's CPU (its number) starts CPU op->arg. */
+/**
+ * x_psci_cpu_on() - the thread's CPU (thread + 1) asks the relay to start
+ * CPU op->arg, at an entry and context of its own.
+ * @thread: the scenario's thread.
+ * @op: the step; op->arg is the target CPU.
+ *
+ * Return: the relay's answer (PSCI_RET_*).
+ */
 int x_psci_cpu_on(unsigned int thread, const struct xop *op)
 {
 	unsigned int cpu = thread + 1;
@@ -131,7 +146,14 @@ int x_psci_cpu_on(unsigned int thread, const struct xop *op)
 				      HOST_CTX(cpu));
 }
 
-/* CPU op->arg, off, waits to be started, then comes back to EL2. */
+/**
+ * x_psci_boot() - CPU op->arg, off, waits until the firmware starts it,
+ * then comes back to EL2 through the relay.
+ * @thread: the scenario's thread playing the CPU.
+ * @op: the step; op->arg is the CPU.
+ *
+ * Return: 0 (back[] says how it came back).
+ */
 int x_psci_boot(unsigned int thread, const struct xop *op)
 {
 	unsigned int cpu = (unsigned int)op->arg;
@@ -156,13 +178,13 @@ static void reset(u32 cpu0_state)
 	}
 }
 
-/* CPU 0 on: it suspends while CPU 1 starts it. */
+/** x_psci_setup_on() - every CPU on: CPU 0 suspends while another starts it. */
 void x_psci_setup_on(void)
 {
 	reset(FW_ON);
 }
 
-/* CPU 0 off: two CPUs start it. */
+/** x_psci_setup_off() - CPU 0 off, the others on: two of them start it. */
 void x_psci_setup_off(void)
 {
 	reset(FW_OFF);
@@ -185,10 +207,14 @@ static const char *relay_left_pending(void)
 	return NULL;
 }
 
-/*
- * Suspend vs CPU_ON: the CPU_ON gets ALREADY_ON (CPU 0 is on, or
- * suspended, which PSCI counts as on), and CPU 0 resumes where its own
- * suspend asked, not "without a PSCI request", not at the CPU_ON's entry.
+/**
+ * x_psci_check_suspend_on() - suspend vs CPU_ON: the CPU_ON gets
+ * ALREADY_ON (CPU 0 is on, or suspended, which PSCI counts as on), and
+ * CPU 0 resumes where its own suspend asked, not "without a PSCI request",
+ * not at the CPU_ON's entry; nothing is left pending.
+ * @th: the run's threads and their results.
+ *
+ * Return: NULL, or what is wrong.
  */
 const char *x_psci_check_suspend_on(const struct xthread *th)
 {
@@ -217,9 +243,13 @@ const char *x_psci_check_suspend_on(const struct xthread *th)
 	return relay_left_pending();
 }
 
-/*
- * CPU_ON vs CPU_ON of an off CPU: exactly one succeeds, the other gets
- * ON_PENDING or ALREADY_ON, and the CPU starts where the winner asked.
+/**
+ * x_psci_check_on_on() - CPU_ON vs CPU_ON of an off CPU: exactly one
+ * succeeds, the other gets ON_PENDING or ALREADY_ON, the CPU starts where
+ * the winner asked, and nothing is left pending.
+ * @th: the run's threads and their results.
+ *
+ * Return: NULL, or what is wrong.
  */
 const char *x_psci_check_on_on(const struct xthread *th)
 {

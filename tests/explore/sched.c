@@ -18,6 +18,13 @@
  * run, else the lowest enabled). Every schedule within the bound is run
  * once.
  *
+ * Fairness: a spin that read something new is not blocked, but it yields
+ * to the threads that could run then: it is not picked again before each
+ * of them has run a step (or cannot run), as CHESS schedules fairly. A
+ * scheduler that starved a lock holder while two others kept waking each
+ * other with their retries would report a livelock no machine can have;
+ * the schedules this leaves out only let a spinning thread spin more.
+ *
  * Sleep sets (Godefroid): a thread whose choice at a step was fully
  * explored sleeps in the steps after it, for as long as only accesses
  * independent of its next one are made; a sleeping thread is not picked,
@@ -58,6 +65,7 @@ struct thread {
 	ucontext_t ctx;
 	void *stack;
 	bool done, blocked;
+	u8 yields_to;		/* threads to run before it, since its spin */
 	struct access pend;	/* the access its next step makes */
 	u64 pend_val;		/* the bytes there before it, for writes */
 	void *where[8];		/* traces: the call stack at that point */
@@ -140,6 +148,12 @@ static int parse_replay(const char *str)
 	return 0;
 }
 
+/**
+ * sched_init() - set a strategy up for the runs of one scenario.
+ * @cfg: the strategy and its parameters.
+ *
+ * A replayed schedule that does not parse stops the program (status 2).
+ */
 void sched_init(const struct sched_config *cfg)
 {
 	unsigned int i;
@@ -220,6 +234,15 @@ static void pct_setup(void)
 						    s.cfg.pct_steps : 100) + 1;
 }
 
+/**
+ * sched_next() - set the next run's choices up.
+ *
+ * DFS: the first run, then the deepest step with a choice left within the
+ * bound; PCT: new priorities and change points from the next seed;
+ * REPLAY: the given schedule, once.
+ *
+ * Return: false when there is no run left.
+ */
 bool sched_next(void)
 {
 	bool first = s.first;
@@ -307,6 +330,18 @@ static u8 enabled_mask(void)
 		if (!s.t[i].done && !s.t[i].blocked)
 			m |= 1u << i;
 	return m;
+}
+
+/* Of the threads in @m, those that yield to none in @m (all, if none). */
+static u8 fair_mask(u8 m)
+{
+	u8 fair = m;
+	unsigned int i;
+
+	for (i = 0; i < s.n; i++)
+		if (s.t[i].yields_to & m)
+			fair &= ~(1u << i);
+	return fair ? fair : m;
 }
 
 static unsigned int lowest(u8 m)
@@ -416,7 +451,8 @@ static const char *kind_name(unsigned int kind)
 	static const char *const names[] = {
 		[S2O_ACCESS_LOAD] = "load", [S2O_ACCESS_STORE] = "store",
 		[S2O_ACCESS_RMW] = "rmw", [FAKE_ACCESS_PTE] = "pte-cas",
-		[FAKE_ACCESS_TLBI] = "tlbi", [FAKE_ACCESS_TLB_READ] = "tlb-read",
+		[FAKE_ACCESS_TLBI] = "tlbi",
+		[FAKE_ACCESS_TLB_READ] = "tlb-read",
 		[FAKE_ACCESS_MMU] = "mmu-walk",
 	};
 
@@ -504,11 +540,13 @@ static void reschedule(void)
 		switch_to(-1);
 		return;
 	}
-	next = choose(m);
+	next = choose(fair_mask(m));
 	if (next < 0) {
 		switch_to(-1);
 		return;
 	}
+	for (i = 0; i < s.n; i++)
+		s.t[i].yields_to &= ~(1u << next);
 	if (s.cfg.trace) {
 		char what[128] = "", where[512];
 
@@ -573,6 +611,8 @@ static void sched_relax(void)
 	/* Nothing new to read since the last spin: wait for a write. */
 	if (s.writes - t->seen_writes == t->own_writes - t->seen_own)
 		t->blocked = true;
+	else
+		t->yields_to = enabled_mask() & ~(1u << s.cur);
 	t->seen_writes = s.writes;
 	t->seen_own = t->own_writes;
 	set_pending(t, NULL, 0, ACC_RELAX);
@@ -597,6 +637,17 @@ static void trampoline(void)
 	abort();
 }
 
+/**
+ * sched_run() - run the threads of a scenario to their end, under the
+ * current schedule.
+ * @n: number of threads, at most SCHED_MAX_THREADS.
+ * @body: what each runs: @body(i, @args[i]).
+ * @args: their arguments.
+ *
+ * Return: 0; 1 if the sleep sets cut the run short (nothing to check);
+ * -1 for a deadlock, a livelock or a schedule that does not replay
+ * (sched_error()).
+ */
 int sched_run(unsigned int n, sched_body_fn body, void *const args[])
 {
 	unsigned int i;
@@ -631,26 +682,42 @@ int sched_run(unsigned int n, sched_body_fn body, void *const args[])
 	return s.error ? -1 : 0;
 }
 
+/**
+ * sched_self() - the thread running.
+ *
+ * Return: its number, 0 outside a run.
+ */
 unsigned int sched_self(void)
 {
 	return s.cur < 0 ? 0 : (unsigned int)s.cur;
 }
 
+/**
+ * sched_steps() - steps of the current run so far, the current one
+ * included.
+ *
+ * Return: the number.
+ */
 unsigned long sched_steps(void)
 {
 	return s.nsteps;
 }
 
-bool sched_active(void)
-{
-	return s.active && s.cur >= 0;
-}
-
+/**
+ * sched_error() - what went wrong in the last run.
+ *
+ * Return: a sentence, or NULL.
+ */
 const char *sched_error(void)
 {
 	return s.error;
 }
 
+/**
+ * sched_format() - the current (or last) run's choices, "T:N,T:N,...".
+ *
+ * Return: the text, valid until the next call.
+ */
 const char *sched_format(void)
 {
 	size_t len = 0;
@@ -672,27 +739,31 @@ const char *sched_format(void)
 	return s.fmt;
 }
 
+/**
+ * sched_expect_steps() - PCT: how many steps a run takes, within which
+ * the priority change points fall.
+ * @steps: the number (the first run's, say).
+ */
 void sched_expect_steps(unsigned long steps)
 {
 	s.cfg.pct_steps = steps ? steps : 1;
 }
 
+/**
+ * sched_pct_seed() - the current PCT run's seed.
+ *
+ * Return: the seed; the run's schedule, printed, replays it (-r).
+ */
 u64 sched_pct_seed(void)
 {
 	return s.pct_seed;
 }
 
-unsigned int sched_preemptions(void)
-{
-	const struct step *st;
-
-	if (!s.nsteps)
-		return 0;
-	st = &s.steps[s.nsteps - 1];
-	return st->pre + (st->prev >= 0 && (st->enabled & (1u << st->prev)) &&
-			  st->chosen != (u8)st->prev);
-}
-
+/**
+ * sched_pruned() - runs the sleep sets cut short since sched_init().
+ *
+ * Return: the number.
+ */
 unsigned long long sched_pruned(void)
 {
 	return s.pruned;

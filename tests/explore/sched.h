@@ -75,8 +75,6 @@ int sched_run(unsigned int n, sched_body_fn body, void *const args[]);
 /* Inside a run: the thread running, and the number of steps so far. */
 unsigned int sched_self(void);
 unsigned long sched_steps(void);
-/* Inside a thread: true while the scheduler controls it. */
-bool sched_active(void);
 
 /* What went wrong in the last sched_run(), or NULL. */
 const char *sched_error(void);
@@ -93,8 +91,7 @@ void sched_expect_steps(unsigned long steps);
 /* The current PCT run's seed. */
 u64 sched_pct_seed(void);
 
-/* Steps of the last run, preemptions it made, runs pruned by sleep sets. */
-unsigned int sched_preemptions(void);
+/* Runs cut short by the sleep sets since sched_init(). */
 unsigned long long sched_pruned(void);
 
 #endif /* S2OWN_EXPLORE_SCHED_H */

@@ -49,6 +49,16 @@ static unsigned long psci_smc(u32 fn, u64 a1, u64 a2, u64 a3)
 	return res.a0;
 }
 
+/**
+ * s2own_cpu_on_mmio() - start an offline CPU at a fetch from MMIO and
+ * wait for the abort it must take.
+ * @mpidr: the CPU, offline.
+ * @fetch: the MMIO address it fetches from.
+ *
+ * Return: 0 once its vector recorded the abort and it is off again;
+ * -EIO if CPU_ON failed, -ETIMEDOUT if no abort came (the page is left to
+ * the CPU) or it did not power off, -ENOMEM.
+ */
 int s2own_cpu_on_mmio(u64 mpidr, u64 fetch)
 {
 	size_t size = s2own_mmio_entry_end - s2own_mmio_entry;
@@ -99,6 +109,13 @@ int s2own_cpu_on_mmio(u64 mpidr, u64 fetch)
 	return -ETIMEDOUT;
 }
 
+/**
+ * s2own_cpu_on_mmio_fmt() - what the last run saw, for the file's read.
+ * @buf: where to write it.
+ * @size: its size.
+ *
+ * Return: the length written.
+ */
 size_t s2own_cpu_on_mmio_fmt(char *buf, size_t size)
 {
 	return scnprintf(buf, size, "esr %#llx elr %#llx far %#llx off %d\n",
