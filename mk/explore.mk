@@ -8,9 +8,9 @@
 #   make explore        bound 2, every scenario, every mutant (make test)
 #   make verify-deep    every scenario, the deep ones too: every schedule
 #                       within EXPLORE_DEEP_BOUND preemptions (2 for three
-#                       threads), then EXPLORE_POR_BOUND with sleep sets,
-#                       then EXPLORE_PCT_RUNS PCT runs of each at depth 3
-#                       (S2OWN_SEED fixes the seed); then the mutants
+#                       threads), then EXPLORE_PCT_RUNS PCT runs of each
+#                       at depths 3 and 4 (S2OWN_SEED fixes the seed);
+#                       then the mutants
 #
 # A failure prints the schedule and the command that replays it.
 
@@ -30,8 +30,7 @@ EXPLORE_MUTANTS := skip-revisit no-revalidate no-wait relaxed-inc \
 EXPLORE_MUTANT_BINS := $(addprefix $(EXPLORE_DIR)/explore-,$(EXPLORE_MUTANTS))
 
 EXPLORE_DEEP_BOUND ?= 3
-EXPLORE_POR_BOUND ?= 5
-EXPLORE_PCT_RUNS ?= 20000
+EXPLORE_PCT_RUNS ?= 50000
 
 .PHONY: explore explore-build verify-deep
 explore-build: $(EXPLORE_BIN) $(EXPLORE_MUTANT_BINS)
@@ -51,7 +50,6 @@ explore: explore-build
 
 verify-deep: explore-build
 	$(Q)EXPLORE_DEEP_BOUND=$(EXPLORE_DEEP_BOUND) \
-		EXPLORE_POR_BOUND=$(EXPLORE_POR_BOUND) \
 		EXPLORE_PCT_RUNS=$(EXPLORE_PCT_RUNS) \
 		scripts/run-explore.sh --deep $(EXPLORE_BIN) \
 		$(EXPLORE_MUTANT_BINS)

@@ -11,9 +11,9 @@
 # exact); then each mutant binary must be caught, the same way.
 # --deep (make verify-deep): every scenario, the deep ones too: every
 # schedule with at most EXPLORE_DEEP_BOUND (3) preemptions for two
-# threads, 2 for three; then bound EXPLORE_POR_BOUND (5) with sleep sets;
-# then EXPLORE_PCT_RUNS (20000) PCT schedules of each at depth 3, seeded
-# from S2OWN_SEED (printed); then the mutants.
+# threads, 2 for three; then EXPLORE_PCT_RUNS (50000) PCT schedules of
+# each at depth 3, and as many at depth 4, seeded from S2OWN_SEED
+# (printed); then the mutants.
 #
 # The explorer's lines as they come, then "N passed, M failed" alone on
 # the last line. Exit status 1 if anything failed.
@@ -52,16 +52,16 @@ run() {
 
 if [ "$deep" = 1 ]; then
 	seed=${S2OWN_SEED:-$(date +%s)}
-	run --deep -P -b "${EXPLORE_DEEP_BOUND:-3}" -B 2
-	run --deep -b "${EXPLORE_POR_BOUND:-5}"
+	run --deep -b "${EXPLORE_DEEP_BOUND:-3}" -B 2
 	echo "explore: PCT seed $seed (S2OWN_SEED=$seed replays it)"
-	run --deep --pct "${EXPLORE_PCT_RUNS:-20000}" -d 3 -S "$seed"
+	run --deep --pct "${EXPLORE_PCT_RUNS:-50000}" -d 3 -S "$seed"
+	run --deep --pct "${EXPLORE_PCT_RUNS:-50000}" -d 4 -S "$seed"
 else
-	run -P -b 2
+	run -b 2
 fi
 
 for m in "$@"; do
-	if "$m" -P -b 2 >"$tmp" 2>&1; then
+	if "$m" -b 2 >"$tmp" 2>&1; then
 		passed=$((passed + 1))
 	else
 		failed=$((failed + 1))

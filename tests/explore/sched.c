@@ -33,6 +33,9 @@
  * read. Spins, the TLBs (invalidations, freed-table checks, descriptor
  * writes, which check the TLBs) and hardware walks (which read any
  * descriptor and fill a TLB) are dependent as sched_conflict() says.
+ * Optional (sched_config.sleep_sets): with the preemption bound, and with
+ * the fair scheduling above, which lets an independent step make a
+ * yielding thread eligible again, they can lose schedules.
  */
 #define _GNU_SOURCE
 #include "sched.h"

@@ -10,8 +10,9 @@
  * Strategies:
  *   SCHED_DFS     every schedule with at most `bound` preemptions (a switch
  *                 away from a thread that could go on), depth first, one
- *                 execution per schedule; sleep sets skip schedules that
- *                 only reorder independent accesses
+ *                 execution per schedule; optionally with sleep sets,
+ *                 which skip schedules that only reorder independent
+ *                 accesses (and, with the bound, may lose some)
  *   SCHED_PCT     probabilistic concurrency testing (Burckhardt et al.,
  *                 ASPLOS 2010): random thread priorities and `depth - 1`
  *                 random priority change points, from a seed
