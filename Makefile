@@ -31,6 +31,7 @@ help:
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
 	@echo "make fuzz    long libFuzzer run of the core against the model"
 	@echo "make measure boot time vs bare Linux, instructions per hypercall"
+	@echo "make svg     maps of the host stage-2 from the last make run"
 	@echo "make clean   remove $(BUILD)/"
 
 include mk/core.mk
@@ -48,11 +49,14 @@ include mk/bench.mk
 include mk/verify.mk
 include mk/explore.mk
 include mk/measure.mk
+include mk/trace.mk
 
 test: unit stress-short fuzz-short verify explore driver-fmt-test \
-	vmm-opts-test hyp-test driver-test
+	trace-fmt-test vmm-opts-test hyp-test driver-test svg-test
 
+# The demo prints its dumps: their maps, in $(BUILD)/ (mk/trace.mk).
 run: qemu-run
+	$(Q)$(SVG_FROM_LOG) || echo "no host stage-2 dump in $(SVG_LOG): no map"
 
 clean:
 	rm -rf $(BUILD)

@@ -64,6 +64,9 @@
 /* Protected guests that run (docs/guests.md). */
 #define S2OWN_HC_VCPU_CREATE		S2OWN_HC64(0x0d)
 #define S2OWN_HC_VCPU_RUN		S2OWN_HC64(0x0e)
+/* Tracing (docs/tracing.md, the formats in s2own_trace.h). */
+#define S2OWN_HC_TRACE_BUFFER		S2OWN_HC64(0x20)	/* 0xc6000020 */
+#define S2OWN_HC_TRACE_ENABLE		S2OWN_HC64(0x21)
 
 /*
  * S2OWN_HC_CALL_UID returns this UUID, 36634eeb-053a-490d-b02d-a00774552ba4,
@@ -81,7 +84,7 @@
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
 #define S2OWN_REVISION_MAJOR		1
-#define S2OWN_REVISION_MINOR		2
+#define S2OWN_REVISION_MINOR		3
 
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0

@@ -5,9 +5,10 @@
  * Every call, the raw ones from debugfs included, goes through s2own_hvc(),
  * so where the status and the outputs come back is decided in one place
  * (the two lines after the HVC): callers only see struct s2own_hvc_res.
- * The same place counts calls by function and result for the stats file.
- * VCPU_RUN hands over more than x0..x3, so it goes through the SMCCC 1.2
- * variant, s2own_hvc_1_2(): x0..x17 both ways, decoded and counted alike.
+ * The same place counts calls by function and result for the stats file
+ * and, while tracing, reads this CPU's trace buffer (trace.c). VCPU_RUN
+ * hands over more than x0..x3, so it goes through the SMCCC 1.2 variant,
+ * s2own_hvc_1_2(): x0..x17 both ways, decoded, counted and traced alike.
  *
  * arm_smccc_1_1_hvc(), not arm_smccc_1_1_invoke(): Linux's SMCCC conduit is
  * the one its PSCI firmware uses, SMC here (the hypervisor relays it), while
@@ -19,6 +20,7 @@
 #include <linux/module.h>
 
 #include "drv.h"
+#include "s2own_tracing.h"
 
 static const char *const res_names[S2OWN_NR_RES] = {
 	"ok", "EPERM", "ENOENT", "EAGAIN", "ENOMEM", "EBUSY", "EINVAL",
@@ -46,6 +48,8 @@ static const struct {
 	{ S2OWN_HC_CHECK, "check" },
 	{ S2OWN_HC_VCPU_CREATE, "vcpu_create" },
 	{ S2OWN_HC_VCPU_RUN, "vcpu_run" },
+	{ S2OWN_HC_TRACE_BUFFER, "trace_buffer" },
+	{ S2OWN_HC_TRACE_ENABLE, "trace_enable" },
 };
 
 #define FUNC_UNKNOWN ARRAY_SIZE(funcs)
@@ -117,7 +121,7 @@ EXPORT_SYMBOL_GPL(s2own_res_name);
 
 /*
  * ABI 1.x: x0 the SMCCC status, x1 the result (outputs from x2 on). Count
- * the call by function and result.
+ * the call by function and result; while tracing, bring out its events.
  */
 static long decode(u32 func, unsigned long x0, unsigned long x1)
 {
@@ -125,6 +129,7 @@ static long decode(u32 func, unsigned long x0, unsigned long x1)
 	long ret = x0 ? (long)x0 : (long)x1;
 
 	atomic64_inc(&counts[f][res_class(f, ret)]);
+	s2own_trace_hvc_done();		/* the call's events, if tracing */
 	return ret;
 }
 

@@ -18,6 +18,7 @@
 #include "debugfs.h"
 #include "drv.h"
 #include "s2own_dt.h"
+#include "s2own_tracing.h"
 #include "vmdev.h"
 
 static bool skip_dt_check;
@@ -72,15 +73,23 @@ static int __init s2own_init(void)
 	ret = s2own_debugfs_init(st.table_pages_used);
 	if (ret)
 		goto out_dump;
+	ret = s2own_trace_init();
+	if (ret)
+		goto out_debugfs;
 	ret = s2own_vmdev_init();
 	if (ret) {
 		pr_err("%s: /dev/%s: %d\n", S2OWN_NAME, S2OWN_NAME, ret);
-		goto out_debugfs;
+		goto out_trace;
 	}
 	pr_info("%s: loaded, %llu table pages used, %llu free\n", S2OWN_NAME,
 		st.table_pages_used, st.table_pages_free);
 	return 0;
 
+out_trace:
+	/* As at unload: the trace files go with the driver's directory. */
+	s2own_debugfs_exit();
+	s2own_trace_exit();
+	goto out_dump;
 out_debugfs:
 	s2own_debugfs_exit();
 out_dump:
@@ -93,6 +102,7 @@ static void __exit s2own_exit(void)
 	/* No new requests, none in flight, then take everything back. */
 	s2own_vmdev_exit();
 	s2own_debugfs_exit();
+	s2own_trace_exit();
 	s2own_vms_exit();
 	s2own_dump_exit();
 	pr_info("%s: unloaded\n", S2OWN_NAME);

@@ -49,19 +49,54 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
  * @first: the first one
  * @step: what each next one adds
  *
- * Plain stores, two at a time: the DSB ISHST of the compare-and-swap that
- * publishes the table orders them before it.
+ * An empty table is DC ZVA; copies of one value are eight stores a step;
+ * a run of leaves eight entries a step, each computed by one add. The DSB ISHST of
+ * the compare-and-swap that publishes the table orders them before it.
  */
 void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 {
-	u64 a = first, b = first + step, step2 = 2 * step;
+	u64 a = first, b = a + step, c = b + step, d = c + step;
+	u64 e = d + step, f = e + step, g = f + step, h = g + step;
+	u64 step8 = 8 * step, *p = table, *stop = table + 512;
 
-	for (u64 *p = table; p < table + 512; p += 2) {
-		asm volatile("stp %1, %2, [%0]" : : "r" (p), "r" (a), "r" (b)
-			     : "memory");
-		a += step2;
-		b += step2;
+	if (!first && !step) {
+		s2o_arch_zero_page((u64)table);
+		return;
 	}
+	if (!step) {
+		for (; p < stop; p += 16)
+			asm volatile("stp %1, %1, [%0]\n"
+				     "stp %1, %1, [%0, #16]\n"
+				     "stp %1, %1, [%0, #32]\n"
+				     "stp %1, %1, [%0, #48]\n"
+				     "stp %1, %1, [%0, #64]\n"
+				     "stp %1, %1, [%0, #80]\n"
+				     "stp %1, %1, [%0, #96]\n"
+				     "stp %1, %1, [%0, #112]"
+				     : : "r" (p), "r" (first) : "memory");
+		return;
+	}
+	/* Each entry one store and one add: the compiler would recompute. */
+	asm volatile("1:	stp	%[a], %[b], [%[p]]\n"
+		     "	stp	%[c], %[d], [%[p], #16]\n"
+		     "	stp	%[e], %[f], [%[p], #32]\n"
+		     "	stp	%[g], %[h], [%[p], #48]\n"
+		     "	add	%[a], %[a], %[s]\n"
+		     "	add	%[b], %[b], %[s]\n"
+		     "	add	%[c], %[c], %[s]\n"
+		     "	add	%[d], %[d], %[s]\n"
+		     "	add	%[e], %[e], %[s]\n"
+		     "	add	%[f], %[f], %[s]\n"
+		     "	add	%[g], %[g], %[s]\n"
+		     "	add	%[h], %[h], %[s]\n"
+		     "	add	%[p], %[p], #64\n"
+		     "	cmp	%[p], %[stop]\n"
+		     "	b.ne	1b"
+		     : [p] "+r" (p), [a] "+r" (a), [b] "+r" (b), [c] "+r" (c),
+		       [d] "+r" (d), [e] "+r" (e), [f] "+r" (f), [g] "+r" (g),
+		       [h] "+r" (h)
+		     : [s] "r" (step8), [stop] "r" (stop)
+		     : "cc", "memory");
 }
 
 static u64 switch_to_vmid(u16 vmid)
@@ -218,6 +253,16 @@ static u64 zva_block(void)
 	return cached;
 }
 
+/*
+ * DC ZVA and DC CVAC take no offset: each 64-byte line is an instruction
+ * and an add of the address, sixteen lines a loop step.
+ */
+#define ZERO_LINE	"dc zva, %0\n add %0, %0, #64\n"
+#define SCRUB_LINE	"dc zva, %0\n dc cvac, %0\n add %0, %0, #64\n"
+#define X4(s)		s s s s
+#define ZERO_LINES_16	X4(X4(ZERO_LINE))
+#define SCRUB_LINES_16	X4(X4(SCRUB_LINE))
+
 /**
  * s2o_arch_zero_page() - zero a 4K page (EL2 maps all RAM at VA == PA).
  * @pa: the page
@@ -228,7 +273,12 @@ void s2o_arch_zero_page(u64 pa)
 {
 	u64 bs = zva_block();
 
-	if (bs >= 64 && bs <= SZ_4K) {
+	if (bs == 64) {
+		for (u64 a = pa; a < pa + SZ_4K;)
+			asm volatile(ZERO_LINES_16 : "+r" (a) : : "memory");
+		return;
+	}
+	if (bs > 64 && bs <= SZ_4K) {
 		for (u64 a = pa; a < pa + SZ_4K; a += bs)
 			asm volatile("dc zva, %0" : : "r" (a) : "memory");
 		return;
@@ -242,24 +292,27 @@ void s2o_arch_zero_page(u64 pa)
 }
 
 /**
- * s2o_arch_scrub_page() - zero a page and clean it to the PoC.
- * @pa: the page
+ * s2o_arch_scrub_pages() - zero pages and clean them to the PoC.
+ * @pa: the first page
+ * @nr: how many
  *
- * Four DC CVAC a step: the loop, not the maintenance, is what costs.
+ * Where a DC ZVA block is a cache line (every CPU we know), each line is
+ * zeroed and cleaned in one pass, sixteen lines a step: the loop, not the
+ * maintenance, is what costs. Otherwise zero, then clean.
  */
-void s2o_arch_scrub_page(u64 pa)
+void s2o_arch_scrub_pages(u64 pa, u64 nr)
 {
-	u64 line = dcache_line();
+	u64 line = dcache_line(), end = pa + nr * SZ_4K;
 
-	s2o_arch_zero_page(pa);
-	for (u64 a = pa; a < pa + SZ_4K; a += 4 * line)
-		asm volatile("dc cvac, %0\n"
-			     "dc cvac, %1\n"
-			     "dc cvac, %2\n"
-			     "dc cvac, %3"
-			     : : "r" (a), "r" (a + line), "r" (a + 2 * line),
-				 "r" (a + 3 * line) : "memory");
-	dsb(sy);
+	if (zva_block() == line && line == 64) {
+		for (u64 a = pa; a < end;)
+			asm volatile(SCRUB_LINES_16 : "+r" (a) : : "memory");
+		dsb(sy);
+		return;
+	}
+	for (u64 a = pa; a < end; a += SZ_4K)
+		s2o_arch_zero_page(a);
+	hyp_clean_dcache_poc(pa, end - pa);
 }
 
 /**

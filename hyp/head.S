@@ -32,11 +32,6 @@ _start:
 	movk	\reg, #:abs_g0_nc:\val
 .endm
 
-.macro	adr_l, reg, sym
-	adrp	\reg, \sym
-	add	\reg, \reg, :lo12:\sym
-.endm
-
 /*
  * Common start of every CPU: x0 = logical CPU id. Leaves x1 = &hyp_cpus[id]
  * in TPIDR_EL2, SP on the CPU's stack, vectors installed, FP/SIMD and SVE

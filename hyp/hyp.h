@@ -58,6 +58,14 @@
 /* Saved host (or EL2) general-purpose registers on exception entry. */
 #define HYP_REGS_SIZE		256	/* x0..x30 + one pad slot */
 
+#if defined(__ASSEMBLER__) && !defined(LINKER_SCRIPT)
+/* \reg = the address of \sym, within 4 GiB of the code. */
+.macro	adr_l, reg, sym
+	adrp	\reg, \sym
+	add	\reg, \reg, :lo12:\sym
+.endm
+#endif
+
 #ifndef __ASSEMBLER__
 
 #include <stdarg.h>
@@ -216,6 +224,7 @@ void __attribute__((noreturn)) hyp_psci_system_off(void);
 /* hypercalls.c */
 void hyp_hvc_handle(struct hyp_regs *regs);
 int hyp_handle_arg(u64 x);
+bool hyp_host_shared_with_hyp(u64 pfn);
 
 /* selftest.c, selftest_guest.c */
 void hyp_selftest(void);

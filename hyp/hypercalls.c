@@ -16,6 +16,7 @@
  * VM_CREATE, VCPU_CREATE and VCPU_RUN bracket only their core calls.
  */
 #include "hyp.h"
+#include "trace.h"
 #include "vcpu.h"
 #include "../abi/s2own_abi.h"
 #include "../ownership/s2own.h"
@@ -25,7 +26,8 @@
 
 static hyp_spinlock_t shared_buf_lock;
 
-static bool host_shared_with_hyp(u64 pfn)
+/* Page @pfn is the host's, shared with the hypervisor (dumps, traces). */
+bool hyp_host_shared_with_hyp(u64 pfn)
 {
 	struct s2o_page_info info;
 
@@ -83,7 +85,7 @@ static int hc_dump(u64 pa, u64 size, u64 handle, u64 *nr_runs, u64 *total)
 	hyp_spin_lock(&shared_buf_lock);
 	for (u64 pfn = pa >> S2O_PAGE_SHIFT;
 	     pfn <= (pa + size - 1) >> S2O_PAGE_SHIFT; pfn++) {
-		if (!host_shared_with_hyp(pfn)) {
+		if (!hyp_host_shared_with_hyp(pfn)) {
 			ret = -S2OWN_EPERM;
 			goto out;
 		}
@@ -148,6 +150,8 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 	case S2OWN_HC_HOST_UNSHARE_HYP:
 		/* Not while a dump may be writing to these pages. */
 		hyp_spin_lock(&shared_buf_lock);
+		/* Nor a trace buffer, ever again (trace.c). */
+		hyp_trace_release(x[1], x[2]);
 		*ret = s2o_host_unshare_hyp(x[1], x[2]);
 		hyp_spin_unlock(&shared_buf_lock);
 		break;
@@ -172,6 +176,15 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 		break;
 	case S2OWN_HC_DUMP:
 		*ret = hc_dump(x[1], x[2], x[3], a, b);
+		break;
+	case S2OWN_HC_TRACE_BUFFER:
+		/* Its pages stay shared while it is set up (trace.c). */
+		hyp_spin_lock(&shared_buf_lock);
+		*ret = hyp_trace_buffer(x[1], x[2], a, b);
+		hyp_spin_unlock(&shared_buf_lock);
+		break;
+	case S2OWN_HC_TRACE_ENABLE:
+		*ret = hyp_trace_enable(x[1], a);
 		break;
 	case S2OWN_HC_PAGE_QUERY: {
 		struct s2o_page_info info;
@@ -232,9 +245,14 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 		hyp_vcpu_run(x);
 		return;
 	}
-	hyp_core_enter();
-	known = hvc_dispatch(x, &ret, &a, &b);
-	hyp_core_exit();
+	/* An id outside the block hvc_dispatch() serves never enters it. */
+	known = x[0] >= S2OWN_HC_HOST_SHARE_HYP &&
+		x[0] <= S2OWN_HC_PAGE_QUERY;
+	if (known) {
+		hyp_core_enter();
+		known = hvc_dispatch(x, &ret, &a, &b);
+		hyp_core_exit();
+	}
 	if (!known) {
 		x[0] = (u64)(s64)S2OWN_RET_NOT_SUPPORTED;
 		return;

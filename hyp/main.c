@@ -275,9 +275,12 @@ static void init_core(void)
 	}
 	if (n > S2O_MAX_MEM_REGIONS)
 		hyp_panic("too many memory regions (%u)", n);
+	/*
+	 * The metadata starts zeroed (every page the host's); the pool's
+	 * pages need nothing: a table is filled when it is taken.
+	 */
 	zero_range(hyp_boot.meta_base, S2O_ALIGN_UP(hyp_boot.meta_size,
 						    SZ_4K));
-	zero_range(hyp_boot.pool_base, hyp_boot.pool_pages * SZ_4K);
 	params.regions = regions;
 	params.nr_regions = n;
 	params.metadata = (void *)hyp_boot.meta_base;

@@ -3,8 +3,9 @@
  * The world switch's register part: into a guest and back out.
  *
  * __guest_enter(vcpu, host) keeps the host's callee-saved registers and
- * stack pointer in @host, marks this CPU as running @vcpu (the lower-EL
- * vectors then take every exception as the guest's exit), loads the
+ * stack pointer in @host, marks this CPU as running @vcpu and installs
+ * the guest's vectors (every exception from below is then its exit,
+ * vectors.S), loads the
  * guest's x0..x30 and ERETs to ELR_EL2/SPSR_EL2, which the caller set. It
  * returns, as a C function would, when the guest takes an exception to
  * EL2: guest_exit saves the guest's x0..x30, puts the host's registers
@@ -27,6 +28,8 @@ __guest_enter:
 	stp	x30, x2, [x1, #HOST_CALLEE + 8 * 12]
 	mrs	x2, tpidr_el2
 	stp	x0, x1, [x2, #HYP_CPU_GUEST]
+	adr_l	x2, hyp_guest_vectors
+	msr	vbar_el2, x2
 	ldp	x2, x3, [x0, #VCPU_GPRS + 8 * 2]
 	ldp	x4, x5, [x0, #VCPU_GPRS + 8 * 4]
 	ldp	x6, x7, [x0, #VCPU_GPRS + 8 * 6]
@@ -70,6 +73,8 @@ guest_exit:
 	str	x30, [x0, #VCPU_GPRS + 8 * 30]
 	ldp	x2, x3, [sp], #16
 	stp	x2, x3, [x0, #VCPU_GPRS]
+	adr_l	x2, hyp_vectors
+	msr	vbar_el2, x2
 	mrs	x2, tpidr_el2
 	ldr	x3, [x2, #HYP_CPU_GUEST_HOST]
 	str	xzr, [x2, #HYP_CPU_GUEST]

@@ -187,7 +187,8 @@ static void handle_host_abort(u64 esr)
 }
 
 /**
- * hyp_host_sync() - a synchronous exception from the host.
+ * hyp_host_sync() - a synchronous exception from the host other than an
+ * HVC (vectors.S takes those to hyp_hvc_handle() directly).
  * @regs: the host's general-purpose registers, written back on return
  */
 void hyp_host_sync(struct hyp_regs *regs)
@@ -195,9 +196,6 @@ void hyp_host_sync(struct hyp_regs *regs)
 	u64 esr = read_sysreg(esr_el2);
 
 	switch (ESR_EC(esr)) {
-	case ESR_EC_HVC64:
-		hyp_hvc_handle(regs);
-		break;
 	case ESR_EC_SMC64:
 		/* A trapped SMC reports the SMC itself: step over it. */
 		write_sysreg(read_sysreg(elr_el2) + 4, elr_el2);

@@ -18,6 +18,7 @@
 #include "sysreg.h"
 #include "vcpu.h"
 #include "../ownership/s2own.h"
+#include "../ownership/trace.h"
 
 struct hyp_vm hyp_vms[S2O_MAX_VMS + 1];
 static struct hyp_host_ctx host_ctxs[HYP_MAX_CPUS];
@@ -464,14 +465,21 @@ void hyp_vcpu_run(u64 *x)
 	} else {
 		switch_to_guest(vcpu, host);
 		do {
-			u64 kind;
+			u64 kind, pc;
+			bool more;
 
 			write_sysreg(vcpu->pc, elr_el2);
 			write_sysreg(vcpu->pstate, spsr_el2);
+			s2o_trace(S2OWN_TEV_VCPU_ENTER, vcpu->idx, vcpu->vm, 0,
+				  0, vcpu->pc, 0);
 			kind = __guest_enter(vcpu, host);
-			vcpu->pc = read_sysreg(elr_el2);
+			vcpu->pc = pc = read_sysreg(elr_el2);
 			vcpu->pstate = read_sysreg(spsr_el2);
-			if (!hyp_guest_handle_exit(vcpu, kind, out))
+			more = hyp_guest_handle_exit(vcpu, kind, out);
+			s2o_trace(S2OWN_TEV_VCPU_EXIT, vcpu->idx, vcpu->vm,
+				  (s8)kind, more ? 0 : out[0], pc,
+				  read_sysreg(esr_el2));
+			if (!more)
 				break;
 		} while (true);
 		switch_to_host(vcpu, host);

@@ -1,20 +1,29 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * EL2 exception vectors.
+ * EL2 exception vectors: two tables, so that neither world's entry asks
+ * which world it came from.
  *
- * From a lower EL, every exception is either a guest's exit (this CPU is
- * running a vCPU: switch.S takes it back to the host's world) or, for
- * synchronous ones, the host's trap (HVC, trapped SMC, stage-2 aborts,
- * from its AArch64 EL1 or its AArch32 or AArch64 EL0). The host's
- * interrupts and SErrors are routed to EL1 (HCR_EL2.{IMO,FMO,AMO} = 0
- * while it runs), so those vectors taken from the host, and every vector
- * taken from EL2 itself, report a panic.
+ * hyp_vectors, while the host runs: its synchronous traps (HVC, trapped
+ * SMC, stage-2 aborts, from its AArch64 EL1 or its AArch32 or AArch64
+ * EL0). The host's interrupts and SErrors are routed to EL1
+ * (HCR_EL2.{IMO,FMO,AMO} = 0 while it runs), so those vectors, and every
+ * vector taken from EL2 itself, report a panic.
+ *
+ * hyp_guest_vectors, while a vCPU runs (switch.S installs it before the
+ * ERET into the guest and puts hyp_vectors back in guest_exit): every
+ * exception from below is the guest's exit. The ERET into either world
+ * is the context synchronization that makes the switch of VBAR_EL2 take
+ * effect; an exception at EL2 in between panics through either table.
  */
 #include "hyp.h"
+#include "sysreg.h"
 #include "vcpu.h"
 
-/* Save x0..x30 into a struct hyp_regs at sp; x0/x1 may already be there. */
-.macro	save_x2_x30
+/*
+ * Save x2..x30 into a struct hyp_regs at sp (x0/x1 are there already): the
+ * registers a C call may change, then the ones it preserves.
+ */
+.macro	save_caller_saved
 	stp	x2, x3, [sp, #16 * 1]
 	stp	x4, x5, [sp, #16 * 2]
 	stp	x6, x7, [sp, #16 * 3]
@@ -23,13 +32,16 @@
 	stp	x12, x13, [sp, #16 * 6]
 	stp	x14, x15, [sp, #16 * 7]
 	stp	x16, x17, [sp, #16 * 8]
-	stp	x18, x19, [sp, #16 * 9]
-	stp	x20, x21, [sp, #16 * 10]
-	stp	x22, x23, [sp, #16 * 11]
-	stp	x24, x25, [sp, #16 * 12]
-	stp	x26, x27, [sp, #16 * 13]
-	stp	x28, x29, [sp, #16 * 14]
-	str	x30, [sp, #16 * 15]
+	str	x18, [sp, #8 * 18]
+	stp	x29, x30, [sp, #8 * 29]
+.endm
+
+.macro	save_callee_saved
+	stp	x19, x20, [sp, #8 * 19]
+	stp	x21, x22, [sp, #8 * 21]
+	stp	x23, x24, [sp, #8 * 23]
+	stp	x25, x26, [sp, #8 * 25]
+	stp	x27, x28, [sp, #8 * 27]
 .endm
 
 /*
@@ -59,58 +71,92 @@
 	b	bad_vector_common
 .endm
 
+/* From the host (a lower EL while no vCPU runs): its synchronous trap. */
+.macro	host_sync_vector
+	.align	7
+	b	host_sync_entry
+.endm
+
 /*
- * From a lower EL: a guest's exit of kind \kind if this CPU runs one,
- * else the host's synchronous trap, or the bad vector \idx.
+ * From a lower EL while this CPU runs a vCPU (VBAR_EL2 is
+ * hyp_guest_vectors from __guest_enter to guest_exit): its exit of kind
+ * \kind.
  */
-.macro	lower_vector kind, idx
+.macro	guest_vector kind
 	.align	7
 	stp	x0, x1, [sp, #-16]!
 	mrs	x1, tpidr_el2
 	ldr	x0, [x1, #HYP_CPU_GUEST]
-	cbz	x0, 1f
 	mov	x1, #\kind
 	b	guest_exit
-1:	ldp	x0, x1, [sp], #16
-	.if	\kind == GUEST_EXIT_SYNC
-	b	host_sync_entry
-	.else
-	bad_vector_body \idx
-	.endif
+.endm
+
+/* Taken from EL2 itself: a bug in the hypervisor, whatever runs below. */
+.macro	current_el_vectors
+	/* With SP_EL0: we never run on SP_EL0. */
+	bad_vector 0
+	bad_vector 1
+	bad_vector 2
+	bad_vector 3
+	/* With SP_EL2. */
+	bad_vector 4
+	bad_vector 5
+	bad_vector 6
+	bad_vector 7
 .endm
 
 	.text
 	.align	11
 	.globl	hyp_vectors
 hyp_vectors:
-	/* Current EL with SP_EL0: we never run on SP_EL0. */
-	bad_vector 0
-	bad_vector 1
-	bad_vector 2
-	bad_vector 3
-	/* Current EL with SP_EL2: a bug in the hypervisor. */
-	bad_vector 4
-	bad_vector 5
-	bad_vector 6
-	bad_vector 7
-	/* Lower EL, AArch64: a guest's EL1 or EL0, or the host's. */
-	lower_vector GUEST_EXIT_SYNC, 8
-	lower_vector GUEST_EXIT_IRQ, 9
-	lower_vector GUEST_EXIT_FIQ, 10
-	lower_vector GUEST_EXIT_SERROR, 11
-	/* Lower EL, AArch32: an EL0 (EL1 is AArch64, HCR_EL2.RW). */
-	lower_vector GUEST_EXIT_SYNC, 12
-	lower_vector GUEST_EXIT_IRQ, 13
-	lower_vector GUEST_EXIT_FIQ, 14
-	lower_vector GUEST_EXIT_SERROR, 15
+	current_el_vectors
+	/*
+	 * The host's EL1 or EL0 (AArch64, or AArch32 at EL0). Its
+	 * interrupts and SErrors go to EL1: one here is a bug.
+	 */
+	host_sync_vector
+	bad_vector 9
+	bad_vector 10
+	bad_vector 11
+	host_sync_vector
+	bad_vector 13
+	bad_vector 14
+	bad_vector 15
 
+	.align	11
+	.globl	hyp_guest_vectors
+hyp_guest_vectors:
+	current_el_vectors
+	/* A guest's EL1 or EL0: AArch64, or AArch32 at EL0. */
+	guest_vector GUEST_EXIT_SYNC
+	guest_vector GUEST_EXIT_IRQ
+	guest_vector GUEST_EXIT_FIQ
+	guest_vector GUEST_EXIT_SERROR
+	guest_vector GUEST_EXIT_SYNC
+	guest_vector GUEST_EXIT_IRQ
+	guest_vector GUEST_EXIT_FIQ
+	guest_vector GUEST_EXIT_SERROR
+
+/*
+ * The host's synchronous trap. An HVC, the common case, saves only what
+ * the C call may change (x0..x18, x29, x30: AAPCS64 preserves x19..x28)
+ * and goes straight to the hypercall; anything else saves everything,
+ * so that a panic report shows the host's registers.
+ */
 host_sync_entry:
 	sub	sp, sp, #HYP_REGS_SIZE
 	stp	x0, x1, [sp]
-	save_x2_x30
+	save_caller_saved
+	mrs	x1, esr_el2
+	ubfx	x1, x1, #ESR_EC_SHIFT, #6
 	mov	x0, sp
+	cmp	x1, #ESR_EC_HVC64
+	b.ne	1f
+	bl	hyp_hvc_handle
+	b	2f
+1:	save_callee_saved
 	bl	hyp_host_sync
-	ldp	x0, x1, [sp, #16 * 0]
+2:	ldp	x0, x1, [sp, #16 * 0]
 	ldp	x2, x3, [sp, #16 * 1]
 	ldp	x4, x5, [sp, #16 * 2]
 	ldp	x6, x7, [sp, #16 * 3]
@@ -119,20 +165,16 @@ host_sync_entry:
 	ldp	x12, x13, [sp, #16 * 6]
 	ldp	x14, x15, [sp, #16 * 7]
 	ldp	x16, x17, [sp, #16 * 8]
-	ldp	x18, x19, [sp, #16 * 9]
-	ldp	x20, x21, [sp, #16 * 10]
-	ldp	x22, x23, [sp, #16 * 11]
-	ldp	x24, x25, [sp, #16 * 12]
-	ldp	x26, x27, [sp, #16 * 13]
-	ldp	x28, x29, [sp, #16 * 14]
-	ldr	x30, [sp, #16 * 15]
+	ldr	x18, [sp, #8 * 18]
+	ldp	x29, x30, [sp, #8 * 29]
 	add	sp, sp, #HYP_REGS_SIZE
 	eret
 	dsb	nsh
 	isb
 
 bad_vector_common:
-	save_x2_x30
+	save_caller_saved
+	save_callee_saved
 	mov	x1, x0
 	mov	x0, sp
 	bl	hyp_bad_exception

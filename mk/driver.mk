@@ -59,11 +59,11 @@ kbuild_module = mkdir -p $(1) && cp -p $(2) $(1)/ && \
 	$(MAKE) -C $(LINUX_HEADERS) M=$(abspath $(1)) $(KBUILD_ARGS) \
 		S2OWN_ABI_INC=$(abspath abi) $(3) modules && touch $@
 
-$(DRIVER_KO): $(DRIVER_SRCS) abi/s2own_abi.h mk/driver.mk $(LINUX_HEADERS_STAMP)
+$(DRIVER_KO): $(DRIVER_SRCS) $(wildcard abi/*.h) mk/driver.mk $(LINUX_HEADERS_STAMP)
 	$(Q)$(call kbuild_module,$(DRIVER_DIR),$(DRIVER_SRCS))
 
 # Module.symvers comes with $(DRIVER_KO).
-$(HVC_TEST_KO): $(HVC_TEST_SRCS) $(DRIVER_KO) abi/s2own_abi.h mk/driver.mk
+$(HVC_TEST_KO): $(HVC_TEST_SRCS) $(DRIVER_KO) $(wildcard abi/*.h) mk/driver.mk
 	$(Q)$(call kbuild_module,$(HVC_TEST_DIR),$(HVC_TEST_SRCS), \
 		S2OWN_DRV_INC=$(abspath host-driver) \
 		KBUILD_EXTRA_SYMBOLS=$(abspath $(DRIVER_DIR))/Module.symvers)

@@ -73,7 +73,7 @@ $(HYP_ELF): $(HYP_OBJS) $(HYP_LDS) | $(STAMPS)/pkgs-hyp
 
 $(HYP_LDS): hyp/hyp.lds.S hyp/hyp.h | $(STAMPS)/pkgs-hyp
 	$(Q)mkdir -p $(@D)
-	$(Q)$(HYP_CC) -E -P -undef -x c -D__ASSEMBLER__ $(HYP_DEFS) -Ihyp \
+	$(Q)$(HYP_CC) -E -P -undef -x c -D__ASSEMBLER__ -DLINKER_SCRIPT $(HYP_DEFS) -Ihyp \
 		$< -o $@
 
 # libfdt.h and fdt.h from Debian, without the rest of the host's

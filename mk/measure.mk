@@ -44,7 +44,7 @@ MEASURE_TIMEOUT ?= 180
 
 measure-module: $(MEASURE_KO)
 
-$(MEASURE_KO): $(MEASURE_MOD_SRCS) abi/s2own_abi.h host-driver/s2own_dt.h \
+$(MEASURE_KO): $(MEASURE_MOD_SRCS) $(wildcard abi/*.h) host-driver/s2own_dt.h \
 		mk/measure.mk $(LINUX_HEADERS_STAMP)
 	$(Q)mkdir -p $(MEASURE_MOD_DIR)
 	$(Q)cp -p $(MEASURE_MOD_SRCS) $(MEASURE_MOD_DIR)/

@@ -60,10 +60,12 @@ void s2o_arch_tlbi_vmid(u16 vmid);
 /* Write zeroes to the 4K page at physical address @pa. */
 void s2o_arch_zero_page(u64 pa);
 /*
- * Scrub the 4K page at @pa for its next owner: zeroes, cleaned to the
- * point of coherency (so no observer, DMA included, sees older data).
+ * Scrub the @nr 4K pages from @pa for their next owner: zeroes, cleaned
+ * to the point of coherency (so no observer, DMA included, sees older
+ * data). One call per range, so that it runs as fast as the machine
+ * allows.
  */
-void s2o_arch_scrub_page(u64 pa);
+void s2o_arch_scrub_pages(u64 pa, u64 nr);
 
 /* Table pages: the address the core dereferences for physical @pa. */
 void *s2o_arch_table_va(u64 pa);

@@ -51,9 +51,6 @@ static int check_host_page(struct check_data *d, u64 pte, u64 pa,
 	u8 state = s2o_pa_page(pa)->state;
 	int owner = host_owner_for(state);
 
-	if (state & S2O_PS_CLAIMED)
-		return report(d, "page claimed with no transition", pa, 0,
-			      state);
 	if (type == S2O_MEM_HYP)
 		return s2o_pte_valid(pte) || s2o_pte_owner(pte) ?
 			       report(d, "hypervisor RAM in host stage-2", pa,
@@ -181,6 +178,12 @@ static int count_vm_pages(struct check_data *d)
 {
 	u64 pfn;
 
+	for (pfn = S2O_ALIGN_DOWN(s2o_memmap.first_pfn,
+				  1ULL << S2O_LOCK_PAGES_SHIFT);
+	     pfn < s2o_memmap.end_pfn; pfn += 1ULL << S2O_LOCK_PAGES_SHIFT)
+		if (*s2o_page_lock(pfn))
+			return report(d, "pages claimed with no transition",
+				      pfn << S2O_PAGE_SHIFT, 0, 1);
 	for (pfn = s2o_memmap.first_pfn; pfn < s2o_memmap.end_pfn; pfn++) {
 		const struct s2o_page *p = s2o_pfn_page(pfn);
 

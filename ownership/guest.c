@@ -9,6 +9,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 #include "vm.h"
 
@@ -135,6 +136,8 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		ret = s2o_transition_run(&d.t);
 	s2o_vm_unlock(d.vm);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&d.t, S2OWN_TCALL_DONATE_GUEST,
+			     d.vm ? (u8)d.vm->pgt.vmid : 0xff, ret, d.gfn);
 	return ret;
 }
 
@@ -166,6 +169,7 @@ static int relinquish_visitor(struct s2o_walk_ctx *ctx)
 			s2o_page_any_state, NULL);
 	s2o_set_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
 		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
+	s2o_release_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT);
 	return 0;
 }
 
@@ -208,6 +212,8 @@ int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
 	s2o_pool_unreserve(reserved);
 	s2o_vm_unlock(vm);
 	s2o_op_end();
+	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_RELINQUISH,
+		  s2o_trace_vm(handle), ret, nr, S2OWN_TRACE_NONE, gfn);
 	return ret;
 }
 
@@ -229,14 +235,9 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 
 static void scrub_pages(u64 pfn, u64 nr)
 {
-	u64 i;
-
-	for (i = 0; i < nr; i++) {
-		u64 pa = (pfn + i) << S2O_PAGE_SHIFT;
-
-		s2o_arch_scrub_page(pa);
-	}
+	s2o_arch_scrub_pages(pfn << S2O_PAGE_SHIFT, nr);
 	s2o_stat_add(&s2o_counters.pages_scrubbed, nr);
+	s2o_trace(S2OWN_TEV_SCRUB, 0, 0, 0, nr, pfn, 0);
 }
 
 static int reclaim_prepare(struct s2o_transition *t, u64 *tables)
@@ -247,15 +248,19 @@ static int reclaim_prepare(struct s2o_transition *t, u64 *tables)
 
 static void reclaim_apply(struct s2o_transition *t, u64 *reserved)
 {
-	u64 i;
+	u64 i, n;
 
 	scrub_pages(t->pfn, t->nr);
 	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_HOST, reserved);
-	for (i = 0; i < t->nr; i++) {
-		u8 vm = s2o_read_once(&s2o_pfn_page(t->pfn + i)->vm);
+	/* A run of pages of one VM at a time: one put for the run. */
+	for (i = 0; i < t->nr; i += n) {
+		const struct s2o_page *p = s2o_pfn_page(t->pfn + i);
+		u8 vm = s2o_read_once(&p->vm);
 
-		s2o_set_pages(t->pfn + i, 1, S2O_PS_HOST, 0);
-		s2o_vm_put_pages(&s2o_vms[vm], 1);
+		for (n = 1; i + n < t->nr && s2o_read_once(&p[n].vm) == vm; n++)
+			;
+		s2o_set_pages(t->pfn + i, n, S2O_PS_HOST, 0);
+		s2o_vm_put_pages(&s2o_vms[vm], n);
 	}
 }
 
@@ -286,5 +291,7 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 	s2o_op_begin();
 	ret = s2o_transition_run(&t);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&t, S2OWN_TCALL_RECLAIM_GUEST, 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }

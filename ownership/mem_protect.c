@@ -7,6 +7,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 
 struct s2o_host_mmu s2o_host_mmu;
@@ -200,31 +201,30 @@ u64 s2o_host_shrink(void)
 	return freed;
 }
 
+struct fault_data {
+	u64 attrs;
+	u64 reserved;
+	u64 start, end;		/* the kind of memory the fault is in */
+	u32 level;	/* of the entry mapped, or found (tracing) */
+	unsigned int access;	/* S2O_FAULT_* */
+};
+
 /*
  * The largest block around @ipa that the host may map: no larger than the
  * free entry found at @level, and inside one kind of memory.
  */
-static u32 host_fault_level(u64 ipa, u32 level)
+static u32 host_fault_level(const struct fault_data *d, u64 ipa, u32 level)
 {
-	u64 start, end;
-
-	s2o_memory_range(ipa, &start, &end);
 	for (level = S2O_MAX(level, S2O_LEAST_BLOCK_LEVEL); level < 3;
 	     level++) {
 		u64 gran = s2o_granule(level);
 		u64 base = S2O_ALIGN_DOWN(ipa, gran);
 
-		if (base >= start && base + gran <= end)
+		if (base >= d->start && base + gran <= d->end)
 			break;
 	}
 	return level;
 }
-
-struct fault_data {
-	u64 attrs;
-	u64 reserved;
-	unsigned int access;
-};
 
 /*
  * Whether a host leaf with attributes @attrs lets the host make @access.
@@ -277,6 +277,7 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	u32 level;
 	int ret;
 
+	d->level = ctx->level;
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2OWN_EAGAIN;
 	/*
@@ -289,7 +290,7 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 					d->access) ? 0 : -S2OWN_EPERM;
 	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
 		return -S2OWN_EPERM;
-	level = host_fault_level(ipa, ctx->level);
+	level = host_fault_level(d, ipa, ctx->level);
 	if (level > ctx->level) {
 		ret = host_fault_reserve(ctx, &d->reserved);
 		return ret ? ret : s2o_pte_split(ctx, &d->reserved);
@@ -331,6 +332,7 @@ int s2o_host_handle_fault(u64 ipa, unsigned int access)
 		 !host_leaf_allows(d.attrs, access))
 		ret = -S2OWN_EPERM;	/* the mapping would not allow it */
 	else {
+		s2o_memory_range(ipa, &d.start, &d.end);
 		s2o_op_begin();
 		/*
 		 * A transition was refused table pages: the host's idle tables
@@ -353,6 +355,7 @@ int s2o_host_handle_fault(u64 ipa, unsigned int access)
 	s2o_stat_inc(&s2o_counters.host_faults);
 	if (ret)
 		s2o_stat_inc(&s2o_counters.host_faults_refused);
+	s2o_trace(S2OWN_TEV_HOST_FAULT, d.level, 0, ret, 0, ipa, 0);
 	return ret;
 }
 
@@ -385,6 +388,16 @@ static void host_hyp_apply(struct s2o_transition *t, u64 *reserved)
 	s2o_set_pages(t->pfn, t->nr, h->to, 0);
 }
 
+/* The call a host <-> hyp transition is, for its trace record. */
+static u8 host_hyp_call(u8 from, u8 to)
+{
+	if (from == S2O_PS_HOST)
+		return to == S2O_PS_HYP ? S2OWN_TCALL_DONATE_HYP :
+					  S2OWN_TCALL_SHARE_HYP;
+	return from == S2O_PS_HYP ? S2OWN_TCALL_HYP_DONATE_HOST :
+				    S2OWN_TCALL_UNSHARE_HYP;
+}
+
 static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 			       bool annotate, u32 owner)
 {
@@ -407,6 +420,8 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 	s2o_op_begin();
 	ret = s2o_transition_run(&h.t);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&h.t, host_hyp_call(h.from, h.to), 0, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }
 

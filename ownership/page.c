@@ -7,6 +7,7 @@
 #include "sync.h"
 
 struct s2o_page *s2o_pages;
+u8 *s2o_page_locks;
 
 /**
  * s2o_metadata_bytes() - the size of the per-page metadata for a map.
@@ -14,7 +15,7 @@ struct s2o_page *s2o_pages;
  * @nr_regions: its number of regions.
  *
  * Return: 8 bytes per 4K page from the first region's start to the last
- * region's end.
+ * region's end, and a lock byte per 2M block of them.
  */
 u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 		       unsigned int nr_regions)
@@ -26,21 +27,25 @@ u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 	first = regions[0].base >> S2O_PAGE_SHIFT;
 	end = (regions[nr_regions - 1].base + regions[nr_regions - 1].size) >>
 	      S2O_PAGE_SHIFT;
-	return (end - first) * sizeof(struct s2o_page);
+	return (end - first) * sizeof(struct s2o_page) +
+	       ((end - 1) >> S2O_LOCK_PAGES_SHIFT) -
+	       (first >> S2O_LOCK_PAGES_SHIFT) + 1;
 }
 
 static void pages_fill(u64 pfn, u64 end, enum s2o_pstate state)
 {
 	for (; pfn < end; pfn++)
-		*s2o_pfn_page(pfn) = (struct s2o_page){ .state = state };
+		s2o_pfn_page(pfn)->state = state;
 }
 
 /**
- * s2o_pages_init() - reset every page of the memory map.
- * @metadata: s2o_metadata_bytes() bytes, 8-byte aligned.
+ * s2o_pages_init() - set up the metadata of the memory map.
+ * @metadata: s2o_metadata_bytes() bytes, 8-byte aligned, zeroed: every
+ *            page starts the host's, every lock free.
  *
- * Host RAM starts the host's; the hypervisor's RAM, and the holes between
- * regions, the hypervisor's.
+ * The hypervisor's RAM, and the holes between regions, are marked the
+ * hypervisor's; only those pages are written, so booting with a lot of
+ * RAM costs no more than zeroing the array.
  *
  * Return: 0, or -EINVAL without an array.
  */
@@ -52,14 +57,15 @@ int s2o_pages_init(void *metadata)
 	if (!metadata)
 		return -S2OWN_EINVAL;
 	s2o_pages = metadata;
+	s2o_page_locks = (u8 *)(s2o_pages + (s2o_memmap.end_pfn - pfn));
 	for (i = 0; i < s2o_memmap.nr_regions; i++) {
 		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
 		u64 first = r->base >> S2O_PAGE_SHIFT;
 		u64 end = (r->base + r->size) >> S2O_PAGE_SHIFT;
 
 		pages_fill(pfn, first, S2O_PS_HYP);
-		pages_fill(first, end, r->type == S2O_MEM_RAM ? S2O_PS_HOST :
-								S2O_PS_HYP);
+		if (r->type != S2O_MEM_RAM)
+			pages_fill(first, end, S2O_PS_HYP);
 		pfn = end;
 	}
 	return 0;
@@ -118,80 +124,104 @@ int s2o_page_any_state(u8 state, const struct s2o_page *page,
 	return 0;
 }
 
+static void unlock_blocks(u8 *first, u8 *last)
+{
+	for (u8 *lock = first; lock <= last; lock++)
+		s2o_store_release(lock, 0);
+}
+
 /**
- * s2o_release_pages() - give up claimed pages, unchanged.
+ * s2o_release_pages() - give up claimed pages.
  * @pfn: first page frame.
  * @nr: number of pages, all claimed by the caller.
+ *
+ * Whatever s2o_set_pages() wrote is published by the release.
  */
 void s2o_release_pages(u64 pfn, u64 nr)
 {
-	u64 i;
+	unlock_blocks(s2o_page_lock(pfn), s2o_page_lock(pfn + nr - 1));
+}
 
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-
-		s2o_store_release(&p->state, (u8)(s2o_read_once(&p->state) &
-						  ~S2O_PS_CLAIMED));
-	}
+/*
+ * The first page from @p on whose owner word is not @owner, or @end.
+ * Plain reads: the caller holds the locks of these pages, and only a
+ * holder writes them.
+ */
+static const struct s2o_page *skip_owner(const struct s2o_page *p,
+					 const struct s2o_page *end, u32 owner)
+{
+	while (end - p >= 4 && p[0].owner == owner && p[1].owner == owner &&
+	       p[2].owner == owner && p[3].owner == owner)
+		p += 4;
+	while (p < end && p->owner == owner)
+		p++;
+	return p;
 }
 
 /**
  * s2o_claim_pages() - take every page of a range for a transition.
  * @pfn: first page frame (range already checked).
- * @nr: number of pages.
+ * @nr: number of pages, at least one.
  * @check: whether a page's state allows the transition.
  * @arg: passed to @check.
  *
- * Pages are claimed lowest first; a page another transition holds is
- * waited for, so the check sees a settled state. On failure the pages
- * claimed so far are released: nothing changed.
+ * A claim holds the lock of each 2M block of pages the range touches,
+ * taken lowest first (so two transitions cannot deadlock) and waited for
+ * when another transition holds it; then every page is checked, in a
+ * state no other transition can change. On failure the locks are given
+ * back: nothing changed.
+ *
+ * @check depends on the page's state and VM only (and @arg, and whether
+ * that VM is live, which for a VM owning pages only goes from live to
+ * dead), so a page with the state and VM of the page before it passes
+ * as that one did: a range of like pages costs one call.
  *
  * Return: 0 with all pages claimed, or the first error @check returned.
  */
 int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 		    const void *arg)
 {
-	u64 i;
-	int ret;
+	u8 *first = s2o_page_lock(pfn), *last = s2o_page_lock(pfn + nr - 1);
+	const struct s2o_page *p = s2o_pfn_page(pfn), *end = p + nr;
+	u32 passed = ~0U;	/* the owner word that passed last */
 
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-		u8 state;
+	for (u8 *lock = first; lock <= last; lock++)
+		while (s2o_read_once(lock) || s2o_xchg_acquire(lock, 1))
+			s2o_relax_unheld();
+	while ((p = skip_owner(p, end, passed)) < end) {
+		u16 owner = p->owner;
+		int ret = check((u8)owner, p, arg);
 
-		do {
-			state = s2o_load_acquire(&p->state);
-			if (state & S2O_PS_CLAIMED) {
-				s2o_relax_unheld();
-				continue;
-			}
-			ret = check(state, p, arg);
-			if (ret) {
-				s2o_release_pages(pfn, i);
-				return ret;
-			}
-		} while ((state & S2O_PS_CLAIMED) ||
-			 !s2o_try_cmpxchg_acquire(&p->state, &state,
-						  state | S2O_PS_CLAIMED));
+		if (ret) {
+			unlock_blocks(first, last);
+			return ret;
+		}
+		passed = owner;
 	}
 	return 0;
 }
 
 /**
- * s2o_set_pages() - publish the new state of claimed pages, releasing them.
+ * s2o_set_pages() - the new state of claimed pages.
  * @pfn: first page frame.
  * @nr: number of pages.
  * @state: the new state.
  * @vm: the owning VM for guest states, else 0.
+ *
+ * Others see it once the transition releases the pages.
  */
 void s2o_set_pages(u64 pfn, u64 nr, enum s2o_pstate state, u8 vm)
 {
-	u64 i;
+	struct s2o_page *p = s2o_pfn_page(pfn), *end = p + nr;
+	u16 owner = S2O_PAGE_OWNER(state, vm);
 
-	for (i = 0; i < nr; i++) {
-		struct s2o_page *p = s2o_pfn_page(pfn + i);
-
-		/* Read without a claim by s2o_page_query() and claim checks. */
-		s2o_write_once(&p->vm, vm);
-		s2o_store_release(&p->state, (u8)state);
+	/* Plain stores: every reader holds the lock, or the system still. */
+	for (; end - p >= 4; p += 4) {
+		p[0].owner = owner;
+		p[1].owner = owner;
+		p[2].owner = owner;
+		p[3].owner = owner;
 	}
+	for (; p < end; p++)
+		p->owner = owner;
 }

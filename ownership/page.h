@@ -2,8 +2,8 @@
 /*
  * The page layer: one 8-byte record per 4K page of every RAM region (host
  * and hypervisor RAM alike), and the primitives every transition is made
- * of: check a range, claim its pages, check their state, publish the new
- * state (which releases the claim), or release them unchanged.
+ * of: check a range, claim its pages and check their state, write their
+ * new state, release them (which publishes it).
  *
  * The array lives as long as the system: pages are type-stable, which is
  * what lets a walker take a speculative reference on a table page that
@@ -25,26 +25,45 @@ enum s2o_pstate {
 };
 
 /*
- * Set on top of a state while a transition holds the page: others wait.
- * Transitions claim their pages in ascending order, so they cannot
- * deadlock, and of two conflicting ones exactly one sees the old state.
+ * A transition claims its pages by locking each 2M block of them (one
+ * byte per block, after the page array): others wait. Locks are taken in
+ * ascending order, so transitions cannot deadlock, and of two conflicting
+ * ones exactly one sees the old state. A lock per 2M rather than per page
+ * makes a 2M transition one lock, not 512 atomics.
  */
-#define S2O_PS_CLAIMED 0x80
+#define S2O_LOCK_PAGES_SHIFT 9
 
 struct s2o_page {
 	u32 refs;		/* table page: walkers inside it */
 	u16 nr_blockers;	/* table page: entries that block a collapse */
-	u8 state;		/* data page: enum s2o_pstate */
-	u8 vm;			/* data page owned by a guest: its VM handle */
+	union {
+		struct {
+			u8 state;	/* data page: enum s2o_pstate */
+			u8 vm;		/* owned by a guest: its VM handle */
+		};
+		u16 owner;	/* both, for the page layer's range loops */
+	};
 };
+
+#define S2O_PAGE_OWNER(state, vm) ((u16)((state) | (vm) << 8))
+_Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__,
+	       "struct s2o_page.owner: state is the low byte");
 
 _Static_assert(sizeof(struct s2o_page) == 8, "metadata budget: 8 bytes");
 
 extern struct s2o_page *s2o_pages;
+extern u8 *s2o_page_locks;
 
 static inline struct s2o_page *s2o_pfn_page(u64 pfn)
 {
 	return &s2o_pages[pfn - s2o_memmap.first_pfn];
+}
+
+/* The lock of the 2M block of pages holding @pfn. */
+static inline u8 *s2o_page_lock(u64 pfn)
+{
+	return &s2o_page_locks[(pfn >> S2O_LOCK_PAGES_SHIFT) -
+			       (s2o_memmap.first_pfn >> S2O_LOCK_PAGES_SHIFT)];
 }
 
 static inline struct s2o_page *s2o_pa_page(u64 pa)
@@ -54,7 +73,11 @@ static inline struct s2o_page *s2o_pa_page(u64 pa)
 
 int s2o_pages_init(void *metadata);
 
-/* Returns 0 if a page in @state (and @page) may be claimed, or an errno. */
+/*
+ * Returns 0 if a page in @state (and @page) may be claimed, or an errno.
+ * A function of the state, the page's VM and whether that VM is live only:
+ * s2o_claim_pages() reuses one answer for a run of like pages.
+ */
 typedef int (*s2o_page_check_fn)(u8 state, const struct s2o_page *page,
 				 const void *arg);
 

@@ -13,6 +13,7 @@
 #include "pool.h"
 #include "stats.h"
 #include "sync.h"
+#include "trace.h"
 
 static u64 *table_va(u64 pa)
 {
@@ -132,6 +133,82 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 	return 0;
 }
 
+/*
+ * A walk of one page that wants no pre-order visit (a fault, a lookup, a
+ * one-page change): down the tables without building a context, the leaf
+ * as walk_entry() visits any entry (it may split it and go on into the
+ * new table), then the post-order visits on the way back up, each after
+ * the table below is let go, as walk_entry() makes them.
+ */
+static int walk_page(struct walk_data *d)
+{
+	struct {
+		u64 *ptep;
+		struct s2o_page *meta;	/* of the table holding *ptep */
+		struct s2o_page *held;	/* the table *ptep points to, or NULL */
+	} path[4];			/* levels 0..2 */
+	u64 *table = table_va(d->pgt->root_pa);
+	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
+	u32 level = S2O_START_LEVEL, depth = 0, nr_held;
+	u64 start = d->addr;
+	int ret;
+
+	for (;;) {
+		u64 *ptep = &table[s2o_pte_index(start, level)];
+		u64 old = s2o_load_acquire(ptep);
+		struct s2o_page *child;
+
+		if (!s2o_pte_is_table(old, level)) {
+			ret = walk_entry(d, ptep, meta, level);
+			break;
+		}
+		child = s2o_pa_page(s2o_pte_addr(old));
+		path[depth].held = NULL;
+		if (level >= S2O_LEAST_BLOCK_LEVEL) {
+			if (!s2o_walk_get_table(ptep, old, child))
+				continue;	/* changed: read it again */
+			path[depth].held = child;
+		}
+		path[depth].ptep = ptep;
+		path[depth++].meta = meta;
+		table = table_va(s2o_pte_addr(old));
+		meta = child;
+		level++;
+	}
+	nr_held = depth;
+	while (depth--) {
+		struct s2o_walk_ctx ctx;
+		int post;
+
+		level = S2O_START_LEVEL + depth;
+		if (path[depth].held && !s2o_mutant(COLLAPSE_HOLDING_REF))
+			s2o_walk_put_table(path[depth].held);
+		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
+			continue;
+		ctx = (struct s2o_walk_ctx){
+			.pgt = d->pgt,
+			.ptep = path[depth].ptep,
+			.old = s2o_load_acquire(path[depth].ptep),
+			.addr = S2O_ALIGN_DOWN(start, s2o_granule(level)),
+			.start = d->start,
+			.end = d->end,
+			.level = level,
+			.table = path[depth].meta,
+			.visit = S2O_VISIT_TABLE_POST,
+			.arg = d->walker->arg,
+		};
+		if (!s2o_pte_is_table(ctx.old, level))
+			continue;	/* collapsed by another CPU */
+		post = d->walker->cb(&ctx);
+		if (post && post != -S2OWN_EAGAIN)
+			ret = post;
+	}
+	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held--)
+		if (path[nr_held].held)
+			s2o_walk_put_table(path[nr_held].held);
+	return ret;
+}
+
 /**
  * s2o_walk() - visit every entry of a stage-2 that translates a range.
  * @pgt: the stage-2.
@@ -156,13 +233,19 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
+	bool one_page = size <= S2O_PAGE_SIZE &&
+			!(walker->flags & S2O_VISIT_TABLE_PRE);
 	int ret;
 
-	while ((ret = walk_table(&d, table_va(pgt->root_pa),
-				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL)) ==
-	       -S2OWN_EAGAIN)
+	for (;;) {
+		ret = one_page ? walk_page(&d) :
+				  walk_table(&d, table_va(pgt->root_pa),
+					     s2o_pa_page(pgt->root_pa),
+					     S2O_START_LEVEL);
+		if (ret != -S2OWN_EAGAIN)
+			return ret;
 		s2o_relax_unheld();
-	return ret;
+	}
 }
 
 /**
@@ -334,9 +417,13 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 		s2o_arch_tlbi_range(ctx->pgt->vmid, ctx->addr,
 				    s2o_granule(ctx->level));
 		s2o_stat_inc(&s2o_counters.tlbi_range);
+		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_RANGE, ctx->pgt->vmid, 0,
+			  0, ctx->addr, s2o_granule(ctx->level));
 	} else if (s2o_pte_valid(ctx->old)) {
 		s2o_arch_tlbi_ipa(ctx->pgt->vmid, ctx->addr, ctx->level);
 		s2o_stat_inc(&s2o_counters.tlbi_ipa);
+		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_IPA, ctx->pgt->vmid, 0,
+			  ctx->level, ctx->addr, 0);
 	}
 	return 0;
 }
@@ -398,6 +485,9 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	ctx->split = true;	/* the walker must get into it */
 	if (old != S2O_PTE_EMPTY)
 		s2o_stat_inc(&s2o_counters.splits);
+	/* Every split, an empty entry's too: arg says which it was. */
+	s2o_trace(S2OWN_TEV_SPLIT, ctx->level, ctx->pgt->vmid, 0, 0, ctx->addr,
+		  old);
 	return 0;
 }
 
@@ -472,6 +562,18 @@ int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 	return 0;
 }
 
+/*
+ * Counted and traced out of line: inlined, what the trace point keeps
+ * live cost the set-range visitor a register save on every entry.
+ */
+static void __attribute__((noinline)) coalesced(struct s2o_walk_ctx *ctx,
+						u64 leaf)
+{
+	s2o_stat_inc(&s2o_counters.coalesces);
+	s2o_trace(S2OWN_TEV_COALESCE, ctx->level, ctx->pgt->vmid, 0, 0,
+		  ctx->addr, leaf);
+}
+
 /* A table no entry blocks any more becomes what its owner allows. */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
@@ -480,7 +582,7 @@ static int try_coalesce(struct s2o_walk_ctx *ctx)
 
 	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
 	    !s2o_pte_collapse(ctx, leaf))
-		s2o_stat_inc(&s2o_counters.coalesces);
+		coalesced(ctx, leaf);
 	return 0;
 }
 
@@ -619,6 +721,7 @@ void s2o_pgt_destroy(struct s2o_pgt *pgt)
 	s2o_walk_all(pgt, unlink_visitor, &unlinked, S2O_VISIT_TABLE_POST);
 	s2o_arch_tlbi_vmid(pgt->vmid);
 	s2o_stat_inc(&s2o_counters.tlbi_vmid);
+	s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_VMID, pgt->vmid, 0, 0, 0, 0);
 
 	while (unlinked) {
 		u64 next = *table_va(unlinked);

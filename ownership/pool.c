@@ -6,6 +6,7 @@
  */
 #include "pool.h"
 #include "atomic.h"
+#include "trace.h"
 
 static struct {
 	struct s2o_spinlock lock;
@@ -130,6 +131,8 @@ u64 s2o_pool_alloc_reserved(void)
 	pool.free_head = *(u64 *)s2o_arch_table_va(pa);
 	pool.nr_free--;
 	s2o_spin_unlock(&pool.lock);
+	s2o_trace(S2OWN_TEV_TABLE_ALLOC, 0, 0, 0, 0, pa,
+		  s2o_read_once(&pool.nr_free));
 	return pa;
 }
 
@@ -146,6 +149,8 @@ void s2o_pool_free(u64 pa)
 	pool.nr_free++;
 	s2o_spin_unlock(&pool.lock);
 	s2o_add_return_relaxed(&pool.nr_unreserved, 1);
+	s2o_trace(S2OWN_TEV_TABLE_FREE, 0, 0, 0, 0, pa,
+		  s2o_read_once(&pool.nr_free));
 }
 
 /** s2o_pool_nr_free() - pages currently free (reserved or not). */

@@ -43,7 +43,7 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 	 * in transition is reported once it has settled.
 	 */
 	s2o_claim_pages(pfn, 1, s2o_page_any_state, NULL);
-	state = s2o_read_once(&p->state) & ~S2O_PS_CLAIMED;
+	state = s2o_read_once(&p->state);
 	vm = s2o_read_once(&p->vm);
 	s2o_release_pages(pfn, 1);
 	*info = by_state[state];

@@ -37,7 +37,7 @@ struct s2o_init_params {
 	/* Sorted, non-overlapping, page-aligned; HYP ranges listed too. */
 	const struct s2o_mem_region *regions;
 	unsigned int nr_regions;
-	/* s2o_metadata_bytes() bytes, 8-byte aligned, hypervisor-private. */
+	/* s2o_metadata_bytes() bytes, 8-byte aligned, zeroed, private. */
 	void *metadata;
 	/* Table pages: [pool_base, pool_base + pool_pages * 4K), in HYP RAM. */
 	u64 pool_base;
@@ -46,7 +46,10 @@ struct s2o_init_params {
 	unsigned int nr_cpus;
 };
 
-/* Bytes of per-page metadata for @regions: 8 per 4K page they span. */
+/*
+ * Bytes of per-page metadata for @regions: 8 per 4K page they span, and a
+ * lock byte per 2M of them.
+ */
 u64 s2o_metadata_bytes(const struct s2o_mem_region *regions,
 		       unsigned int nr_regions);
 

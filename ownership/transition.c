@@ -4,6 +4,7 @@
  * transition on a pfn range goes through (transition.h).
  */
 #include "pool.h"
+#include "trace.h"
 #include "transition.h"
 
 /**
@@ -45,6 +46,23 @@ int s2o_transition_run(struct s2o_transition *t)
 		return ret;
 	}
 	t->apply(t, &tables);
+	s2o_release_pages(t->pfn, t->nr);
 	s2o_pool_unreserve(tables);
 	return 0;
+}
+
+/**
+ * s2o_transition_trace() - record a transition that ran, or was refused.
+ * @t: the transition
+ * @call: S2OWN_TCALL_*
+ * @vm: the VM's handle, 0 for none, 0xff for one that was no live VM
+ * @ret: its result
+ * @gfn: its gfn, or S2OWN_TRACE_NONE
+ */
+void __attribute__((noinline, cold))
+s2o_transition_trace(const struct s2o_transition *t, u8 call, u8 vm, int ret,
+		     u64 gfn)
+{
+	s2o_arch_trace(S2OWN_TEV_TRANSITION, call, vm, (s8)ret,
+		       s2o_trace_nr(t->nr), t->pfn, gfn);
 }

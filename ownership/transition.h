@@ -10,6 +10,7 @@
 #define S2OWN_TRANSITION_H
 
 #include "page.h"
+#include "trace.h"
 
 struct s2o_transition {
 	u64 pfn;
@@ -30,5 +31,20 @@ struct s2o_transition {
 };
 
 int s2o_transition_run(struct s2o_transition *t);
+
+/*
+ * A transition's trace record, its pfn and nr read from @t, which is in
+ * memory anyway: the caller keeps nothing live for it, and tracing off
+ * costs the check only (s2o_trace_on()).
+ */
+void s2o_transition_trace(const struct s2o_transition *t, u8 call, u8 vm,
+			  int ret, u64 gfn);
+
+#define S2O_TRACE_TRANSITION(t, call, vm, ret, gfn)			\
+	do {								\
+		if (s2o_trace_on(S2OWN_TEV_TRANSITION))			\
+			s2o_transition_trace((t), (call), (vm), (ret),	\
+					     (gfn));			\
+	} while (0)
 
 #endif /* S2OWN_TRANSITION_H */

@@ -12,6 +12,7 @@
  */
 #include "mem_protect.h"
 #include "sync.h"
+#include "trace.h"
 #include "transition.h"
 #include "vm.h"
 
@@ -81,6 +82,9 @@ int s2o_vcpu_create(int handle, u64 pfn)
 	}
 	s2o_vm_unlock(c.vm);
 	s2o_op_end();
+	S2O_TRACE_TRANSITION(&c.t, S2OWN_TCALL_VCPU_CREATE,
+			     c.vm ? (u8)c.vm->pgt.vmid : 0xff, ret,
+			     S2OWN_TRACE_NONE);
 	return ret;
 }
 

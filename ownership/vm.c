@@ -6,6 +6,7 @@
  */
 #include "pool.h"
 #include "sync.h"
+#include "trace.h"
 #include "vm.h"
 
 struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];
@@ -156,6 +157,9 @@ int s2o_vm_create(void)
 		break;
 	}
 	s2o_op_end();
+	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_VM_CREATE,
+		  ret > 0 ? (u8)ret : 0, ret > 0 ? 0 : ret, 0,
+		  S2OWN_TRACE_NONE, S2OWN_TRACE_NONE);
 	return ret;
 }
 
@@ -184,5 +188,8 @@ int s2o_vm_destroy(int handle)
 	}
 	s2o_vm_unlock(vm);
 	s2o_op_end();
+	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_VM_DESTROY,
+		  s2o_trace_vm(handle), ret, 0, S2OWN_TRACE_NONE,
+		  S2OWN_TRACE_NONE);
 	return ret;
 }

@@ -16,6 +16,7 @@
 #define _GNU_SOURCE
 #include "fake_arch.h"
 #include "../ownership/mutant.h"
+#include "../ownership/trace.h"
 
 #include <pthread.h>
 #include <sched.h>
@@ -385,10 +386,11 @@ void s2o_arch_zero_page(u64 pa)
 	count(&fake_counters.zeroed_pages, 1);
 }
 
-void s2o_arch_scrub_page(u64 pa)
+void s2o_arch_scrub_pages(u64 pa, u64 nr)
 {
-	s2o_arch_zero_page(pa);
-	count(&fake_counters.cleaned_bytes, 4096);
+	for (u64 i = 0; i < nr; i++)
+		s2o_arch_zero_page(pa + i * 4096);
+	count(&fake_counters.cleaned_bytes, nr * 4096);
 }
 
 void *s2o_arch_table_va(u64 pa)
@@ -548,4 +550,37 @@ void s2o_arch_bug(const char *file, int line)
 	fprintf(stderr, "s2o_arch_bug: a step that cannot fail failed, %s:%d\n",
 		file, line);
 	abort();
+}
+
+/* The tracing backend: a log for tests of the core's event points. */
+static struct fake_trace_event trace_log[FAKE_TRACE_SIZE];
+static u64 trace_count;
+
+void fake_trace_reset(void)
+{
+	__atomic_store_n(&s2o_trace_mask, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&trace_count, 0, __ATOMIC_SEQ_CST);
+}
+
+u64 fake_trace_count(void)
+{
+	return __atomic_load_n(&trace_count, __ATOMIC_SEQ_CST);
+}
+
+const struct fake_trace_event *fake_trace_event(u64 i)
+{
+	return i < FAKE_TRACE_SIZE && i < fake_trace_count() ? &trace_log[i] :
+							      NULL;
+}
+
+void s2o_arch_trace(u8 ev, u8 info, u8 vm, s8 result, u32 nr, u64 addr,
+		    u64 arg)
+{
+	u64 i = __atomic_fetch_add(&trace_count, 1, __ATOMIC_SEQ_CST);
+
+	if (i < FAKE_TRACE_SIZE)
+		trace_log[i] = (struct fake_trace_event){
+			.ev = ev, .info = info, .vm = vm, .result = result,
+			.nr = nr, .addr = addr, .arg = arg,
+		};
 }

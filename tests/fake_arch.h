@@ -127,4 +127,22 @@ struct fake_sched_ops {
 extern const struct fake_sched_ops *fake_sched;
 #endif
 
+/*
+ * The tracing backend (ownership/trace.h): events whose class is on in
+ * s2o_trace_mask, in order, since fake_trace_reset() (which also switches
+ * every class off). The first FAKE_TRACE_SIZE are kept; the count goes on.
+ */
+struct fake_trace_event {
+	u8 ev, info, vm;
+	s8 result;
+	u32 nr;
+	u64 addr, arg;
+};
+
+#define FAKE_TRACE_SIZE 65536
+
+void fake_trace_reset(void);
+u64 fake_trace_count(void);
+const struct fake_trace_event *fake_trace_event(u64 i);
+
 #endif /* S2OWN_FAKE_ARCH_H */

@@ -58,6 +58,7 @@ int harness_init(const struct harness_map *map, u64 pool_pages,
 			return -1;
 		machine.metadata_bytes = bytes;
 	}
+	memset(machine.metadata, 0, bytes);	/* s2o_init() wants it zeroed */
 	fake_arch_reset();
 	p.metadata = machine.metadata;
 	return s2o_init(&p);

@@ -1496,7 +1496,7 @@ static void check_all_pages(const char *when, u64 *per_state)
 		int st = ref_state(pfn);
 		int vm = g.ref_vm[pidx(pfn)];
 
-		if (s2o_pfn_page(pfn)->state & S2O_PS_CLAIMED) {
+		if (*s2o_page_lock(pfn)) {
 			fail(NULL, "%s: pfn %#" PRIx64 " left claimed", when,
 			     pfn);
 			bad++;

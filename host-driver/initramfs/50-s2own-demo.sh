@@ -18,6 +18,7 @@
 # the module refuses to load, and succeeds.
 set -u
 . /lib/s2own/lib.sh
+. /lib/s2own/trace.sh
 
 say() { echo "S2OWN-DEMO: $*"; }
 die() { say "FAILED: $*"; exit 1; }
@@ -36,14 +37,23 @@ fi
 # (insmod's kernel messages show on the console by themselves.)
 s2own_load || die "insmod s2own.ko"
 
+# The hypervisor's events from here on (docs/tracing.md); kept in $TD for
+# the trace tests, which check them.
+TD=/tmp/s2own-demo
+mkdir -p $TD
+s2own_trace_enable all || die "tracing on"
+
 say "the host reads all of its RAM once, so the stage-2 maps it all:"
 out=$(s2own_prefault) || die "host RAM not all readable: $out"
 echo "$out" | sed 's/^/    touch: /'
+s2own_trace_take $TD/prefault.trace
+say "(that took $(grep -c ' host_fault ' $TD/prefault.trace) host stage-2 faults)"
 base=$(s2own_stat table_pages_used)
 splits0=$(s2own_stat splits)
 coal0=$(s2own_stat coalesces)
 say "host stage-2 before any donation ($base table pages in use):"
-ptdump
+s2own_ptdump_marked before
+cp "$S2OWN_DIR/stats" $TD/stats0
 
 echo 1 >"$S2OWN_DIR/vm_create" || die "vm_create"
 vm=$(cat "$S2OWN_DIR/vm_create")
@@ -51,7 +61,7 @@ echo "$vm 1 scatter" >"$S2OWN_DIR/donate" || die "donate"
 pfn=$(s2own_vm_pfns "$vm" donated)
 say "VM $vm created; donated one page, pfn $pfn, from the middle of a 2M block"
 say "host stage-2 now: the block is split to 4K pages, the page is the guest's:"
-ptdump
+s2own_ptdump_marked donated
 say "splits $splits0 -> $(s2own_stat splits), table pages $base -> $(s2own_stat table_pages_used)"
 say "VM $vm's own stage-2 maps it at gfn 0x80000:"
 ptdump "vm$vm/ptdump" | grep -v 'INVALID$'
@@ -66,8 +76,22 @@ echo "$vm" >"$S2OWN_DIR/vm_destroy" || die "vm_destroy"
 echo "$vm keep" >"$S2OWN_DIR/reclaim" || die "reclaim"
 say "VM $vm destroyed, page reclaimed; the host reads it: $(s2own_touch "$pfn") (scrubbed)"
 echo 1 >"$S2OWN_DIR/held"
+cp "$S2OWN_DIR/stats" $TD/stats1
+s2own_trace_take $TD/donation.trace
+s2own_trace_enable none
+echo "$pfn" >$TD/pfn
+say "the hypervisor's trace of it (s2own/trace/trace; time, CPU, event):"
+fault=$(s2own_trace_block_faults "$pfn" $TD/prefault.trace | tail -n 1)
+if [ -n "$fault" ]; then
+	say "the fault that mapped the block, while the host read its RAM:"
+	echo "$fault" | sed 's/^/    /'
+else
+	say "(the block was mapped before tracing started, at boot)"
+fi
+say "then the donation, the refused reads, the VM's end and the reclaim:"
+sed 's/^/    /' $TD/donation.trace
 say "host stage-2 after reclaim: coalesced back into blocks:"
-ptdump
+s2own_ptdump_marked reclaimed
 say "coalesces $coal0 -> $(s2own_stat coalesces), table pages $(s2own_stat table_pages_used) (baseline $base)"
 say "stats:"
 sed 's/^/    /' "$S2OWN_DIR/stats"

@@ -50,6 +50,15 @@ static const struct s2o_mem_region x_regions[] = {
 static const struct harness_map x_map =
 	HARNESS_MAP(x_regions, POOL_BASE, HYP_BASE, X_RAM_END);
 
+static const struct s2o_mem_region x1g_regions[] = {
+	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
+	{ X1G_RAM_BASE, X1G_RAM_END - X1G_RAM_BASE, S2O_MEM_RAM },
+};
+
+/* The first machine set up: its arena holds the other's too. */
+static const struct harness_map x1g_map =
+	HARNESS_MAP(x1g_regions, POOL_BASE, HYP_BASE, X1G_RAM_END);
+
 static struct {
 	const char *argv0;
 	struct sched_config cfg;
@@ -130,7 +139,8 @@ static void setup_run(const struct scenario *sc)
 {
 	unsigned int i;
 
-	if (harness_init(&x_map, X_POOL_PAGES, FAKE_NR_CPUS))
+	if (harness_init(sc->big ? &x1g_map : &x_map, X_POOL_PAGES,
+			 FAKE_NR_CPUS))
 		die("%s: cannot set the machine up", sc->name);
 	if (sc->setup) {
 		sc->setup();
@@ -465,13 +475,21 @@ static void describe(const volatile void *addr, char *buf, size_t size)
 		snprintf(buf, size, "page %#llx .%s",
 			 (unsigned long long)(s2o_memmap.first_pfn + off / 8),
 			 field[off % 8]);
-	} else if (p >= mem && p < mem + (X_RAM_END - HYP_BASE)) {
+	} else if (p >= mem && p < mem + (X1G_RAM_END - HYP_BASE)) {
 		u64 pa = HYP_BASE + (u64)(p - mem);
 
 		snprintf(buf, size, "pte %#llx (table %#llx [%llu])",
 			 (unsigned long long)pa,
 			 (unsigned long long)(pa & ~0xfffULL),
 			 (unsigned long long)((pa & 0xfff) / 8));
+	} else if (p >= (const char *)s2o_page_locks &&
+		   p <= (const char *)s2o_page_lock(s2o_memmap.end_pfn - 1)) {
+		snprintf(buf, size, "claim lock of the pages from %#llx",
+			 (unsigned long long)(((u64)(p - (const char *)
+					      s2o_page_locks) +
+					      (s2o_memmap.first_pfn >>
+					       S2O_LOCK_PAGES_SHIFT))
+					     << S2O_LOCK_PAGES_SHIFT));
 	} else if (p >= (const char *)s2o_vms &&
 		   p < (const char *)(s2o_vms + S2O_MAX_VMS + 1)) {
 		snprintf(buf, size, "vm %ld", (long)((p - (const char *)s2o_vms) /
@@ -639,6 +657,8 @@ int main(int argc, char **argv)
 		x.max_runs = pct_runs;
 	catch_signals();
 	fake_arch_keep_memory(true);
+	if (harness_init(&x1g_map, X_POOL_PAGES, FAKE_NR_CPUS))
+		die("cannot set the 1G machine up");
 	setvbuf(stdout, NULL, _IOLBF, 0);
 #ifdef S2O_MUTANT
 	x.expect_fail = x.cfg.mode != SCHED_REPLAY;

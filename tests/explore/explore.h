@@ -17,17 +17,30 @@
 #include "sched.h"
 
 /*
- * The machine: hypervisor RAM holding the pool, then two 2M blocks of
- * host RAM, B (every scenario's block) and C (its neighbour), then MMIO.
- * Its addresses are those of the harness's usual map, so that the
- * reference model's window covers both blocks.
+ * Two machines, both with the hypervisor's RAM holding the pool first.
+ * The small one: 4M of host RAM right after it, two 2M blocks, B (every
+ * scenario's block) and C (its neighbour), in a 1G block of mixed memory
+ * whose level-2 table never coalesces. The 1G one: host RAM is [2G, 3G),
+ * a 1G block all of RAM, whose level-2 table coalesces into a 1G block
+ * once it is all the host's; B and C are its first two 2M blocks. Its
+ * scenarios are slower (the invariant checker reads every page of RAM)
+ * but have the races between transitions on B and on C, which their page
+ * claims do not serialise (one claim lock per 2M block), at the table
+ * they share. The addresses are those of the harness's usual map, so
+ * that the reference model's window covers both blocks.
  */
-#define X_RAM_END (RAM_BASE + 4 * MIB)
 #define X_POOL_PAGES 32
+#define X_RAM_END (RAM_BASE + 4 * MIB)
 #define B_PFN PFN(RAM_BASE)
 #define C_PFN (B_PFN + 512)
 #define B_PA(i) (RAM_BASE + (u64)(i) * PAGE)
 #define C_PA(i) (RAM_BASE + 2 * MIB + (u64)(i) * PAGE)
+#define X1G_RAM_BASE (2 * GIB)
+#define X1G_RAM_END (3 * GIB)
+#define B1G_PFN PFN(X1G_RAM_BASE)
+#define C1G_PFN (B1G_PFN + 512)
+#define B1G_PA(i) (X1G_RAM_BASE + (u64)(i) * PAGE)
+#define C1G_PA(i) (X1G_RAM_BASE + 2 * MIB + (u64)(i) * PAGE)
 
 enum xop_kind {
 	XOP_NONE,
@@ -59,6 +72,7 @@ struct scenario {
 	const char *name;
 	const char *what;
 	bool deep;		/* only in the deep exploration */
+	bool big;		/* on the 1G machine */
 	/* Set-up before the threads: calls checked by the model, then the
 	 * host addresses CPU 3's MMU walks (its TLB and walk cache). */
 	struct rm_op prelude[X_MAX_PRELUDE];

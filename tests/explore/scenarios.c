@@ -2,8 +2,12 @@
 /*
  * The explorer's scenarios, each on block B (one 2M block of host RAM) and
  * its parent tables, with C, the next block, where a scenario needs a
- * second one. Every prelude starts with a host fault on C, which makes the
- * level-1 and level-2 tables above both blocks, and two VMs.
+ * second one (explore.h has the two machines). Two transitions on pages
+ * of one 2M block are serialised by their page claims (the block's claim
+ * lock): the races between transitions and a collapse are between B and
+ * C, under the level-2 table they share, which only the 1G machine's can
+ * coalesce. Every prelude creates two VMs; on the small machine a fault
+ * on C makes the level-1 and level-2 tables first.
  *
  * The PSCI relay's scenarios run hyp/psci_relay.c against a model of the
  * firmware (psci.c), CPU 0 being the one started or suspended.
@@ -18,8 +22,6 @@
 #define DONATE_GUEST(vm_, pfn_, gfn_, nr_)				\
 	OP(RM_DONATE_GUEST, .vm = (vm_), .pfn = (pfn_), .gfn = (gfn_),	\
 	   .nr = (nr_))
-#define RELINQUISH(vm_, gfn_) OP(RM_RELINQUISH, .vm = (vm_), .gfn = (gfn_), \
-				 .nr = 1)
 #define RECLAIM(pfn_) OP(RM_RECLAIM, .pfn = (pfn_), .nr = 1)
 #define SHARE(pfn_) OP(RM_SHARE, .pfn = (pfn_), .nr = 1)
 #define DONATE_HYP(pfn_, nr_) OP(RM_DONATE_HYP, .pfn = (pfn_), .nr = (nr_))
@@ -28,8 +30,7 @@
 
 /* Prelude operations (struct rm_op). */
 #define P(k, ...) { .kind = (k), __VA_ARGS__ }
-#define P_BASE								\
-	P(RM_FAULT, .ipa = C_PA(0)), P(RM_CREATE), P(RM_CREATE)
+#define P_BASE P(RM_CREATE), P(RM_CREATE)
 #define P_FAULT(ipa_) P(RM_FAULT, .ipa = (ipa_))
 #define P_DONATE(vm_, pfn_, gfn_)					\
 	P(RM_DONATE_GUEST, .vm = (vm_), .pfn = (pfn_), .gfn = (gfn_), .nr = 1)
@@ -53,36 +54,42 @@ const struct scenario x_scenarios[] = {
 	},
 	{
 		.name = "donate-reclaim",
-		.what = "a donation of a page of a level-3 table racing the "
-			"reclaim of the table's only guest page, which "
-			"coalesces the table into a block",
-		.prelude = { P_BASE, P_FAULT(B_PA(0)),
-			     P_DONATE(1, B_PFN + 1, 0x20),
+		.what = "(1G machine) a donation of two pages of C (a walk of "
+			"a range) racing the reclaim of B's only guest page, "
+			"which coalesces B's level-3 table, then the level-2 "
+			"table above both",
+		.big = true,
+		.prelude = { P_BASE, P_FAULT(B1G_PA(0)),
+			     P_DONATE(1, B1G_PFN + 1, 0x20),
 			     P_RELINQUISH(1, 0x20) },
-		.touch = { B_PA(2), B_PA(7) },
+		.touch = { B1G_PA(2), C1G_PA(7) },
 		.nthreads = 2,
 		.threads = {
-			{ { RECLAIM(B_PFN + 1) } },
-			{ { DONATE_GUEST(1, B_PFN + 3, 0x21, 1) } },
+			{ { RECLAIM(B1G_PFN + 1) } },
+			{ { DONATE_GUEST(1, C1G_PFN + 3, 0x21, 2) } },
 		},
-		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
-		.gfns = { { 1, 0x20 }, { 1, 0x21 } },
+		.pages = { B1G_PFN + 1, B1G_PFN + 2, C1G_PFN + 3,
+			   C1G_PFN + 4 },
+		.gfns = { { 1, 0x20 }, { 1, 0x21 }, { 1, 0x22 } },
 	},
 	{
 		.name = "reclaim-reclaim",
-		.what = "two reclaims of the last two guest pages of a "
-			"level-3 table: both try to coalesce it",
-		.prelude = { P_BASE, P_FAULT(B_PA(0)),
-			     P_DONATE(1, B_PFN + 1, 0x20),
-			     P_DONATE(1, B_PFN + 2, 0x21),
+		.what = "(1G machine) two reclaims, of the last guest page of "
+			"B and of C: each coalesces its level-3 table, and both "
+			"try to coalesce the level-2 table above them",
+		.big = true,
+		.prelude = { P_BASE, P_FAULT(B1G_PA(0)),
+			     P_DONATE(1, B1G_PFN + 1, 0x20),
+			     P_DONATE(1, C1G_PFN + 2, 0x21),
 			     P_RELINQUISH(1, 0x20), P_RELINQUISH(1, 0x21) },
-		.touch = { B_PA(3) },
+		.touch = { B1G_PA(3), C1G_PA(3) },
 		.nthreads = 2,
 		.threads = {
-			{ { RECLAIM(B_PFN + 1) } },
-			{ { RECLAIM(B_PFN + 2) } },
+			{ { RECLAIM(B1G_PFN + 1) } },
+			{ { RECLAIM(C1G_PFN + 2) } },
 		},
-		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
+		.pages = { B1G_PFN + 1, B1G_PFN + 3, C1G_PFN + 2,
+			   C1G_PFN + 3 },
 		.gfns = { { 1, 0x20 }, { 1, 0x21 } },
 	},
 	{
@@ -91,7 +98,8 @@ const struct scenario x_scenarios[] = {
 			"a reclaim collapses and frees it, and a donation "
 			"splits the next block, taking the freed page as its "
 			"new table",
-		.prelude = { P_BASE, P_DONATE(1, B_PFN + 1, 0x20),
+		.prelude = { P_BASE, P_FAULT(C_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20),
 			     P_RELINQUISH(1, 0x20) },
 		.touch = { C_PA(4) },
 		.nthreads = 3,
@@ -107,7 +115,7 @@ const struct scenario x_scenarios[] = {
 		.name = "donate-donate",
 		.what = "a donation to a guest and one to the hypervisor of "
 			"overlapping ranges of a mapped block",
-		.prelude = { P_BASE, P_FAULT(B_PA(0)) },
+		.prelude = { P_BASE, P_FAULT(C_PA(0)), P_FAULT(B_PA(0)) },
 		.nthreads = 2,
 		.threads = {
 			{ { DONATE_GUEST(1, B_PFN + 1, 0x20, 2) } },
@@ -120,7 +128,7 @@ const struct scenario x_scenarios[] = {
 		.name = "share-donate",
 		.what = "a share of a page with the hypervisor racing its "
 			"donation to a guest",
-		.prelude = { P_BASE, P_FAULT(B_PA(0)) },
+		.prelude = { P_BASE, P_FAULT(C_PA(0)), P_FAULT(B_PA(0)) },
 		.nthreads = 2,
 		.threads = {
 			{ { SHARE(B_PFN + 1) } },
@@ -159,7 +167,7 @@ const struct scenario x_scenarios[] = {
 		.what = "share-donate, with a host fault on the page from a "
 			"third CPU",
 		.deep = true,
-		.prelude = { P_BASE },
+		.prelude = { P_BASE, P_FAULT(C_PA(0)) },
 		.nthreads = 3,
 		.threads = {
 			{ { SHARE(B_PFN + 1) } },
@@ -171,20 +179,21 @@ const struct scenario x_scenarios[] = {
 	},
 	{
 		.name = "reclaim-donate-fault",
-		.what = "donate-reclaim, with a host fault into the table "
-			"from a third CPU",
+		.what = "(1G machine) donate-reclaim with a one-page donation, "
+			"and a host fault into B's table from a third CPU",
 		.deep = true,
-		.prelude = { P_BASE, P_FAULT(B_PA(0)),
-			     P_DONATE(1, B_PFN + 1, 0x20),
+		.big = true,
+		.prelude = { P_BASE, P_FAULT(B1G_PA(0)),
+			     P_DONATE(1, B1G_PFN + 1, 0x20),
 			     P_RELINQUISH(1, 0x20) },
-		.touch = { B_PA(2) },
+		.touch = { B1G_PA(2) },
 		.nthreads = 3,
 		.threads = {
-			{ { RECLAIM(B_PFN + 1) } },
-			{ { DONATE_GUEST(2, B_PFN + 3, 0x21, 1) } },
-			{ { FAULT(B_PA(1)), MMU(B_PA(1)) } },
+			{ { RECLAIM(B1G_PFN + 1) } },
+			{ { DONATE_GUEST(2, C1G_PFN + 3, 0x21, 1) } },
+			{ { FAULT(B1G_PA(3)), MMU(B1G_PA(3)) } },
 		},
-		.pages = { B_PFN + 1, B_PFN + 2, B_PFN + 3 },
+		.pages = { B1G_PFN + 1, B1G_PFN + 3, C1G_PFN + 3 },
 		.gfns = { { 1, 0x20 }, { 2, 0x21 } },
 	},
 };

@@ -49,6 +49,7 @@
 #include "drv.h"
 #include "hvc_test.h"
 #include "s2own_dt.h"
+#include "s2own_trace.h"
 
 #define FUZZ_CHECK_EVERY	1000
 #define FUZZ_POOL_ORDER		9
@@ -82,6 +83,8 @@ enum fuzz_op {
 	OP_DUMP,
 	OP_QUERY,
 	OP_UNKNOWN_ID,
+	OP_TRACE_BUFFER,
+	OP_TRACE_ENABLE,
 	NR_OPS
 };
 
@@ -91,12 +94,14 @@ static const unsigned int op_weight[NR_OPS] = {
 	[OP_HYP_DONATE_HOST] = 8, [OP_VM_CREATE] = 3, [OP_VM_DESTROY] = 2,
 	[OP_DONATE_GUEST] = 14, [OP_RELINQUISH] = 8, [OP_RECLAIM] = 12,
 	[OP_DUMP] = 3, [OP_QUERY] = 8, [OP_UNKNOWN_ID] = 3,
+	[OP_TRACE_BUFFER] = 2, [OP_TRACE_ENABLE] = 2,
 };
 
 static const char *const op_names[NR_OPS] = {
 	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
 	"vm_create", "vm_destroy", "donate_guest", "relinquish",
-	"reclaim_guest", "dump", "page_query", "unknown_id",
+	"reclaim_guest", "dump", "page_query", "unknown_id", "trace_buffer",
+	"trace_enable",
 };
 
 /* A pfn-range transition: its id, and the page states it goes between. */
@@ -664,7 +669,58 @@ static void fuzz_query(struct fuzz_cpu *c)
 static bool known_id(u32 id)
 {
 	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VCPU_RUN) ||
+	       id == S2OWN_HC_TRACE_BUFFER || id == S2OWN_HC_TRACE_ENABLE ||
 	       id == S2OWN_HC_CALL_UID || id == S2OWN_HC_REVISION;
+}
+
+/*
+ * A trace buffer for this CPU: pages of the chunk (registered where they
+ * are all shared, and then written by the hypervisor until this thread
+ * unshares one of them, donates them, ...), too many pages, none (detach),
+ * or pages every call must refuse.
+ */
+static void fuzz_trace_buffer(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	bool own, ok;
+	u64 pfn, nr;
+	long ret;
+
+	pick_range(c, PG_SHARED, &pfn, &nr, &own);
+	if (!below(c, 8))
+		nr = S2OWN_TRACE_MAX_PAGES + 1 + below(c, 4);
+	else if (!below(c, 8))
+		nr = 0;
+	ok = !nr || (own && nr <= S2OWN_TRACE_MAX_PAGES &&
+		     all_in(c, pfn, nr, PG_SHARED));
+	ret = call(c, OP_TRACE_BUFFER, S2OWN_HC_TRACE_BUFFER, pfn, nr,
+		   rnd(c), rnd(c), &res);
+	if (ok && ret)
+		unexpected(c, "trace_buffer(0x%llx, %llu) of shared pages: %s",
+			   pfn, nr, s2own_errname(ret));
+	else if (!ok && !ret)
+		unexpected(c, "trace_buffer(0x%llx, %llu) succeeded", pfn, nr);
+	else if (!ret && nr && res.out[0] !=
+		 (nr * PAGE_SIZE - S2OWN_TRACE_HEADER_SIZE) /
+			 sizeof(struct s2own_trace_record))
+		unexpected(c, "trace_buffer(0x%llx, %llu): %llu records",
+			   pfn, nr, res.out[0]);
+}
+
+/* Event classes: a valid mask, or bits that are none. */
+static void fuzz_trace_enable(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	u64 mask = below(c, 2) ? rnd(c) & S2OWN_TRACE_ALL : rnd(c);
+	long ret;
+
+	if (!below(c, 4))
+		mask = 0;
+	ret = call(c, OP_TRACE_ENABLE, S2OWN_HC_TRACE_ENABLE, mask, rnd(c),
+		   rnd(c), rnd(c), &res);
+	if (!!ret != !!(mask & ~(u64)S2OWN_TRACE_ALL))
+		unexpected(c, "trace_enable(0x%llx): %s", mask,
+			   s2own_errname(ret));
 }
 
 /* An id the hypervisor does not have, with random arguments. */
@@ -753,6 +809,12 @@ static void fuzz_one(struct fuzz_cpu *c)
 	case OP_UNKNOWN_ID:
 		fuzz_unknown_id(c);
 		break;
+	case OP_TRACE_BUFFER:
+		fuzz_trace_buffer(c);
+		break;
+	case OP_TRACE_ENABLE:
+		fuzz_trace_enable(c);
+		break;
 	default:
 		fuzz_range_op(c, op);
 		break;
@@ -835,6 +897,8 @@ static void cleanup(void)
 	long ret;
 	u64 p;
 
+	/* Tracing off; the buffers go with the shares below. */
+	s2own_hvc0(S2OWN_HC_TRACE_ENABLE, 0, 0, 0, 0);
 	/*
 	 * Every VM is the fuzz's (it starts only when the driver has none):
 	 * destroy them all by handle, as no thread's books can say which live

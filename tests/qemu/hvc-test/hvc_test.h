@@ -76,6 +76,12 @@ bool s2own_storm_idle(void);
 size_t s2own_storm_fmt(char *buf, size_t size);
 void s2own_storm_exit(void);
 
+/* trace_test.c */
+int s2own_trace_story(const char *step);
+size_t s2own_trace_story_fmt(char *buf, size_t size);
+int s2own_trace_hostile_run(unsigned int seconds);
+size_t s2own_trace_hostile_fmt(char *buf, size_t size);
+
 /* fuzz.c */
 int s2own_fuzz_run(u64 calls, u64 seed);
 size_t s2own_fuzz_fmt(char *buf, size_t size);

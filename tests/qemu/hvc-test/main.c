@@ -5,12 +5,14 @@
  *
  * storm.c   the multi-CPU donate/reclaim storm
  * fuzz.c    the multi-CPU hypercall fuzzer
+ * trace_test.c  tracing: a donation story known in advance, and a hostile
+ *           host scribbling over and unsharing the trace buffers
  * threads.c one kthread per online CPU, for both
  * fpsimd.c  the host's FP/SIMD registers across a guest's run
  *           (fpsimd_guest.S: the guest, and the register loads and saves)
  * cpu_on_mmio.c  a CPU started by PSCI CPU_ON at an instruction fetch
  *           from MMIO takes an abort (cpu_on_mmio_tramp.S: its code)
- * main.c    their files, storm, fuzz, fpsimd and cpu_on_mmio, in
+ * main.c    their files, storm, fuzz, fpsimd, trace_* and cpu_on_mmio, in
  *           /sys/kernel/debug/s2own/, and one run at a time
  *
  * Everything it asks of the hypervisor goes through s2own.ko's exported
@@ -64,6 +66,22 @@ static int fuzz_store(char **w, int n)
 	return ret;
 }
 
+/* Runs beside a storm: it needs one for the events. */
+static int trace_hostile_store(char **w, int n)
+{
+	unsigned int seconds;
+
+	if (n != 1 || kstrtouint(w[0], 0, &seconds) || seconds < 2 ||
+	    seconds > S2OWN_STORM_MAX_SECONDS)
+		return -EINVAL;
+	return s2own_trace_hostile_run(seconds);
+}
+
+static int trace_story_store(char **w, int n)
+{
+	return n == 1 ? s2own_trace_story(w[0]) : -EINVAL;
+}
+
 static int fpsimd_store(char **w, int n)
 {
 	int ret;
@@ -92,6 +110,9 @@ static int cpu_on_mmio_store(char **w, int n)
 static const struct s2own_file files[] = {
 	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
 	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
+	S2OWN_FILE("trace_hostile", s2own_trace_hostile_fmt,
+		   trace_hostile_store),
+	S2OWN_FILE("trace_story", s2own_trace_story_fmt, trace_story_store),
 	S2OWN_FILE("fpsimd", s2own_fpsimd_fmt, fpsimd_store),
 	S2OWN_FILE("cpu_on_mmio", s2own_cpu_on_mmio_fmt, cpu_on_mmio_store),
 };

@@ -110,6 +110,21 @@ function cell(kind, key,   s, a, n) {
 		return a[1]
 	return median(s) " (" a[1] ".." a[n] ")"
 }
+# The same call with every trace class on: its total, the records it
+# wrote, and what each record cost (traced - untraced) / records.
+function trow(label, name,   t, o, n, out) {
+	if (!(("hyp", name "-traced.total") in vals))
+		return
+	t = median(vals["hyp", name "-traced.total"])
+	o = median(vals["hyp", name ".total"])
+	n = median(vals["hyp", name "-traced.events"])
+	out = sprintf("  %-48s %9s %9s %9s", label, o, t, n)
+	if (n > 0)
+		out = out sprintf(" %9.1f", (t - o) / n)
+	else
+		out = out sprintf(" %9s", "-")
+	print out
+}
 function row(label, kind, name,   c, out) {
 	if (!((kind, name ".total") in vals))
 		return
@@ -126,14 +141,14 @@ FNR == 1 {
 	first = FILENAME ~ /hyp-icount-1\.log$/
 }
 { sub(/\r$/, "") }
-/S2OWN-MEASURE: [a-z0-9-]+\.(total|el2|el1|cycles) -?[0-9]+$/ {
+/S2OWN-MEASURE: [a-z0-9-]+\.(total|el2|el1|cycles|events) -?[0-9]+$/ {
 	line = $0
 	sub(/.*S2OWN-MEASURE: /, "", line)
 	split(line, f, " ")
 	vals[kind, f[1]] = vals[kind, f[1]] " " f[2]
 	next
 }
-first && /S2OWN-MEASURE: info (counter|chunk|donate-)/ && !/ runs [0-9]+ total/ {
+first && /S2OWN-MEASURE: info (counter|chunk|donate-|fault-|tracing)/ && !/ runs [0-9]+ total/ {
 	line = $0
 	sub(/.*S2OWN-MEASURE: info /, "", line)
 	notes[++nnotes] = line
@@ -173,11 +188,28 @@ END {
 	row("HOST_DONATE_GUEST 2M (512 pages)", "hyp", "donate-2m")
 	row("VM_DESTROY, 2M mapped", "hyp", "vm-destroy-2m")
 	row("HOST_RECLAIM_GUEST 2M", "hyp", "reclaim-2m")
+	row("host stage-2 fault, maps a 4K page", "hyp", "fault-4k")
+	row("host stage-2 fault, maps a 2M block", "hyp", "fault-2m")
 	row("guest: VCPU_RUN to a VMM call (switch in + out)", "hyp", "guest-exit")
 	row("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
 	row("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
 	row("guest: demand fault, donate, run on", "hyp", "guest-demand")
 	row("(empty measured section, not subtracted)", "hyp", "baseline")
+	if (("hyp", "donate-4k-traced.total") in vals) {
+		print ""
+		print "With every trace class on (docs/tracing.md): total instructions off"
+		print "and on, the records the call wrote, and the cost of one record."
+		printf "  %-48s %9s %9s %9s %9s\n", "call", "off", "on", "records", "per rec."
+		trow("VM_CREATE", "vm-create")
+		trow("HOST_DONATE_GUEST 1 page (2M split)", "donate-4k")
+		trow("VM_DESTROY, 1 page mapped", "vm-destroy-4k")
+		trow("HOST_RECLAIM_GUEST 1 page (coalesce)", "reclaim-4k")
+		trow("HOST_DONATE_GUEST 2M (512 pages)", "donate-2m")
+		trow("VM_DESTROY, 2M mapped", "vm-destroy-2m")
+		trow("HOST_RECLAIM_GUEST 2M", "reclaim-2m")
+		trow("host stage-2 fault, maps a 4K page", "fault-4k")
+		trow("host stage-2 fault, maps a 2M block", "fault-2m")
+	}
 	if (nnotes) {
 		print ""
 		print "What the calls did (first s2own -icount boot; host stage-2 dumps):"

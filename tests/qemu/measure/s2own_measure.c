@@ -34,6 +34,14 @@
  *           block, the reclaim (after the VM is destroyed) scrubs the page
  *           and coalesces the table back into the block
  *   donate-2m, vm-destroy-2m, reclaim-2m  the whole 2M chunk
+ *   fault-4k, fault-2m  one host stage-2 fault (a read of the chunk) that
+ *           maps a 4K page, a 2M block: the entry is made empty first (two
+ *           pages donated, one reclaimed: its level-3 entry; the whole chunk
+ *           donated and reclaimed: its level-2 entry)
+ *   the same with "-traced": every trace class on, a buffer for this CPU
+ *           (docs/tracing.md), read between the calls; "<name>.events"
+ *           says how many records the call wrote. Skipped where the
+ *           hypervisor has no tracing.
  *   guest-exit  VCPU_RUN of a guest whose next instruction is a VMM call:
  *           the world switch into the guest and back out (a round trip)
  *   guest-el2-call  one guest HVC the hypervisor serves itself (PSCI
@@ -69,6 +77,7 @@
 
 #include "s2own_abi.h"
 #include "s2own_dt.h"
+#include "s2own_trace.h"
 
 #define PFX		"S2OWN-MEASURE: "
 #define MAX_ITERS	16
@@ -201,15 +210,27 @@ static noinline __noclone void do_nothing(void *arg)
 
 static s64 baseline[NR_CTR];
 
+/* Tracing on: this CPU's buffer, the suffix of the names, the records. */
+static struct s2own_trace_header *thdr;
+static const char *suffix = "";
+static s64 last_events;
+
 /* One measured call: its counts with the empty section's subtracted. */
 static void measure_op(measured_fn fn, void *arg, s64 *out)
 {
-	u64 d[NR_CTR];
+	u64 d[NR_CTR], head = 0;
 	int i;
 
+	if (thdr)
+		head = READ_ONCE(thdr->head);
 	measure_raw(fn, arg, d);
 	for (i = 0; i < NR_CTR; i++)
 		out[i] = (s64)d[i] - baseline[i];
+	if (thdr) {
+		last_events = READ_ONCE(thdr->head) - head;
+		/* Read, as far as the hypervisor knows: room for the next. */
+		smp_store_release(&thdr->tail, READ_ONCE(thdr->head));
+	}
 }
 
 static int open_counters(void)
@@ -312,6 +333,20 @@ static void report(const char *name, s64 (*v)[NR_CTR], unsigned int n)
 	if (med[C_TOTAL] != med[C_EL1] + med[C_EL2])
 		pr_info(PFX "info %s total %lld != el1 %lld + el2 %lld\n",
 			name, med[C_TOTAL], med[C_EL1], med[C_EL2]);
+}
+
+/* The median number of records a measured call wrote, when tracing. */
+static void report_events(const char *name, const s64 *ev, unsigned int n)
+{
+	s64 sorted[MAX_ITERS];
+	unsigned int k;
+
+	if (!thdr || !n)
+		return;
+	for (k = 0; k < n; k++)
+		sorted[k] = ev[k];
+	sort(sorted, n, sizeof(sorted[0]), cmp_s64, NULL);
+	pr_info(PFX "%s.events %lld\n", name, sorted[n / 2]);
 }
 
 /* ---- hypercalls -------------------------------------------------------- */
@@ -522,6 +557,7 @@ enum { OP_CREATE, OP_DONATE, OP_DESTROY, OP_RECLAIM, NR_OPS };
 static struct page *chunk;
 static bool chunk_stuck;	/* not given back: never free it */
 static s64 round_res[NR_OPS][MAX_ITERS][NR_CTR];
+static s64 round_ev[NR_OPS][MAX_ITERS];
 
 static void query(const char *what, unsigned long pfn)
 {
@@ -565,6 +601,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE };
 	measure_op(do_hcall, &c, round_res[OP_CREATE][k]);
+	round_ev[OP_CREATE][k] = last_events;
 	handle = hc_result(&c);
 	if (handle <= 0) {
 		fail("%s: VM_CREATE: %ld", tag, handle);
@@ -574,6 +611,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
 			    .a2 = pfn, .a3 = GUEST_GFN, .a4 = nr };
 	measure_op(do_hcall, &c, round_res[OP_DONATE][k]);
+	round_ev[OP_DONATE][k] = last_events;
 	ret = hc_result(&c);
 	if (ret) {
 		/* A failed call changed nothing: the pages are still ours. */
@@ -596,6 +634,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 
 	c = (struct hcall){ .id = S2OWN_HC_VM_DESTROY, .a1 = handle };
 	measure_op(do_hcall, &c, round_res[OP_DESTROY][k]);
+	round_ev[OP_DESTROY][k] = last_events;
 	ret = hc_result(&c);
 	if (ret) {
 		chunk_stuck = true;
@@ -610,6 +649,7 @@ static int donate_round(const char *tag, unsigned long pfn, unsigned long nr,
 	c = (struct hcall){ .id = S2OWN_HC_HOST_RECLAIM_GUEST, .a1 = pfn,
 			    .a2 = nr };
 	measure_op(do_hcall, &c, round_res[OP_RECLAIM][k]);
+	round_ev[OP_RECLAIM][k] = last_events;
 	ret = hc_result(&c);
 	if (ret) {
 		chunk_stuck = true;
@@ -693,8 +733,8 @@ static void donate_series(const char *size, unsigned long pfn,
 	unsigned int k, op, done = 0;
 
 	for (k = 0; k < iters; k++) {
-		snprintf(name, sizeof(name), "donate-%s", size);
-		if (donate_round(name, pfn, nr, k, k == 0))
+		snprintf(name, sizeof(name), "donate-%s%s", size, suffix);
+		if (donate_round(name, pfn, nr, k, k == 0 && !thdr))
 			break;
 		done++;
 	}
@@ -703,11 +743,197 @@ static void donate_series(const char *size, unsigned long pfn,
 		if (op == OP_CREATE && strcmp(size, "4k"))
 			continue;
 		if (op == OP_CREATE)
-			snprintf(name, sizeof(name), "%s", names[op]);
+			snprintf(name, sizeof(name), "%s%s", names[op], suffix);
 		else
-			snprintf(name, sizeof(name), "%s-%s", names[op], size);
+			snprintf(name, sizeof(name), "%s-%s%s", names[op], size,
+				 suffix);
 		report(name, round_res[op], done);
+		report_events(name, round_ev[op], done);
 	}
+}
+
+/* ---- host stage-2 faults ------------------------------------------------ */
+
+static noinline __noclone void do_read(void *arg)
+{
+	READ_ONCE(*(u64 *)arg);
+}
+
+static s64 fault_res[2][MAX_ITERS][NR_CTR];
+static s64 fault_ev[2][MAX_ITERS];
+
+/* Give @nr pages at @pfn to a new VM, destroy it: they are reclaimable. */
+static int donate_and_destroy(unsigned long pfn, unsigned long nr,
+			      unsigned long gfn)
+{
+	struct hcall c;
+	long handle = hc(S2OWN_HC_VM_CREATE, 0, 0, 0, &c), ret;
+
+	if (handle <= 0) {
+		fail("fault: VM_CREATE: %ld", handle);
+		return -EIO;
+	}
+	c = (struct hcall){ .id = S2OWN_HC_HOST_DONATE_GUEST, .a1 = handle,
+			    .a2 = pfn, .a3 = gfn, .a4 = nr };
+	do_hcall(&c);
+	ret = hc_result(&c);
+	if (ret)
+		fail("fault: HOST_DONATE_GUEST(0x%lx, %lu): %ld", pfn, nr, ret);
+	if (hc(S2OWN_HC_VM_DESTROY, handle, 0, 0, &c)) {
+		fail("fault: VM_DESTROY");
+		chunk_stuck = true;
+		return -EIO;
+	}
+	return ret ? -EIO : 0;
+}
+
+static int reclaim(unsigned long pfn, unsigned long nr)
+{
+	struct hcall c;
+	long ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, pfn, nr, 0, &c);
+
+	if (ret) {
+		fail("fault: HOST_RECLAIM_GUEST(0x%lx, %lu): %ld", pfn, nr, ret);
+		chunk_stuck = true;
+	}
+	return ret ? -EIO : 0;
+}
+
+/* The host stage-2 entry of @pa, which must be empty: "" or what it is. */
+static bool empty_entry(u64 pa, u32 level, char *where, size_t len)
+{
+	const struct s2own_dump_run *r;
+
+	if (dump_host())
+		return false;
+	r = dump_find(pa);
+	describe(where, len, pa);
+	return r && r->kind == S2OWN_RUN_INVALID && !r->owner &&
+	       r->level == level;
+}
+
+/*
+ * A read of a page whose host stage-2 entry is empty: the fault maps a 4K
+ * page (its level-3 table stays: another page of it is a guest's) or a 2M
+ * block (the chunk's level-2 entry, emptied by a whole-chunk reclaim; its
+ * 1G table stays if it held anything else, as a chunk that pick_chunk()
+ * found mapped by a 2M block does).
+ */
+static void fault_series(void)
+{
+	unsigned long pfn = page_to_pfn(chunk);
+	char where[40], name[32];
+	unsigned int k, done4 = 0, done2 = 0;
+
+	for (k = 0; k < iters && !errors; k++) {
+		if (donate_and_destroy(pfn + 1, 1, GUEST_GFN) ||
+		    donate_and_destroy(pfn + 2, 1, GUEST_GFN) ||
+		    reclaim(pfn + 1, 1))
+			break;
+		if (!empty_entry(PFN_PHYS(pfn + 1), 3, where, sizeof(where))) {
+			fail("fault-4k: entry of 0x%lx is %s, not an empty L3",
+			     pfn + 1, where);
+			reclaim(pfn + 2, 1);
+			break;
+		}
+		measure_op(do_read, page_address(chunk + 1), fault_res[0][k]);
+		fault_ev[0][k] = last_events;
+		done4++;
+		if (reclaim(pfn + 2, 1))
+			break;
+
+		if (donate_and_destroy(pfn, CHUNK_PAGES, GUEST_GFN) ||
+		    reclaim(pfn, CHUNK_PAGES))
+			break;
+		if (!empty_entry(PFN_PHYS(pfn), 2, where, sizeof(where))) {
+			pr_info(PFX "info fault-2m: entry of 0x%lx is %s after the chunk's reclaim, not an empty L2: not measured\n",
+				pfn, where);
+			continue;
+		}
+		measure_op(do_read, page_address(chunk), fault_res[1][k]);
+		fault_ev[1][k] = last_events;
+		done2++;
+	}
+	snprintf(name, sizeof(name), "fault-4k%s", suffix);
+	report(name, fault_res[0], done4);
+	report_events(name, fault_ev[0], done4);
+	snprintf(name, sizeof(name), "fault-2m%s", suffix);
+	report(name, fault_res[1], done2);
+	report_events(name, fault_ev[1], done2);
+}
+
+/* ---- tracing on ------------------------------------------------------------ */
+
+#define TRACE_PAGES	16
+static struct page *trace_pages;
+
+/* Share a buffer, name it for this CPU, every class on; false if none. */
+static bool trace_on(void)
+{
+	unsigned long pfn;
+	struct hcall c;
+	long ret;
+
+	trace_pages = alloc_pages(GFP_KERNEL | __GFP_ZERO,
+				  get_order(TRACE_PAGES * PAGE_SIZE));
+	if (!trace_pages) {
+		fail("no memory for the trace buffer");
+		return false;
+	}
+	pfn = page_to_pfn(trace_pages);
+	ret = hc(S2OWN_HC_HOST_SHARE_HYP, pfn, TRACE_PAGES, 0, &c);
+	if (ret) {
+		fail("HOST_SHARE_HYP of the trace buffer: %ld", ret);
+		goto free;
+	}
+	ret = hc(S2OWN_HC_TRACE_BUFFER, pfn, TRACE_PAGES, 0, &c);
+	if (ret == -EOPNOTSUPP) {
+		pr_info(PFX "info tracing: not in this hypervisor\n");
+		goto unshare;
+	}
+	if (!ret)
+		ret = hc(S2OWN_HC_TRACE_ENABLE, S2OWN_TRACE_ALL, 0, 0, &c);
+	if (ret) {
+		fail("tracing on: %ld", ret);
+		goto unshare;
+	}
+	thdr = page_address(trace_pages);
+	suffix = "-traced";
+	pr_info(PFX "info tracing: every class on, %llu records on cpu %u\n",
+		thdr->nr_records, cpu);
+	return true;
+unshare:
+	if (hc(S2OWN_HC_HOST_UNSHARE_HYP, pfn, TRACE_PAGES, 0, &c)) {
+		fail("unsharing the trace buffer (leaked)");
+		return false;
+	}
+free:
+	__free_pages(trace_pages, get_order(TRACE_PAGES * PAGE_SIZE));
+	trace_pages = NULL;
+	return false;
+}
+
+static void trace_off(void)
+{
+	struct hcall c;
+
+	if (!trace_pages)
+		return;
+	if (thdr && hc(S2OWN_HC_TRACE_ENABLE, 0, 0, 0, &c))
+		fail("tracing off");
+	if (thdr)
+		pr_info(PFX "info tracing: %llu records written, %llu lost\n",
+			READ_ONCE(thdr->head), READ_ONCE(thdr->lost));
+	thdr = NULL;
+	suffix = "";
+	/* The unshare detaches the buffer. */
+	if (hc(S2OWN_HC_HOST_UNSHARE_HYP, page_to_pfn(trace_pages),
+	       TRACE_PAGES, 0, &c)) {
+		fail("unsharing the trace buffer (leaked)");
+		return;
+	}
+	__free_pages(trace_pages, get_order(TRACE_PAGES * PAGE_SIZE));
+	trace_pages = NULL;
 }
 
 /* ---- a running guest ------------------------------------------------------- */
@@ -947,6 +1173,18 @@ static void measure_s2own(void)
 		donate_series("4k", page_to_pfn(chunk) + 1, 1);
 		if (!errors)
 			donate_series("2m", page_to_pfn(chunk), CHUNK_PAGES);
+		if (!errors)
+			fault_series();
+		/* The same, every trace class on. */
+		if (!errors && trace_on()) {
+			donate_series("4k", page_to_pfn(chunk) + 1, 1);
+			if (!errors)
+				donate_series("2m", page_to_pfn(chunk),
+					      CHUNK_PAGES);
+			if (!errors)
+				fault_series();
+			trace_off();
+		}
 		if (!chunk_stuck)
 			__free_pages(chunk, CHUNK_ORDER);
 		else
