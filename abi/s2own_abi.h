@@ -54,7 +54,7 @@
 #define S2OWN_HC_VM_CREATE		S2OWN_HC64(0x05)
 #define S2OWN_HC_VM_DESTROY		S2OWN_HC64(0x06)
 #define S2OWN_HC_HOST_DONATE_GUEST	S2OWN_HC64(0x07)
-#define S2OWN_HC_GUEST_RELINQUISH	S2OWN_HC64(0x08)
+/* 0x08 was the host's GUEST_RELINQUISH (ABI 1.x): unknown since 2.0. */
 #define S2OWN_HC_HOST_RECLAIM_GUEST	S2OWN_HC64(0x09)
 /* Introspection. */
 #define S2OWN_HC_DUMP			S2OWN_HC64(0x0a)
@@ -83,8 +83,8 @@
 #define S2OWN_MAX_VCPUS			8
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
-#define S2OWN_REVISION_MAJOR		1
-#define S2OWN_REVISION_MINOR		3
+#define S2OWN_REVISION_MAJOR		2
+#define S2OWN_REVISION_MINOR		0
 
 /* x0 (status), then errors in x1 as negative values. */
 #define S2OWN_RET_SUCCESS		0
@@ -94,6 +94,7 @@
 #define S2OWN_ENOENT			2
 #define S2OWN_EAGAIN			11
 #define S2OWN_ENOMEM			12
+#define S2OWN_EFAULT			14	/* the guest's calls only */
 #define S2OWN_EBUSY			16
 #define S2OWN_ENODEV			19
 #define S2OWN_EINVAL			22
@@ -195,6 +196,7 @@ struct s2own_dump_run {
 #define S2OWN_EXIT_SYSTEM_EVENT		6	/* x3: S2OWN_SYSTEM_* */
 #define S2OWN_EXIT_VCPU_OFF		7	/* powered off: run it later */
 #define S2OWN_EXIT_STOPPED		8	/* x3: ESR_EL2, x4: S2OWN_STOP_* */
+#define S2OWN_EXIT_RELINQUISH		9	/* x3: gfn, x4: pages given up */
 
 /* S2OWN_EXIT_MEM_FAULT access kinds (bits of x4). */
 #define S2OWN_FAULT_WRITE		(1U << 0)
@@ -211,6 +213,23 @@ struct s2own_dump_run {
 #define S2OWN_STOP_ABORT		3	/* a stage-2 abort s2own can't serve */
 #define S2OWN_STOP_SERROR		4
 #define S2OWN_STOP_BAD_STATE		5	/* e.g. an ERET to EL2 attempted */
+
+/*
+ * A guest's memory calls: KVM's vendor hypervisor service, as pKVM's
+ * protected guests speak it (Linux's Documentation/virt/kvm/arm/
+ * hypercalls.rst; docs/guests.md). x0 comes back 0, or SMCCC's
+ * NOT_SUPPORTED (-1) or INVALID_PARAMETER (-3).
+ */
+#define S2OWN_KVM_UID_W0		0xb66fb428U	/* 28b46fb6-2ec5-11e9- */
+#define S2OWN_KVM_UID_W1		0xe911c52eU	/* a9ca-4b564d003a74 */
+#define S2OWN_KVM_UID_W2		0x564bcaa9U
+#define S2OWN_KVM_UID_W3		0x743a004dU
+#define S2OWN_KVM_FEATURES		S2OWN_HC32(0x00)	/* 0x86000000 */
+#define S2OWN_KVM_HYP_MEMINFO		S2OWN_HC64(0x02)	/* 0xc6000002 */
+#define S2OWN_KVM_MEM_SHARE		S2OWN_HC64(0x03)	/* x1 IPA, x2 pages */
+#define S2OWN_KVM_MEM_UNSHARE		S2OWN_HC64(0x04)
+#define S2OWN_KVM_MEM_RELINQUISH	S2OWN_HC64(0x09)
+#define S2OWN_SMCCC_INVALID_PARAMETER	(-3)
 
 /*
  * Calls between the in-tree guest (tests/guest/) and s2own-vmm (vmm/):
@@ -230,7 +249,49 @@ struct s2own_dump_run {
  * Answer: x1 = tries, x2 = tries refused (the guest only prints them).
  */
 #define S2OWN_VMM_CHECKPOINT		S2OWN_VMM_CALL(2)
+/*
+ * The ring page the guest shares with its VMM (mode SHARE): x1 = its IPA,
+ * x2 = the message's sequence number, x3 = its length. The guest's
+ * message is at offset 0 of the page, the VMM's reply at
+ * S2OWN_RING_REPLY; byte k of message s is S2OWN_RING_BYTE(0, s, k), of
+ * its reply S2OWN_RING_BYTE(1, s, k). Answer: x1 = the reply's length,
+ * x2 = the FNV-1a checksum (bytewise, S2OWN_GUEST_CSUM_*) of the message
+ * as the VMM read it.
+ */
+#define S2OWN_VMM_RING			S2OWN_VMM_CALL(3)
+/*
+ * x1 = first IPA, x2 = pages the guest relinquished there. Answer: x1 =
+ * of those, the pages the VMM reclaimed, x2 = those that read zero.
+ */
+#define S2OWN_VMM_RECLAIMED		S2OWN_VMM_CALL(4)
+/*
+ * Mode FUZZ. Answer: x1 = guest calls to make in all, x2 = the seed, x3 =
+ * 1 if the VMM gave every fuzz page before the first run.
+ */
+#define S2OWN_VMM_FUZZ_START		S2OWN_VMM_CALL(5)
+/*
+ * Mode FUZZ, after every S2OWN_GUEST_FUZZ_CHECK_EVERY guest calls: x1 =
+ * calls so far, x2 = the IPA of the caller's slice, x3 = the mask of its
+ * pages the guest shared, x4 = of those it owns alone (the rest: given
+ * up, or given again by the host). The VMM runs the invariant checker,
+ * then checks each page of the slice. Answer: x1 = the checker's result
+ * (0 or -errno), x2 = pages whose state disagreed.
+ */
+#define S2OWN_VMM_FUZZ_CHECK		S2OWN_VMM_CALL(6)
+/*
+ * Mode FUZZ, at the end: x1 = calls, x2 = ok, x3 = NOT_SUPPORTED, x4 =
+ * INVALID_PARAMETER, x5 = unexpected results.
+ */
+#define S2OWN_VMM_FUZZ_REPORT		S2OWN_VMM_CALL(7)
 #define S2OWN_VMM_PUTS_MAX		32
+
+/* The ring page's layout and contents (S2OWN_VMM_RING). */
+#define S2OWN_RING_REPLY		0x800
+#define S2OWN_RING_MAX			0x400	/* bytes of a message */
+#define S2OWN_RING_MESSAGES		8
+#define S2OWN_RING_LEN(dir, seq)	(96 + 64 * (seq) + 8 * (dir))
+#define S2OWN_RING_BYTE(dir, seq, k)	((uint8_t)((seq) * 0x3b + (k) * 7 + \
+						   (dir) * 0x80 + 1))
 
 /*
  * The in-tree guest's machine (docs/guests.md, "The in-tree guest"). The
@@ -268,6 +329,28 @@ struct s2own_dump_run {
 #define S2OWN_GUEST_FRESH_PAGES		32
 
 /*
+ * Mode SHARE: the ring page it shares with its VMM, a page it leaves
+ * shared at power-off (each word S2OWN_GUEST_LEFT_WORD), and the pages it
+ * relinquishes (the VMM donates all of them up front).
+ */
+#define S2OWN_GUEST_RING		0x80c00000
+#define S2OWN_GUEST_LEFT		0x80c01000
+#define S2OWN_GUEST_LEFT_WORD		0x1ef75a7ed5a7ed00ULL
+#define S2OWN_GUEST_GIVEUP_BASE		0x80c10000
+#define S2OWN_GUEST_GIVEUP_PAGES	16
+
+/*
+ * Mode FUZZ: its pages, one slice of S2OWN_GUEST_FUZZ_SLICE pages per
+ * vCPU, then S2OWN_GUEST_FUZZ_SHARED pages all vCPUs race on, up to the
+ * end of RAM. The invariant checker every S2OWN_GUEST_FUZZ_CHECK_EVERY
+ * guest calls.
+ */
+#define S2OWN_GUEST_FUZZ_BASE		0x80f00000
+#define S2OWN_GUEST_FUZZ_SLICE		32
+#define S2OWN_GUEST_FUZZ_SHARED		128
+#define S2OWN_GUEST_FUZZ_CHECK_EVERY	1000
+
+/*
  * The VMM's MMIO device: ID reads S2OWN_GUEST_DEV_MAGIC, SCRATCH reads the
  * data the last write handed over, as it came (0 at first), at any access
  * size. Every other MMIO read, device or not, answers all ones; every
@@ -294,7 +377,9 @@ struct s2own_dump_run {
 #define S2OWN_GUEST_MODE_GARBAGE	7	/* RESULT, then runs 0xff words */
 #define S2OWN_GUEST_MODE_RANDOM		8	/* RESULT, then random words */
 #define S2OWN_GUEST_MODE_EXEC_MMIO	9	/* RESULT, then STOPPED */
-#define S2OWN_GUEST_NR_MODES		10
+#define S2OWN_GUEST_MODE_SHARE		10	/* RESULT, SYSTEM_OFF */
+#define S2OWN_GUEST_MODE_FUZZ		11	/* RESULT, SYSTEM_OFF */
+#define S2OWN_GUEST_NR_MODES		12
 
 /* RESULT x1: 0 pass, else the first failure; x3 its detail (docs). */
 #define S2OWN_GUEST_FAIL_BOOT		1	/* entry state */
@@ -310,12 +395,18 @@ struct s2own_dump_run {
 #define S2OWN_GUEST_FAIL_EXCEPTION	11	/* unexpected; x2 = ELR_EL1 */
 #define S2OWN_GUEST_FAIL_PROBE		12	/* hostile probes: their mask */
 #define S2OWN_GUEST_FAIL_MODE		13	/* no such mode */
+#define S2OWN_GUEST_FAIL_DISCOVER	14	/* UID, FEATURES, MEMINFO */
+#define S2OWN_GUEST_FAIL_SHARE		15	/* a memory call's answer */
+#define S2OWN_GUEST_FAIL_RING		16	/* the VMM's reply */
+#define S2OWN_GUEST_FAIL_GIVEUP		17	/* pages not back, not zero */
+#define S2OWN_GUEST_FAIL_FUZZ		18	/* unexpected results */
 
 /*
  * /dev/s2own, the VMM's interface (KVM style): CREATE_VM on the device
  * gives a VM fd; on it CREATE_VCPU gives vCPU fds, DONATE gives the VM a
- * range of the VMM's own memory, DESTROY_VM and RECLAIM take it down;
- * RUN on a vCPU fd runs it to its next exit that the VMM must serve.
+ * range of the VMM's own memory, RECLAIM takes back what the guest
+ * relinquished (all of it once DESTROY_VM has run); RUN on a vCPU fd
+ * runs it to its next exit that the VMM must serve (docs/guests.md).
  */
 #if (defined(__KERNEL__) || __STDC_HOSTED__) && !defined(__ASSEMBLER__)
 #include <linux/ioctl.h>
@@ -331,9 +422,13 @@ struct s2own_donation {
 	uint64_t uaddr;		/* page-aligned VMM memory */
 	uint64_t gfn;		/* where the VM sees its first page */
 	uint64_t nr;		/* pages */
+	uint64_t donated;	/* out: pages now the guest's, from the first:
+				 * nr, or on an error what stays donated */
 };
 
 struct s2own_reclaim {
+	uint64_t gfn;		/* the guest's range, [gfn, gfn + nr); */
+	uint64_t nr;		/* nr 0 (and gfn 0): all of the VM */
 	uint64_t pages;		/* out: pages given back, zeroed */
 };
 
@@ -348,9 +443,9 @@ struct s2own_run {
 #define S2OWN_IOCTL			0xb2
 #define S2OWN_CREATE_VM		_IOW(S2OWN_IOCTL, 0x00, struct s2own_vm_params)
 #define S2OWN_CREATE_VCPU	_IO(S2OWN_IOCTL, 0x01)
-#define S2OWN_DONATE		_IOW(S2OWN_IOCTL, 0x02, struct s2own_donation)
+#define S2OWN_DONATE		_IOWR(S2OWN_IOCTL, 0x02, struct s2own_donation)
 #define S2OWN_DESTROY_VM	_IO(S2OWN_IOCTL, 0x03)
-#define S2OWN_RECLAIM		_IOR(S2OWN_IOCTL, 0x04, struct s2own_reclaim)
+#define S2OWN_RECLAIM		_IOWR(S2OWN_IOCTL, 0x04, struct s2own_reclaim)
 #define S2OWN_RUN		_IOWR(S2OWN_IOCTL, 0x05, struct s2own_run)
 #endif
 

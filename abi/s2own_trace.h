@@ -67,9 +67,11 @@
 #define S2OWN_TCALL_VM_CREATE		0x05	/* vm: the new handle */
 #define S2OWN_TCALL_VM_DESTROY		0x06
 #define S2OWN_TCALL_DONATE_GUEST	0x07
-#define S2OWN_TCALL_RELINQUISH		0x08
+#define S2OWN_TCALL_RELINQUISH		0x08	/* the guest's MEM_RELINQUISH */
 #define S2OWN_TCALL_RECLAIM_GUEST	0x09
 #define S2OWN_TCALL_VCPU_CREATE		0x0d	/* result: the vCPU index */
+#define S2OWN_TCALL_GUEST_SHARE		0x10	/* the guest's MEM_SHARE */
+#define S2OWN_TCALL_GUEST_UNSHARE	0x11	/* the guest's MEM_UNSHARE */
 
 /* tlbi: info is the kind. */
 #define S2OWN_TLBI_IPA			0	/* one entry: addr, level in nr */

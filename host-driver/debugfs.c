@@ -8,8 +8,9 @@
  * numbers are decimal or 0x-prefixed hex. A write fails with the
  * hypercall's errno when the hypervisor refused, so `echo ... > donate`
  * reports -ENOENT and friends directly. Files that answer a write ("hvc",
- * "touch", "query", "vm_create") keep the last answer for the next read,
- * one for everybody: it is a debug interface, used by one shell at a time.
+ * "touch", "query", "vm_create", "reclaim") keep the last answer for the
+ * next read, one for everybody: it is a debug interface, used by one shell
+ * at a time.
  * Another module adds its files the same way, with s2own_debugfs_add()
  * (the test module, s2own_test.ko, its storm and fuzz).
  * Only the ptdumps have file operations of their own: their text comes
@@ -50,6 +51,7 @@ static char vm_create_answer[16] = "0\n";
 static char hvc_answer[160] = "none\n";
 static char touch_answer[96] = "none\n";
 static char query_answer[160] = "none\n";
+static char reclaim_answer[64] = "none\n";
 
 /* --- snapshots and lines ------------------------------------------------ */
 
@@ -305,23 +307,25 @@ static int donate_store(char **w, int n)
 	return ret;
 }
 
-static int relinquish_store(char **w, int n)
-{
-	int handle;
-
-	if (n != 1 || get_handle(w[0], &handle))
-		return -EINVAL;
-	return s2own_relinquish_vm(handle);
-}
-
 static int reclaim_store(char **w, int n)
 {
 	bool keep = n == 2 && !strcmp(w[1], "keep");
-	int handle;
+	char str[sizeof(reclaim_answer)];
+	int handle, ret;
+	u64 pages;
 
 	if (n < 1 || n > 2 || (n == 2 && !keep) || get_handle(w[0], &handle))
 		return -EINVAL;
-	return s2own_reclaim_vm(handle, keep);
+	ret = s2own_reclaim_vm(handle, keep, &pages);
+	snprintf(str, sizeof(str), "vm %d pages %llu %s\n", handle, pages,
+		 ret ? s2own_errname(ret) : "0");
+	answer_set(reclaim_answer, sizeof(reclaim_answer), str);
+	return ret;
+}
+
+static size_t reclaim_show(char *buf, size_t size)
+{
+	return answer_show(buf, size, reclaim_answer);
 }
 
 static int held_store(char **w, int n)
@@ -488,8 +492,7 @@ static const struct s2own_file files[] = {
 	S2OWN_FILE("vm_destroy", NULL, vm_destroy_store),
 	S2OWN_FILE("vm", s2own_vms_fmt, NULL),
 	S2OWN_FILE("donate", NULL, donate_store),
-	S2OWN_FILE("relinquish", NULL, relinquish_store),
-	S2OWN_FILE("reclaim", NULL, reclaim_store),
+	S2OWN_FILE("reclaim", reclaim_show, reclaim_store),
 	S2OWN_FILE("held", s2own_held_fmt, held_store),
 	S2OWN_FILE("share", s2own_shared_fmt, share_store),
 	S2OWN_FILE("unshare", NULL, unshare_store),

@@ -9,7 +9,7 @@
  *           the host by tests/test_fmt.c, so it uses nothing but
  *           snprintf; fmt.h)
  * vm.c      VMs, donations, vCPU pages, shares, reclaim: what the driver
- *           gave away
+ *           gave away, page by page
  * run.c     running a vCPU: S2OWN_HC_VCPU_RUN until an exit for the VMM
  * vmdev.c   /dev/s2own, the VMM's device: VM and vCPU fds, their ioctls
  *           (docs/guests.md; vmdev.h)
@@ -112,11 +112,6 @@ static inline long s2own_donate_guest(int vm, u64 pfn, u64 gfn, u64 nr)
 	return s2own_hvc0(S2OWN_HC_HOST_DONATE_GUEST, vm, pfn, gfn, nr);
 }
 
-static inline long s2own_relinquish(int vm, u64 gfn, u64 nr)
-{
-	return s2own_hvc0(S2OWN_HC_GUEST_RELINQUISH, vm, gfn, nr, 0);
-}
-
 static inline long s2own_reclaim_guest(u64 pfn, u64 nr)
 {
 	return s2own_hvc0(S2OWN_HC_HOST_RECLAIM_GUEST, pfn, nr, 0, 0);
@@ -157,9 +152,10 @@ void s2own_vm_hold(struct s2own_vm *vm);
 void s2own_vm_drop(struct s2own_vm *vm);
 int s2own_vm_handle(const struct s2own_vm *vm);
 struct s2own_vcpu *s2own_vm_add_vcpu(struct s2own_vm *vm);
-int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr);
+int s2own_vm_donate_user(struct s2own_vm *vm, struct s2own_donation *d);
+u64 s2own_vm_relinquished(struct s2own_vm *vm, u64 gfn, u64 nr);
 int s2own_vm_destroy_own(struct s2own_vm *vm);
-int s2own_vm_reclaim_own(struct s2own_vm *vm, u64 *pages);
+int s2own_vm_reclaim_own(struct s2own_vm *vm, struct s2own_reclaim *rc);
 int s2own_vm_run_begin(struct s2own_vm *vm);
 void s2own_vm_run_end(struct s2own_vm *vm);
 int s2own_vm_counts(int handle, struct s2own_vm_counts *vc,
@@ -168,8 +164,7 @@ int s2own_vm_counts(int handle, struct s2own_vm_counts *vc,
 int s2own_vm_new(void);
 int s2own_vm_kill(int handle);
 int s2own_donate(int handle, unsigned int nr, bool chunk);
-int s2own_relinquish_vm(int handle);
-int s2own_reclaim_vm(int handle, bool keep);
+int s2own_reclaim_vm(int handle, bool keep, u64 *pages);
 void s2own_release_held(void);
 int s2own_share_pfn(u64 pfn, bool alloc, u64 *shared);
 int s2own_unshare_pfn(u64 pfn, bool all);

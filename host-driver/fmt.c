@@ -157,6 +157,7 @@ static const char *const exit_names[S2OWN_NR_EXITS] = {
 	[S2OWN_EXIT_SYSTEM_EVENT] = "system_event",
 	[S2OWN_EXIT_VCPU_OFF] = "vcpu_off",
 	[S2OWN_EXIT_STOPPED] = "stopped",
+	[S2OWN_EXIT_RELINQUISH] = "relinquish",
 };
 
 /**
@@ -172,7 +173,7 @@ const char *s2own_exit_name(unsigned int reason)
 
 /**
  * s2own_fmt_vm_counts() - a VM's counters as one line: "vcpus N donations
- * N donate_errors N pages_donated N".
+ * N donate_errors N pages_donated N pages_relinquished N pages_reclaimed N".
  * @buf: where to write
  * @size: its size
  * @vm: the counters
@@ -183,9 +184,10 @@ size_t s2own_fmt_vm_counts(char *buf, size_t size,
 			   const struct s2own_vm_counts *vm)
 {
 	return scnprintf(buf, size,
-			 "vcpus %llu donations %llu donate_errors %llu pages_donated %llu\n",
+			 "vcpus %llu donations %llu donate_errors %llu pages_donated %llu pages_relinquished %llu pages_reclaimed %llu\n",
 			 vm->vcpus, vm->donations, vm->donate_errors,
-			 vm->pages_donated);
+			 vm->pages_donated, vm->pages_relinquished,
+			 vm->pages_reclaimed);
 }
 
 /**

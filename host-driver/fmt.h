@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * Text forms of what S2OWN_HC_DUMP returns: ptdump lines and statistics;
- * and of the counters the driver keeps per VM and vCPU. Plain C on purpose: tests/test_fmt.c builds fmt.c for the build machine
+ * and of the counters the driver keeps per VM and vCPU. Plain C on
+ * purpose: host-driver/tests/test_fmt.c builds fmt.c for the build machine
  * and checks the lines against literal expectations.
  */
 #ifndef S2OWN_FMT_H
@@ -54,7 +55,7 @@ size_t s2own_fmt_stats(char *buf, size_t size,
  * Exits are counted by S2OWN_EXIT_* (1..S2OWN_NR_EXITS - 1); slot 0 counts
  * any other reason the hypervisor gave.
  */
-#define S2OWN_NR_EXITS		(S2OWN_EXIT_STOPPED + 1)
+#define S2OWN_NR_EXITS		(S2OWN_EXIT_RELINQUISH + 1)
 
 /**
  * struct s2own_vcpu_counts - what the driver counts for one vCPU.
@@ -77,13 +78,17 @@ struct s2own_vcpu_counts {
  * @vcpus: vCPUs created
  * @donations: S2OWN_DONATE ioctls that donated
  * @donate_errors: and those that failed
- * @pages_donated: pages they donated
+ * @pages_donated: pages they donated (a failed one's that stay too)
+ * @pages_relinquished: pages the guest gave up (its RELINQUISH exits)
+ * @pages_reclaimed: pages reclaim took back, vCPU pages included
  */
 struct s2own_vm_counts {
 	u64 vcpus;
 	u64 donations;
 	u64 donate_errors;
 	u64 pages_donated;
+	u64 pages_relinquished;
+	u64 pages_reclaimed;
 };
 
 const char *s2own_exit_name(unsigned int reason);

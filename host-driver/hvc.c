@@ -41,7 +41,6 @@ static const struct {
 	{ S2OWN_HC_VM_CREATE, "vm_create" },
 	{ S2OWN_HC_VM_DESTROY, "vm_destroy" },
 	{ S2OWN_HC_HOST_DONATE_GUEST, "donate_guest" },
-	{ S2OWN_HC_GUEST_RELINQUISH, "relinquish" },
 	{ S2OWN_HC_HOST_RECLAIM_GUEST, "reclaim_guest" },
 	{ S2OWN_HC_DUMP, "dump" },
 	{ S2OWN_HC_PAGE_QUERY, "page_query" },
@@ -120,8 +119,9 @@ const char *s2own_res_name(unsigned int res)
 EXPORT_SYMBOL_GPL(s2own_res_name);
 
 /*
- * ABI 1.x: x0 the SMCCC status, x1 the result (outputs from x2 on). Count
- * the call by function and result; while tracing, bring out its events.
+ * ABI 2.x (as 1.x): x0 the SMCCC status, x1 the result (outputs from x2
+ * on). Count the call by function and result; while tracing, bring out
+ * its events.
  */
 static long decode(u32 func, unsigned long x0, unsigned long x1)
 {

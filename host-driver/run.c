@@ -14,6 +14,10 @@
  * The answer to the vCPU's last exit goes with every entry: the hypervisor
  * applies it to the exit it answers and ignores it after an IRQ exit.
  *
+ * A RELINQUISH exit says the guest gave pages up: the books mark them
+ * (vm.c) before the VMM hears of it, so its RECLAIM finds them
+ * reclaimable, and no other way makes a live guest's page so.
+ *
  * One run of a vCPU at a time (bit 0 of vcpu->running, else -EBUSY); the
  * VM is held from the first entry to the last (s2own_vm_run_begin()), so
  * it cannot be destroyed while any of its vCPUs runs, and the handle the
@@ -54,6 +58,8 @@ static long run_loop(struct s2own_vcpu *vcpu, int handle,
 		}
 		reason = res.a2;
 		c->exits[reason < S2OWN_NR_EXITS ? reason : 0]++;
+		if (reason == S2OWN_EXIT_RELINQUISH)
+			s2own_vm_relinquished(vcpu->vm, res.a3, res.a4);
 		if (reason != S2OWN_EXIT_IRQ)
 			break;
 		run->irq_exits++;

@@ -26,9 +26,11 @@
 	{ S2OWN_TCALL_VM_CREATE, "vm_create" },                                \
 	{ S2OWN_TCALL_VM_DESTROY, "vm_destroy" },                              \
 	{ S2OWN_TCALL_DONATE_GUEST, "donate_guest" },                          \
-	{ S2OWN_TCALL_RELINQUISH, "relinquish" },                              \
+	{ S2OWN_TCALL_RELINQUISH, "guest_relinquish" },                        \
 	{ S2OWN_TCALL_RECLAIM_GUEST, "reclaim_guest" },                        \
-	{ S2OWN_TCALL_VCPU_CREATE, "vcpu_create" }
+	{ S2OWN_TCALL_VCPU_CREATE, "vcpu_create" },                            \
+	{ S2OWN_TCALL_GUEST_SHARE, "guest_share" },                            \
+	{ S2OWN_TCALL_GUEST_UNSHARE, "guest_unshare" }
 
 /* What a split replaced (s2own_trace_old_kind() in trace.c). */
 #define S2OWN_TR_OLD                                                           \

@@ -23,6 +23,16 @@
  * with S2OWN_HC_VCPU_CREATE. Both are books of the same VM: reclaim takes
  * back the one and the other, whoever asks (the VMM, debugfs, unload).
  *
+ * The books keep a state per page: donated, relinquished, or the host's.
+ * Only the guest gives a page up (MEM_RELINQUISH): run.c hears of it from
+ * the RELINQUISH exit and marks those pages, and only those come back
+ * while the VM lives; all of them once it is destroyed. The host cannot
+ * take a page from a live guest, so a donation is checked against the
+ * books before its first call (a page the guest has already, a gfn where
+ * it holds one): one that still fails part-way leaves what it donated
+ * with the guest until the VM is destroyed. A pinned page is unpinned as
+ * soon as it is the host's again (reclaimed, or never donated).
+ *
  * A VM the VMM holds lives as long as its files (a reference each, and one
  * for the list while the hypervisor has anything of it). Its handle is
  * only used under s2own_lock while it is in the list and live, or between
@@ -31,7 +41,8 @@
  *
  * One mutex, s2own_lock, covers all of it. The test module's storm keeps
  * its own books and does not take it; its fuzz holds it throughout
- * (s2own_vms_lock_idle()). A vCPU's run holds it only to start and end.
+ * (s2own_vms_lock_idle()). A vCPU's run holds it only to start and end,
+ * and to mark what its guest relinquished.
  */
 #include <linux/bitmap.h>
 #include <linux/gfp.h>
@@ -41,32 +52,39 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
 
 #include "drv.h"
 
-enum range_state {
-	RANGE_HOST,		/* not donated, or reclaimed */
-	RANGE_DONATED,		/* the guest's, mapped at gfn */
-	RANGE_RELINQUISHED,	/* the guest's, unmapped, reclaimable */
+/* A page of an allocation, in the books. */
+enum page_state {
+	PAGE_HOST,		/* not donated, or back with the host */
+	PAGE_DONATED,		/* the guest's, mapped at its gfn */
+	PAGE_RELINQUISHED,	/* the guest gave it up: reclaimable */
 };
 
-static const char *const range_state_names[] = {
+#define STATES(st)		(1U << (st))
+#define ANY_GUEST	(STATES(PAGE_DONATED) | STATES(PAGE_RELINQUISHED))
+
+static const char *const page_state_names[] = {
 	"host", "donated", "relinquished",
 };
 
+/* What one donation call gave: contiguous pfns at contiguous gfns. */
 struct s2own_range {
 	u64 pfn;
 	u64 gfn;
 	u64 nr;
-	enum range_state state;
+	unsigned long idx;	/* its first page's, in the allocation */
 };
 
 /*
  * Memory the driver donates from, and the ranges of it that were donated:
  * one buddy allocation (@page, @order), or the pages one S2OWN_DONATE
  * pinned (@pinned, @nr_pinned), a range per run of contiguous pfns.
+ * @state: enum page_state of each page; @busy: how many are not the host's.
  */
 struct s2own_alloc {
 	struct list_head node;
@@ -74,6 +92,8 @@ struct s2own_alloc {
 	unsigned int order;
 	struct page **pinned;
 	unsigned long nr_pinned;
+	u8 *state;
+	unsigned long busy;
 	unsigned int nr_ranges;
 	struct s2own_range ranges[];
 };
@@ -246,11 +266,33 @@ static void fill_pattern(struct page *page, unsigned int nr)
 	}
 }
 
-static struct s2own_alloc *alloc_chunk(unsigned int nr_ranges)
+static unsigned long alloc_nr_pages(const struct s2own_alloc *a)
+{
+	return a->pinned ? a->nr_pinned : 1UL << a->order;
+}
+
+/* The books of @nr_ranges ranges of @nr_pages pages, all the host's. */
+static struct s2own_alloc *alloc_books(unsigned int nr_ranges,
+				       unsigned long nr_pages)
 {
 	struct s2own_alloc *a;
 
 	a = kzalloc(struct_size(a, ranges, nr_ranges), GFP_KERNEL);
+	if (!a)
+		return NULL;
+	a->state = kvzalloc(nr_pages, GFP_KERNEL);
+	if (!a->state) {
+		kfree(a);
+		return NULL;
+	}
+	a->nr_ranges = nr_ranges;
+	return a;
+}
+
+static struct s2own_alloc *alloc_chunk(unsigned int nr_ranges)
+{
+	struct s2own_alloc *a = alloc_books(nr_ranges, S2OWN_CHUNK_PAGES);
+
 	if (!a)
 		return NULL;
 	/*
@@ -261,64 +303,156 @@ static struct s2own_alloc *alloc_chunk(unsigned int nr_ranges)
 	a->page = alloc_pages(GFP_KERNEL | __GFP_RETRY_MAYFAIL | __GFP_NOWARN,
 			      S2OWN_CHUNK_ORDER);
 	if (!a->page) {
+		kvfree(a->state);
 		kfree(a);
 		return NULL;
 	}
 	a->order = S2OWN_CHUNK_ORDER;
-	a->nr_ranges = nr_ranges;
 	fill_pattern(a->page, S2OWN_CHUNK_PAGES);
 	return a;
 }
 
-static bool alloc_all_host(const struct s2own_alloc *a)
-{
-	unsigned int i;
-
-	for (i = 0; i < a->nr_ranges; i++)
-		if (a->ranges[i].state != RANGE_HOST)
-			return false;
-	return true;
-}
-
-static unsigned long alloc_nr_pages(const struct s2own_alloc *a)
-{
-	return a->pinned ? a->nr_pinned : 1UL << a->order;
-}
-
-/* Return an allocation's memory: to the buddy allocator, or to the VMM. */
+/*
+ * Free an allocation none of whose pages the guest has: its chunk goes to
+ * the buddy allocator; pinned pages were unpinned as they came back.
+ */
 static void alloc_free(struct s2own_alloc *a)
 {
-	if (a->pinned) {
-		/* The hypervisor zeroed them behind the kernel's back. */
-		unpin_user_pages_dirty_lock(a->pinned, a->nr_pinned, true);
+	if (a->pinned)
 		kvfree(a->pinned);
-	} else {
+	else
 		__free_pages(a->page, a->order);
-	}
+	kvfree(a->state);
 	kfree(a);
 }
 
-/* Give back an allocation all of whose ranges are the host's again. */
+/* Give back an allocation all of whose pages are the host's again. */
 static void alloc_release(struct s2own_alloc *a, bool keep)
 {
 	list_del(&a->node);
-	if (keep) {
+	/* Only the driver's chunks are kept; a VMM's pages are its own. */
+	if (keep && !a->pinned) {
 		list_add_tail(&a->node, &held);
 		return;
 	}
 	alloc_free(a);
 }
 
-/* Reclaim one range of a destroyed VM, or a relinquished one. */
-static long range_reclaim(struct s2own_range *r)
+/* Set @nr pages of range @r, from its page @i on, to @st. */
+static void set_pages(struct s2own_alloc *a, const struct s2own_range *r,
+		      u64 i, u64 nr, enum page_state st)
 {
-	long ret = s2own_reclaim_guest(r->pfn, r->nr);
+	u8 *p = &a->state[r->idx + i];
 
-	if (ret)
-		return ret;
-	r->state = RANGE_HOST;
-	if (memchr_inv(page_address(pfn_to_page(r->pfn)), 0, r->nr * PAGE_SIZE))
-		reclaim_not_zeroed += r->nr;
+	for (; nr; nr--, p++) {
+		a->busy += (st != PAGE_HOST) - (*p != PAGE_HOST);
+		*p = st;
+	}
+}
+
+/* Pages that are the host's again leave the pin the donation took. */
+static void unpin_back(struct s2own_alloc *a, const struct s2own_range *r,
+		       u64 i, u64 nr)
+{
+	/* Dirty: the hypervisor zeroed them behind the kernel's back. */
+	if (a->pinned)
+		unpin_user_pages_dirty_lock(&a->pinned[r->idx + i], nr, true);
+}
+
+/*
+ * What for_each_stretch() calls: for pages [@i, @i + @nr) of range @r of
+ * @a, all in one of the states asked for. A non-zero return stops the walk.
+ */
+typedef long (*stretch_fn)(struct s2own_alloc *a, struct s2own_range *r,
+			   u64 i, u64 nr, void *arg);
+
+/*
+ * Call @fn on each longest stretch of @vm's pages in one of @states (a
+ * mask of STATES()) whose gfns are in [@gfn, @gfn + @nr), or anywhere if
+ * @nr is 0. @fn must not free an allocation.
+ */
+static long for_each_stretch(struct s2own_vm *vm, u64 gfn, u64 nr,
+			     unsigned int states, stretch_fn fn, void *arg)
+{
+	struct s2own_alloc *a;
+	struct s2own_range *r;
+	unsigned int k;
+	u64 i, n, lo, hi;
+	long ret;
+
+	list_for_each_entry(a, &vm->allocs, node) {
+		for (k = 0; k < a->nr_ranges; k++) {
+			r = &a->ranges[k];
+			/* The part of the range in the window, as page indices. */
+			lo = nr ? clamp(gfn, r->gfn, r->gfn + r->nr) : r->gfn;
+			hi = nr ? clamp(gfn + nr, r->gfn, r->gfn + r->nr) :
+				  r->gfn + r->nr;
+			lo -= r->gfn;
+			hi -= r->gfn;
+			for (i = lo; i < hi; i += n ?: 1) {
+				for (n = 0; i + n < hi && (states & STATES(
+					a->state[r->idx + i + n])); n++)
+					;
+				ret = n ? fn(a, r, i, n, arg) : 0;
+				if (ret)
+					return ret;
+			}
+		}
+	}
+	return 0;
+}
+
+static long count_stretch(struct s2own_alloc *a, struct s2own_range *r,
+			  u64 i, u64 nr, void *arg)
+{
+	*(u64 *)arg += nr;
+	return 0;
+}
+
+/* How many of @vm's pages in [@gfn, @gfn + @nr) are in one of @states. */
+static u64 count_pages(struct s2own_vm *vm, u64 gfn, u64 nr,
+		       unsigned int states)
+{
+	u64 n = 0;
+
+	for_each_stretch(vm, gfn, nr, states, count_stretch, &n);
+	return n;
+}
+
+/* The guest gave these up: they are reclaimable from now on. */
+static long mark_stretch(struct s2own_alloc *a, struct s2own_range *r,
+			 u64 i, u64 nr, void *arg)
+{
+	set_pages(a, r, i, nr, PAGE_RELINQUISHED);
+	*(u64 *)arg += nr;
+	return 0;
+}
+
+struct reclaim_arg {
+	u64 pages;	/* taken back */
+	long err;	/* the first call that failed */
+};
+
+/*
+ * Reclaim a stretch the hypervisor should give back: relinquished, or of
+ * a destroyed VM. What fails stays as it was, tracked.
+ */
+static long reclaim_stretch(struct s2own_alloc *a, struct s2own_range *r,
+			    u64 i, u64 nr, void *arg)
+{
+	struct reclaim_arg *ra = arg;
+	long ret = s2own_reclaim_guest(r->pfn + i, nr);
+
+	if (ret) {
+		ra->err = ra->err ?: ret;
+		return 0;
+	}
+	set_pages(a, r, i, nr, PAGE_HOST);
+	if (memchr_inv(page_address(pfn_to_page(r->pfn + i)), 0,
+		       nr * PAGE_SIZE))
+		reclaim_not_zeroed += nr;
+	unpin_back(a, r, i, nr);
+	ra->pages += nr;
 	return 0;
 }
 
@@ -362,22 +496,20 @@ int s2own_donate(int handle, unsigned int nr, bool chunk)
 		for (i = 0; i < per_alloc; i++) {
 			r = &a->ranges[i];
 			r->nr = chunk ? S2OWN_CHUNK_PAGES : 1;
-			r->pfn = pfn;
 			/* Spread through the chunk, away from its edges. */
-			if (!chunk)
-				r->pfn += i * (S2OWN_CHUNK_PAGES / nr) +
-					  S2OWN_CHUNK_PAGES / nr / 2;
+			r->idx = chunk ? 0 : i * (S2OWN_CHUNK_PAGES / nr) +
+					     S2OWN_CHUNK_PAGES / nr / 2;
+			r->pfn = pfn + r->idx;
 			r->gfn = gfn;
 			ret = s2own_donate_guest(handle, r->pfn, r->gfn, r->nr);
 			if (ret)
 				break;
-			r->state = RANGE_DONATED;
+			set_pages(a, r, 0, r->nr, PAGE_DONATED);
 			gfn += r->nr;
 		}
 		if (!i) {
 			/* Nothing of this chunk was donated. */
-			__free_pages(a->page, a->order);
-			kfree(a);
+			alloc_free(a);
 			break;
 		}
 		a->nr_ranges = i;
@@ -397,122 +529,76 @@ int s2own_donate(int handle, unsigned int nr, bool chunk)
 	return hvc_errno(ret);
 }
 
-static int relinquish_locked(struct s2own_vm *vm)
-{
-	struct s2own_range *r;
-	struct s2own_alloc *a;
-	unsigned int i;
-	long ret, err = 0;
-
-	list_for_each_entry(a, &vm->allocs, node) {
-		for (i = 0; i < a->nr_ranges; i++) {
-			r = &a->ranges[i];
-			if (r->state != RANGE_DONATED)
-				continue;
-			ret = s2own_relinquish(vm->handle, r->gfn, r->nr);
-			if (ret)
-				err = err ?: ret;
-			else
-				r->state = RANGE_RELINQUISHED;
-		}
-	}
-	return hvc_errno(err);
-}
-
-/**
- * s2own_relinquish_vm() - have a live VM give back everything it was
- * donated: its pages become reclaimable, the VM lives on.
- * @handle: the VM
- *
- * Return: 0, -ENOENT for a VM the driver does not track, or the first
- * failing call's errno.
- */
-int s2own_relinquish_vm(int handle)
-{
-	struct s2own_vm *vm;
-	int ret = -ENOENT;
-
-	mutex_lock(&s2own_lock);
-	vm = vm_find(handle);
-	if (vm && vm->live)
-		ret = relinquish_locked(vm);
-	mutex_unlock(&s2own_lock);
-	return ret;
-}
-
 /*
- * Take back what a VM holds that the hypervisor lets go of: relinquished
- * ranges of a live VM; every range and vCPU page of a destroyed one. Adds
- * the pages taken back to *@pages. Returns the first error.
+ * Take back what the host may have of @vm at gfns [@gfn, @gfn + @nr) (all
+ * of it if @nr is 0): the pages the guest relinquished, or every page once
+ * the VM is destroyed, and then, if @nr is 0, the vCPU pages too. Adds the
+ * pages taken back to *@pages. -EBUSY, and nothing changes, if the guest
+ * holds pages there and none of them is reclaimable; else the first
+ * failing call's errno (what failed stays tracked), or 0.
  */
-static long reclaim_locked(struct s2own_vm *vm, bool keep, u64 *pages)
+static long reclaim_locked(struct s2own_vm *vm, u64 gfn, u64 nr, bool keep,
+			   u64 *pages)
 {
+	unsigned int want = vm->live ? STATES(PAGE_RELINQUISHED) : ANY_GUEST;
+	struct reclaim_arg ra = { 0 };
 	struct s2own_alloc *a, *tmp;
 	struct s2own_vcpu *vcpu;
-	struct s2own_range *r;
 	unsigned int i;
-	long ret, err = 0;
+	long ret;
 
-	list_for_each_entry_safe(a, tmp, &vm->allocs, node) {
-		for (i = 0; i < a->nr_ranges; i++) {
-			r = &a->ranges[i];
-			if (r->state == RANGE_HOST ||
-			    (vm->live && r->state != RANGE_RELINQUISHED))
-				continue;
-			ret = range_reclaim(r);
-			err = err ?: ret;
-			if (!ret)
-				*pages += r->nr;
-		}
-		if (alloc_all_host(a))
+	if (vm->live && !count_pages(vm, gfn, nr, want) &&
+	    count_pages(vm, gfn, nr, STATES(PAGE_DONATED)))
+		return -EBUSY;
+	for_each_stretch(vm, gfn, nr, want, reclaim_stretch, &ra);
+	list_for_each_entry_safe(a, tmp, &vm->allocs, node)
+		if (!a->busy)
 			alloc_release(a, keep);
-	}
-	for (i = 0; i < vm->nr_vcpus && !vm->live; i++) {
+	for (i = 0; i < vm->nr_vcpus && !vm->live && !nr; i++) {
 		vcpu = vm->vcpus[i];
 		if (!vcpu->page)
 			continue;
 		ret = s2own_reclaim_guest(page_to_pfn(vcpu->page), 1);
 		if (ret) {
-			err = err ?: ret;
+			ra.err = ra.err ?: ret;
 			continue;
 		}
 		if (memchr_inv(page_address(vcpu->page), 0, PAGE_SIZE))
 			reclaim_not_zeroed++;
 		__free_page(vcpu->page);
 		vcpu->page = NULL;
-		(*pages)++;
+		ra.pages++;
 	}
+	vm->counts.pages_reclaimed += ra.pages;
+	*pages += ra.pages;
 	vm_forget_if_done(vm);
-	return err;
+	return ra.err;
 }
 
 /**
- * s2own_reclaim_vm() - take back every page donated to a VM and return
- * it to Linux (or keep it, for inspection with `touch`).
- * @handle: the VM; a live one relinquishes its pages first
- * @keep: keep the reclaimed pages allocated until s2own_release_held()
+ * s2own_reclaim_vm() - take back what the host may have of a VM and return
+ * it to Linux (or keep it, for inspection with `touch`): every page of a
+ * destroyed VM, the pages the guest relinquished of a live one.
+ * @handle: the VM
+ * @keep: keep the reclaimed chunks allocated until s2own_release_held()
+ * @pages: set to the pages taken back now
  *
- * Return: 0, -ENOENT for a VM the driver does not track, or the first
- * failing call's errno (what failed stays tracked).
+ * Return: 0; -ENOENT for a VM the driver does not track; -EBUSY for a
+ * live VM that holds pages and relinquished none (nothing changes); or the
+ * first failing call's errno (what failed stays tracked).
  */
-int s2own_reclaim_vm(int handle, bool keep)
+int s2own_reclaim_vm(int handle, bool keep, u64 *pages)
 {
 	struct s2own_vm *vm;
-	u64 pages = 0;
-	long ret, err = 0;
+	long ret = -ENOENT;
 
+	*pages = 0;
 	mutex_lock(&s2own_lock);
 	vm = vm_find(handle);
-	if (!vm) {
-		mutex_unlock(&s2own_lock);
-		return -ENOENT;
-	}
-	if (vm->live)
-		err = relinquish_locked(vm);
-	ret = reclaim_locked(vm, keep, &pages);
-	err = err ?: ret;
+	if (vm)
+		ret = reclaim_locked(vm, 0, 0, keep, pages);
 	mutex_unlock(&s2own_lock);
-	return hvc_errno(err);
+	return hvc_errno(ret);
 }
 
 /**
@@ -675,7 +761,7 @@ void s2own_vm_drop(struct s2own_vm *vm)
 		if (vm->live)
 			ret = vm_kill_locked(vm);
 		if (vm->listed && !ret)
-			ret = reclaim_locked(vm, false, &pages);
+			ret = reclaim_locked(vm, 0, 0, false, &pages);
 		if (ret)
 			pr_err("%s: VM %d: closing: %s, its pages stay tracked\n",
 			       S2OWN_NAME, vm->handle, s2own_errname(ret));
@@ -788,7 +874,7 @@ static struct s2own_alloc *pinned_alloc(struct page **pages, u64 nr, u64 gfn)
 
 	for (i = 1; i < nr; i++)
 		runs += page_to_pfn(pages[i]) != page_to_pfn(pages[i - 1]) + 1;
-	a = kzalloc(struct_size(a, ranges, runs), GFP_KERNEL);
+	a = alloc_books(runs, nr);
 	if (!a)
 		return NULL;
 	a->pinned = pages;
@@ -802,58 +888,123 @@ static struct s2own_alloc *pinned_alloc(struct page **pages, u64 nr, u64 gfn)
 		r->pfn = page_to_pfn(pages[i]);
 		r->gfn = gfn + i;
 		r->nr = 1;
+		r->idx = i;
 	}
-	a->nr_ranges = runs;
 	return a;
 }
 
-/*
- * Take back the first @nr ranges of @a, just donated to a live VM: the
- * driver relinquishes them for the guest and reclaims them. Returns false
- * if one stays the guest's.
- */
-static bool donation_undo(struct s2own_vm *vm, struct s2own_alloc *a,
-			  unsigned int nr)
+static int cmp_pfn(const void *a, const void *b)
 {
-	struct s2own_range *r;
-	bool all = true;
-	unsigned int i;
+	u64 x = *(const u64 *)a, y = *(const u64 *)b;
 
-	for (i = 0; i < nr; i++) {
-		r = &a->ranges[i];
-		if (!s2own_relinquish(vm->handle, r->gfn, r->nr))
-			r->state = RANGE_RELINQUISHED;
-		if (range_reclaim(r))
-			all = false;
+	return x < y ? -1 : x > y;
+}
+
+/* The first of the @nr sorted @pfns that is @pfn or above. */
+static u64 pfn_lower_bound(const u64 *pfns, u64 nr, u64 pfn)
+{
+	u64 lo = 0, hi = nr, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pfns[mid] < pfn)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return all;
+	return lo;
+}
+
+/* Whether a page of @pfns (sorted) is in range @r and not the host's. */
+static bool range_has_given(const struct s2own_alloc *a,
+			    const struct s2own_range *r, const u64 *pfns,
+			    u64 nr)
+{
+	u64 j = pfn_lower_bound(pfns, nr, r->pfn);
+
+	for (; j < nr && pfns[j] < r->pfn + r->nr; j++)
+		if (a->state[r->idx + pfns[j] - r->pfn] != PAGE_HOST)
+			return true;
+	return false;
+}
+
+/* -EPERM if a page of @pfns (sorted) is one the books say a guest has. */
+static int pfns_given(const u64 *pfns, u64 nr)
+{
+	const struct s2own_alloc *a;
+	const struct s2own_vm *vm;
+	unsigned int k;
+
+	list_for_each_entry(vm, &vms, node)
+		list_for_each_entry(a, &vm->allocs, node)
+			for (k = 0; k < a->nr_ranges; k++)
+				if (range_has_given(a, &a->ranges[k], pfns,
+						    nr))
+					return -EPERM;
+	return 0;
+}
+
+/*
+ * Check a donation of @a's pages to @vm at [@gfn, @gfn + @nr) against the
+ * books, as the hypervisor would, so that it fails before its first call
+ * rather than after some of its pages went (they could not come back):
+ * -EPERM for a page a guest has already (the same memory twice), -EBUSY
+ * for a gfn where the guest holds a page.
+ */
+static int donation_conflicts(struct s2own_vm *vm, const struct s2own_alloc *a,
+			      u64 gfn, u64 nr)
+{
+	u64 *pfns, i;
+	int ret = 0;
+
+	pfns = kvmalloc_array(nr, sizeof(*pfns), GFP_KERNEL);
+	if (!pfns)
+		return -ENOMEM;
+	for (i = 0; i < nr; i++)
+		pfns[i] = page_to_pfn(a->pinned[i]);
+	sort(pfns, nr, sizeof(*pfns), cmp_pfn, NULL);
+	/* One page twice in one donation (it cannot be, but cheap to say). */
+	for (i = 1; i < nr && !ret; i++)
+		if (pfns[i] == pfns[i - 1])
+			ret = -EPERM;
+	if (!ret)
+		ret = pfns_given(pfns, nr);
+	kvfree(pfns);
+	if (!ret && count_pages(vm, gfn, nr, STATES(PAGE_DONATED)))
+		ret = -EBUSY;
+	return ret;
 }
 
 /**
  * s2own_vm_donate_user() - pin a range of the calling process's memory and
- * donate it to a live VM at @gfn.
+ * donate it to a live VM at a gfn.
  * @vm: the VM
- * @uaddr: page-aligned address of private anonymous memory of the caller
- * @gfn: where the guest sees the first page
- * @nr: pages, 1..S2OWN_DONATE_MAX
+ * @d: in: @d->uaddr, page-aligned private anonymous memory of the caller;
+ *     @d->gfn, where the guest sees its first page; @d->nr, pages,
+ *     1..S2OWN_DONATE_MAX. Out: @d->donated, the pages now the guest's.
  *
- * All or nothing: if a call fails, the pages donated before it are taken
- * back (relinquished for the guest, reclaimed) and everything unpinned.
- * Only if the hypervisor refuses that too do they stay donated, tracked,
- * and pinned until the VM's reclaim.
+ * Checked against the books first, so that it normally donates all or
+ * nothing. If the hypervisor still refuses a call part-way (no table page
+ * left, say), the pages donated before it stay the guest's until the VM
+ * is destroyed (the host cannot take them back): tracked, and pinned;
+ * @d->donated says how many, from the first. The rest is unpinned.
  *
  * Return: 0; -EINVAL bad arguments, gfns outside the VM's RAM, or memory
  * that is not private and anonymous; -EFAULT unmapped or read-only memory;
- * -ENOENT the VM is gone; -ENOMEM; or the hypervisor's errno.
+ * -ENOENT the VM is gone; -EPERM a page a guest has already; -EBUSY a gfn
+ * where the guest holds a page; -ENOMEM; or the hypervisor's errno.
  */
-int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr)
+int s2own_vm_donate_user(struct s2own_vm *vm, struct s2own_donation *d)
 {
+	u64 uaddr = d->uaddr, gfn = d->gfn, nr = d->nr;
 	struct s2own_alloc *a;
+	struct s2own_range *r;
 	struct page **pages;
 	unsigned int i = 0;
 	long ret = 0;
 	int err;
 
+	d->donated = 0;
 	if (!nr || nr > S2OWN_DONATE_MAX || !PAGE_ALIGNED(uaddr) ||
 	    uaddr + (nr << PAGE_SHIFT) < uaddr || gfn + nr < gfn)
 		return -EINVAL;
@@ -876,33 +1027,57 @@ int s2own_vm_donate_user(struct s2own_vm *vm, u64 uaddr, u64 gfn, u64 nr)
 		/* The hypervisor would map it; the guest expects MMIO there. */
 		ret = -EINVAL;
 	} else {
-		for (i = 0; i < a->nr_ranges && !ret; i++) {
-			struct s2own_range *r = &a->ranges[i];
-
-			ret = s2own_donate_guest(vm->handle, r->pfn, r->gfn,
-						 r->nr);
-			if (!ret)
-				r->state = RANGE_DONATED;
-		}
+		ret = donation_conflicts(vm, a, gfn, nr);
 	}
+	for (i = 0; i < a->nr_ranges && !ret; i++) {
+		r = &a->ranges[i];
+		ret = s2own_donate_guest(vm->handle, r->pfn, r->gfn, r->nr);
+		if (!ret)
+			set_pages(a, r, 0, r->nr, PAGE_DONATED);
+	}
+	d->donated = a->busy;
 	if (!ret) {
 		vm->counts.donations++;
-		vm->counts.pages_donated += nr;
-		list_add_tail(&a->node, &vm->allocs);
-		a = NULL;
 	} else {
 		vm->counts.donate_errors++;
-		if (i > 1 && !donation_undo(vm, a, i - 1)) {
-			pr_err("%s: VM %d: a failed donation could not be taken back; its pages stay pinned\n",
-			       S2OWN_NAME, vm->handle);
-			list_add_tail(&a->node, &vm->allocs);
-			a = NULL;
-		}
+		/* The ranges from the failed one on were never given. */
+		for (i = i ? i - 1 : 0; i < a->nr_ranges; i++)
+			unpin_back(a, &a->ranges[i], 0, a->ranges[i].nr);
+	}
+	vm->counts.pages_donated += a->busy;
+	if (a->busy) {
+		if (ret)
+			pr_warn("%s: VM %d: a donation failed part-way (%ld): %lu pages stay the guest's until it is destroyed\n",
+				S2OWN_NAME, vm->handle, ret, a->busy);
+		list_add_tail(&a->node, &vm->allocs);
+		a = NULL;
 	}
 	mutex_unlock(&s2own_lock);
 	if (a)
 		alloc_free(a);
 	return hvc_errno(ret);
+}
+
+/**
+ * s2own_vm_relinquished() - the guest gave pages up (its RELINQUISH exit):
+ * the host may take them back from now on.
+ * @vm: the VM, kept live by the run that saw the exit
+ * @gfn: the first gfn the guest gave up
+ * @nr: how many (at most one call's worth of the guest's)
+ *
+ * Return: the pages the books had as donated there, now relinquished.
+ */
+u64 s2own_vm_relinquished(struct s2own_vm *vm, u64 gfn, u64 nr)
+{
+	u64 n = 0;
+
+	if (!nr || gfn + nr < gfn)
+		return 0;
+	mutex_lock(&s2own_lock);
+	for_each_stretch(vm, gfn, nr, STATES(PAGE_DONATED), mark_stretch, &n);
+	vm->counts.pages_relinquished += n;
+	mutex_unlock(&s2own_lock);
+	return n;
 }
 
 /**
@@ -923,24 +1098,34 @@ int s2own_vm_destroy_own(struct s2own_vm *vm)
 }
 
 /**
- * s2own_vm_reclaim_own() - take back every page a destroyed VM of a VMM's
- * holds: the VMM's (unpinned) and its vCPUs' (freed).
+ * s2own_vm_reclaim_own() - take back pages of a VM of a VMM's: those the
+ * guest relinquished while it lives, every one once it is destroyed.
  * @vm: the VM
- * @pages: set to the pages taken back now
+ * @rc: in: @rc->gfn and @rc->nr, the guest's range [gfn, gfn + nr), or
+ *      all of the VM (with its vCPUs' pages, once destroyed) if both are
+ *      0; out: @rc->pages, the pages taken back now (unpinned, or freed)
  *
- * Return: 0 (also when nothing is left), -EBUSY if the VM lives, or the
- * first failing call's errno (what failed stays tracked).
+ * Return: 0 (also when nothing is left there); -EINVAL for a range that
+ * wraps, lies outside the VM's RAM, or a gfn with nr 0; -EBUSY if the VM
+ * lives and the guest holds pages in the range but relinquished none of
+ * them (nothing changes); or the first failing call's errno (what failed
+ * stays tracked).
  */
-int s2own_vm_reclaim_own(struct s2own_vm *vm, u64 *pages)
+int s2own_vm_reclaim_own(struct s2own_vm *vm, struct s2own_reclaim *rc)
 {
+	u64 gfn = rc->gfn, nr = rc->nr;
 	long ret = 0;
 
-	*pages = 0;
+	rc->pages = 0;
+	if (nr ? gfn + nr < gfn : gfn)
+		return -EINVAL;
 	mutex_lock(&s2own_lock);
-	if (vm->live)
-		ret = -EBUSY;
+	if (nr && vm->params.ram_nr &&
+	    (gfn < vm->params.ram_gfn ||
+	     gfn + nr > vm->params.ram_gfn + vm->params.ram_nr))
+		ret = -EINVAL;
 	else if (vm->listed)
-		ret = reclaim_locked(vm, false, pages);
+		ret = reclaim_locked(vm, gfn, nr, false, &rc->pages);
 	mutex_unlock(&s2own_lock);
 	return hvc_errno(ret);
 }
@@ -1010,15 +1195,23 @@ int s2own_vm_counts(int handle, struct s2own_vm_counts *vc,
 	return ret;
 }
 
-static u64 alloc_pages_in(const struct s2own_alloc *a, enum range_state st)
+/* A range's pages as "pfn gfn nr state" lines, a line per stretch. */
+static size_t range_fmt(char *buf, size_t size, const struct s2own_alloc *a,
+			const struct s2own_range *r)
 {
-	u64 n = 0;
-	unsigned int i;
+	const u8 *st = &a->state[r->idx];
+	size_t len = 0;
+	u64 i, n;
 
-	for (i = 0; i < a->nr_ranges; i++)
-		if (a->ranges[i].state == st)
-			n += a->ranges[i].nr;
-	return n;
+	for (i = 0; i < r->nr; i += n) {
+		for (n = 1; i + n < r->nr && st[i + n] == st[i]; n++)
+			;
+		len += scnprintf(buf + len, size - len,
+				 "  pfn 0x%llx gfn 0x%llx nr %llu %s\n",
+				 r->pfn + i, r->gfn + i, n,
+				 page_state_names[st[i]]);
+	}
+	return len;
 }
 
 /**
@@ -1031,34 +1224,24 @@ static u64 alloc_pages_in(const struct s2own_alloc *a, enum range_state st)
  */
 size_t s2own_vms_fmt(char *buf, size_t size)
 {
-	const struct s2own_range *r;
 	const struct s2own_alloc *a;
-	const struct s2own_vm *vm;
+	struct s2own_vm *vm;
 	size_t len = 0;
 	unsigned int i;
-	u64 donated, relinquished;
 
 	mutex_lock(&s2own_lock);
 	list_for_each_entry(vm, &vms, node) {
-		donated = 0;
-		relinquished = 0;
-		list_for_each_entry(a, &vm->allocs, node) {
-			donated += alloc_pages_in(a, RANGE_DONATED);
-			relinquished += alloc_pages_in(a, RANGE_RELINQUISHED);
-		}
 		len += scnprintf(buf + len, size - len,
 				 "vm %d %s donated %llu relinquished %llu%s\n",
 				 vm->handle, vm->live ? "live" : "destroyed",
-				 donated, relinquished, vm->vmm ? " vmm" : "");
-		list_for_each_entry(a, &vm->allocs, node) {
-			for (i = 0; i < a->nr_ranges; i++) {
-				r = &a->ranges[i];
-				len += scnprintf(buf + len, size - len,
-						 "  pfn 0x%llx gfn 0x%llx nr %llu %s\n",
-						 r->pfn, r->gfn, r->nr,
-						 range_state_names[r->state]);
-			}
-		}
+				 count_pages(vm, 0, 0, STATES(PAGE_DONATED)),
+				 count_pages(vm, 0, 0,
+					     STATES(PAGE_RELINQUISHED)),
+				 vm->vmm ? " vmm" : "");
+		list_for_each_entry(a, &vm->allocs, node)
+			for (i = 0; i < a->nr_ranges; i++)
+				len += range_fmt(buf + len, size - len, a,
+						 &a->ranges[i]);
 		for (i = 0; i < vm->nr_vcpus; i++)
 			if (vm->vcpus[i]->page)
 				len += scnprintf(buf + len, size - len,
@@ -1124,19 +1307,18 @@ size_t s2own_held_fmt(char *buf, size_t size)
  */
 size_t s2own_vm_state_fmt(char *buf, size_t size)
 {
-	const struct s2own_alloc *a;
-	const struct s2own_vm *vm;
 	u64 donated = 0, relinquished = 0, held_pages = 0, shared = 0;
-	unsigned int nr_vms = 0;
+	const struct s2own_alloc *a;
 	const struct s2own_share *s;
+	unsigned int nr_vms = 0;
+	struct s2own_vm *vm;
 
 	mutex_lock(&s2own_lock);
 	list_for_each_entry(vm, &vms, node) {
 		nr_vms++;
-		list_for_each_entry(a, &vm->allocs, node) {
-			donated += alloc_pages_in(a, RANGE_DONATED);
-			relinquished += alloc_pages_in(a, RANGE_RELINQUISHED);
-		}
+		donated += count_pages(vm, 0, 0, STATES(PAGE_DONATED));
+		relinquished += count_pages(vm, 0, 0,
+					    STATES(PAGE_RELINQUISHED));
 	}
 	list_for_each_entry(a, &held, node)
 		held_pages += alloc_nr_pages(a);
@@ -1204,7 +1386,7 @@ void s2own_vms_exit(void)
 {
 	struct s2own_share *s, *stmp;
 	struct s2own_vm *vm, *tmp;
-	u64 leaked;
+	u64 leaked, pages;
 	long ret;
 
 	list_for_each_entry_safe(vm, tmp, &vms, node) {
@@ -1217,7 +1399,7 @@ void s2own_vms_exit(void)
 	}
 	/* A VM is forgotten once its last page is back. */
 	list_for_each_entry_safe(vm, tmp, &vms, node)
-		s2own_reclaim_vm(vm->handle, false);
+		s2own_reclaim_vm(vm->handle, false, &pages);
 	s2own_release_held();
 
 	mutex_lock(&s2own_lock);
@@ -1226,10 +1408,11 @@ void s2own_vms_exit(void)
 
 		leaked = 0;
 		list_for_each_entry_safe(a, atmp, &vm->allocs, node) {
-			leaked += alloc_nr_pages(a);
+			leaked += a->pinned ? a->busy : alloc_nr_pages(a);
 			list_del(&a->node);
 			/* The pages themselves are leaked (or stay pinned). */
 			kvfree(a->pinned);
+			kvfree(a->state);
 			kfree(a);
 		}
 		leaked += vcpu_pages_held(vm);

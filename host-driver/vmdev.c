@@ -4,7 +4,8 @@
  *
  *   /dev/s2own   S2OWN_CREATE_VM                      -> a VM fd
  *   VM fd        S2OWN_CREATE_VCPU                    -> a vCPU fd
- *                S2OWN_DONATE, S2OWN_DESTROY_VM, S2OWN_RECLAIM
+ *                S2OWN_DONATE, S2OWN_DESTROY_VM, S2OWN_RECLAIM (what the
+ *                guest relinquished; all of it once destroyed)
  *   vCPU fd      S2OWN_RUN
  *
  * The fds are anonymous inodes; each holds its VM (vm.c), and the last
@@ -91,21 +92,28 @@ static int create_vcpu(struct s2own_vm *vm)
 	return fd;
 }
 
+/* The struct goes back whatever the call did: it says what changed. */
 static int donate(struct s2own_vm *vm, void __user *argp)
 {
 	struct s2own_donation d;
+	int ret;
 
 	if (copy_from_user(&d, argp, sizeof(d)))
 		return -EFAULT;
-	return s2own_vm_donate_user(vm, d.uaddr, d.gfn, d.nr);
+	ret = s2own_vm_donate_user(vm, &d);
+	if (copy_to_user(argp, &d, sizeof(d)))
+		return -EFAULT;
+	return ret;
 }
 
 static int reclaim(struct s2own_vm *vm, void __user *argp)
 {
-	struct s2own_reclaim r = {};
+	struct s2own_reclaim r;
 	int ret;
 
-	ret = s2own_vm_reclaim_own(vm, &r.pages);
+	if (copy_from_user(&r, argp, sizeof(r)))
+		return -EFAULT;
+	ret = s2own_vm_reclaim_own(vm, &r);
 	if (copy_to_user(argp, &r, sizeof(r)))
 		return -EFAULT;
 	return ret;

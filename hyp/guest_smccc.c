@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * A guest's HVC and SMC calls (SMCCC 1.1): the standard queries and PSCI
- * are answered at EL2, without a round trip to the host; calls in the
- * VMM's range (S2OWN_VMM_CALL) go to the host as an HVC exit; anything
- * else returns NOT_SUPPORTED (docs/guests.md, "Hypervisor calls"). Only
- * the registers of a call the guest addresses to its VMM reach the host.
+ * A guest's HVC and SMC calls (SMCCC 1.1): the standard queries, PSCI and
+ * KVM's vendor hypervisor service (pKVM's memory calls: share, unshare,
+ * relinquish) are answered at EL2, without a round trip to the host;
+ * calls in the VMM's range (S2OWN_VMM_CALL) go to the host as an HVC
+ * exit; anything else returns NOT_SUPPORTED (docs/guests.md, "Hypervisor
+ * calls"). Only the registers of a call the guest addresses to its VMM
+ * reach the host.
  *
  * PSCI CPU_ON and AFFINITY_INFO read and write another vCPU's power state
  * while that vCPU may be loaded on another CPU: see struct hyp_vcpu's
@@ -165,6 +167,105 @@ static bool is_vmm_call(u32 fn)
 	return fn >= S2OWN_VMM_CALL(0) && fn <= S2OWN_VMM_CALL(0xefff);
 }
 
+/* KVM_FEATURES: bit n says call n of the service exists. */
+#define KVM_FEATURES_BITS						\
+	((1U << (S2OWN_KVM_FEATURES & 0xffff)) |			\
+	 (1U << (S2OWN_KVM_HYP_MEMINFO & 0xffff)) |			\
+	 (1U << (S2OWN_KVM_MEM_SHARE & 0xffff)) |			\
+	 (1U << (S2OWN_KVM_MEM_UNSHARE & 0xffff)) |			\
+	 (1U << (S2OWN_KVM_MEM_RELINQUISH & 0xffff)))
+
+static int (*const mem_call_fn[])(int, u64, u64, u64 *) = {
+	[S2OWN_KVM_MEM_SHARE & 0xf] = s2o_guest_share,
+	[S2OWN_KVM_MEM_UNSHARE & 0xf] = s2o_guest_unshare,
+	[S2OWN_KVM_MEM_RELINQUISH & 0xf] = s2o_guest_relinquish,
+};
+
+static bool ipa_in_ram(const struct hyp_vcpu *vcpu, u64 gfn)
+{
+	const struct hyp_vm *vm = &hyp_vms[vcpu->vm];
+
+	return !vm->ram_nr ||
+	       (gfn >= vm->ram_gfn && gfn - vm->ram_gfn < vm->ram_nr);
+}
+
+/*
+ * MEM_SHARE, MEM_UNSHARE, MEM_RELINQUISH: x1 the IPA (page aligned), x2
+ * the pages (0: one), x3 zero. x0 = 0 and x1 = pages done, or -3 and
+ * x1 = 0. A page to share that the guest has not been given yet is
+ * faulted in first, as pKVM does: a MEM_FAULT exit, and the call runs
+ * again once the host has donated. A relinquish tells the host (an exit)
+ * so that it can reclaim.
+ */
+static bool mem_call(struct hyp_vcpu *vcpu, u32 fn, u64 *out)
+{
+	u64 *x = vcpu->regs.x, gfn = x[1] >> S2O_PAGE_SHIFT, done = 0;
+	bool relinquish = fn == S2OWN_KVM_MEM_RELINQUISH;
+	int ret;
+
+	if (!S2O_ALIGNED(x[1], S2O_PAGE_SIZE) || x[3]) {
+		ret = -S2OWN_EINVAL;
+	} else {
+		hyp_core_enter();
+		ret = mem_call_fn[fn & 0xf](vcpu->vm, gfn, x[2] ? x[2] : 1,
+					    &done);
+		hyp_core_exit();
+	}
+	if (ret == -S2OWN_EFAULT && fn == S2OWN_KVM_MEM_SHARE &&
+	    ipa_in_ram(vcpu, gfn)) {
+		vcpu->pc -= 4;
+		out[0] = S2OWN_EXIT_MEM_FAULT;
+		out[1] = gfn;
+		out[2] = S2OWN_FAULT_WRITE;
+		return false;
+	}
+	if (ret == -S2OWN_EFAULT && relinquish)
+		ret = 0;	/* nothing there: nothing to give up */
+	x[0] = ret ? (u64)(s64)S2OWN_SMCCC_INVALID_PARAMETER : 0;
+	x[1] = done;
+	if (!relinquish || !done)
+		return true;
+	out[0] = S2OWN_EXIT_RELINQUISH;
+	out[1] = gfn;
+	out[2] = done;
+	return false;
+}
+
+/* KVM's vendor hypervisor service; false if @fn is none of its calls. */
+static bool kvm_call(struct hyp_vcpu *vcpu, u32 fn, bool *reenter, u64 *out)
+{
+	u64 *x = vcpu->regs.x;
+
+	*reenter = true;
+	switch (fn) {
+	case S2OWN_HC_CALL_UID:
+		x[0] = S2OWN_KVM_UID_W0;
+		x[1] = S2OWN_KVM_UID_W1;
+		x[2] = S2OWN_KVM_UID_W2;
+		x[3] = S2OWN_KVM_UID_W3;
+		return true;
+	case S2OWN_KVM_FEATURES:
+		x[0] = KVM_FEATURES_BITS;
+		x[1] = x[2] = x[3] = 0;
+		return true;
+	case S2OWN_KVM_HYP_MEMINFO:
+		if (x[1] | x[2] | x[3]) {
+			x[0] = (u64)(s64)S2OWN_SMCCC_INVALID_PARAMETER;
+			return true;
+		}
+		x[0] = S2O_PAGE_SIZE;
+		x[1] = 1;	/* the memory calls take a page count */
+		x[2] = x[3] = 0;
+		return true;
+	case S2OWN_KVM_MEM_SHARE:
+	case S2OWN_KVM_MEM_UNSHARE:
+	case S2OWN_KVM_MEM_RELINQUISH:
+		*reenter = mem_call(vcpu, fn, out);
+		return true;
+	}
+	return false;
+}
+
 /**
  * hyp_guest_smccc() - a guest's HVC #0 or SMC #0.
  * @vcpu: the running vCPU; x0 is the function id, its pc is past the call.
@@ -179,7 +280,10 @@ bool hyp_guest_smccc(struct hyp_vcpu *vcpu, bool smc, u64 *out)
 	u64 *x = vcpu->regs.x;
 	u32 fn = (u32)x[0];
 	s64 ret = SMCCC_NOT_SUPPORTED;
+	bool reenter;
 
+	if (!(x[0] >> 32) && kvm_call(vcpu, fn, &reenter, out))
+		return reenter;
 	if (x[0] >> 32) {
 		/* Not an SMCCC id at all. */
 	} else if (fn == SMCCC_VERSION) {

@@ -140,7 +140,27 @@ static void hc_check(u64 *x)
 	x[3] = ret ? (u64)(s64)v.vm : 0;
 }
 
-/* Every call that goes into the core; false for an unknown id. */
+/* The calls hvc_dispatch() serves, by their number in the 64-bit block. */
+#define HVC_BIT(id)	(1UL << ((id) & 0x3f))
+#define HVC_IN_CORE							\
+	(HVC_BIT(S2OWN_HC_HOST_SHARE_HYP) |				\
+	 HVC_BIT(S2OWN_HC_HOST_UNSHARE_HYP) |				\
+	 HVC_BIT(S2OWN_HC_HOST_DONATE_HYP) |				\
+	 HVC_BIT(S2OWN_HC_HYP_DONATE_HOST) |				\
+	 HVC_BIT(S2OWN_HC_VM_DESTROY) |					\
+	 HVC_BIT(S2OWN_HC_HOST_DONATE_GUEST) |				\
+	 HVC_BIT(S2OWN_HC_HOST_RECLAIM_GUEST) |				\
+	 HVC_BIT(S2OWN_HC_DUMP) |					\
+	 HVC_BIT(S2OWN_HC_PAGE_QUERY) |					\
+	 HVC_BIT(S2OWN_HC_TRACE_BUFFER) |				\
+	 HVC_BIT(S2OWN_HC_TRACE_ENABLE))
+_Static_assert((S2OWN_HC_TRACE_ENABLE & ~0x3fUL) == S2OWN_HC64(0),
+	       "HVC_IN_CORE covers ids 0..0x3f of the block");
+
+/*
+ * Every call that goes into the core (each one in HVC_IN_CORE too); false
+ * for an unknown id.
+ */
 static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 {
 	switch (x[0]) {
@@ -167,9 +187,6 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 	case S2OWN_HC_HOST_DONATE_GUEST:
 		*ret = s2o_host_donate_guest(hyp_handle_arg(x[1]), x[2], x[3],
 					     x[4]);
-		break;
-	case S2OWN_HC_GUEST_RELINQUISH:
-		*ret = s2o_guest_relinquish(hyp_handle_arg(x[1]), x[2], x[3]);
 		break;
 	case S2OWN_HC_HOST_RECLAIM_GUEST:
 		*ret = s2o_host_reclaim_guest(x[1], x[2]);
@@ -245,9 +262,9 @@ void hyp_hvc_handle(struct hyp_regs *regs)
 		hyp_vcpu_run(x);
 		return;
 	}
-	/* An id outside the block hvc_dispatch() serves never enters it. */
-	known = x[0] >= S2OWN_HC_HOST_SHARE_HYP &&
-		x[0] <= S2OWN_HC_PAGE_QUERY;
+	/* An id hvc_dispatch() does not serve never enters the core. */
+	known = (x[0] & ~0x3fUL) == S2OWN_HC64(0) &&
+		(HVC_IN_CORE >> (x[0] & 0x3f) & 1);
 	if (known) {
 		hyp_core_enter();
 		known = hvc_dispatch(x, &ret, &a, &b);

@@ -19,6 +19,7 @@ struct st {
 	u64 hyp_pfn;		/* a page of the hypervisor's own RAM */
 	u64 mmio_pfn;		/* not RAM */
 	u64 gfn;
+	u64 done;		/* pages a guest call changed */
 	int vm;
 };
 
@@ -43,6 +44,9 @@ static void fail(const struct st *t, int line, const char *what, s64 want,
 static void expect_state(struct st *t, int line, u32 owner, u32 host,
 			 u32 hyp, u32 guest, int vm, bool reclaimable)
 {
+	/* The host may touch the page exactly when it (co-)owns or borrows it. */
+	int fault = owner == S2O_OWNER_HOST ||
+		    host == S2O_PAGE_SHARED_BORROWED ? 0 : -S2OWN_EPERM;
 	struct s2o_page_info info;
 	int ret = s2o_page_query(t->pfn, &info);
 
@@ -62,11 +66,9 @@ static void expect_state(struct st *t, int line, u32 owner, u32 host,
 	if (info.reclaimable != reclaimable)
 		fail(t, line, "reclaimable", reclaimable, info.reclaimable);
 	t->checks += 6;
-	/* The host may touch the page exactly when it is (co-)owned. */
 	ret = s2o_host_handle_fault(t->pfn << S2O_PAGE_SHIFT, S2O_FAULT_READ);
-	if (ret != (owner == S2O_OWNER_HOST ? 0 : -S2OWN_EPERM))
-		fail(t, line, "host fault on the page",
-		     owner == S2O_OWNER_HOST ? 0 : -S2OWN_EPERM, ret);
+	if (ret != fault)
+		fail(t, line, "host fault on the page", fault, ret);
 	t->checks++;
 }
 
@@ -81,6 +83,10 @@ static void expect_state(struct st *t, int line, u32 owner, u32 host,
 #define GUEST(t, g, recl) expect_state((t), __LINE__, S2O_OWNER_GUEST,	\
 				       S2O_PAGE_NOPAGE, S2O_PAGE_NOPAGE, (g), \
 				       (t)->vm, (recl))
+#define GUEST_SHARED(t) expect_state((t), __LINE__, S2O_OWNER_GUEST,	\
+				     S2O_PAGE_SHARED_BORROWED,		\
+				     S2O_PAGE_NOPAGE, S2O_PAGE_SHARED_OWNED, \
+				     (t)->vm, false)
 
 static void fill(u64 pfn, u64 pattern)
 {
@@ -126,7 +132,8 @@ static void check_args(struct st *t)
 	STEP(t, s2o_vm_destroy(0), -S2OWN_ENOENT);
 	STEP(t, s2o_vm_destroy(S2O_MAX_VMS + 1), -S2OWN_ENOENT);
 	STEP(t, s2o_host_donate_guest(-1, t->pfn, t->gfn, 1), -S2OWN_ENOENT);
-	STEP(t, s2o_guest_relinquish(S2O_MAX_VMS, t->gfn, 1), -S2OWN_ENOENT);
+	STEP(t, s2o_guest_relinquish(S2O_MAX_VMS, t->gfn, 1, &t->done),
+	     -S2OWN_ENOENT);
 	{
 		struct s2o_page_info info;
 
@@ -210,11 +217,14 @@ void hyp_selftest(void)
 	HOST(&t);
 	STEP(&t, s2o_hyp_donate_host(t.pfn, 1), -S2OWN_EPERM);
 
-	/* host -> guest -> relinquished -> reclaimed (scrubbed) */
+	/*
+	 * host -> guest -> shared with the host -> taken back ->
+	 * relinquished -> reclaimed (scrubbed)
+	 */
 	t.vm = s2o_vm_create();
 	EXPECT(&t, "s2o_vm_create() handle in range", 1,
 	       t.vm >= 1 && t.vm <= S2O_MAX_VMS);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1, &t.done), -S2OWN_EFAULT);
 	fill(t.pfn, 0x5a5a5a5a00000000UL);
 	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
 	GUEST(&t, S2O_PAGE_OWNED, false);
@@ -224,11 +234,26 @@ void hyp_selftest(void)
 	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn + 1, 1), -S2OWN_EPERM);
 	STEP(&t, s2o_host_donate_guest(t.vm, t.other, t.gfn, 1), -S2OWN_EBUSY);
 	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EBUSY);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn + 1, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn + 1, 1, &t.done),
+	     -S2OWN_EFAULT);
+	STEP(&t, s2o_guest_unshare(t.vm, t.gfn, 1, &t.done), -S2OWN_EPERM);
 	GUEST(&t, S2O_PAGE_OWNED, false);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), 0);
+	STEP(&t, s2o_guest_share(t.vm, t.gfn, 2, &t.done), 0);
+	EXPECT(&t, "pages shared", 1, t.done);
+	GUEST_SHARED(&t);
+	STEP(&t, s2o_guest_share(t.vm, t.gfn, 1, &t.done), -S2OWN_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1, &t.done), -S2OWN_EPERM);
+	STEP(&t, s2o_host_unshare_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_hyp(t.pfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EBUSY);
+	GUEST_SHARED(&t);
+	STEP(&t, s2o_guest_unshare(t.vm, t.gfn, 1, &t.done), 0);
+	GUEST(&t, S2O_PAGE_OWNED, false);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1, &t.done), 0);
+	EXPECT(&t, "pages relinquished", 1, t.done);
 	GUEST(&t, S2O_PAGE_NOPAGE, true);
-	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1), -S2OWN_EPERM);
+	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1, &t.done), -S2OWN_EFAULT);
 	STEP(&t, s2o_host_share_hyp(t.pfn, 1), -S2OWN_EPERM);
 	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), 0);
 	HOST(&t);

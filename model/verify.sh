@@ -4,10 +4,11 @@
 # Model-check the walker-refcount protocol (model/walker_refcount.pml) with
 # spin; `make verify` runs this. Usage: model/verify.sh OUTDIR
 #
-#  - safety: every scenario (CFG=1..4), exhaustively: assertions (I1-I4 and
+#  - safety: every scenario (CFG=1..5), exhaustively: assertions (I1-I4 and
 #    the end-state checks) and invalid end states (deadlock), plus a check
-#    that the scenario really reaches the races it is there for;
-#  - termination: <> all done, under weak fairness (CFG=1..3);
+#    that the scenario really reaches the races it is there for; CFG=5 is
+#    a guest's unshare racing host faults on the page and a coalesce;
+#  - termination: <> all done, under weak fairness (CFG=1..3, 5);
 #  - mutants: each deliberately broken protocol must be rejected, with the
 #    assertion that names its bug; the counterexample is kept as a trail.
 #
@@ -39,6 +40,7 @@ cover_2="$cover_base collapse-abort walker-aba donation-lost"
 cover_3="$cover_base collapse-abort collapse-lost walker-aba collapser-aba
 	donation-lost enomem"
 cover_4="$cover_3 fault-block"
+cover_5="$cover_base collapse-abort walker-aba took-mapped"
 
 # build DIR PAN_CFLAGS SPIN_FLAGS...: generate and compile pan in DIR.
 build() {
@@ -118,7 +120,7 @@ mutant() {
 	local name=$1 cfg=$2 expect=$3 what=$4 mode=${5:-safety}
 	local flag dir got cflags="-DSAFETY -DNOCLAIM -DCOLLAPSE" run="-m100000"
 	flag=MUTANT_$(echo "$name" | tr 'a-z-' 'A-Z_')
-	dir=$out/mutant-$name
+	dir=$out/mutant-$name-cfg$cfg
 	if [ "$mode" = termination ]; then
 		cflags="-DCOLLAPSE -DNFAIR=3"
 		run="-a -f -m200000"
@@ -152,10 +154,10 @@ mutant() {
 }
 
 start=$(date +%s)
-for cfg in 1 2 3 4; do
+for cfg in 1 2 3 4 5; do
 	safety "$cfg"
 done
-for cfg in 1 2 3; do
+for cfg in 1 2 3 5; do
 	liveness "$cfg"
 done
 mutant no-revalidate 1 'isfree[t]' "use-after-free: no re-check of the entry after inc"
@@ -168,6 +170,8 @@ mutant no-walkcache-tlbi 1 'wc[r]==0' "block over a cached pointer to a freed ta
 mutant alloc-resets-refs 1 'refs[t]>0' "refcount underflow: allocator resets refs"
 mutant collapse-holding-ref 1 'invalid end state' "deadlock: collapser waits for its own ref"
 mutant collapse-holding-ref 1 'acceptance cycle' "deadlock: collapser waits for its own ref" termination
+mutant no-recheck 5 'gown[k]&&tlb[k]' "block over a page the guest took back: no nr_busy re-check"
+mutant no-leaf-tlbi 5 'tlb[((r*2)+j)]' "host keeps a translation of a page the guest took back: no TLBI"
 echo "verify: total $(($(date +%s) - start)) s, output in ${out#$PWD/}/"
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

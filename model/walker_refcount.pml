@@ -16,8 +16,14 @@
  * identity map, so whatever table hangs under root[r] translates pages
  * r * NE + 0 .. r * NE + NE - 1.
  *
+ * A guest's share and unshare of a page change the host stage-2 as a
+ * reclaim (without the scrub) and a donation do: the page is the host's
+ * again, its table may coalesce; then annotated the guest's again,
+ * splitting what covers it. Scenario 5 races them against host faults
+ * on the page and the coalesce of its table.
+ *
  * Build-time knobs (spin -D...):
- *   CFG=1..4     the scenario (see init at the bottom)
+ *   CFG=1..5     the scenario (see init at the bottom)
  *   COVERAGE     count, outside the state vector, how often each
  *                interesting race happened (printed when pan exits)
  *   MUTANT_*     a deliberately broken protocol that spin must reject:
@@ -31,6 +37,7 @@
  *     NO_WALKCACHE_TLBI    commit invalidates leaf entries only
  *     ALLOC_RESETS_REFS    the pool zeroes refs when it hands a page out
  *     COLLAPSE_HOLDING_REF reclaimer collapses before dropping its own ref
+ *     NO_LEAF_TLBI         donation (unshare) skips the page's invalidation
  *
  * Ghost state (isfree, gen, tlb, wc, gown, the counters) only observes the
  * protocol: every change to it is folded into the atomic step it observes,
@@ -97,7 +104,8 @@
 #define C_UNLINKED	12	/* an entry was written in an unlinked table */
 #define C_ENOMEM	13	/* the pool was empty at a split */
 #define C_FAULT_BLOCK	14	/* a host fault mapped an EMPTY range as a block */
-#define NCOVER		15
+#define C_TOOK_MAPPED	15	/* a page's TLBI took a live translation */
+#define NCOVER		16
 
 #ifdef COVERAGE
 c_code {
@@ -106,16 +114,16 @@ c_code {
 		"collapse-waited", "revalidate-failed", "spin-on-locked",
 		"page-reused", "stale-ref", "walker-aba", "collapser-aba",
 		"split", "donation-lost", "write-unlinked", "enomem",
-		"fault-block",
+		"fault-block", "took-mapped",
 	};
-	unsigned long s2o_cover[15];
+	unsigned long s2o_cover[16];
 
 	static void s2o_cover_report(void) __attribute__((destructor));
 	static void s2o_cover_report(void)
 	{
 		int i;
 
-		for (i = 0; i < 15; i++)
+		for (i = 0; i < 16; i++)
 			printf("cover: %s %lu\n", s2o_cover_name[i],
 			       s2o_cover[i]);
 	}
@@ -275,15 +283,19 @@ inline leaf_cas(r, t, g, j, old, new, ok)
 	}
 }
 
+/* Store to entry j of table page t, inside a d_step. */
+inline leaf_write(t, g, j, new)
+{
+	LIVE(t, g);
+	BBM(pte[t * NE + j], new);
+	pte[t * NE + j] = new;
+	tlb_fill();
+	check_exclusive()
+}
+
 inline leaf_store(t, g, j, new)
 {
-	d_step {
-		LIVE(t, g);
-		BBM(pte[t * NE + j], new);
-		pte[t * NE + j] = new;
-		tlb_fill();
-		check_exclusive()
-	}
+	d_step { leaf_write(t, g, j, new) }
 }
 
 /*
@@ -302,11 +314,20 @@ inline tlbi_range(r)
 	tlb_fill()
 }
 
-/* TLBI of one page's leaf entry; the walk cache is left alone. */
+/*
+ * TLBI of one page's leaf entry; the walk cache is left alone. Only a
+ * donation (or a guest's unshare) makes one, to take the page away.
+ */
 inline tlbi_page(r, j)
 {
 	d_step {
+		if
+		:: tlb[r * NE + j] -> COVER(C_TOOK_MAPPED)
+		:: else
+		fi;
+#ifndef MUTANT_NO_LEAF_TLBI
 		tlb[r * NE + j] = HWMAP(r, j)
+#endif
 	}
 }
 
@@ -703,11 +724,13 @@ inline donate(r, j, v, t, g, o, ok)
 }
 
 /*
- * Reclaim page (r, j) from the guest; fails (-EPERM) unless the guest owns
- * it. The reclaimer that brings nr_busy to 0 collapses the table, after
- * dropping its own ref on it.
+ * Give page (r, j) back to the host: a reclaim (scrub: the entry stays
+ * LOCKED while the page is zeroed) or a guest's share (no scrub: one CAS
+ * makes it the host's); fails (-EPERM) unless the guest owns it. The one
+ * that brings nr_busy to 0 collapses the table, after dropping its own
+ * ref on it.
  */
-inline reclaim(r, j, v, t, g, o, ok)
+inline give_back(r, j, v, t, g, o, ok, scrub)
 {
 	enter(r, v, t, g);
 	if
@@ -716,15 +739,18 @@ inline reclaim(r, j, v, t, g, o, ok)
 		:: leaf_load(t, g, j, o);
 		   if
 		   :: o == OWNED ->
-			d_step {	/* CAS OWNED -> LOCKED */
+			d_step {	/* CAS OWNED -> LOCKED (or EMPTY) */
 				LIVE(t, g);
 				if
 				:: pte[t * NE + j] == OWNED ->
-					pte[t * NE + j] = LOCKED;
+					pte[t * NE + j] = (scrub -> LOCKED :
+							   EMPTY);
 					gown[r * NE + j] = 0;
 					nreclaimed[r * NE + j]++;
 					printf("P%d: host page %d taken back\n",
 					       _pid, r * NE + j);
+					tlb_fill();
+					check_exclusive();
 					ok = 1
 				:: else ->
 					ok = 0
@@ -744,7 +770,12 @@ inline reclaim(r, j, v, t, g, o, ok)
 		if
 		:: ok ->
 			/* scrub the page, then give it back to the host */
-			leaf_store(t, g, j, EMPTY);
+			d_step {
+				if
+				:: scrub -> leaf_write(t, g, j, EMPTY)
+				:: else
+				fi
+			};
 			d_step {	/* atomic_dec_return */
 				LIVE(t, g);
 				assert(busy[t] > 0);
@@ -797,7 +828,7 @@ proctype Reclaimer(byte r; byte j)
 {
 	byte v, t, g, o;
 	bit ok;
-	reclaim(r, j, v, t, g, o, ok);
+	give_back(r, j, v, t, g, o, ok, 1);
 	ndone++
 }
 
@@ -807,7 +838,27 @@ proctype Guest(byte r; byte j)
 	byte v, t, g, o;
 	bit ok;
 	donate(r, j, v, t, g, o, ok);
-	reclaim(r, j, v, t, g, o, ok);
+	give_back(r, j, v, t, g, o, ok, 1);
+	ndone++
+}
+
+/*
+ * A guest shares its page (r, j) with the host, which may map it and
+ * coalesce its table, then takes it back: annotated the guest's again,
+ * what covers it split, break-before-make. (I4) from the moment the
+ * unshare's annotation is in place: no TLB or table of the host's
+ * translates the page, and no coalesce makes a block over it.
+ */
+proctype Sharer(byte r; byte j)
+{
+	byte v, t, g, o;
+	bit ok;
+	give_back(r, j, v, t, g, o, ok, 0);	/* share */
+	donate(r, j, v, t, g, o, ok);		/* unshare */
+	d_step {
+		assert(gown[r * NE + j] && !tlb[r * NE + j]);
+		printf("P%d: unshare of page %d done\n", _pid, r * NE + j)
+	};
 	ndone++
 }
 
@@ -815,19 +866,26 @@ proctype Guest(byte r; byte j)
 
 /*
  * Every scenario starts with root[0] -> table page 0 = { OWNED, MAPPED }:
- * page 0 belongs to the guest, page 1 is mapped by the host; the other
- * table pages are in the pool.
+ * page 0 belongs to the guest, page 1 is mapped by the host (scenario 5:
+ * owned by another guest); the other table pages are in the pool.
  */
 init
 {
 	d_step {
 		root[0] = TABLE(0);
 		pte[0 * NE + 0] = OWNED;
-		pte[0 * NE + 1] = MAPPED;
 		busy[0] = 1;
 		root_busy = 1;
 		gown[0] = 1;
 		ndonated[0] = 1;
+#if CFG == 5
+		pte[0 * NE + 1] = OWNED;
+		busy[0] = 2;
+		gown[1] = 1;
+		ndonated[1] = 1;
+#else
+		pte[0 * NE + 1] = MAPPED;
+#endif
 		isfree[1] = 1;
 #if NP > 2
 		isfree[2] = 1;
@@ -880,7 +938,7 @@ init
 		run Guest(0, 1);
 		run Donor(0, 0);
 		run Fault(0, 1)
-#else
+#elif CFG == 4
 		/*
 		 * Everything at once, over two root entries and three table
 		 * pages: collapses and splits under root[0], a split of the
@@ -892,6 +950,19 @@ init
 		run Donor(0, 0);
 		run Donor(1, 1);
 		run Fault(1, 0)
+#else
+		/*
+		 * A guest's unshare racing the host's access and a coalesce:
+		 * the guest shares page 0 and takes it back while the host
+		 * faults on it (maps it, or is refused) and the reclaim of
+		 * page 1 empties the table (collapses it into a block, which
+		 * the unshare splits again, maybe into the same table page;
+		 * or finds the unshare's annotation and aborts).
+		 */
+		run Sharer(0, 0);
+		run Reclaimer(0, 1);
+		run Fault(0, 0);
+		run Fault(0, 0)
 #endif
 	};
 
@@ -945,6 +1016,9 @@ init
 #if CFG == 2
 		/* two donations of page 1 and no reclaim: exactly one won */
 		assert(ndonated[1] == 1);
+#elif CFG == 5
+		/* page 0 is the guest's again, page 1 the host's */
+		assert(gown[0] && !gown[1] && ndonated[0] == 2);
 #endif
 		assert(ndone == NPROC)
 	}

@@ -30,53 +30,94 @@ static int report(struct check_data *d, const char *what, u64 addr,
 	return -S2OWN_EINVAL;
 }
 
-/* The host stage-2 value a page in @state may have, -1 for "valid". */
-static int host_owner_for(u8 state)
+#define STATE_BIT(s)	(1U << (s))
+/* The states of pages the host may map: its own, and those it borrows. */
+#define HOST_MAPPABLE	(STATE_BIT(S2O_PS_HOST) |			\
+			 STATE_BIT(S2O_PS_HOST_SHARED_HYP) |		\
+			 STATE_BIT(S2O_PS_GUEST_SHARED))
+/* The states of pages that name a VM. */
+#define VM_STATES	(STATE_BIT(S2O_PS_GUEST) |			\
+			 STATE_BIT(S2O_PS_GUEST_SHARED) |		\
+			 STATE_BIT(S2O_PS_GUEST_RELINQUISHED) |		\
+			 STATE_BIT(S2O_PS_VM_STATE))
+
+/* The page states a host entry @pte allows under it. */
+static u32 host_entry_allows(u64 pte)
 {
-	switch (state) {
-	case S2O_PS_HOST:
-	case S2O_PS_HOST_SHARED_HYP:
-		return S2O_OWNER_HOST;
-	case S2O_PS_HYP:
-	case S2O_PS_VM_STATE:
-		return S2O_OWNER_HYP;
-	default:
-		return S2O_OWNER_GUEST;
+	if (s2o_pte_valid(pte))
+		return HOST_MAPPABLE;
+	switch (s2o_pte_owner(pte)) {
+	case S2O_OWNER_HOST:
+		return HOST_MAPPABLE;
+	case S2O_OWNER_HYP:
+		return STATE_BIT(S2O_PS_HYP) | STATE_BIT(S2O_PS_VM_STATE);
+	case S2O_OWNER_GUEST:
+		return STATE_BIT(S2O_PS_GUEST) |
+		       STATE_BIT(S2O_PS_GUEST_RELINQUISHED);
 	}
-}
-
-static int check_host_page(struct check_data *d, u64 pte, u64 pa,
-			   enum s2o_mem_type type)
-{
-	u8 state = s2o_pa_page(pa)->state;
-	int owner = host_owner_for(state);
-
-	if (type == S2O_MEM_HYP)
-		return s2o_pte_valid(pte) || s2o_pte_owner(pte) ?
-			       report(d, "hypervisor RAM in host stage-2", pa,
-				      0, pte) :
-			       0;
-	if (s2o_pte_valid(pte) ? owner != S2O_OWNER_HOST :
-				 (int)s2o_pte_owner(pte) != owner)
-		return report(d, "host stage-2 disagrees with page state", pa,
-			      (u64)owner, pte);
 	return 0;
 }
 
-/* Every RAM page under one host entry against that entry. */
+/* A page that is not plainly the host's: its state and its VM. */
+static int check_page(struct check_data *d, const struct s2o_page *p,
+		      u32 allowed, u64 pte)
+{
+	u64 pa = (s2o_memmap.first_pfn + (u64)(p - s2o_pages)) <<
+		 S2O_PAGE_SHIFT;
+
+	if (!(allowed & STATE_BIT(p->state)))
+		return report(d, "host stage-2 disagrees with page state", pa,
+			      allowed, pte);
+	if (!(VM_STATES & STATE_BIT(p->state))) {
+		return p->vm ? report(d, "page names a VM it is not the VM's",
+				      pa, 0, p->vm) :
+			       0;
+	}
+	if (p->vm < 1 || p->vm > S2O_MAX_VMS ||
+	    s2o_vms[p->vm].state == S2O_VM_FREE)
+		return report(d, "guest page of no VM", pa, 0, p->vm);
+	d->vm_pages[p->vm]++;
+	d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST ||
+			       p->state == S2O_PS_GUEST_SHARED;
+	d->vm_vcpus[p->vm] += p->state == S2O_PS_VM_STATE;
+	return 0;
+}
+
+/*
+ * Every RAM page under one host entry against that entry, and the pages
+ * naming a VM counted: one pass over the metadata, which a page of the
+ * host's (owner word 0) crosses at the speed of s2o_skip_owner().
+ */
 static int check_host_pages(struct check_data *d, u64 pte, u64 start,
 			    u64 end)
 {
+	u32 allowed = host_entry_allows(pte);
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < s2o_memmap.nr_regions; i++) {
 		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
-		u64 pa = S2O_MAX(start, r->base);
-		u64 stop = S2O_MIN(end, r->base + r->size);
+		u64 first = S2O_MAX(start, r->base) >> S2O_PAGE_SHIFT;
+		u64 stop = S2O_MIN(end, r->base + r->size) >> S2O_PAGE_SHIFT;
+		const struct s2o_page *p, *last;
 
-		for (; pa < stop; pa += S2O_PAGE_SIZE) {
-			ret = check_host_page(d, pte, pa, r->type);
+		if (first >= stop)
+			continue;
+		if (r->type == S2O_MEM_HYP) {
+			if (s2o_pte_valid(pte) ||
+			    s2o_pte_owner(pte) != S2O_OWNER_HYP)
+				return report(d, "hypervisor RAM not owner=hyp "
+					      "in host stage-2",
+					      first << S2O_PAGE_SHIFT,
+					      S2O_OWNER_HYP, pte);
+		}
+		last = s2o_pfn_page(stop);
+		for (p = s2o_pfn_page(first);; p++) {
+			if (allowed & STATE_BIT(S2O_PS_HOST))
+				p = s2o_skip_owner(p, last, 0);
+			if (p >= last)
+				break;
+			ret = check_page(d, p, allowed, pte);
 			if (ret)
 				return ret;
 		}
@@ -128,7 +169,8 @@ static int check_vm_leaf(struct check_data *d, const struct s2o_walk_ctx *ctx)
 			return report(d, "VM maps a page outside host RAM",
 				      ctx->addr + i, 0, pa);
 		p = s2o_pa_page(pa);
-		if (p->state != S2O_PS_GUEST || p->vm != d->vm)
+		if ((p->state != S2O_PS_GUEST &&
+		     p->state != S2O_PS_GUEST_SHARED) || p->vm != d->vm)
 			return report(d, "VM maps a page it does not own",
 				      ctx->addr + i, S2O_PS_GUEST, p->state);
 	}
@@ -174,7 +216,8 @@ static int check_pgt(struct check_data *d, struct s2o_pgt *pgt)
 			    S2O_VISIT_LEAF | S2O_VISIT_TABLE_PRE);
 }
 
-static int count_vm_pages(struct check_data *d)
+/* No page is left claimed: no transition is in flight while this runs. */
+static int check_page_locks(struct check_data *d)
 {
 	u64 pfn;
 
@@ -184,26 +227,6 @@ static int count_vm_pages(struct check_data *d)
 		if (*s2o_page_lock(pfn))
 			return report(d, "pages claimed with no transition",
 				      pfn << S2O_PAGE_SHIFT, 0, 1);
-	for (pfn = s2o_memmap.first_pfn; pfn < s2o_memmap.end_pfn; pfn++) {
-		const struct s2o_page *p = s2o_pfn_page(pfn);
-
-		if (p->state != S2O_PS_GUEST &&
-		    p->state != S2O_PS_GUEST_RELINQUISHED &&
-		    p->state != S2O_PS_VM_STATE) {
-			if (p->vm)
-				return report(d, "page names a VM it is not "
-					      "the VM's", pfn << S2O_PAGE_SHIFT,
-					      0, p->vm);
-			continue;
-		}
-		if (p->vm < 1 || p->vm > S2O_MAX_VMS ||
-		    s2o_vms[p->vm].state == S2O_VM_FREE)
-			return report(d, "guest page of no VM",
-				      pfn << S2O_PAGE_SHIFT, 0, p->vm);
-		d->vm_pages[p->vm]++;
-		d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST;
-		d->vm_vcpus[p->vm] += p->state == S2O_PS_VM_STATE;
-	}
 	return 0;
 }
 
@@ -246,9 +269,9 @@ int s2o_check_invariants(struct s2o_violation *v)
 	struct check_data d = { .v = v };
 	int handle, ret;
 
-	ret = check_pgt(&d, &s2o_host_mmu.pgt);
+	ret = check_page_locks(&d);
 	if (!ret)
-		ret = count_vm_pages(&d);
+		ret = check_pgt(&d, &s2o_host_mmu.pgt);
 	for (handle = 1; !ret && handle <= S2O_MAX_VMS; handle++) {
 		struct s2o_vm *vm = &s2o_vms[handle];
 

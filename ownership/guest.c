@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The transitions between the host and a guest: donation (the page leaves
- * the host stage-2 and is mapped in the VM's), relinquish (the guest gives
- * it back, unmapped) and reclaim (scrubbed, back to the host). Lock order:
- * vm.h.
+ * The host's transitions with a guest: donation (the page leaves the host
+ * stage-2 and is mapped in the VM's) and reclaim (a page the guest gave
+ * back, or of a destroyed VM: scrubbed, back to the host). The guest's own
+ * are in guest_mem.c. Lock order: vm.h.
  */
 #include "mem_protect.h"
 #include "pool.h"
@@ -13,48 +13,21 @@
 #include "transition.h"
 #include "vm.h"
 
-static int check_gfn_range(u64 gfn, u64 nr)
+/* Whether any gfn of [@gfn, @gfn + @nr) holds a page. */
+static int any_mapped_visitor(struct s2o_walk_ctx *ctx)
 {
-	u64 max_gfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
-
-	if (!nr || gfn >= max_gfn || nr > max_gfn - gfn)
-		return -S2OWN_EINVAL;
-	return 0;
+	return s2o_pte_valid(ctx->old) ? -S2OWN_EBUSY : 0;
 }
 
-/* Counts the valid leaves met; stops at the first hole if asked to. */
-struct guest_range_data {
-	u64 mapped_pages;
-	bool stop_at_hole;
-};
-
-static int guest_range_visitor(struct s2o_walk_ctx *ctx)
+static bool guest_any_mapped(struct s2o_vm *vm, u64 gfn, u64 nr)
 {
-	struct guest_range_data *d = ctx->arg;
-	u64 start = S2O_MAX(ctx->addr, ctx->start);
-	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
-
-	if (s2o_pte_valid(ctx->old)) {
-		d->mapped_pages += (end - start) >> S2O_PAGE_SHIFT;
-		return 0;
-	}
-	return d->stop_at_hole ? -S2OWN_EPERM : 0;
-}
-
-static u64 guest_mapped_pages(struct s2o_vm *vm, u64 gfn, u64 nr,
-			      bool stop_at_hole)
-{
-	struct guest_range_data d = { .stop_at_hole = stop_at_hole };
 	struct s2o_walker walker = {
-		.cb = guest_range_visitor,
-		.arg = &d,
+		.cb = any_mapped_visitor,
 		.flags = S2O_VISIT_LEAF,
 	};
 
-	if (s2o_walk(&vm->pgt, gfn << S2O_PAGE_SHIFT, nr << S2O_PAGE_SHIFT,
-		     &walker))
-		return 0;
-	return d.mapped_pages;
+	return s2o_walk(&vm->pgt, gfn << S2O_PAGE_SHIFT, nr << S2O_PAGE_SHIFT,
+			&walker);
 }
 
 struct donate_guest {
@@ -68,7 +41,7 @@ static int donate_guest_check_gfns(struct s2o_transition *t)
 {
 	struct donate_guest *d = s2o_container_of(t, struct donate_guest, t);
 
-	return check_gfn_range(d->gfn, t->nr);
+	return s2o_check_gfn_range(d->gfn, t->nr);
 }
 
 static int donate_guest_prepare(struct s2o_transition *t, u64 *tables)
@@ -80,8 +53,7 @@ static int donate_guest_prepare(struct s2o_transition *t, u64 *tables)
 		  s2o_pgt_tables_needed(&d->vm->pgt,
 					d->gfn << S2O_PAGE_SHIFT,
 					t->nr << S2O_PAGE_SHIFT, &d->leaf);
-	return guest_mapped_pages(d->vm, d->gfn, t->nr, false) ?
-		       -S2OWN_EBUSY : 0;
+	return guest_any_mapped(d->vm, d->gfn, t->nr) ? -S2OWN_EBUSY : 0;
 }
 
 static void donate_guest_apply(struct s2o_transition *t, u64 *reserved)
@@ -142,82 +114,6 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 }
 
 /*
- * Unmap each guest page, then mark it relinquished: the host may reclaim
- * (scrub and map) it from that moment, so the guest must have lost it.
- */
-static int relinquish_visitor(struct s2o_walk_ctx *ctx)
-{
-	u64 *reserved = ctx->arg, gran = s2o_granule(ctx->level);
-	u64 pa = s2o_pte_addr(ctx->old);
-	int ret;
-
-	if (s2o_pte_is_locked(ctx->old))
-		return -S2OWN_EAGAIN;
-	if (!s2o_pte_valid(ctx->old))
-		return 0;
-	if (ctx->addr < ctx->start || ctx->addr + gran > ctx->end)
-		return s2o_pte_split(ctx, reserved);
-	ret = s2o_pte_set_leaf(ctx, S2O_PTE_EMPTY);
-	if (ret)
-		return ret;
-	/*
-	 * Only this VM's calls, which its lock serialises, move a page out
-	 * of GUEST while the VM is live; the claim is for readers
-	 * (s2o_page_query() claims the page it reports).
-	 */
-	s2o_claim_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
-			s2o_page_any_state, NULL);
-	s2o_set_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT,
-		      S2O_PS_GUEST_RELINQUISHED, (u8)ctx->pgt->vmid);
-	s2o_release_pages(pa >> S2O_PAGE_SHIFT, gran >> S2O_PAGE_SHIFT);
-	return 0;
-}
-
-/**
- * s2o_guest_relinquish() - a guest gives pages back, awaiting reclaim.
- * @handle: the VM.
- * @gfn: first guest frame.
- * @nr: number of pages, all of them mapped.
- *
- * Return: 0; -ENOENT for a VM that is not live; -EINVAL for a gfn range
- * past the IPA space; -EPERM if a gfn is not mapped; -ENOMEM if a guest
- * block must be split and no table page is left.
- */
-int s2o_guest_relinquish(int handle, u64 gfn, u64 nr)
-{
-	struct s2o_leaf empty = { .attrs = S2O_PTE_EMPTY };
-	u64 reserved = 0, addr = gfn << S2O_PAGE_SHIFT;
-	struct s2o_walker unmap = {
-		.cb = relinquish_visitor,
-		.arg = &reserved,
-		.flags = S2O_VISIT_LEAF,
-	};
-	struct s2o_vm *vm;
-	int ret;
-
-	s2o_op_begin();
-	vm = s2o_vm_lock_live(handle);
-	ret = vm ? check_gfn_range(gfn, nr) : -S2OWN_ENOENT;
-	if (!ret && guest_mapped_pages(vm, gfn, nr, true) != nr)
-		ret = -S2OWN_EPERM;
-	if (!ret) {
-		reserved = s2o_pgt_tables_needed(&vm->pgt, addr,
-						 nr << S2O_PAGE_SHIFT, &empty);
-		ret = s2o_pool_reserve(reserved);
-		if (ret)
-			reserved = 0;
-	}
-	if (!ret)
-		s2o_walk(&vm->pgt, addr, nr << S2O_PAGE_SHIFT, &unmap);
-	s2o_pool_unreserve(reserved);
-	s2o_vm_unlock(vm);
-	s2o_op_end();
-	s2o_trace(S2OWN_TEV_TRANSITION, S2OWN_TCALL_RELINQUISH,
-		  s2o_trace_vm(handle), ret, nr, S2OWN_TRACE_NONE, gfn);
-	return ret;
-}
-
-/*
  * A relinquished page, or a page of a destroyed VM (its memory or its vCPU
  * state): -EBUSY while the VM is live, -EPERM for any other state.
  */
@@ -227,7 +123,8 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 	(void)arg;
 	if (state == S2O_PS_GUEST_RELINQUISHED)
 		return 0;
-	if (state != S2O_PS_GUEST && state != S2O_PS_VM_STATE)
+	if (state != S2O_PS_GUEST && state != S2O_PS_GUEST_SHARED &&
+	    state != S2O_PS_VM_STATE)
 		return -S2OWN_EPERM;
 	return s2o_vm_is_live(&s2o_vms[s2o_read_once(&page->vm)]) ?
 		       -S2OWN_EBUSY : 0;

@@ -13,8 +13,9 @@
  * s2o_init() - reset the tracker to its boot state.
  * @params: memory map, metadata array, table-page pool and CPU count.
  *
- * Return: 0, -EINVAL for a malformed map or no CPU, -ENOMEM for an empty
- * pool.
+ * Return: 0, -EINVAL for a malformed map or no CPU, -ENOMEM for a pool
+ * that cannot hold the host stage-2's root, the tables that annotate the
+ * hypervisor's RAM and the host reserve (s2o_host_mmu_init()).
  */
 int s2o_init(const struct s2o_init_params *params)
 {

@@ -95,23 +95,52 @@ static const struct s2o_pgt_ops host_pgt_ops = {
 	.reserve_resplit = host_reserve_resplit,
 };
 
+/*
+ * The hypervisor's RAM says owner=hyp in the host stage-2, as pKVM's does:
+ * a dump shows every page's owner, and the checker holds the annotation
+ * to the page state. The tables stay: shrink only frees host-default ones.
+ */
+static int host_annotate_hyp_ram(void)
+{
+	for (unsigned int i = 0; i < s2o_memmap.nr_regions; i++) {
+		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
+		u64 pfn = r->base >> S2O_PAGE_SHIFT;
+		u64 nr = r->size >> S2O_PAGE_SHIFT, reserved;
+
+		if (r->type != S2O_MEM_HYP)
+			continue;
+		reserved = s2o_host_owner_bound(pfn, nr, S2O_OWNER_HYP);
+		if (s2o_pool_reserve(reserved))
+			return -S2OWN_ENOMEM;
+		s2o_host_set_owner(pfn, nr, S2O_OWNER_HYP, &reserved);
+		s2o_pool_unreserve(reserved);
+	}
+	return 0;
+}
+
 /**
- * s2o_host_mmu_init() - an empty host stage-2: every entry EMPTY.
+ * s2o_host_mmu_init() - the host stage-2 at boot: every entry EMPTY (the
+ * host's, mapped on its first touch) but the hypervisor's RAM, owner=hyp.
  *
- * Its root may come out of the host reserve, so a pool smaller than the
- * reserve still boots (and then only the host's faults get table pages).
+ * Its root may come out of the host reserve; the tables of the annotation
+ * may not (they are never freed, and the reserve is what the host's faults
+ * need on top of what stays). So the smallest pool that boots holds the
+ * root, those tables and the reserve; only the host's faults then get
+ * table pages.
  *
- * Return: 0, or -ENOMEM for an empty pool.
+ * Return: 0, or -ENOMEM if the pool cannot hold the root and the tables
+ * the annotation needs.
  */
 int s2o_host_mmu_init(void)
 {
 	u64 reserved = 1;
 	int ret = s2o_pool_reserve_host(reserved);
 
-	if (!ret)
-		s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID, &host_pgt_ops,
-			     &reserved);
-	return ret;
+	if (ret)
+		return ret;
+	s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID, &host_pgt_ops,
+		     &reserved);
+	return host_annotate_hyp_ram();
 }
 
 /** s2o_host_vttbr() - VTTBR_EL2 for the host: root table and VMID 0. */

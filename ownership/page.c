@@ -142,22 +142,6 @@ void s2o_release_pages(u64 pfn, u64 nr)
 	unlock_blocks(s2o_page_lock(pfn), s2o_page_lock(pfn + nr - 1));
 }
 
-/*
- * The first page from @p on whose owner word is not @owner, or @end.
- * Plain reads: the caller holds the locks of these pages, and only a
- * holder writes them.
- */
-static const struct s2o_page *skip_owner(const struct s2o_page *p,
-					 const struct s2o_page *end, u32 owner)
-{
-	while (end - p >= 4 && p[0].owner == owner && p[1].owner == owner &&
-	       p[2].owner == owner && p[3].owner == owner)
-		p += 4;
-	while (p < end && p->owner == owner)
-		p++;
-	return p;
-}
-
 /**
  * s2o_claim_pages() - take every page of a range for a transition.
  * @pfn: first page frame (range already checked).
@@ -188,7 +172,7 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 	for (u8 *lock = first; lock <= last; lock++)
 		while (s2o_read_once(lock) || s2o_xchg_acquire(lock, 1))
 			s2o_relax_unheld();
-	while ((p = skip_owner(p, end, passed)) < end) {
+	while ((p = s2o_skip_owner(p, end, passed)) < end) {
 		u16 owner = p->owner;
 		int ret = check((u8)owner, p, arg);
 

@@ -20,6 +20,7 @@ enum s2o_pstate {
 	S2O_PS_HOST_SHARED_HYP,		/* host SHARED_OWNED, hyp SHARED_BORROWED */
 	S2O_PS_HYP,			/* hyp OWNED (donated or hyp RAM) */
 	S2O_PS_GUEST,			/* guest OWNED, mapped in its stage-2 */
+	S2O_PS_GUEST_SHARED,		/* guest SHARED_OWNED, host SHARED_BORROWED */
 	S2O_PS_GUEST_RELINQUISHED,	/* guest gave it back; host may reclaim */
 	S2O_PS_VM_STATE,		/* hyp OWNED, holding a VM's vCPU state */
 };
@@ -72,6 +73,23 @@ static inline struct s2o_page *s2o_pa_page(u64 pa)
 }
 
 int s2o_pages_init(void *metadata);
+
+/*
+ * The first page from @p on whose owner word is not @owner, or @end.
+ * Plain reads, four at a time: the caller holds the locks of these pages
+ * (only a holder writes them), or every CPU is held still.
+ */
+static inline const struct s2o_page *
+s2o_skip_owner(const struct s2o_page *p, const struct s2o_page *end,
+	       u32 owner)
+{
+	while (end - p >= 4 && p[0].owner == owner && p[1].owner == owner &&
+	       p[2].owner == owner && p[3].owner == owner)
+		p += 4;
+	while (p < end && p->owner == owner)
+		p++;
+	return p;
+}
 
 /*
  * Returns 0 if a page in @state (and @page) may be claimed, or an errno.

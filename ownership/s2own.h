@@ -64,7 +64,9 @@ u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
 /*
  * s2o_init() - reset the tracker: the host owns all RAM outside HYP
  * regions, the hypervisor owns HYP regions, no VM exists, the host
- * stage-2 is an empty root (everything faults in lazily).
+ * stage-2 is empty (everything faults in lazily) but for the HYP regions,
+ * annotated owner=hyp. -ENOMEM if the pool cannot hold the root, the
+ * annotation's tables and the host reserve (s2o_host_reserve_pages()).
  */
 int s2o_init(const struct s2o_init_params *params);
 
@@ -119,8 +121,14 @@ u64 s2o_vm_vttbr(int handle);
 void s2o_vm_stop(int handle);
 /* Map [pfn, pfn + nr) at [gfn, gfn + nr) in VM @handle's stage-2. */
 int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr);
-/* The guest hands [gfn, gfn + nr) back: unmapped, awaiting reclaim. */
-int s2o_guest_relinquish(int handle, u64 gfn, u64 nr);
+/*
+ * The guest's own calls (guest_mem.c), on the run of its memory from @gfn:
+ * share with the host, take back, give up (unmapped, awaiting reclaim).
+ * *@done: pages changed.
+ */
+int s2o_guest_share(int handle, u64 gfn, u64 nr, u64 *done);
+int s2o_guest_unshare(int handle, u64 gfn, u64 nr, u64 *done);
+int s2o_guest_relinquish(int handle, u64 gfn, u64 nr, u64 *done);
 /* Scrub and return pages of a destroyed VM or relinquished pages. */
 int s2o_host_reclaim_guest(u64 pfn, u64 nr);
 

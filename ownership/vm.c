@@ -25,6 +25,22 @@ static const struct s2o_pgt_ops vm_pgt_ops = {
 	.pte_blocks_collapse = vm_pte_blocks_collapse,
 };
 
+/**
+ * s2o_check_gfn_range() - a guest frame range: not empty, in the IPA space.
+ * @gfn: first guest frame.
+ * @nr: number of frames.
+ *
+ * Return: 0 or -EINVAL.
+ */
+int s2o_check_gfn_range(u64 gfn, u64 nr)
+{
+	u64 max_gfn = 1ULL << (S2O_IPA_BITS - S2O_PAGE_SHIFT);
+
+	if (!nr || gfn >= max_gfn || nr > max_gfn - gfn)
+		return -S2OWN_EINVAL;
+	return 0;
+}
+
 /** s2o_vms_init() - forget every VM (boot, or a test's reset). */
 void s2o_vms_init(void)
 {

@@ -38,6 +38,7 @@ struct s2o_vm {
 extern struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];
 
 void s2o_vms_init(void);
+int s2o_check_gfn_range(u64 gfn, u64 nr);
 struct s2o_vm *s2o_vm_lock_live(int handle);
 void s2o_vm_unlock(struct s2o_vm *vm);
 bool s2o_vm_is_live(const struct s2o_vm *vm);

@@ -112,6 +112,7 @@ run_pid=$!
 # a forbidden line (a hung panic would otherwise cost the whole timeout).
 marker_us=""
 stop_at=""
+stopped_for=""
 while kill -0 "$run_pid" 2>/dev/null; do
 	if [ -z "$marker_us" ] && grep -qE -- "$marker" "$log" 2>/dev/null; then
 		marker_us=$(( $(now_us) - start ))
@@ -121,6 +122,7 @@ while kill -0 "$run_pid" 2>/dev/null; do
 			if grep -qE -- "$pat" "$log" 2>/dev/null; then
 				# A few seconds more for the backtrace.
 				stop_at=$(( $(now_us) + 3000000 ))
+				stopped_for=$pat
 				break
 			fi
 		done
@@ -166,6 +168,11 @@ case "$rc" in
 124) why="timed out" ;;
 *)   why="exit status $rc" ;;
 esac
+# QEMU exits with status 0 on SIGTERM too: say when that was ours.
+if [ -n "$stopped_for" ] && grep -q 'terminating on signal' "$errlog"; then
+	ok=0
+	why="stopped by this test 3 s after '$stopped_for'"
+fi
 check "$ok" "QEMU exited by itself with status 0 ($why)"
 
 if [ -n "$marker_us" ]; then

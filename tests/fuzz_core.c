@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target: the input is a pool size and a sequence of host
- * operations, run on a fresh tracker next to the reference model
- * (tests/refmodel.c). After every operation the return code and the state
- * of every page of the model's window must be the model's, the tracker's
- * own invariants must hold, the break-before-make checker must have seen
+ * libFuzzer target: the input is a pool size, a memory map and a sequence
+ * of host and guest operations, run on a fresh tracker next to the
+ * reference model (tests/refmodel.c). After every operation the return
+ * code and the state of every page of the model's window must be the
+ * model's (and a guest call's count of pages done), the tracker's own
+ * invariants must hold, the break-before-make checker must have seen
  * nothing, and every address the host (or a guest) touched earlier must
  * translate on no CPU once its owner changed: a stale TLB entry shows
  * there. At the end everything is given back and the tracker must be at
@@ -17,13 +18,17 @@
  *   byte 0          pool size: pool_sizes[b & 15] table pages; the
  *                   small ones make transitions fail with -ENOMEM,
  *                   which must then have changed nothing, and the
- *                   smallest are below the host reserve
+ *                   smallest leave only the host reserve;
+ *                   b & 0x10: the split map (harness.h: host RAM in two
+ *                   regions that meet at 2G, inside the window)
  *   then per op     a kind byte K, then the kind's fields:
  *     K & 15        kind, modulo NR_FOP (enum fop)
  *     K >> 4 & 3    CPU, for touches and faults
  *     K & 0x40      "targeted": a range starting at the first page (or
  *                   mapped gfn) at or after the decoded one that is in
  *                   the state the call needs, extended while it stays so
+ *                   (a guest call's length is left as decoded: the run
+ *                   of its memory decides what it does)
  *     K & 0x80      "aligned": the pfn rounded up to 2M (whole blocks)
  *     K >> 6        for FAULT instead: the access, read, write, fetch, or
  *                   fetch as a permission fault (fault_access[])
@@ -32,10 +37,13 @@
  *   SHARE..RECLAIM  pfn:   u16 (see decode_pfn()), nr: 1 byte (decode_nr())
  *   DONATE_GUEST    vm:    1 byte (decode_vm()), pfn, nr, gfn: u16
  *                   (decode_gfn())
- *   RELINQUISH      vm, gfn, nr
+ *   RELINQUISH,     vm, gfn, nr: the guest's calls
+ *   GUEST_SHARE,
+ *   GUEST_UNSHARE
  *   VM_CREATE       -
  *   VM_DESTROY      vm
  *   GUEST_TOUCH     vm, gfn
+ *   VCPU_CREATE     vm, pfn
  *
  * tests/fuzz-corpus/README.md describes the seed files and how to write
  * more. S2OWN_FUZZ_TRACE=1 prints every operation as it runs.
@@ -56,19 +64,19 @@
 enum fop {
 	F_FAULT, F_TOUCH, F_SHARE, F_UNSHARE, F_DONATE_HYP, F_GIVE_BACK,
 	F_DONATE_GUEST, F_RELINQUISH, F_RECLAIM, F_CREATE, F_DESTROY,
-	F_GUEST_TOUCH, NR_FOP
+	F_GUEST_TOUCH, F_GUEST_SHARE, F_GUEST_UNSHARE, F_VCPU_CREATE, NR_FOP
 };
 
 /*
- * Past 32, what transitions may have on top of the root and the host
- * reserve (which they never get) is counted: 15, 11, 7, 5, 3 and 2 pages.
- * The last two pools are below the reserve: only the host's faults get
- * their pages.
+ * Past 32, what transitions may have on top of boot's tables and the host
+ * reserve (which they never get) is counted: 15, 11, 7, 5, 3, 2, 1 and 0
+ * pages. The last pool is the smallest that boots: only the host's faults
+ * get its pages.
  */
-#define RSV (1 + HOST_RESERVE)
+#define RSV (BOOT_TABLES + HOST_RESERVE)
 static const u64 pool_sizes[16] = {
 	512, 512, 512, 512, 256, 128, 64, 32,
-	RSV + 15, RSV + 11, RSV + 7, RSV + 5, RSV + 3, RSV + 2, 4, 1,
+	RSV + 15, RSV + 11, RSV + 7, RSV + 5, RSV + 3, RSV + 2, RSV + 1, RSV,
 };
 
 /* The input, read front to back. */
@@ -101,6 +109,7 @@ static struct {
 	unsigned int nr_ops;
 	char trace[MAX_OPS][200];
 	bool verbose;
+	bool split;		/* on the split map */
 	/* Recently touched addresses, for stale translations. */
 	u64 touched[TOUCH_RING];
 	unsigned int nr_touched;
@@ -129,8 +138,8 @@ static void report(const char *msg)
 	fprintf(stderr, "\nMISMATCH at op %u: %s\n  %s\n", rm_ctx.opno,
 		rm_ctx.desc, msg);
 	print_input();
-	fprintf(stderr, "pool %llu pages; operations, in order:\n",
-		(unsigned long long)run.pool);
+	fprintf(stderr, "pool %llu pages, %s map; operations, in order:\n",
+		(unsigned long long)run.pool, run.split ? "split" : "usual");
 	for (i = 0; i < run.nr_ops && i < MAX_OPS; i++)
 		fprintf(stderr, "  %3u %s\n", i + 1, run.trace[i]);
 	fprintf(stderr, "failed at op %u: %s\n", rm_ctx.opno, rm_ctx.desc);
@@ -188,7 +197,9 @@ static u64 decode_pfn(u16 v, bool aligned)
 
 /*
  * One byte N: 1..64 pages; 1..1072 by 17; 2M (or 4M) give or take three
- * pages; or one of the lengths the checks must refuse.
+ * pages; one of the lengths the checks must refuse (some of them only past
+ * frame 0); or up to the end of the address space from @pfn, the range's
+ * first frame (a guest call's gfn), or one past it.
  */
 static u64 decode_nr(u8 n, u64 pfn)
 {
@@ -486,17 +497,60 @@ static int donate_guest_op(u8 k, struct reader *r)
 	return ret;
 }
 
-static int relinquish_op(u8 k, struct reader *r)
+/*
+ * The first gfn VM @h maps at or after *@gfn (wrapping) whose page is in
+ * a state of @mask, if there is one.
+ */
+static void target_gfn(int h, unsigned int mask, u64 *gfn)
 {
-	struct rm_op op = { .kind = RM_RELINQUISH };
+	int start = rm_gslot(*gfn), i;
+
+	if (start < 0 || h < 1 || h > S2O_MAX_VMS)
+		return;
+	for (i = 0; i < RM_GSLOTS; i++) {
+		int s = (start + i) % RM_GSLOTS;
+		u64 m = rm.gmap[h][s];
+
+		if (m && (mask & RM_BIT(rm_mstate(m - 1)))) {
+			*gfn = rm_gslot_gfn(s);
+			return;
+		}
+	}
+}
+
+/*
+ * The guest's call @kind from VM vm at gfn, for nr pages: any gfn range
+ * (the checks refuse what they must), any VM. The call acts on the run of
+ * the guest's memory at the gfn, the model says which.
+ */
+static int guest_call_op(u8 k, enum rm_kind kind, struct reader *r)
+{
+	struct rm_op op = { .kind = kind };
+	int ret;
 
 	op.vm = decode_vm(get8(r));
 	op.gfn = decode_gfn(get16(r), 0, 1, op.vm);
-	op.nr = decode_nr(get8(r), 0);
-	/* Only what is mapped, up to nr. */
-	if ((k & 0x40) && rm_gslot(op.gfn) >= 0 && op.vm >= 1 &&
-	    op.vm <= S2O_MAX_VMS && op.nr && op.nr <= RM_MAX_RANGE * 4)
-		op.nr = rm_mapped_len(op.vm, op.gfn, op.nr, 0);
+	op.nr = decode_nr(get8(r), op.gfn);
+	if (k & 0x40)
+		target_gfn(op.vm, rm_transitions[kind].from, &op.gfn);
+	ret = rm_apply(&op);
+	if (!ret)
+		remember_gtouch(op.vm, op.gfn);
+	return ret;
+}
+
+/* A vCPU's state in page pfn, for VM vm. */
+static int vcpu_create_op(u8 k, struct reader *r)
+{
+	struct rm_op op = { .kind = RM_VCPU_CREATE, .nr = 1 };
+
+	op.vm = decode_vm(get8(r));
+	op.pfn = decode_pfn(get16(r), k & 0x80);
+	if (k & 0x40)
+		target_range(rm_transitions[RM_VCPU_CREATE].from, &op.pfn,
+			     &op.nr);
+	op.nr = 1;
+	fit_range(&op.pfn, &op.nr);
 	return rm_apply(&op);
 }
 
@@ -562,7 +616,16 @@ static void one_op(u8 k, struct reader *r)
 		ret = donate_guest_op(k, r);
 		break;
 	case F_RELINQUISH:
-		ret = relinquish_op(k, r);
+		ret = guest_call_op(k, RM_RELINQUISH, r);
+		break;
+	case F_GUEST_SHARE:
+		ret = guest_call_op(k, RM_GUEST_SHARE, r);
+		break;
+	case F_GUEST_UNSHARE:
+		ret = guest_call_op(k, RM_GUEST_UNSHARE, r);
+		break;
+	case F_VCPU_CREATE:
+		ret = vcpu_create_op(k, r);
 		break;
 	case F_CREATE:
 		op.kind = RM_CREATE;
@@ -573,6 +636,7 @@ static void one_op(u8 k, struct reader *r)
 		op.vm = decode_vm(get8(r));
 		ret = rm_apply(&op);
 		break;
+	case F_GUEST_TOUCH:
 	default:
 		ret = guest_touch_op(k, r);
 		break;
@@ -595,6 +659,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	/* Every input is checked against a snapshot around failed calls. */
 	rm_ctx.dump_every = 1;
 	rm_ctx.allow_enomem = true;
+	/* Every pool that boots holds the reserve (RSV). */
+	rm_ctx.host_reserve = true;
 	rm_ctx.report = report;
 	return 0;
 }
@@ -610,18 +676,20 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	run.nr_touched = 0;
 	run.nr_gtouched = 0;
 	run.pool = pool_sizes[b0 & 15];
-	rm_ctx.host_reserve = run.pool >= RSV;
+	run.split = b0 & 0x10;
+	rm_ctx.split = run.split;
 	rm_ctx.opno = 0;
 	rm_ctx.rng = 0x5eed0000ULL | b0;
 	rm_ctx.salt = 0xf022ULL;
 	snprintf(rm_ctx.desc, sizeof(rm_ctx.desc), "init, pool %llu",
 		 (unsigned long long)run.pool);
-	if (harness_setup_pool(run.pool))
+	if (harness_setup_ram(run.split, run.pool))
 		report("s2o_init() failed");
 	rm_reset();
 	if (run.verbose)
-		fprintf(stderr, "pool %llu pages\n",
-			(unsigned long long)run.pool);
+		fprintf(stderr, "pool %llu pages, %s map\n",
+			(unsigned long long)run.pool,
+			run.split ? "split" : "usual");
 	while (r.left && run.nr_ops < MAX_OPS) {
 		rm_ctx.opno = run.nr_ops + 1;
 		one_op(get8(&r), &r);

@@ -24,6 +24,15 @@ static const struct s2o_mem_region usual_regions[] = {
 const struct harness_map harness_map =
 	HARNESS_MAP(usual_regions, POOL_BASE, HYP_BASE, RAM_END);
 
+static const struct s2o_mem_region split_regions[] = {
+	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
+	{ RAM_BASE, 2 * GIB - RAM_BASE, S2O_MEM_RAM },
+	{ 2 * GIB, RAM_END - 2 * GIB, S2O_MEM_RAM },
+};
+
+const struct harness_map harness_split_map =
+	HARNESS_MAP(split_regions, POOL_BASE, HYP_BASE, RAM_END);
+
 static struct {
 	bool arena_ready;
 	u64 mem_base, mem_end;
@@ -66,7 +75,13 @@ int harness_init(const struct harness_map *map, u64 pool_pages,
 
 int harness_setup_pool(u64 pool_pages)
 {
-	return harness_init(&harness_map, pool_pages, HARNESS_NR_CPUS);
+	return harness_setup_ram(false, pool_pages);
+}
+
+int harness_setup_ram(bool split, u64 pool_pages)
+{
+	return harness_init(split ? &harness_split_map : &harness_map,
+			    pool_pages, HARNESS_NR_CPUS);
 }
 
 int harness_setup_map(const struct s2o_mem_region *regions,
@@ -122,7 +137,10 @@ double harness_now(void)
 
 void host_leaf(u64 ipa, u64 *pte, u32 *level)
 {
+	/* A walk as the core's: other threads may change the tables. */
+	s2o_op_begin();
 	s2o_pgt_get_leaf(&s2o_host_mmu.pgt, ipa, pte, level);
+	s2o_op_end();
 }
 
 int host_translate(unsigned int cpu, u64 ipa, struct fake_translation *tr)
@@ -157,6 +175,28 @@ u64 tables_used(void)
 
 	s2o_get_stats(&st);
 	return st.table_pages_used;
+}
+
+int guest_call_all(guest_call_fn fn, int handle, u64 gfn, u64 nr,
+		   unsigned int *calls)
+{
+	unsigned int n = 0;
+	int ret = 0;
+
+	while (nr && !ret) {
+		u64 done = 0;
+
+		ret = fn(handle, gfn, nr, &done);
+		n++;
+		/* A success that did nothing would loop for ever. */
+		if (!ret && (!done || done > nr))
+			ret = -1;
+		gfn += done;
+		nr -= S2O_MIN(done, nr);
+	}
+	if (calls)
+		*calls = n;
+	return ret;
 }
 
 static void runs_add(const struct s2o_run *run, void *arg)

@@ -53,6 +53,15 @@ static inline u64 pa_of(u64 pfn)
 /* A 1G-aligned host RAM block used by most tests. */
 #define BLOCK_1G (2 * GIB)
 
+/*
+ * Table pages in use once s2o_init() returns on the usual map: the root,
+ * and what annotating the hypervisor's RAM [1G, 1G + 4M) owner=hyp takes:
+ * the level-1 table of [0, 512G) and the level-2 table of [1G, 2G), whose
+ * first two entries then hold the annotation as 2M blocks. The tables
+ * stay: they hold another owner's entries, which shrink never frees.
+ */
+#define BOOT_TABLES 3
+
 /* The tracker is told the fake machine's CPUs may all fault at once. */
 #define HARNESS_NR_CPUS FAKE_NR_CPUS
 /*
@@ -81,6 +90,16 @@ struct harness_map {
 extern const struct harness_map harness_map;
 
 /*
+ * The usual map with its host RAM in two regions that meet at 2G:
+ * [RAM_BASE, 2G) and [2G, RAM_END). 2G is 1G aligned, so the host
+ * stage-2 takes the same shapes as on the usual map; only a pfn range
+ * crossing 2G is refused, and a guest's run of consecutive pages ends
+ * there (s2o_guest_share() and its siblings).
+ */
+#define RAM_SPLIT PFN(2 * GIB)
+extern const struct harness_map harness_split_map;
+
+/*
  * Reset the fake machine (TLBs, counters, checker, memory) and initialise
  * the tracker on @map with a pool of @pool_pages table pages and @nr_cpus
  * CPUs. The first call of a process sets up the arena; every later map
@@ -90,6 +109,8 @@ int harness_init(const struct harness_map *map, u64 pool_pages,
 		 unsigned int nr_cpus);
 /* The usual map with a pool of @pool_pages. */
 int harness_setup_pool(u64 pool_pages);
+/* The split map (@split) or the usual one, with a pool of @pool_pages. */
+int harness_setup_ram(bool split, u64 pool_pages);
 /*
  * The usual machine with other regions: they must lie in [HYP_BASE,
  * RAM_END), the first one holding the pool.
@@ -117,7 +138,10 @@ double harness_now(void);
 /* What a check found, for its caller to report. */
 #define CHECK_MSG_LEN 256
 
-/* The host's leaf entry for @ipa: its raw value and level. */
+/*
+ * The host's leaf entry for @ipa: its raw value and level, read by the
+ * core's walker, so while other threads change the tables too.
+ */
 void host_leaf(u64 ipa, u64 *pte, u32 *level);
 
 /*
@@ -137,6 +161,18 @@ u64 vm_vttbr(int h);
 
 /* Table pages in use now. */
 u64 tables_used(void);
+
+/* s2o_guest_share(), s2o_guest_unshare() or s2o_guest_relinquish(). */
+typedef int (*guest_call_fn)(int handle, u64 gfn, u64 nr, u64 *done);
+
+/*
+ * What a guest does for a range longer than one call takes: call again
+ * from where the last call stopped, until all [@gfn, @gfn + @nr) is done.
+ * Returns 0, or the first error (the calls before it stay made); *@calls,
+ * if not NULL, is set to the number of calls.
+ */
+int guest_call_all(guest_call_fn fn, int handle, u64 gfn, u64 nr,
+		   unsigned int *calls);
 
 /* A stage-2 read back as runs (s2o_dump()). */
 struct runs {

@@ -46,11 +46,14 @@ void model_fail(const char *msg)
 /* ---- Pages --------------------------------------------------------------- */
 
 const char *const st_name[NR_ST] = {
-	"HOST", "SHARED", "HYP", "GUEST", "GUEST of destroyed VM",
-	"RELINQUISHED", "hyp RAM",
+	"HOST", "SHARED", "HYP", "GUEST", "GUEST of another VM",
+	"GUEST of destroyed VM", "GUEST_SHARED", "GUEST_SHARED of another VM",
+	"GUEST_SHARED of destroyed VM", "RELINQUISHED",
+	"RELINQUISHED of destroyed VM", "VM_STATE", "VM_STATE of destroyed VM",
+	"hyp RAM",
 };
 
-/* The tests' states as the oracle's: a state, and a guest's VM live. */
+/* The tests' states as the oracle's: a state, and its VM live. */
 static const struct {
 	enum rm_state st;
 	bool live;
@@ -59,8 +62,15 @@ static const struct {
 	[ST_SHARED] = { RM_SHARED, false },
 	[ST_HYP] = { RM_HYP, false },
 	[ST_GUEST] = { RM_GUEST, true },
+	[ST_GUEST_OTHER] = { RM_GUEST, true },
 	[ST_GUEST_DEAD] = { RM_GUEST, false },
-	[ST_RELINQ] = { RM_RELINQ, false },
+	[ST_GSHARED] = { RM_GSHARED, true },
+	[ST_GSHARED_OTHER] = { RM_GSHARED, true },
+	[ST_GSHARED_DEAD] = { RM_GSHARED, false },
+	[ST_RELINQ] = { RM_RELINQ, true },
+	[ST_RELINQ_DEAD] = { RM_RELINQ, false },
+	[ST_VMSTATE] = { RM_VMSTATE, true },
+	[ST_VMSTATE_DEAD] = { RM_VMSTATE, false },
 	[ST_HYPRAM] = { RM_HYPRAM, false },
 };
 
@@ -96,6 +106,32 @@ void assert_page(u64 pfn, enum st st, int vm, const char *ctx)
 			 (unsigned long long)pfn, ret);
 	want = rm_want_info(oracle_state[st].st, vm, oracle_state[st].live);
 	assert_info_equal(pfn, &info, &want, ctx);
+}
+
+void assert_guest_call(guest_call_fn fn, int vm, u64 gfn, u64 nr, int want,
+		       u64 want_done)
+{
+	u64 done = ~0ULL;
+	int ret = fn(vm, gfn, nr, &done);
+
+	if (ret != want || done != want_done)
+		fail_msg("guest call (vm %d, gfn %#llx, nr %#llx): returned %d "
+			 "after %llu pages, want %d after %llu", vm,
+			 (unsigned long long)gfn, (unsigned long long)nr, ret,
+			 (unsigned long long)done, want,
+			 (unsigned long long)want_done);
+}
+
+int guest_call_ret(guest_call_fn fn, int vm, u64 gfn, u64 nr)
+{
+	u64 done = ~0ULL;
+	int ret = fn(vm, gfn, nr, &done);
+
+	if (ret && done)
+		fail_msg("guest call (vm %d, gfn %#llx) returned %d, yet says "
+			 "it did %llu pages", vm, (unsigned long long)gfn, ret,
+			 (unsigned long long)done);
+	return ret;
 }
 
 bool page_is_zero(u64 pfn)

@@ -24,6 +24,7 @@
 #define ENOMEM_ (-S2OWN_ENOMEM)
 #define EBUSY_ (-S2OWN_EBUSY)
 #define EINVAL_ (-S2OWN_EINVAL)
+#define EFAULT_ (-S2OWN_EFAULT)
 
 /*
  * The page most tests move: host RAM inside a 1G block, not 2M aligned,
@@ -61,17 +62,25 @@ void assert_invariants(void);
 void model_fail(const char *msg);
 
 /*
- * A page's state as the tests name it: one of the oracle's, a guest
- * page's VM live or destroyed.
+ * A page's state as the tests name it: one of the oracle's; for a page
+ * that names a VM, whether the VM is the one a test's guest calls come
+ * from, another live VM, or a destroyed one.
  */
 enum st {
 	ST_HOST,
-	ST_SHARED,
-	ST_HYP,		/* donated by the host */
-	ST_GUEST,	/* of a live VM */
-	ST_GUEST_DEAD,	/* of a destroyed VM */
-	ST_RELINQ,
-	ST_HYPRAM,	/* the hypervisor's own RAM */
+	ST_SHARED,		/* the host's, shared with the hypervisor */
+	ST_HYP,			/* donated by the host */
+	ST_GUEST,		/* of a live VM */
+	ST_GUEST_OTHER,		/* of another live VM */
+	ST_GUEST_DEAD,		/* of a destroyed VM */
+	ST_GSHARED,		/* a live VM's, shared with the host */
+	ST_GSHARED_OTHER,	/* another live VM's, shared with the host */
+	ST_GSHARED_DEAD,	/* a destroyed VM's, shared with the host */
+	ST_RELINQ,		/* relinquished by a live VM */
+	ST_RELINQ_DEAD,		/* relinquished by a destroyed VM */
+	ST_VMSTATE,		/* a live VM's vCPU state */
+	ST_VMSTATE_DEAD,	/* a destroyed VM's vCPU state */
+	ST_HYPRAM,		/* the hypervisor's own RAM */
 	NR_ST
 };
 
@@ -94,6 +103,16 @@ void assert_host_leaf(u64 ipa, u64 want_pte, u32 want_level);
 /* Stage-2 @b is @a run by run; fails naming @ctx and the first run. */
 void runs_assert_equal(const struct runs *a, const struct runs *b,
 		       const char *ctx, const char *which);
+
+/*
+ * The guest's call @fn (s2o_guest_share() ...) from VM @vm on [@gfn, @gfn
+ * + @nr) must return @want and have done @want_done pages (0 for a
+ * failure).
+ */
+void assert_guest_call(guest_call_fn fn, int vm, u64 gfn, u64 nr, int want,
+		       u64 want_done);
+/* What @fn returns, for ASSERT_NOOP(); a failure must say it did nothing. */
+int guest_call_ret(guest_call_fn fn, int vm, u64 gfn, u64 nr);
 
 bool page_is_zero(u64 pfn);
 /* Data the host (or a guest) left in a page: never all zero. */

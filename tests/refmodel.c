@@ -34,13 +34,14 @@ const struct rm_seg rm_gregs[RM_NR_GREGS] = {
 };
 
 const char *const rm_state_name[] = {
-	"HOST", "SHARED", "HYP", "GUEST", "RELINQUISHED", "hyp RAM", "MMIO",
+	"HOST", "SHARED", "HYP", "GUEST", "RELINQUISHED", "GUEST_SHARED",
+	"VM_STATE", "hyp RAM", "MMIO",
 };
 
 const char *const rm_kind_name[RM_NR_KINDS] = {
 	"host fault", "share_hyp", "unshare_hyp", "donate_hyp",
-	"hyp_donate_host", "donate_guest", "relinquish", "reclaim",
-	"vm_create", "vm_destroy",
+	"hyp_donate_host", "donate_guest", "guest_share", "guest_unshare",
+	"relinquish", "reclaim", "vcpu_create", "vm_create", "vm_destroy",
 };
 
 struct rm_model rm;
@@ -178,8 +179,12 @@ const struct rm_transition rm_transitions[RM_NR_KINDS] = {
 	[RM_DONATE_HYP] = { RM_BIT(RM_HOST), RM_HYP },
 	[RM_GIVE_BACK] = { RM_BIT(RM_HYP), RM_HOST },
 	[RM_DONATE_GUEST] = { RM_BIT(RM_HOST), RM_GUEST },
+	[RM_GUEST_SHARE] = { RM_BIT(RM_GUEST), RM_GSHARED },
+	[RM_GUEST_UNSHARE] = { RM_BIT(RM_GSHARED), RM_GUEST },
 	[RM_RELINQUISH] = { RM_BIT(RM_GUEST), RM_RELINQ },
-	[RM_RECLAIM] = { RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), RM_HOST },
+	[RM_RECLAIM] = { RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ) |
+			 RM_BIT(RM_GSHARED) | RM_BIT(RM_VMSTATE), RM_HOST },
+	[RM_VCPU_CREATE] = { RM_BIT(RM_HOST), RM_VMSTATE },
 };
 
 /**
@@ -188,14 +193,19 @@ const struct rm_transition rm_transitions[RM_NR_KINDS] = {
  * @st: the page's state.
  * @live: for a guest page, whether its VM is live.
  *
+ * A guest call only ever reaches its own VM's pages (a page another VM
+ * maps is no gfn of its own): that the page is the caller's is not
+ * checked here.
+ *
  * Return: 0; -EPERM for a page in a state the transition does not start
- * from; -EBUSY to reclaim a page a live VM still owns.
+ * from; -EBUSY to reclaim a page a live VM still owns (its memory, shared
+ * or not, or a vCPU's state).
  */
 int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live)
 {
 	if (!(rm_transitions[kind].from & RM_BIT(st)))
 		return -S2OWN_EPERM;
-	if (kind == RM_RECLAIM && st == RM_GUEST && live)
+	if (kind == RM_RECLAIM && st != RM_RELINQ && live)
 		return -S2OWN_EBUSY;
 	return 0;
 }
@@ -205,11 +215,13 @@ int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live)
  * host fault maps it, a CPU may translate it for the host.
  * @st: the page's state.
  *
- * Return: true for the host's pages (shared or not) and MMIO.
+ * Return: true for the host's pages (shared with the hypervisor or not),
+ * the pages a guest shares with it, and MMIO.
  */
 bool rm_host_may_access(enum rm_state st)
 {
-	return st == RM_HOST || st == RM_SHARED || st == RM_MMIO;
+	return st == RM_HOST || st == RM_SHARED || st == RM_GSHARED ||
+	       st == RM_MMIO;
 }
 
 /**
@@ -281,6 +293,15 @@ struct s2o_page_info rm_want_info(enum rm_state st, int vm, bool live)
 	case RM_RELINQ:
 		return (struct s2o_page_info){ S2O_OWNER_GUEST, N, N, N, vm,
 					       true };
+	case RM_GSHARED:
+		return (struct s2o_page_info){ S2O_OWNER_GUEST,
+					       S2O_PAGE_SHARED_BORROWED, N,
+					       S2O_PAGE_SHARED_OWNED, vm,
+					       !live };
+	case RM_VMSTATE:
+		/* The hypervisor's, on the VM's behalf: it names the VM. */
+		return (struct s2o_page_info){ S2O_OWNER_HYP, N, O, N, vm,
+					       !live };
 	default:
 		abort();
 	}
@@ -321,13 +342,8 @@ const char *rm_info_str(const struct s2o_page_info *info,
 	return buf;
 }
 
-/**
- * rm_core_call() - make @op's call on the core.
- * @op: the operation.
- *
- * Return: what the core returned (for vm_create, the handle).
- */
-int rm_core_call(const struct rm_op *op)
+/* rm_core_call() of every call but the guest's. */
+static int core_call(const struct rm_op *op)
 {
 	switch (op->kind) {
 	case RM_FAULT:
@@ -342,10 +358,10 @@ int rm_core_call(const struct rm_op *op)
 		return s2o_hyp_donate_host(op->pfn, op->nr);
 	case RM_DONATE_GUEST:
 		return s2o_host_donate_guest(op->vm, op->pfn, op->gfn, op->nr);
-	case RM_RELINQUISH:
-		return s2o_guest_relinquish(op->vm, op->gfn, op->nr);
 	case RM_RECLAIM:
 		return s2o_host_reclaim_guest(op->pfn, op->nr);
+	case RM_VCPU_CREATE:
+		return s2o_vcpu_create(op->vm, op->pfn);
 	case RM_CREATE:
 		return s2o_vm_create();
 	case RM_DESTROY:
@@ -353,6 +369,56 @@ int rm_core_call(const struct rm_op *op)
 	default:
 		abort();
 	}
+}
+
+/**
+ * rm_guest_call() - whether @kind is one of the guest's own calls.
+ * @kind: an operation.
+ *
+ * Return: true for guest_share, guest_unshare and relinquish: they act on
+ * the run of the guest's memory at op->gfn (rm_guest_run()).
+ */
+bool rm_guest_call(enum rm_kind kind)
+{
+	return kind == RM_GUEST_SHARE || kind == RM_GUEST_UNSHARE ||
+	       kind == RM_RELINQUISH;
+}
+
+/**
+ * rm_guest_fn() - the core's function for a guest call.
+ * @kind: RM_GUEST_SHARE, RM_GUEST_UNSHARE or RM_RELINQUISH.
+ *
+ * Return: s2o_guest_share(), s2o_guest_unshare() or s2o_guest_relinquish().
+ */
+guest_call_fn rm_guest_fn(enum rm_kind kind)
+{
+	return kind == RM_GUEST_SHARE ? s2o_guest_share :
+	       kind == RM_GUEST_UNSHARE ? s2o_guest_unshare :
+					  s2o_guest_relinquish;
+}
+
+/**
+ * rm_core_call() - make @op's call on the core.
+ * @op: the operation.
+ * @done: set to the pages the call changed: a guest call's own count,
+ *        op->nr for a transition of pages that succeeded, else 0.
+ *
+ * Return: what the core returned (for vm_create the handle, for
+ * vcpu_create the vCPU's index).
+ */
+int rm_core_call(const struct rm_op *op, u64 *done)
+{
+	int ret;
+
+	*done = 0;
+	if (rm_guest_call(op->kind))
+		return rm_guest_fn(op->kind)(op->vm, op->gfn, op->nr, done);
+	ret = core_call(op);
+	if (op->kind == RM_VCPU_CREATE)
+		*done = ret >= 0;
+	else if (!ret && rm_transitions[op->kind].from)
+		*done = op->nr;
+	return ret;
 }
 
 /* ---- The model ----------------------------------------------------------- */
@@ -420,6 +486,14 @@ u64 rm_gmapped(int h, u64 gfn)
 	return s < 0 ? 0 : rm.gmap[h][s];
 }
 
+/* The end of the RAM region holding @pfn, a page of RAM. */
+static u64 region_end(u64 pfn)
+{
+	if (rm_region_kind(pfn) == RM_HYPRAM)
+		return RAM_FIRST;
+	return rm_ctx.split && pfn < RAM_SPLIT ? RAM_SPLIT : RAM_END_PFN;
+}
+
 /**
  * rm_check_range() - the model's pfn range check.
  * @pfn: first page frame.
@@ -431,15 +505,13 @@ u64 rm_gmapped(int h, u64 gfn)
 int rm_check_range(u64 pfn, u64 nr)
 {
 	enum rm_state k;
-	u64 end;
 
 	if (!nr || pfn >= MAX_PFN || nr > MAX_PFN - pfn)
 		return -S2OWN_EINVAL;
 	k = rm_region_kind(pfn);
 	if (k == RM_MMIO)
 		return -S2OWN_EINVAL;
-	end = k == RM_HYPRAM ? RAM_FIRST : RAM_END_PFN;
-	if (pfn + nr > end)
+	if (pfn + nr > region_end(pfn))
 		return -S2OWN_EINVAL;
 	return k == RM_HYPRAM ? -S2OWN_EPERM : 0;
 }
@@ -456,6 +528,47 @@ int rm_check_gfn_range(u64 gfn, u64 nr)
 	if (!nr || gfn >= MAX_PFN || nr > MAX_PFN - gfn)
 		return -S2OWN_EINVAL;
 	return 0;
+}
+
+/**
+ * rm_guest_run() - the pages a guest call on [@gfn, @gfn + @nr) of VM @h
+ * acts on: from @gfn, the longest stretch of gfns that hold pages at
+ * consecutive pfns, at most @nr, RM_GUEST_CALL_MAX, and up to the end of
+ * the first page's RAM region.
+ * @h: a handle, 1..S2O_MAX_VMS.
+ * @gfn: first guest frame.
+ * @nr: pages asked for.
+ * @pfn: set to the first page, if there is one.
+ *
+ * Return: the run's length; 0 if @gfn holds no page.
+ */
+u64 rm_guest_run(int h, u64 gfn, u64 nr, u64 *pfn)
+{
+	u64 first = rm_gmapped(h, gfn), n, max;
+
+	if (!first)
+		return 0;
+	*pfn = first - 1;
+	max = S2O_MIN(S2O_MIN(nr, (u64)RM_GUEST_CALL_MAX),
+		      region_end(*pfn) - *pfn);
+	for (n = 1; n < max && rm_gmapped(h, gfn + n) == first + n; n++)
+		;
+	return n;
+}
+
+/* Why the run of @n pages from @pfn at @gfn of VM @h, asked @nr, ended. */
+static enum rm_end run_end(int h, u64 gfn, u64 nr, u64 pfn, u64 n)
+{
+	u64 next;
+
+	if (n == nr)
+		return RM_END_ASKED;
+	if (n == RM_GUEST_CALL_MAX)
+		return RM_END_MAX;
+	if (pfn + n == region_end(pfn))
+		return RM_END_REGION;
+	next = rm_gmapped(h, gfn + n);
+	return next ? RM_END_JUMP : RM_END_HOLE;
 }
 
 /* The first page of the range that transition @kind refuses decides. */
@@ -511,14 +624,17 @@ static void m_gmap_clear(int h)
  *
  * The checks in docs/ownership.md's order: the VM handle, the pfn range,
  * the gfn range, the pages' states lowest first, a gfn already mapped.
- * (-ENOMEM depends on the pool, which the model does not follow.)
+ * A guest call: the handle, the gfn range, -EFAULT if its first gfn holds
+ * no page, then the states of its run's pages (rm_guest_run()). A vCPU:
+ * the handle, the page, then -EBUSY if the VM has all its vCPUs. (-ENOMEM
+ * depends on the pool, which the model does not follow.)
  *
  * Return: 0 or the error; for vm_create, 0 if a slot is free.
  */
 int rm_expect(const struct rm_op *op)
 {
+	u64 i, n, pfn = 0;
 	int ret, h;
-	u64 i;
 
 	switch (op->kind) {
 	case RM_FAULT:
@@ -538,13 +654,24 @@ int rm_expect(const struct rm_op *op)
 			if (rm_gmapped(op->vm, op->gfn + i))
 				ret = -S2OWN_EBUSY;
 		return ret;
+	case RM_GUEST_SHARE:
+	case RM_GUEST_UNSHARE:
 	case RM_RELINQUISH:
 		if (!rm_vm_live(op->vm))
 			return -S2OWN_ENOENT;
 		ret = rm_check_gfn_range(op->gfn, op->nr);
-		for (i = 0; !ret && i < op->nr; i++)
-			if (!rm_gmapped(op->vm, op->gfn + i))
-				ret = -S2OWN_EPERM;
+		if (ret)
+			return ret;
+		n = rm_guest_run(op->vm, op->gfn, op->nr, &pfn);
+		return n ? m_pages(op->kind, pfn, n) : -S2OWN_EFAULT;
+	case RM_VCPU_CREATE:
+		if (!rm_vm_live(op->vm))
+			return -S2OWN_ENOENT;
+		ret = rm_check_range(op->pfn, 1);
+		if (!ret)
+			ret = m_pages(op->kind, op->pfn, 1);
+		if (!ret && rm.nvcpus[op->vm] >= S2O_MAX_VCPUS)
+			ret = -S2OWN_EBUSY;
 		return ret;
 	case RM_CREATE:
 		for (h = 1; h <= S2O_MAX_VMS; h++)
@@ -560,6 +687,25 @@ int rm_expect(const struct rm_op *op)
 }
 
 /**
+ * rm_expect_done() - the pages a call the model allows changes, as the
+ * core counts them (rm_core_call()'s @done).
+ * @op: an operation rm_expect() returns 0 for, the model as it is.
+ * @pfn: set to the first of them for a guest call (its run), else
+ *        untouched.
+ *
+ * Return: the guest call's run, 1 for a vCPU, op->nr for the other
+ * transitions of pages, else 0.
+ */
+u64 rm_expect_done(const struct rm_op *op, u64 *pfn)
+{
+	if (rm_guest_call(op->kind))
+		return rm_guest_run(op->vm, op->gfn, op->nr, pfn);
+	if (!rm_transitions[op->kind].from)
+		return 0;
+	return op->kind == RM_VCPU_CREATE ? 1 : op->nr;
+}
+
+/**
  * rm_commit() - the core did @op: the model does it too.
  * @op: an operation rm_expect() allows; its pages and gfns are ones the
  *      model tracks.
@@ -567,8 +713,8 @@ int rm_expect(const struct rm_op *op)
  */
 void rm_commit(const struct rm_op *op, int ret)
 {
+	u64 i, n, pfn = 0;
 	int h = op->vm, s;
-	u64 i;
 
 	switch (op->kind) {
 	case RM_FAULT:
@@ -584,12 +730,23 @@ void rm_commit(const struct rm_op *op, int ret)
 		rm.gdirty |= 1u << (h - 1);
 		rm.vpages[h] += op->nr;
 		break;
+	case RM_GUEST_SHARE:
+	case RM_GUEST_UNSHARE:
+		n = rm_guest_run(h, op->gfn, op->nr, &pfn);
+		m_set(pfn, n, rm_transitions[op->kind].to, h);
+		break;
 	case RM_RELINQUISH:
-		for (i = 0; i < op->nr; i++) {
-			s = rm_gslot(op->gfn + i);
-			m_set(rm.gmap[h][s] - 1, 1, RM_RELINQ, h);
-			rm.gmap[h][s] = 0;
-		}
+		n = rm_guest_run(h, op->gfn, op->nr, &pfn);
+		m_set(pfn, n, RM_RELINQ, h);
+		for (i = 0; i < n; i++)
+			rm.gmap[h][rm_gslot(op->gfn + i)] = 0;
+		break;
+	case RM_VCPU_CREATE:
+		/* The core zeroes the page: nothing of the host's is left. */
+		m_set(op->pfn, 1, RM_VMSTATE, h);
+		rm.marker[m_idx(op->pfn)] = 0;
+		rm.vpages[h]++;
+		rm.nvcpus[h]++;
 		break;
 	case RM_RECLAIM:
 		for (i = 0; i < op->nr; i++) {
@@ -605,6 +762,7 @@ void rm_commit(const struct rm_op *op, int ret)
 		break;
 	case RM_DESTROY:
 		m_gmap_clear(h);
+		rm.nvcpus[h] = 0;
 		rm.vstate[h] = rm.vpages[h] ? RM_VM_DYING : RM_VM_FREE;
 		break;
 	default:
@@ -769,7 +927,10 @@ void rm_mismatch(const char *fmt, ...)
 
 static const int ret_col[RM_NR_RETS] = { 0, -S2OWN_EPERM, -S2OWN_ENOENT,
 					 -S2OWN_ENOMEM, -S2OWN_EBUSY,
-					 -S2OWN_EINVAL };
+					 -S2OWN_EINVAL, -S2OWN_EFAULT };
+static const char *const ret_name[RM_NR_RETS] = {
+	"0", "-EPERM", "-ENOENT", "-ENOMEM", "-EBUSY", "-EINVAL", "-EFAULT",
+};
 static enum rm_kind cur_kind;
 
 static void count_ret(int ret)
@@ -794,16 +955,36 @@ static void expect_ret(int got, int want)
  */
 void rm_print_coverage(void)
 {
-	int k;
 
-	printf("%-16s %8s %8s %8s %8s %8s %8s\n", "returned", "0",
-	       "-EPERM", "-ENOENT", "-ENOMEM", "-EBUSY", "-EINVAL");
-	for (k = 0; k < RM_NR_KINDS; k++)
-		printf("%-16s %8llu %8llu %8llu %8llu %8llu %8llu\n",
-		       rm_kind_name[k], rm_ctx.coverage[k][0],
-		       rm_ctx.coverage[k][1], rm_ctx.coverage[k][2],
-		       rm_ctx.coverage[k][3], rm_ctx.coverage[k][4],
-		       rm_ctx.coverage[k][5]);
+	int k, r;
+
+	printf("%-16s", "returned");
+	for (r = 0; r < RM_NR_RETS; r++)
+		printf(" %8s", ret_name[r]);
+	printf("\n");
+	for (k = 0; k < RM_NR_KINDS; k++) {
+		printf("%-16s", rm_kind_name[k]);
+		for (r = 0; r < RM_NR_RETS; r++)
+			printf(" %8llu", rm_ctx.coverage[k][r]);
+		printf("\n");
+	}
+}
+
+/**
+ * rm_print_run_ends() - where the runs of the successful guest calls
+ * ended, over the whole run, on stdout.
+ */
+void rm_print_run_ends(void)
+{
+	static const char *const name[RM_NR_ENDS] = {
+		"as asked", "512 pages", "region end", "hole", "pfn jump",
+	};
+	int e;
+
+	printf("guest runs ended:");
+	for (e = 0; e < RM_NR_ENDS; e++)
+		printf(" %s %llu%s", name[e], rm_ctx.run_ends[e],
+		       e + 1 < RM_NR_ENDS ? "," : "\n");
 }
 
 /* ---- A failed call changes nothing --------------------------------------- */
@@ -1072,6 +1253,13 @@ void rm_probe_guest(unsigned int cpu, int h, u64 gfn)
 			    (unsigned long long)(want - 1));
 }
 
+/* VM @h maps the first and last of [@gfn, @gfn + @nr) as the model says. */
+static void probe_guest_ends(int h, u64 gfn, u64 nr)
+{
+	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), h, gfn);
+	rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), h, gfn + nr - 1);
+}
+
 static void after_donation(u64 pfn, u64 nr)
 {
 	/* No CPU may still reach a page the host gave away. */
@@ -1113,9 +1301,15 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 		snprintf(buf, size, "%sdonate_guest(vm %d, pfn %#llx, gfn "
 			 "%#llx, nr %#llx)", pre, op->vm, pfn, gfn, nr);
 		break;
+	case RM_GUEST_SHARE:
+	case RM_GUEST_UNSHARE:
 	case RM_RELINQUISH:
-		snprintf(buf, size, "%srelinquish(vm %d, gfn %#llx, nr %#llx)",
-			 pre, op->vm, gfn, nr);
+		snprintf(buf, size, "%s%s(vm %d, gfn %#llx, nr %#llx)", pre,
+			 rm_kind_name[op->kind], op->vm, gfn, nr);
+		break;
+	case RM_VCPU_CREATE:
+		snprintf(buf, size, "%svcpu_create(vm %d, pfn %#llx)", pre,
+			 op->vm, pfn);
 		break;
 	case RM_CREATE:
 		snprintf(buf, size, "%svm_create()", pre);
@@ -1130,23 +1324,37 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 }
 
 /*
- * Make @op's call and check its return code against @want. A failure must
- * have changed nothing (checked against a snapshot of VM @vm and the host).
- * -ENOMEM in place of a success is accepted when rm_ctx.allow_enomem is
- * set: the model cannot know the pool, only that the call changed nothing.
- * The fault path is the exception there: before giving up it frees idle
- * tables, which changes the host stage-2 but no page's owner. And where the
- * host reserve covers it (rm_ctx.host_reserve), it may not give up at all.
+ * Make @op's call and check its return code against @want, and the pages
+ * it says it changed against @want_done (a success's; a failure did none).
+ * A vCPU's index must be the model's next one; it counts as 0. A failure
+ * must have changed nothing (checked against a snapshot of VM @vm and the
+ * host). -ENOMEM in place of a success is accepted when rm_ctx.allow_enomem
+ * is set: the model cannot know the pool, only that the call changed
+ * nothing. The fault path is the exception there: before giving up it
+ * frees idle tables, which changes the host stage-2 but no page's owner.
+ * And where the host reserve covers it (rm_ctx.host_reserve), it may not
+ * give up at all.
  */
-static int checked_call(const struct rm_op *op, int want, int vm)
+static int checked_call(const struct rm_op *op, int want, u64 want_done,
+			int vm)
 {
 	bool reserved = rm_ctx.host_reserve && op->kind == RM_FAULT &&
 			op->ipa < (1ULL << 39);
 	bool enomem_ok = rm_ctx.allow_enomem && !want && !reserved;
+	u64 done;
 	int got;
 
 	quiet_begin(want, vm, enomem_ok && op->kind != RM_FAULT);
-	got = rm_core_call(op);
+	got = rm_core_call(op, &done);
+	if (op->kind == RM_VCPU_CREATE && got >= 0) {
+		if (got != rm.nvcpus[op->vm])
+			rm_mismatch("vCPU index %d, the model says %u", got,
+				    rm.nvcpus[op->vm]);
+		got = 0;
+	}
+	if (got && done)
+		rm_mismatch("returned %d, yet says it did %llu pages", got,
+			    (unsigned long long)done);
 	if (got == -S2OWN_ENOMEM && enomem_ok) {
 		count_ret(got);
 		rm_ctx.nr_enomem++;
@@ -1154,6 +1362,10 @@ static int checked_call(const struct rm_op *op, int want, int vm)
 		return got;
 	}
 	expect_ret(got, want);
+	if (!got && done != want_done)
+		rm_mismatch("did %llu pages, the model says %llu",
+			    (unsigned long long)done,
+			    (unsigned long long)want_done);
 	quiet_end(got != 0);
 	return got;
 }
@@ -1161,8 +1373,9 @@ static int checked_call(const struct rm_op *op, int want, int vm)
 /* The VM whose stage-2 @op may change, besides the host's. */
 static int op_vm(const struct rm_op *op)
 {
-	return op->kind == RM_DONATE_GUEST || op->kind == RM_RELINQUISH ||
-	       op->kind == RM_DESTROY ? op->vm : 0;
+	return op->kind == RM_DONATE_GUEST || rm_guest_call(op->kind) ||
+	       op->kind == RM_VCPU_CREATE || op->kind == RM_DESTROY ? op->vm :
+								       0;
 }
 
 /*
@@ -1180,8 +1393,11 @@ static void check_refused(const struct rm_op *op)
 		rm_mismatch("refused, yet cpu %u translates it", op->cpu);
 }
 
-/* What a success must show besides the pages' states. */
-static void check_success(const struct rm_op *op)
+/*
+ * What a success must show besides the pages' states. A guest call acted
+ * on the @n pages from @pfn, the run that the model found before it.
+ */
+static void check_success(const struct rm_op *op, u64 pfn, u64 n)
 {
 	struct fake_translation tr;
 	unsigned int cpu;
@@ -1199,17 +1415,27 @@ static void check_success(const struct rm_op *op)
 		break;
 	case RM_DONATE_GUEST:
 		after_donation(op->pfn, op->nr);
-		rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
-			       op->gfn);
-		rm_probe_guest((unsigned int)rm_rnd(FAKE_NR_CPUS), op->vm,
-			       op->gfn + op->nr - 1);
+		probe_guest_ends(op->vm, op->gfn, op->nr);
+		break;
+	case RM_GUEST_UNSHARE:
+		/* The host lost them: no CPU may reach them any more. */
+		after_donation(pfn, n);
+		probe_guest_ends(op->vm, op->gfn, n);
+		break;
+	case RM_GUEST_SHARE:
+		/* Shared, the guest keeps them mapped. */
+		probe_guest_ends(op->vm, op->gfn, n);
 		break;
 	case RM_RELINQUISH:
 		/* Both ends must be gone from every CPU's view of the guest. */
 		for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
 			rm_probe_guest(cpu, op->vm, op->gfn);
-			rm_probe_guest(cpu, op->vm, op->gfn + op->nr - 1);
+			rm_probe_guest(cpu, op->vm, op->gfn + n - 1);
 		}
+		break;
+	case RM_VCPU_CREATE:
+		after_donation(op->pfn, 1);
+		check_zeroed(op->pfn, 1);
 		break;
 	case RM_RECLAIM:
 		check_zeroed(op->pfn, op->nr);
@@ -1227,9 +1453,11 @@ static int apply_create(const struct rm_op *op)
 	bool any_free = !rm_expect(op);
 	int h;
 
+	u64 done;
+
 	quiet_begin(any_free ? 0 : -S2OWN_EBUSY, 0,
 		    any_free && rm_ctx.allow_enomem);
-	h = rm_core_call(op);
+	h = rm_core_call(op, &done);
 	if (!any_free) {
 		expect_ret(h, -S2OWN_EBUSY);
 		quiet_end(true);
@@ -1255,29 +1483,38 @@ static int apply_create(const struct rm_op *op)
  *      tracks unless the model says the call fails.
  *
  * Checks the return code (-ENOMEM only as rm_ctx.allow_enomem permits),
- * that a failed call changed nothing, and after a success what the MMUs
- * translate: the host no longer reaches pages it gave away (on every CPU),
- * a guest reaches exactly what it was given, a reclaimed page reads zero.
- * The caller checks the window's states (rm_check_window()) when it likes.
+ * the pages a guest call says it did (the model's run), that a failed call
+ * changed nothing, and after a success what the MMUs translate: the host
+ * no longer reaches pages it gave away or a guest took back (on every
+ * CPU), a guest reaches exactly what it was given, a reclaimed or vCPU
+ * page reads zero. The caller checks the window's states
+ * (rm_check_window()) when it likes.
  *
- * Return: what the tracker returned (for vm_create, the handle); the model
- * has applied the change if and only if that is a success.
+ * Return: what the tracker returned (for vm_create the handle, for
+ * vcpu_create 0 once its index is checked); the model has applied the
+ * change if and only if that is a success.
  */
 int rm_apply(const struct rm_op *op)
 {
-	int got;
+	u64 pfn = 0, n = 0;
+	int want, got;
 
 	rm_describe(op, rm_ctx.desc, sizeof(rm_ctx.desc));
 	cur_kind = op->kind;
 	if (op->kind == RM_CREATE)
 		return apply_create(op);
-	got = checked_call(op, rm_expect(op), op_vm(op));
+	want = rm_expect(op);
+	if (!want)
+		n = rm_expect_done(op, &pfn);
+	got = checked_call(op, want, n, op_vm(op));
 	if (got) {
 		check_refused(op);
 		return got;
 	}
+	if (rm_guest_call(op->kind))
+		rm_ctx.run_ends[run_end(op->vm, op->gfn, op->nr, pfn, n)]++;
 	rm_commit(op, got);
-	check_success(op);
+	check_success(op, pfn, n);
 	return 0;
 }
 
@@ -1309,6 +1546,7 @@ static int give_back_runs(enum rm_kind kind)
 		}
 		while (i + (int)op.nr < RM_WIN &&
 		       rm_win_pfn(i + (int)op.nr) == op.pfn + op.nr &&
+		       op.pfn + op.nr < region_end(op.pfn) &&
 		       given_back_by(i + (int)op.nr, kind))
 			op.nr++;
 		rm_describe(&op, rm_ctx.desc, sizeof(rm_ctx.desc));

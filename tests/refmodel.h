@@ -12,11 +12,13 @@
  * test, which has a machine of its own, asks nothing else.
  *
  * The model: plain arrays holding the state of every page of a small
- * window of the harness's usual map, each VM's life and its gfn -> pfn
- * map. rm_expect() says what the core must return for an operation,
- * rm_commit() applies one the core made; rm_apply() does both around the
- * real call and compares: the return code, that a failed call changed
- * nothing, and what the fake MMUs translate afterwards.
+ * window of the harness's usual map (or its split map, rm_ctx.split),
+ * each VM's life, its vCPU count and its gfn -> pfn map. rm_expect() says
+ * what the core must return for an operation and rm_expect_done() how
+ * many pages it changes, rm_commit() applies one the core made; rm_apply()
+ * does all three around the real call and compares: the return code, the
+ * pages a guest's call did (the run rm_guest_run() finds), that a failed
+ * call changed nothing, and what the fake MMUs translate afterwards.
  *
  * Three drivers run the model: tests/test_reference.c (seeded random
  * operations), tests/fuzz_core.c (operations decoded from libFuzzer's
@@ -55,10 +57,14 @@ extern const struct rm_seg rm_segs[RM_NR_SEGS];
 #define RM_GSLOTS (4096 + 3072 + 3072 + 2048)
 extern const struct rm_seg rm_gregs[RM_NR_GREGS];
 
-/* A page's state in the model; hyp RAM and MMIO never change. */
+/*
+ * A page's state in the model; hyp RAM and MMIO never change. RM_SHARED
+ * is the host's page shared with the hypervisor, RM_GSHARED a guest's
+ * page shared with the host, RM_VMSTATE a page holding a vCPU's state.
+ */
 enum rm_state {
-	RM_HOST, RM_SHARED, RM_HYP, RM_GUEST, RM_RELINQ, RM_HYPRAM, RM_MMIO,
-	RM_NR_STATES
+	RM_HOST, RM_SHARED, RM_HYP, RM_GUEST, RM_RELINQ, RM_GSHARED,
+	RM_VMSTATE, RM_HYPRAM, RM_MMIO, RM_NR_STATES
 };
 
 #define RM_BIT(st) (1u << (st))
@@ -71,6 +77,7 @@ struct rm_model {
 	u64 marker[RM_WIN];	/* word at the page's marker offset, 0: zero */
 	int vstate[S2O_MAX_VMS + 1];
 	u64 vpages[S2O_MAX_VMS + 1];	/* pages naming the VM */
+	u8 nvcpus[S2O_MAX_VMS + 1];	/* vCPUs the VM has */
 	u32 gdirty;		/* VMs whose gmap may hold entries, bit h-1 */
 	u64 gmap[S2O_MAX_VMS + 1][RM_GSLOTS];	/* pfn + 1, 0 unmapped */
 };
@@ -78,28 +85,48 @@ struct rm_model {
 /* The model's state: drivers read it to aim their operations. */
 extern struct rm_model rm;
 
-/* The operations, as counted in the coverage table. */
+/*
+ * The operations, as counted in the coverage table. RM_SHARE and
+ * RM_UNSHARE are the host's, with the hypervisor; RM_GUEST_SHARE,
+ * RM_GUEST_UNSHARE and RM_RELINQUISH the guest's own calls (rm_guest_call()).
+ */
 enum rm_kind {
 	RM_FAULT, RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK,
-	RM_DONATE_GUEST, RM_RELINQUISH, RM_RECLAIM, RM_CREATE, RM_DESTROY,
-	RM_NR_KINDS
+	RM_DONATE_GUEST, RM_GUEST_SHARE, RM_GUEST_UNSHARE, RM_RELINQUISH,
+	RM_RECLAIM, RM_VCPU_CREATE, RM_CREATE, RM_DESTROY, RM_NR_KINDS
 };
+
+/* Pages one guest call changes at most (docs/guests.md). */
+#define RM_GUEST_CALL_MAX 512
 
 extern const char *const rm_kind_name[RM_NR_KINDS];
 extern const char *const rm_state_name[];
 
 struct rm_op {
 	enum rm_kind kind;
-	int vm;			/* donate_guest, relinquish, vm_destroy */
-	u64 pfn, nr;		/* transitions on pages */
-	u64 gfn;		/* donate_guest, relinquish */
+	int vm;			/* the VM of every call that names one */
+	u64 pfn, nr;		/* transitions on pages; vcpu_create: pfn */
+	u64 gfn;		/* donate_guest, guest calls */
 	u64 ipa;		/* host fault */
 	unsigned int access;	/* host fault: S2O_FAULT_* bits */
 	unsigned int cpu;	/* host fault: the CPU that retries */
 };
 
-/* Return codes counted: 0, -EPERM, -ENOENT, -ENOMEM, -EBUSY, -EINVAL. */
-#define RM_NR_RETS 6
+/*
+ * Return codes counted: 0, -EPERM, -ENOENT, -ENOMEM, -EBUSY, -EINVAL,
+ * -EFAULT.
+ */
+#define RM_NR_RETS 7
+
+/* Where a guest call's run ended (rm_guest_run()). */
+enum rm_end {
+	RM_END_ASKED,	/* at the length asked for */
+	RM_END_MAX,	/* after RM_GUEST_CALL_MAX pages */
+	RM_END_REGION,	/* at the end of a RAM region */
+	RM_END_HOLE,	/* at a gfn holding no page */
+	RM_END_JUMP,	/* at a gfn holding a page, not the next one */
+	RM_NR_ENDS
+};
 
 /* What the driver sets, and what the model keeps about the run. */
 struct rm_ctx {
@@ -120,7 +147,14 @@ struct rm_ctx {
 	 * must never get -ENOMEM.
 	 */
 	bool host_reserve;
+	/*
+	 * The tracker runs on harness_split_map: a pfn range crossing
+	 * RAM_SPLIT is refused, a guest's run ends there.
+	 */
+	bool split;
 	unsigned long long nr_enomem;	/* calls that hit -ENOMEM */
+	/* Successful guest calls by where their run ended (enum rm_end). */
+	unsigned long long run_ends[RM_NR_ENDS];
 	char desc[160];			/* the operation being checked */
 	/* Report a mismatch; must not return. */
 	void (*report)(const char *msg);
@@ -153,7 +187,9 @@ bool rm_info_is(const struct s2o_page_info *got, enum rm_state st, int vm,
 #define RM_INFO_LEN 96
 const char *rm_info_str(const struct s2o_page_info *info,
 			char buf[RM_INFO_LEN]);
-int rm_core_call(const struct rm_op *op);
+bool rm_guest_call(enum rm_kind kind);
+guest_call_fn rm_guest_fn(enum rm_kind kind);
+int rm_core_call(const struct rm_op *op, u64 *done);
 
 /* ---- The model ----------------------------------------------------------- */
 
@@ -172,6 +208,7 @@ bool rm_vm_live(int h);
 u64 rm_gmapped(int h, u64 gfn);
 int rm_check_range(u64 pfn, u64 nr);
 int rm_check_gfn_range(u64 gfn, u64 nr);
+u64 rm_guest_run(int h, u64 gfn, u64 nr, u64 *pfn);
 
 int rm_find_page(unsigned int mask, int start);
 u64 rm_run_len(unsigned int mask, u64 pfn, u64 want, unsigned int stray);
@@ -182,6 +219,7 @@ int rm_live_vms(int live[S2O_MAX_VMS]);
 void rm_reset(void);
 void rm_mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rm_expect(const struct rm_op *op);
+u64 rm_expect_done(const struct rm_op *op, u64 *pfn);
 void rm_commit(const struct rm_op *op, int ret);
 int rm_apply(const struct rm_op *op);
 void rm_describe(const struct rm_op *op, char *buf, size_t size);
@@ -194,5 +232,6 @@ void rm_probe_host(unsigned int cpu, u64 ipa);
 void rm_probe_guest(unsigned int cpu, int h, u64 gfn);
 int rm_give_everything_back(void);
 void rm_print_coverage(void);
+void rm_print_run_ends(void);
 
 #endif /* S2OWN_TEST_REFMODEL_H */

@@ -4,8 +4,11 @@
  *
  * Threads fault, donate, share, give back, create and destroy VMs over the
  * same few 1G blocks, in ranges that overlap on purpose, so that splits,
- * coalesces and lost races happen all the time. Nothing is decided by a
- * lock in the test: the reference is built from the results alone.
+ * coalesces and lost races happen all the time. Each thread is also the
+ * vCPU of its own VMs: it shares pages of theirs with the host, takes them
+ * back and relinquishes them, in the same 2M blocks as the others' faults,
+ * donations and reclaims. Nothing is decided by a lock in the test: the
+ * reference is built from the results alone.
  *
  * The reference. Every op that returns 0 moved each page of its range from
  * one state to another, and conflicting ops are serialised by the core's
@@ -23,6 +26,13 @@
  * to, is the reference model's oracle (refmodel.h) to say: the states
  * here are classes of its states. The machine is the harness's
  * (harness.h), on a memory map of this test's own.
+ *
+ * After each of its guest calls a thread checks what no other thread can
+ * change: the host stage-2 and the VM's agree about the pages (the host
+ * maps a shared page or may fault it in, and has no translation, in any
+ * CPU's TLB or its tables, to a page the guest owns alone). Every
+ * CHECK_PERIOD seconds the threads stop between two ops and the core's
+ * invariant checker runs, with the table count.
  *
  * A second phase races two threads on overlapping ranges, round after
  * round, while the others fault on the same blocks: exactly one may win.
@@ -102,16 +112,19 @@
 
 /*
  * States as the reference sees them: each a class of the oracle's states
- * (refmodel.h), which answers every question about them. A guest page is
- * of a live VM; RECL is every page the host may reclaim, relinquished or
- * a destroyed VM's: which of the two, only the order of the calls could
- * tell, and the reference does not have it.
+ * (refmodel.h), which answers every question about them. GUEST and
+ * GSHARED pages are of a live VM; RECL is every page the host may reclaim,
+ * relinquished or a destroyed VM's (shared by it or not): which one, only
+ * the order of the calls could tell, and the reference does not have it.
+ * A check of a RECL page takes the one its query reports and holds what
+ * the host stage-2 says to that.
  */
 enum ref_state {
 	ST_HOST,
 	ST_SHARED,
 	ST_HYP,
 	ST_GUEST,
+	ST_GSHARED,
 	ST_RECL,
 	NR_ST,
 };
@@ -125,7 +138,10 @@ static const struct {
 	[ST_SHARED] = { "SHARED", RM_BIT(RM_SHARED), false },
 	[ST_HYP] = { "HYP", RM_BIT(RM_HYP), false },
 	[ST_GUEST] = { "GUEST", RM_BIT(RM_GUEST), true },
-	[ST_RECL] = { "RECL", RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ), false },
+	[ST_GSHARED] = { "GSHARED", RM_BIT(RM_GSHARED), true },
+	[ST_RECL] = { "RECL", RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ) |
+				      RM_BIT(RM_GSHARED) | RM_BIT(RM_VMSTATE),
+		      false },
 };
 
 /*
@@ -150,9 +166,10 @@ enum res { RES_OK, RES_EPERM, RES_EBUSY, RES_EINVAL, RES_ENOENT,
 static const char *const res_name[] = { "ok", "EPERM", "EBUSY", "EINVAL",
 					"ENOENT", "ENOMEM", "other" };
 
+/* A run of a VM's gfns at consecutive pfns, all in one state. */
 struct ext {
 	u64 gfn, pfn, nr;
-	bool relinquished;
+	int st;			/* ST_GUEST, ST_GSHARED or ST_RECL */
 };
 
 struct test_vm {
@@ -204,6 +221,9 @@ static struct {
 	u32 stop;
 	u32 failures;
 	u32 phase;		/* for the watchdog's report */
+	u32 pause;		/* threads: stop between two ops */
+	u32 paused;		/* threads stopped */
+	u32 mid_checks;		/* invariant checks made in phase 1 */
 	struct worker w[MAX_THREADS];
 } g;
 
@@ -484,15 +504,10 @@ static bool quiet(u64 pfn, u32 version)
 		       version;
 }
 
-/* One of the oracle's states of @st: they agree but for the query. */
+/* One of the oracle's states of @st: the one that decides give-backs. */
 static enum rm_state some_state(int st)
 {
 	return __builtin_ctz(ref_class[st].states);
-}
-
-static bool host_may_access(int st)
-{
-	return rm_host_may_access(some_state(st));
 }
 
 /* The reference's state holding every state of @states (RM_BIT()s). */
@@ -517,16 +532,25 @@ static int to_of(enum rm_kind kind)
 	return class_of(RM_BIT(rm_transitions[kind].to));
 }
 
-/* Whether query @i is one a page in state @st (of VM @vm) reports. */
-static bool info_matches(int st, int vm, const struct s2o_page_info *i)
+/*
+ * The oracle's state of class @st that query @i reports (of VM @vm), or
+ * -1: what the host stage-2 must say about the page.
+ */
+static int exact_state(int st, int vm, const struct s2o_page_info *i)
 {
 	int s;
 
 	for (s = 0; s < RM_NR_STATES; s++)
 		if ((ref_class[st].states & RM_BIT(s)) &&
 		    rm_info_is(i, s, vm, ref_class[st].live))
-			return true;
-	return false;
+			return s;
+	return -1;
+}
+
+/* Whether query @i is one a page in state @st (of VM @vm) reports. */
+static bool info_matches(int st, int vm, const struct s2o_page_info *i)
+{
+	return exact_state(st, vm, i) >= 0;
 }
 
 /* The state query @i reports, as the reference names it, or -1. */
@@ -581,6 +605,7 @@ static void check_page(struct worker *w, u64 pfn)
 	struct s2o_page_info info;
 	int qret, fret, tret = 0, st, vm, tries;
 	char got[RM_INFO_LEN];
+	bool may;
 
 	if (__atomic_load_n(&g.inflight[pidx(pfn)], __ATOMIC_SEQ_CST)) {
 		w->checks_skipped++;
@@ -616,19 +641,22 @@ static void check_page(struct worker *w, u64 pfn)
 		     __atomic_load_n(&g.flow[pidx(pfn)], __ATOMIC_SEQ_CST));
 		return;
 	}
-	if (!info_matches(st, vm, &info))
+	if (!info_matches(st, vm, &info)) {
 		fail(w, "pfn %#" PRIx64 " should be %s (vm %d), query says %s",
 		     pfn, ref_class[st].name, vm, rm_info_str(&info, got));
-	if (fret != (host_may_access(st) ? 0 : -S2OWN_EPERM))
+		return;
+	}
+	may = rm_host_may_access(exact_state(st, vm, &info));
+	if (fret != (may ? 0 : -S2OWN_EPERM))
 		fail(w, "host fault on %s pfn %#" PRIx64 " returned %d",
 		     ref_class[st].name, pfn, fret);
 	if (!g.checker)
 		return;
-	if (host_may_access(st) && (tret || tr.pa != ipa))
+	if (may && (tret || tr.pa != ipa))
 		fail(w, "host page %#" PRIx64 " (%s) does not translate to "
 		     "itself on cpu %u: ret %d pa %#" PRIx64, pfn,
 		     ref_class[st].name, w->cpu, tret, tr.pa);
-	if (!host_may_access(st) && !tret)
+	if (!may && !tret)
 		fail(w, "%s page %#" PRIx64 " still translates for the host "
 		     "on cpu %u (%s, level %u, desc %#" PRIx64 ")",
 		     ref_class[st].name, pfn, w->cpu,
@@ -650,16 +678,22 @@ static void check_range(struct worker *w, u64 pfn, u64 nr)
 
 /*
  * Make @op's call with its pages, [@pfn, @pfn + @nr), in flight; the
- * reference follows a success.
+ * reference follows what it did: all of them, or for a guest call those
+ * of its run (*@done, if not NULL, is set to how many).
  */
-static int ref_call(const struct rm_op *op, u64 pfn, u64 nr)
+static int ref_call(const struct rm_op *op, u64 pfn, u64 nr, u64 *done)
 {
-	int ret;
+	int from = from_of(op->kind), to = to_of(op->kind), ret;
+	int vm = op->kind == RM_DONATE_GUEST ? op->vm : 0;
+	u64 n;
 
 	enter(pfn, nr);
-	ret = rm_core_call(op);
-	leave(pfn, nr, !ret, from_of(op->kind), to_of(op->kind),
-	      op->kind == RM_DONATE_GUEST ? op->vm : 0);
+	ret = rm_core_call(op, &n);
+	n = S2O_MIN(n, nr);
+	leave(pfn, n, true, from, to, vm);
+	leave(pfn + n, nr - n, false, from, to, vm);
+	if (done)
+		*done = n;
 	return ret;
 }
 
@@ -673,7 +707,7 @@ static int do_host_op(struct worker *w, enum rm_kind kind, u64 pfn, u64 nr)
 	if (kind == RM_RECLAIM)
 		allowed |= EBUSY_;	/* a live guest's page */
 	begin_op(w, kind, pfn, nr);
-	ret = ref_call(&op, pfn, nr);
+	ret = ref_call(&op, pfn, nr, NULL);
 	end_op(w, kind, pfn, nr, ret, allowed);
 	if (!ret && to_of(kind) != ST_HOST)
 		ring_push(to_of(kind), pfn, nr);
@@ -862,7 +896,7 @@ static void vm_destroy(struct worker *w, struct test_vm *vm)
 	int ret;
 
 	for (i = 0; i < vm->nr_ext; i++)
-		if (!vm->ext[i].relinquished)
+		if (vm->ext[i].st != ST_RECL)
 			enter(vm->ext[i].pfn, vm->ext[i].nr);
 	/* Before the call: the handle may be someone else's right after. */
 	__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
@@ -871,9 +905,10 @@ static void vm_destroy(struct worker *w, struct test_vm *vm)
 	for (i = 0; i < vm->nr_ext; i++) {
 		struct ext *e = &vm->ext[i];
 
-		if (e->relinquished)
+		/* Its pages, shared or not, are the host's to reclaim. */
+		if (e->st == ST_RECL)
 			continue;
-		leave(e->pfn, e->nr, !ret, ST_GUEST, ST_RECL, 0);
+		leave(e->pfn, e->nr, !ret, e->st, ST_RECL, 0);
 		ring_push(ST_RECL, e->pfn, e->nr);
 	}
 	end_op(w, RM_DESTROY, vm->handle, vm->nr_ext, ret, OK);
@@ -916,7 +951,7 @@ static void do_donate_guest(struct worker *w)
 	 */
 	align = g.small_pool && rnd(w) % 2 ? GIB >> 12 : 512;
 	gfn = S2O_ALIGN_UP(vm->next_gfn, align) + pfn % 512;
-	if (vm->nr_ext && !vm->ext[0].relinquished && rnd(w) % 10 == 0) {
+	if (vm->nr_ext && vm->ext[0].st != ST_RECL && rnd(w) % 10 == 0) {
 		/* Onto a mapped gfn: must fail, EPERM or EBUSY. */
 		gfn = vm->ext[0].gfn + rnd(w) % vm->ext[0].nr;
 		clash = true;
@@ -926,12 +961,12 @@ static void do_donate_guest(struct worker *w)
 	op.gfn = gfn;
 	op.nr = nr;
 	begin_op(w, RM_DONATE_GUEST, pfn, nr);
-	ret = ref_call(&op, pfn, nr);
+	ret = ref_call(&op, pfn, nr, NULL);
 	end_op(w, RM_DONATE_GUEST, pfn, nr, ret,
 	       clash ? EPERM_ | EBUSY_ : OK | EPERM_ | NOMEM_);
 	if (!ret && !clash) {
-		vm->ext[vm->nr_ext++] = (struct ext){ .gfn = gfn, .pfn = pfn,
-						      .nr = nr };
+		vm->ext[vm->nr_ext++] = (struct ext){
+			.gfn = gfn, .pfn = pfn, .nr = nr, .st = ST_GUEST };
 		vm->next_gfn = gfn + nr;
 		check_guest(w, vm, gfn, pfn, true);
 		check_guest(w, vm, gfn + nr - 1, pfn + nr - 1, true);
@@ -939,22 +974,79 @@ static void do_donate_guest(struct worker *w)
 	check_range(w, pfn, nr);
 }
 
-static void do_relinquish(struct worker *w)
+/*
+ * What no other thread can change about page @pfn at gfn @gfn of our VM
+ * @vm, in state @st: both stage-2s agree on it. The guest maps it unless
+ * it relinquished it (then any thread may reclaim it at once: only the
+ * guest's side is ours to check). The host stage-2 annotates it the
+ * guest's unless the guest shares it; then it is the host's (mapped, or
+ * empty until the host's next fault, or locked while another CPU splits or
+ * coalesces the entry it is in). Read with the core's walker, so in every
+ * build; with the checker on, no CPU's TLB may translate a page the host
+ * lost either.
+ */
+static void check_both_sides(struct worker *w, struct test_vm *vm, u64 gfn,
+			     u64 pfn, int st)
+{
+	u64 pte, ipa = pfn << 12;
+	struct fake_translation tr;
+	unsigned int cpu;
+	u32 level;
+
+	check_guest(w, vm, gfn, pfn, st != ST_RECL);
+	if (st == ST_RECL)
+		return;
+	host_leaf(ipa, &pte, &level);
+	if (st == ST_GSHARED ? !s2o_pte_valid(pte) && !s2o_pte_is_locked(pte) &&
+				       s2o_pte_owner(pte) != S2O_OWNER_HOST :
+			       s2o_pte_valid(pte) ||
+				       s2o_pte_owner(pte) != S2O_OWNER_GUEST)
+		fail(w, "%s page %#" PRIx64 " of vm %d: the host stage-2 says "
+		     "%#" PRIx64 " at level %u", ref_class[st].name, pfn,
+		     vm->handle, pte, level);
+	if (!g.checker || st == ST_GSHARED)
+		return;
+	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
+		if (!fake_hw_translate(cpu, s2o_host_vttbr(), ipa, &tr))
+			fail(w, "%s page %#" PRIx64 " of vm %d: cpu %u "
+			     "translates it for the host (%s)",
+			     ref_class[st].name, pfn, vm->handle, cpu,
+			     tr.from_tlb ? "stale TLB entry" : "table walk");
+}
+
+/* An extent of @vm in state @st, if one of a few picks finds one. */
+static struct ext *pick_ext(struct worker *w, struct test_vm *vm, int st)
+{
+	unsigned int tries;
+
+	for (tries = 0; tries < 4; tries++) {
+		struct ext *e = &vm->ext[rnd(w) % vm->nr_ext];
+
+		if (e->st == st)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The guest's call @kind (share, unshare, relinquish) on part of one of
+ * its extents, as a vCPU of the VM makes it. The extent is one run of
+ * consecutive pages, so the call does all it asked for up to the 512 pages
+ * of one call; the extent splits into the part before, the part done (now
+ * in its new state) and the rest. Only this thread changes its VM's pages:
+ * only the pool can make it fail.
+ */
+static void do_guest_call(struct worker *w, enum rm_kind kind)
 {
 	struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
-	unsigned int i, tries;
-	struct ext *e = NULL, whole;
-	struct rm_op op = { .kind = RM_RELINQUISH };
-	u64 skip, n;
-	int ret;
+	struct rm_op op = { .kind = kind };
+	int to = to_of(kind), ret;
+	struct ext *e, whole;
+	u64 skip, n, done;
 
 	if (!vm->handle || !vm->nr_ext || vm->nr_ext >= MAX_EXT - 2)
 		return;
-	for (tries = 0; tries < 4 && !e; tries++) {
-		i = rnd(w) % vm->nr_ext;
-		if (!vm->ext[i].relinquished)
-			e = &vm->ext[i];
-	}
+	e = pick_ext(w, vm, from_of(kind));
 	if (!e)
 		return;
 	whole = *e;
@@ -963,32 +1055,36 @@ static void do_relinquish(struct worker *w)
 	op.vm = vm->handle;
 	op.gfn = e->gfn + skip;
 	op.nr = n;
-	begin_op(w, RM_RELINQUISH, e->pfn + skip, n);
-	ret = ref_call(&op, e->pfn + skip, n);
-	/* Only this thread changes its VM: only the pool can fail it. */
-	end_op(w, RM_RELINQUISH, e->pfn + skip, n, ret, OK | NOMEM_);
+	begin_op(w, kind, e->pfn + skip, n);
+	ret = ref_call(&op, e->pfn + skip, n, &done);
+	end_op(w, kind, e->pfn + skip, n, ret, OK | NOMEM_);
 	if (ret)
 		return;
-	ring_push(to_of(RM_RELINQUISH), e->pfn + skip, n);
-	check_guest(w, vm, e->gfn + skip, e->pfn + skip, false);
-	check_guest(w, vm, e->gfn + skip + n - 1, e->pfn + skip + n - 1,
-		    false);
-	/* Split the extent: [mapped][relinquished][mapped]. */
-	e->relinquished = true;
+	if (done != S2O_MIN(n, (u64)RM_GUEST_CALL_MAX))
+		fail(w, "%s(vm %d, gfn %#" PRIx64 ", nr %" PRIu64 ") did %"
+		     PRIu64 " pages, want %" PRIu64, rm_kind_name[kind],
+		     vm->handle, op.gfn, n, done,
+		     S2O_MIN(n, (u64)RM_GUEST_CALL_MAX));
+	if (to == ST_RECL)
+		ring_push(to, e->pfn + skip, done);
+	e->st = to;
 	e->gfn += skip;
 	e->pfn += skip;
-	e->nr = n;
+	e->nr = done;
 	if (skip)
 		vm->ext[vm->nr_ext++] = (struct ext){
-			.gfn = whole.gfn, .pfn = whole.pfn, .nr = skip };
-	if (skip + n < whole.nr)
+			.gfn = whole.gfn, .pfn = whole.pfn, .nr = skip,
+			.st = whole.st };
+	if (skip + done < whole.nr)
 		vm->ext[vm->nr_ext++] = (struct ext){
-			.gfn = whole.gfn + skip + n,
-			.pfn = whole.pfn + skip + n,
-			.nr = whole.nr - skip - n };
-	if (skip + n < whole.nr)
-		check_guest(w, vm, whole.gfn + skip + n, whole.pfn + skip + n,
-			    true);
+			.gfn = whole.gfn + skip + done,
+			.pfn = whole.pfn + skip + done,
+			.nr = whole.nr - skip - done, .st = whole.st };
+	check_both_sides(w, vm, e->gfn, e->pfn, to);
+	check_both_sides(w, vm, e->gfn + done - 1, e->pfn + done - 1, to);
+	if (skip + done < whole.nr)
+		check_both_sides(w, vm, e->gfn + done, e->pfn + done,
+				 whole.st);
 	check_range(w, e->pfn, e->nr);
 }
 
@@ -998,30 +1094,34 @@ static void one_op(struct worker *w)
 {
 	u64 r = rnd(w) % 1000, pfn, nr;
 
-	if (r < 300) {
+	if (r < 240) {
 		do_fault(w);
-	} else if (r < 400) {
+	} else if (r < 340) {
 		pick_range(w, &pfn, &nr);
 		do_host_op(w, RM_DONATE_HYP, pfn, nr);
-	} else if (r < 490) {
+	} else if (r < 430) {
 		give_back(w, ST_HYP);
-	} else if (r < 540) {
+	} else if (r < 480) {
 		pick_range(w, &pfn, &nr);
 		do_host_op(w, RM_SHARE, pfn, nr);
-	} else if (r < 585) {
+	} else if (r < 525) {
 		give_back(w, ST_SHARED);
-	} else if (r < 690) {
+	} else if (r < 620) {
 		do_donate_guest(w);
-	} else if (r < 760) {
-		do_relinquish(w);
-	} else if (r < 840) {
+	} else if (r < 680) {
+		do_guest_call(w, RM_GUEST_SHARE);
+	} else if (r < 740) {
+		do_guest_call(w, RM_GUEST_UNSHARE);
+	} else if (r < 780) {
+		do_guest_call(w, RM_RELINQUISH);
+	} else if (r < 850) {
 		give_back(w, ST_RECL);
-	} else if (r < 855) {
+	} else if (r < 865) {
 		struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
 
 		if (vm->handle)
 			vm_destroy(w, vm);
-	} else if (r < 870) {
+	} else if (r < 880) {
 		do_badarg(w);
 	} else if (r < 950) {
 		pick_range(w, &pfn, &nr);
@@ -1032,13 +1132,27 @@ static void one_op(struct worker *w)
 	}
 }
 
+/* Stopped between two ops while the main thread checks everything. */
+static void pause_here(void)
+{
+	__atomic_add_fetch(&g.paused, 1, __ATOMIC_SEQ_CST);
+	harness_thread_idle(true);
+	while (__atomic_load_n(&g.pause, __ATOMIC_SEQ_CST) && !stopping())
+		usleep(100);
+	harness_thread_idle(false);
+	__atomic_sub_fetch(&g.paused, 1, __ATOMIC_SEQ_CST);
+}
+
 static void *stress_thread(void *arg)
 {
 	struct worker *w = arg;
 
 	harness_thread_enter();
-	while (!stopping())
+	while (!stopping()) {
+		if (__atomic_load_n(&g.pause, __ATOMIC_SEQ_CST))
+			pause_here();
 		one_op(w);
+	}
 	harness_thread_leave();
 	return NULL;
 }
@@ -1116,10 +1230,21 @@ static void must(struct worker *w, int ret, const char *what, u64 pfn,
 		     ", nr %" PRIu64 ") returned %d", what, pfn, nr, ret);
 }
 
-/* The same, for an operation of the model's. */
+/*
+ * The same, for an operation of the model's; a guest call is made again
+ * until its whole range is done, as a guest does.
+ */
 static void must_op(struct worker *w, const struct rm_op *op)
 {
-	must(w, rm_core_call(op), rm_kind_name[op->kind], op->pfn, op->nr);
+	u64 done;
+	int ret;
+
+	if (rm_guest_call(op->kind))
+		ret = guest_call_all(rm_guest_fn(op->kind), op->vm, op->gfn,
+				     op->nr, NULL);
+	else
+		ret = rm_core_call(op, &done);
+	must(w, ret, rm_kind_name[op->kind], op->pfn, op->nr);
 }
 
 static void cf_vm_fresh(struct worker *w, struct test_vm *vm)
@@ -1293,6 +1418,7 @@ static void *conflict_thread(void *arg)
 	struct contender *c = &cf.c[w->idx];
 	double end = harness_now() + g.conflict_secs;
 	int me = w->idx;
+	u64 done;
 
 	harness_thread_enter();
 	if (me == 0) {
@@ -1327,7 +1453,7 @@ static void *conflict_thread(void *arg)
 		for (u64 d = rnd(w) % 4096; d; d--)
 			__asm__ __volatile__("" ::: "memory");
 		c->start = harness_now();
-		c->ret = rm_core_call(&c->op);
+		c->ret = rm_core_call(&c->op, &done);
 		c->end = harness_now();
 		__atomic_add_fetch(&w->progress, 1, __ATOMIC_RELAXED);
 		barrier_wait(&cf.bar, 2);
@@ -1589,6 +1715,33 @@ static void give_everything_back(struct worker *w)
 		     "the pool staying dry", left);
 }
 
+/*
+ * Phase 1, every CHECK_PERIOD seconds: stop the threads between two ops,
+ * so that no transition is in flight, and run the core's invariant checker
+ * (each VM's stage-2, the host's and every page's state agree) and the
+ * table count; then let them go on.
+ */
+#define CHECK_PERIOD 0.25
+
+static void check_mid_run(void)
+{
+	__atomic_store_n(&g.pause, 1, __ATOMIC_SEQ_CST);
+	while (__atomic_load_n(&g.paused, __ATOMIC_SEQ_CST) < g.nr_threads &&
+	       !stopping())
+		usleep(100);
+	if (!stopping()) {
+		harness_thread_idle(false);
+		check_invariants("mid-run");
+		check_tables("mid-run", false);
+		if (fake_first_violation())
+			fail(NULL, "mid-run: break-before-make checker: %s",
+			     fake_first_violation());
+		harness_thread_idle(true);
+		g.mid_checks++;
+	}
+	__atomic_store_n(&g.pause, 0, __ATOMIC_SEQ_CST);
+}
+
 /* ---- watchdog ------------------------------------------------------------ */
 
 static void *watchdog(void *arg)
@@ -1835,15 +1988,23 @@ int main(int argc, char **argv)
 	harness_thread_idle(true);
 	{
 		double end = harness_now() + g.secs;
+		double next = harness_now() + CHECK_PERIOD;
 
-		while (harness_now() < end && !stopping())
+		while (harness_now() < end && !stopping()) {
 			usleep(10000);
+			if (harness_now() < next)
+				continue;
+			check_mid_run();
+			next = harness_now() + CHECK_PERIOD;
+		}
 	}
 	__atomic_store_n(&g.stop, 1, __ATOMIC_SEQ_CST);
 	for (t = 0; t < g.nr_threads; t++)
 		pthread_join(g.w[t].tid, NULL);
 	harness_thread_idle(false);
 	step_end(&step);
+	printf("invariant checks with the threads stopped mid-run: %u\n",
+	       g.mid_checks);
 	s2o_get_stats(&st);
 	printf("core: %" PRIu64 " splits, %" PRIu64 " coalesces, %" PRIu64
 	       " host faults (%" PRIu64 " refused), tlbi %" PRIu64 " ipa / %"

@@ -57,6 +57,27 @@ static const enum rm_kind pfn_ops[] = {
 	RM_RECLAIM,
 };
 
+/* The guest's calls, which take a gfn range. */
+static const guest_call_fn guest_calls[] = {
+	s2o_guest_share, s2o_guest_unshare, s2o_guest_relinquish,
+};
+
+static const char *const guest_call_name[] = {
+	"guest_share", "guest_unshare", "relinquish",
+};
+
+/* @op's call, for ASSERT_NOOP(): a failure did no page. */
+static int op_ret(const struct rm_op *op)
+{
+	u64 done;
+	int ret = rm_core_call(op, &done);
+
+	if (ret && done)
+		fail_msg("returned %d, yet did %llu pages", ret,
+			 (unsigned long long)done);
+	return ret;
+}
+
 /*
  * Every call taking a pfn range, on every bad range. The pages at the
  * boundaries are not the host's (first host page donated, last shared) so
@@ -87,7 +108,7 @@ static void bad_pfn_ranges(void **state)
 				.vm = vm, .gfn = GFN_FREE,
 			};
 
-			ASSERT_NOOP(c->want, rm_core_call(&op),
+			ASSERT_NOOP(c->want, op_ret(&op),
 				    "%s on %s [%#llx + %#llx)",
 				    rm_kind_name[op.kind], c->what,
 				    (unsigned long long)c->pfn,
@@ -96,10 +117,28 @@ static void bad_pfn_ranges(void **state)
 	}
 }
 
+/*
+ * A guest call's gfn range: past 2^36, wrapping, empty (-EINVAL), or
+ * starting at a gfn that holds no page (-EFAULT), even if the next does.
+ */
+static const struct range_case bad_gfns[] = {
+	{ "last gfn and one past", MAX_PFN - 1, 2, EINVAL_ },
+	{ "gfn 2^36", MAX_PFN, 1, EINVAL_ },
+	{ "gfn ~0", ~0ULL, 1, EINVAL_ },
+	{ "nr ~0", MAX_PFN - 1, ~0ULL, EINVAL_ },
+	{ "nr 0", MAX_PFN - 1, 0, EINVAL_ },
+	{ "gfn + nr wraps to 1", ~0ULL, 2, EINVAL_ },
+	{ "gfn aliasing the last once shifted", (1ULL << 52) | (MAX_PFN - 1),
+	  1, EINVAL_ },
+	{ "unmapped gfn before the mapped one", MAX_PFN - 2, 2, EFAULT_ },
+	{ "gfn never mapped", 0, 1, EFAULT_ },
+};
+
 /* gfn ranges: past 2^36, wrapping, empty; checked after the pfn range. */
 static void bad_gfn_ranges(void **state)
 {
 	const u64 pages[] = { RAM_FIRST, RAM_LAST - 1, RAM_LAST, TARGET };
+	unsigned int i, k;
 	int vm;
 
 	(void)state;
@@ -123,21 +162,18 @@ static void bad_gfn_ranges(void **state)
 	/* The pfn range is checked first: -EPERM for hyp RAM. */
 	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(vm, RAM_FIRST - 1, ~0ULL, 1),
 		    "donate_guest: hyp RAM and a bad gfn");
-	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, 2),
-		    "relinquish: last gfn and one past");
-	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN, 1),
-		    "relinquish: gfn 2^36");
-	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, ~0ULL, 1),
-		    "relinquish: gfn ~0");
-	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, ~0ULL),
-		    "relinquish: nr ~0");
-	ASSERT_NOOP(EINVAL_, s2o_guest_relinquish(vm, MAX_PFN - 1, 0),
-		    "relinquish: nr 0");
-	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(vm, MAX_PFN - 2, 2),
-		    "relinquish: unmapped gfn before the mapped one");
-	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(vm, 0, 1),
-		    "relinquish: gfn never mapped");
-	assert_int_equal(s2o_guest_relinquish(vm, MAX_PFN - 1, 1), 0);
+	for (i = 0; i < S2O_ARRAY_SIZE(bad_gfns); i++)
+		for (k = 0; k < S2O_ARRAY_SIZE(guest_calls); k++)
+			ASSERT_NOOP(bad_gfns[i].want,
+				    guest_call_ret(guest_calls[k], vm,
+						   bad_gfns[i].pfn,
+						   bad_gfns[i].nr),
+				    "%s: %s", guest_call_name[k],
+				    bad_gfns[i].what);
+	ASSERT_NOOP(EPERM_, guest_call_ret(s2o_guest_unshare, vm,
+					   MAX_PFN - 1, 1),
+		    "guest_unshare: a page never shared");
+	assert_guest_call(s2o_guest_relinquish, vm, MAX_PFN - 1, 1, 0, 1);
 	assert_page(TARGET, ST_RELINQ, vm, "relinquish last gfn");
 }
 
@@ -163,7 +199,7 @@ static void error_precedence(void **state)
 	/* r: RELINQUISHED, r + 1: GUEST (mapped at GFN_MAPPED), r + 2: HYP,
 	 * r + 3: GUEST, all of VM a. */
 	assert_int_equal(s2o_host_donate_guest(a, r, GFN_MAPPED - 1, 2), 0);
-	assert_int_equal(s2o_guest_relinquish(a, GFN_MAPPED - 1, 1), 0);
+	assert_guest_call(s2o_guest_relinquish, a, GFN_MAPPED - 1, 1, 0, 1);
 	assert_int_equal(s2o_host_donate_hyp(r + 2, 1), 0);
 	assert_int_equal(s2o_host_donate_guest(a, r + 3, GFN_FREE, 1), 0);
 	fill_page(r);
@@ -174,8 +210,10 @@ static void error_precedence(void **state)
 		    "handle 0 with bad everything");
 	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(b, HYP_TARGET, MAX_PFN, 1),
 		    "destroyed VM with hyp RAM and a bad gfn");
-	ASSERT_NOOP(ENOENT_, s2o_guest_relinquish(b, ~0ULL, 0),
+	ASSERT_NOOP(ENOENT_, guest_call_ret(s2o_guest_relinquish, b, ~0ULL, 0),
 		    "relinquish: destroyed VM with a bad gfn range");
+	ASSERT_NOOP(ENOENT_, guest_call_ret(s2o_guest_share, b, 0, 1),
+		    "guest_share: destroyed VM at the gfn of its page");
 	/* 2. The pfn range, before the gfn range and the states. */
 	ASSERT_NOOP(EPERM_, s2o_host_donate_guest(a, HYP_TARGET, MAX_PFN, 1),
 		    "hyp RAM pfn with a bad gfn");
@@ -201,11 +239,19 @@ static void error_precedence(void **state)
 		    "last gfn of the range mapped");
 	ASSERT_NOOP(EBUSY_, s2o_host_donate_guest(a, TARGET, GFN_FREE - 5, 6),
 		    "last gfn of the range mapped");
-	/* Relinquish: every gfn must be mapped; nothing moves otherwise. */
-	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, GFN_MAPPED - 1, 2),
-		    "relinquish: first gfn already relinquished");
-	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, GFN_MAPPED, 2),
-		    "relinquish: last gfn unmapped");
+	/*
+	 * The guest's calls: the gfn range before the page, the first gfn
+	 * holding a page before the pages' states.
+	 */
+	ASSERT_NOOP(EINVAL_, guest_call_ret(s2o_guest_share, a, GFN_MAPPED,
+					    0),
+		    "guest_share: nr 0 at a mapped gfn");
+	ASSERT_NOOP(EFAULT_, guest_call_ret(s2o_guest_relinquish, a,
+					    GFN_MAPPED - 1, 2),
+		    "relinquish: first gfn already relinquished, then a page");
+	ASSERT_NOOP(EPERM_, guest_call_ret(s2o_guest_unshare, a, GFN_MAPPED,
+					   2),
+		    "guest_unshare: a page never shared");
 	assert_guest_maps(a, GFN_MAPPED, r + 1, "after failed relinquish");
 	/* Reclaim: the first page in a wrong state decides. */
 	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(r, 2),
@@ -242,6 +288,7 @@ static void bad_handles(void **state)
 {
 	const u64 pages[] = { TARGET, TARGET + 1 };
 	int a, b, i, handles[7];
+	unsigned int k;
 
 	(void)state;
 	a = s2o_vm_create();
@@ -262,8 +309,10 @@ static void bad_handles(void **state)
 
 		ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(h, TARGET, 1, 1),
 			    "donate_guest to handle %d", h);
-		ASSERT_NOOP(ENOENT_, s2o_guest_relinquish(h, 0, 1),
-			    "relinquish of handle %d", h);
+		for (k = 0; k < S2O_ARRAY_SIZE(guest_calls); k++)
+			ASSERT_NOOP(ENOENT_,
+				    guest_call_ret(guest_calls[k], h, 0, 1),
+				    "%s of handle %d", guest_call_name[k], h);
 		ASSERT_NOOP(ENOENT_, s2o_vm_destroy(h), "destroy handle %d",
 			    h);
 		if (h)	/* handle 0 dumps the host */

@@ -46,7 +46,10 @@ static void query_bounds(void **state)
 	}
 }
 
-/* The first and last page of host RAM go through every transition. */
+/*
+ * The first and last page of host RAM go through every transition; the
+ * last one at the last gfn of the IPA space too.
+ */
 static void ram_boundary_pages(void **state)
 {
 	static const struct {
@@ -83,10 +86,18 @@ static void ram_boundary_pages(void **state)
 		assert_page(pfn, ST_GUEST, vm, ctx);
 		assert_guest_maps(vm, gfn, pfn, ctx);
 		assert_host_faults_everywhere(pa_of(pfn), ctx);
-		assert_int_equal(s2o_guest_relinquish(vm, gfn, 1), 0);
+		assert_guest_call(s2o_guest_share, vm, gfn, 1, 0, 1);
+		assert_page(pfn, ST_GSHARED, vm, ctx);
+		assert_int_equal(host_touch(3, pa_of(pfn), NULL), 0);
+		assert_guest_call(s2o_guest_unshare, vm, gfn, 1, 0, 1);
+		assert_page(pfn, ST_GUEST, vm, ctx);
+		assert_host_faults_everywhere(pa_of(pfn), ctx);
+		assert_guest_maps(vm, gfn, pfn, ctx);
+		assert_guest_call(s2o_guest_relinquish, vm, gfn, 1, 0, 1);
 		assert_page(pfn, ST_RELINQ, vm, ctx);
 		assert_guest_faults_everywhere(vm, gfn, ctx);
-		assert_int_equal(s2o_guest_relinquish(vm, gfn, 1), EPERM_);
+		assert_guest_call(s2o_guest_relinquish, vm, gfn, 1, EFAULT_,
+				  0);
 		assert_int_equal(s2o_host_reclaim_guest(pfn, 1), 0);
 		assert_page(pfn, ST_HOST, 0, ctx);
 		assert_true(page_is_zero(pfn));

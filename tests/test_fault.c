@@ -10,6 +10,7 @@
 
 #include <stdio.h>
 
+#include "../ownership/pte.h"
 #include "refmodel.h"
 
 /* ---- Host faults --------------------------------------------------------- */
@@ -29,7 +30,9 @@ static void fault_block_sizes(void **state)
 	assert_int_equal(tr.pa, RAM_BASE + 0x123);
 	assert_int_equal(tr.level, 2);
 	assert_host_leaf(RAM_BASE, RAM_BASE | 0x7fd, 2);
-	assert_host_leaf(RAM_BASE - PAGE, 0, 2);	/* hyp RAM: untouched */
+	/* The hypervisor's RAM, as boot annotated it: 2M blocks owner=hyp. */
+	assert_host_leaf(RAM_BASE - PAGE,
+			 s2o_pte_annotation(S2O_OWNER_HYP), 2);
 	/* The last page of RAM: [4G, 5G) is one 1G block. */
 	assert_int_equal(host_touch(1, RAM_END - 8, &tr), 0);
 	assert_int_equal(tr.level, 1);

@@ -57,6 +57,8 @@ static void pool_exhaustion(void **state)
 	assert_int_equal(s2o_vm_destroy(b), 0);
 	assert_int_equal(s2o_host_donate_hyp(g3 + 2048, 512), 0);
 	assert_int_equal(s2o_host_donate_guest(a, TARGET, 0x800, 1), 0);
+	/* Shared, the host maps it again: its tables coalesce. */
+	assert_guest_call(s2o_guest_share, a, 0x800, 1, 0, 1);
 	slot = fill_pool();
 	watch_pages(pages, S2O_ARRAY_SIZE(pages));
 
@@ -67,8 +69,12 @@ static void pool_exhaustion(void **state)
 	ASSERT_NOOP(ENOMEM_, s2o_host_donate_guest(a, fresh, 0x1000, 1),
 		    "donate_guest");
 	ASSERT_NOOP(ENOMEM_, s2o_vm_create(), "vm_create");
-	ASSERT_NOOP(ENOMEM_, s2o_guest_relinquish(a, 1, 1),
+	ASSERT_NOOP(ENOMEM_, guest_call_ret(s2o_guest_relinquish, a, 1, 1),
 		    "relinquish splitting the guest's 2M block");
+	ASSERT_NOOP(ENOMEM_, guest_call_ret(s2o_guest_share, a, 1, 1),
+		    "guest_share splitting the host's 2M annotation");
+	ASSERT_NOOP(ENOMEM_, guest_call_ret(s2o_guest_unshare, a, 0x800, 1),
+		    "guest_unshare splitting the host's block again");
 	ASSERT_NOOP(ENOMEM_, s2o_host_reclaim_guest(g3 + 1025, 1),
 		    "reclaim splitting the host's 2M annotation");
 	ASSERT_NOOP(ENOMEM_, s2o_hyp_donate_host(g3 + 2049, 1),
@@ -80,8 +86,19 @@ static void pool_exhaustion(void **state)
 		    "hyp page, pool empty");
 	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(g3, 1),
 		    "live guest page, pool empty");
-	ASSERT_NOOP(EPERM_, s2o_guest_relinquish(a, 0x1000, 1),
+	ASSERT_NOOP(EFAULT_, guest_call_ret(s2o_guest_relinquish, a, 0x1000,
+					    1),
 		    "unmapped gfn, pool empty");
+	ASSERT_NOOP(EPERM_, guest_call_ret(s2o_guest_relinquish, a, 0x800, 1),
+		    "relinquish of a shared page, pool empty");
+	/*
+	 * A whole 2M of the guest's shares: back to the host, no split. Taking
+	 * it back reserves the worst case, as every call taking pages from
+	 * the host does: other CPUs may coalesce tables over them meanwhile.
+	 */
+	assert_guest_call(s2o_guest_share, a, 0, 512, 0, 512);
+	ASSERT_NOOP(ENOMEM_, guest_call_ret(s2o_guest_unshare, a, 0, 512),
+		    "guest_unshare of a whole 2M, pool at the reserve");
 	/* What needs no table still works. */
 	assert_int_equal(s2o_host_share_hyp(fresh, 1), 0);
 	assert_int_equal(s2o_host_unshare_hyp(fresh, 1), 0);
@@ -96,9 +113,13 @@ static void pool_exhaustion(void **state)
 
 /* ---- The host reserve ---------------------------------------------------- */
 
-/* What s2o_host_reserve_pages() counts, on maps the tracker never runs. */
+/*
+ * What s2o_host_reserve_pages() counts, on maps the tracker never runs;
+ * the smallest pool the tracker boots with.
+ */
 static void host_reserve_size(void **state)
 {
+	const u64 block_pfn = PFN(BLOCK_1G);
 	static const struct s2o_mem_region usual[] = {
 		{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
 		{ RAM_BASE, RAM_END - RAM_BASE, S2O_MEM_RAM },
@@ -135,29 +156,47 @@ static void host_reserve_size(void **state)
 	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
 	assert_int_equal(s2o_init(&p), EINVAL_);
 	free(metadata);
-	assert_int_equal(tables_used(), 2);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 	s2o_get_stats(&st);
 	assert_int_equal(st.host_faults, 1);
 
-	/* A pool below the reserve boots; its pages are the host's only. */
-	assert_int_equal(harness_setup_pool(2), 0);
-	ASSERT_NOOP(ENOMEM_, s2o_vm_create(), "vm_create, pool of 2");
-	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
-	assert_int_equal(tables_used(), 2);
+	/*
+	 * The root may come out of the reserve, the tables that annotate the
+	 * hypervisor's RAM may not: they are never freed, and the reserve is
+	 * what the host's faults need on top of what stays. The smallest pool
+	 * that boots holds them and the reserve; its free pages are then the
+	 * host's only.
+	 */
+	assert_int_equal(harness_setup_pool(BOOT_TABLES + HOST_RESERVE - 1),
+			 ENOMEM_);
+	assert_int_equal(harness_setup_pool(BOOT_TABLES + HOST_RESERVE), 0);
+	s2o_get_stats(&st);
+	assert_int_equal(st.table_pages_used, BOOT_TABLES);
+	assert_int_equal(st.table_pages_free, HOST_RESERVE);
+	watch_pages(&block_pfn, 1);
+	ASSERT_NOOP(ENOMEM_, s2o_vm_create(), "vm_create, pool at the reserve");
+	ASSERT_NOOP(ENOMEM_, s2o_host_donate_hyp(PFN(BLOCK_1G), 1),
+		    "donate_hyp, pool at the reserve");
+	assert_int_equal(host_touch(0, RAM_BASE + 2 * MIB, NULL), 0);
+	assert_int_equal(host_touch(1, BLOCK_1G, NULL), 0);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 }
 
 /*
  * The map of the tests below: RAM with MMIO holes off the 2M grid, so that
  * a host fault next to one needs a level-2 and a level-3 table. A 2M hole
  * 1M into each 1G block at 2G, 3G and 4G (two mixed 2M blocks each), and a
- * 4K hole in the block at 3G.
+ * 4K hole in the blocks at 1G and 3G (the level-2 table of the one at 1G
+ * is boot's, for the hypervisor's RAM: a fault there needs a level-3).
  */
 #define HOLE(g) ((u64)(g) * GIB + MIB)	/* [HOLE, HOLE + 2M) is MMIO */
 #define PINHOLE (3 * GIB + 512 * MIB + 5 * PAGE)
+#define PINHOLE1 (1 * GIB + 512 * MIB + 5 * PAGE)
 
 static const struct s2o_mem_region holey_map[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
-	{ RAM_BASE, HOLE(2) - RAM_BASE, S2O_MEM_RAM },
+	{ RAM_BASE, PINHOLE1 - RAM_BASE, S2O_MEM_RAM },
+	{ PINHOLE1 + PAGE, HOLE(2) - PINHOLE1 - PAGE, S2O_MEM_RAM },
 	{ HOLE(2) + 2 * MIB, HOLE(3) - HOLE(2) - 2 * MIB, S2O_MEM_RAM },
 	{ HOLE(3) + 2 * MIB, PINHOLE - HOLE(3) - 2 * MIB, S2O_MEM_RAM },
 	{ PINHOLE + PAGE, HOLE(4) - PINHOLE - PAGE, S2O_MEM_RAM },
@@ -242,9 +281,10 @@ struct reserve_fault {
 };
 
 /*
- * After fill_with_vm_tables(): the level-0 entry's level-1 table and the
- * level-2 table at 2G (the donations') exist. The faults take as many
- * table pages as the reserve holds, HOST_RESERVE.
+ * After fill_with_vm_tables(): the level-0 entry's level-1 table, the
+ * level-2 table at 1G (boot's, for the hypervisor's RAM) and the one at
+ * 2G (the donations') exist. The faults take as many table pages as the
+ * reserve holds, HOST_RESERVE.
  */
 static const struct reserve_fault reserve_faults[] = {
 	{ HOLE(3) - PAGE, 3, false, 2 },	/* level-2 and level-3 */
@@ -257,7 +297,9 @@ static const struct reserve_fault reserve_faults[] = {
 	{ HOLE(4) - PAGE, 3, false, 1 },
 	{ 4 * GIB + 8 * MIB, 2, false, 0 },	/* a whole 2M of RAM */
 	{ HOLE(2) - PAGE, 3, false, 1 },	/* under the donations' L2 */
-	{ RAM_BASE, 2, false, 1 },		/* next to the hyp's RAM */
+	{ RAM_BASE, 2, false, 0 },		/* under boot's L2 */
+	{ PINHOLE1 - PAGE, 3, false, 1 },	/* and a level-3 there */
+	{ PINHOLE1, 3, true, 0 },
 	{ 0x09000000, 1, true, 0 },		/* MMIO below RAM */
 	{ RAM_END + PAGE, 1, true, 0 },		/* and above */
 };
@@ -317,10 +359,10 @@ static void vm_tables_leave_the_host_reserve(void **state)
 
 	(void)state;
 	fill_with_vm_tables(&f);
-	/* Root, the host's level-1, level-2 and level-3 tables; the VMs'
+	/* Boot's, the host's level-2 and level-3 tables at 2G; the VMs'
 	 * roots, vm[0]'s level-1, and a level-2 and level-3 per page. */
 	assert_int_equal(tables_used(),
-			 4 + f.nr_vms + 1 + 2 * f.nr_pages);
+			 BOOT_TABLES + 2 + f.nr_vms + 1 + 2 * f.nr_pages);
 	watch_pages(pages, 2);
 	ASSERT_NOOP(ENOMEM_, s2o_host_donate_hyp(PFN(3 * GIB), 1),
 		    "donate_hyp, pool at the reserve");
@@ -376,19 +418,23 @@ static void full_reserve_fault_shrinks_idle_tables(void **state)
 	assert_int_equal(st1.host_faults_refused, 0);
 	assert_int_equal(st1.table_pages_free, HOST_RESERVE - 1);
 
-	/* Gone down to the level-1 entries, or the busy level-2 at 2G. */
+	/*
+	 * Gone down to the level-1 entries, or the busy level-2 tables: at
+	 * 2G the donations', at 1G boot's, which keeps the host's 2M block.
+	 */
 	host_leaf(HOLE(3) - PAGE, &pte, &level);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
 	assert_int_equal(level, 1);
-	host_leaf(RAM_BASE, &pte, &level);
+	host_leaf(PINHOLE1 - PAGE, &pte, &level);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
-	assert_int_equal(level, 1);
+	assert_int_equal(level, 2);
+	assert_host_leaf(RAM_BASE, RAM_BASE | RAM_BLOCK_ATTRS, 2);
 	host_leaf(HOLE(2) - PAGE, &pte, &level);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
 	assert_int_equal(level, 2);
 	/* The CPUs that cached them walk again, and fault. */
 	assert_host_faults_everywhere(HOLE(3) - PAGE + 8, "after shrink");
-	assert_host_faults_everywhere(RAM_BASE + 8, "after shrink");
+	assert_host_faults_everywhere(PINHOLE1 - PAGE + 8, "after shrink");
 	assert_host_faults_everywhere(HOLE(2) - PAGE + 8, "after shrink");
 	/* The donations' tables hold guest pages: still there. */
 	assert_host_leaf(pa_of(FILL_PFN), s2o_pte_annotation(S2O_OWNER_GUEST),
@@ -482,9 +528,9 @@ static void reserve_recovers_after_reclaim(void **state)
 	assert_int_equal(st1.coalesces - st0.coalesces, 1);
 	assert_host_leaf(pa_of(FILL_PFN), pa_of(FILL_PFN) | RAM_BLOCK_ATTRS,
 			 2);
-	/* Root, level-1, the level-2 at 2G (a hole in its 1G), and the
-	 * faults' tables; none of them could be a block. */
-	assert_int_equal(tables_used(), 3 + HOST_RESERVE);
+	/* Boot's, the level-2 at 2G (a hole in its 1G), and the faults'
+	 * tables; none of them could be a block. */
+	assert_int_equal(tables_used(), BOOT_TABLES + 1 + HOST_RESERVE);
 	s2o_walk_all(&s2o_host_mmu.pgt, count_block_tables, &n,
 		     S2O_VISIT_TABLE_PRE);
 	assert_int_equal(n, 0);

@@ -5,9 +5,14 @@
  * every page of the model's window must agree with the model, and the fake
  * MMUs may only translate what the model says the host (or a guest) may
  * access. Ranges are 1..1100 pages, so they cross 2M boundaries and, at
- * the edges of the window's runs, regions. At the end of each sequence
- * everything is given back, and the host stage-2 must hold no table the
- * host's own faults would not have made.
+ * the edges of the window's runs, regions. The guest's own calls get runs
+ * of its memory that stop at holes, at jumps in the pfns, at region ends
+ * and after 512 pages, and every kind of bad argument: gfns past the IPA
+ * space, lengths that wrap or are huge, unmapped gfns, pages in the wrong
+ * state, another VM's gfns, dead handles. Every other sequence runs on
+ * the split map (harness.h), where a region ends at 2G, inside the window.
+ * At the end of each sequence everything is given back, and the host
+ * stage-2 must hold no table the host's own faults would not have made.
  *
  * S2OWN_SEED=<n> replays a run; S2OWN_SEQS and S2OWN_OPS change its size.
  */
@@ -308,6 +313,59 @@ static void mapped_gfns(int h, u64 *gfn, u64 *nr)
 	*nr = rm_mapped_len(h, *gfn, want, 10);
 }
 
+/*
+ * Pages to donate at the gfns just past a run VM @h maps: the pages just
+ * past the run's last one half the time (its run goes on; on the split
+ * map, across the region end, when the run ends there), else where
+ * *@pfn is (a jump in the pfns of one stretch of gfns). Leaves the
+ * arguments alone if @h maps nothing or the gfns or pages do not fit.
+ */
+static void run_on(int h, u64 *pfn, u64 *gfn, u64 *nr)
+{
+	int s = h >= 1 && h <= S2O_MAX_VMS ?
+			rm_find_mapped(h, (int)rnd(RM_GSLOTS)) : -1;
+	u64 g, p, n = 1 + rnd(16);
+
+	if (s < 0)
+		return;
+	while (s + 1 < RM_GSLOTS && rm.gmap[h][s + 1] &&
+	       rm_gslot_gfn(s + 1) == rm_gslot_gfn(s) + 1)
+		s++;
+	g = rm_gslot_gfn(s) + 1;
+	p = chance(50) ? rm.gmap[h][s] : *pfn;
+	if (rm_seg_of(p) < 0)
+		return;
+	n = rm_run_len(rm_transitions[RM_DONATE_GUEST].from, p, n, 0);
+	if (rm_gslot(g) < 0 || rm_gslot(g + n - 1) != rm_gslot(g) + (int)n - 1
+	    || !rm_range_in_window(p, n))
+		return;
+	*pfn = p;
+	*gfn = g;
+	*nr = n;
+}
+
+/*
+ * On the split map: the last pages of the first RAM region and the first
+ * of the second to VM @h at consecutive gfns, in two calls (one would be
+ * refused): a run of the guest's that goes on in pfns across the region
+ * end, where its calls must stop.
+ */
+static void donate_across_split(int h)
+{
+	u64 n1 = 1 + rnd(16), n2 = 1 + rnd(16);
+	struct rm_op op = {
+		.kind = RM_DONATE_GUEST, .vm = h, .pfn = RAM_SPLIT - n1,
+		.nr = n1, .gfn = random_gfn(RAM_SPLIT - n1, n1 + n2),
+	};
+
+	if (rm_apply(&op))
+		return;
+	op.pfn = RAM_SPLIT;
+	op.gfn += n1;
+	op.nr = n2;
+	rm_apply(&op);
+}
+
 static void op_donate_guest(bool bad)
 {
 	const unsigned int host_pages = rm_transitions[RM_DONATE_GUEST].from;
@@ -315,6 +373,10 @@ static void op_donate_guest(bool bad)
 	u64 pfn, gfn, nr;
 	int h = op.vm;
 
+	if (!bad && rm_ctx.split && chance(10)) {
+		donate_across_split(h);
+		return;
+	}
 	if (bad) {
 		if (chance(50)) {
 			bad_range_in_window(&pfn, &nr);
@@ -350,19 +412,131 @@ static void op_donate_guest(bool bad)
 				gfn = g;
 		}
 	}
+	if (!bad && chance(12))
+		run_on(h, &pfn, &gfn, &nr);
 	op.pfn = pfn;
 	op.gfn = gfn;
 	op.nr = nr;
 	rm_apply(&op);
 }
 
-static void op_relinquish(bool bad)
+/*
+ * A slot of VM @h mapping a page in a state of @mask, from slot @start on
+ * and wrapping round, or -1.
+ */
+static int find_mapped_in(int h, unsigned int mask, int start)
 {
-	struct rm_op op = { .kind = RM_RELINQUISH, .vm = random_handle() };
+	int i;
 
-	mapped_gfns(op.vm, &op.gfn, &op.nr);
-	if (bad)
-		op.nr = bad_gfn(op.nr, &op.gfn);
+	for (i = 0; i < RM_GSLOTS; i++) {
+		int j = (start + i) % RM_GSLOTS;
+		u64 m = rm.gmap[h][j];
+
+		if (m && (mask & RM_BIT(rm_mstate(m - 1))))
+			return j;
+	}
+	return -1;
+}
+
+/* A gfn the model tracks that VM @h does not map (maybe next to one). */
+static u64 unmapped_gfn(int h)
+{
+	int i, s = (int)rnd(RM_GSLOTS);
+
+	for (i = 0; i < 64; i++, s = (s + 1) % RM_GSLOTS)
+		if (!rm.gmap[h][s])
+			break;
+	return rm_gslot_gfn(s);
+}
+
+/*
+ * How many pages a guest asks for: mostly what it maps from the gfn (up
+ * to a stray past a hole), sometimes more than a call does, or anything
+ * up to the top of the IPA space.
+ */
+static u64 guest_len(int h, u64 gfn)
+{
+	switch (rnd(10)) {
+	case 0:
+		return RM_GUEST_CALL_MAX + 1 + rnd(2000);
+	case 1:
+		return MAX_PFN - gfn;
+	case 2:
+		return 1ULL << (20 + rnd(15));
+	default:
+		return rm_mapped_len(h, gfn, random_len(), 10);
+	}
+}
+
+/*
+ * The guest's call @kind: from a live VM, at a gfn it maps, mostly one
+ * whose page is in the state the call takes; or, if @bad, with a gfn range
+ * the checks refuse (-EINVAL), an unmapped gfn (-EFAULT), or another live
+ * VM's gfn (-EFAULT, or that VM's own page if it maps one there).
+ */
+static void op_guest_call(enum rm_kind kind, bool bad)
+{
+	struct rm_op op = { .kind = kind, .vm = random_handle() };
+	int h = op.vm, s = -1, live[S2O_MAX_VMS], n;
+
+	if (h >= 1 && h <= S2O_MAX_VMS && chance(70))
+		s = find_mapped_in(h, rm_transitions[kind].from,
+				   (int)rnd(RM_GSLOTS));
+	if (s >= 0) {
+		/* Often from the start of its run, asking for much. */
+		while (chance(30) && s > 0 && rm.gmap[h][s - 1] &&
+		       rm.gmap[h][s - 1] + 1 == rm.gmap[h][s] &&
+		       rm_gslot_gfn(s - 1) + 1 == rm_gslot_gfn(s))
+			s--;
+		op.gfn = rm_gslot_gfn(s);
+		op.nr = guest_len(h, op.gfn);
+	} else {
+		mapped_gfns(h, &op.gfn, &op.nr);
+	}
+	if (bad) {
+		switch (rnd(4)) {
+		case 0:
+			op.nr = bad_gfn(op.nr, &op.gfn);
+			break;
+		case 1:
+			op.nr = chance(50) ? 0 : ~0ULL - rnd(4);
+			break;
+		case 2:
+			if (h >= 1 && h <= S2O_MAX_VMS)
+				op.gfn = unmapped_gfn(h);
+			break;
+		default:
+			n = rm_live_vms(live);
+			if (n)
+				op.vm = live[rnd(n)];
+			break;
+		}
+	}
+	rm_apply(&op);
+}
+
+/* A pfn for a vCPU's state: a host page of the window, or a bad one. */
+static u64 vcpu_pfn(bool bad)
+{
+	u64 pfn, nr;
+
+	if (!bad) {
+		targeted_range(rm_transitions[RM_VCPU_CREATE].from, &pfn, &nr);
+		return pfn;
+	}
+	bad_range(&pfn, &nr);
+	/* Refused, or a page the model follows. */
+	if (!rm_check_range(pfn, 1) && !rm_range_in_window(pfn, 1))
+		pfn = ~0ULL;
+	return pfn;
+}
+
+static void op_vcpu_create(bool bad)
+{
+	struct rm_op op = { .kind = RM_VCPU_CREATE, .vm = random_handle(),
+			    .nr = 1 };
+
+	op.pfn = vcpu_pfn(bad);
 	rm_apply(&op);
 }
 
@@ -444,23 +618,29 @@ static void one_op(void)
 	bool bad = chance(8);
 	u64 r = rnd(100);
 
-	if (r < 18)
+	if (r < 16)
 		op_fault();
-	else if (r < 26)
+	else if (r < 22)
 		op_pages(RM_SHARE, bad, 60);
-	else if (r < 33)
+	else if (r < 27)
 		op_pages(RM_UNSHARE, bad, 60);
-	else if (r < 42)
+	else if (r < 34)
 		op_pages(RM_DONATE_HYP, bad, 60);
-	else if (r < 50)
+	else if (r < 40)
 		op_pages(RM_GIVE_BACK, bad, 60);
-	else if (r < 65)
+	else if (r < 54)
 		op_donate_guest(bad);
-	else if (r < 75)
-		op_relinquish(bad);
-	else if (r < 88)
+	else if (r < 61)
+		op_guest_call(RM_GUEST_SHARE, bad);
+	else if (r < 67)
+		op_guest_call(RM_GUEST_UNSHARE, bad);
+	else if (r < 74)
+		op_guest_call(RM_RELINQUISH, bad);
+	else if (r < 86)
 		op_pages(RM_RECLAIM, bad, 75);
-	else if (r < 94)
+	else if (r < 89)
+		op_vcpu_create(bad);
+	else if (r < 95)
 		op_vm_create();
 	else
 		op_vm_destroy();
@@ -503,7 +683,7 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 
 	host_runs(&real);
 	tables_real = tables_used();
-	assert_int_equal(harness_setup_pool(POOL_PAGES), 0);
+	assert_int_equal(harness_setup_ram(rm_ctx.split, POOL_PAGES), 0);
 	for (i = 0; i < rc.nr_faults; i++) {
 		int ret = host_read_fault(rc.faults[i]);
 
@@ -551,9 +731,10 @@ static void run_sequence(unsigned long long seed, unsigned int seq,
 	rc.seq = seq;
 	rm_ctx.rng = seed ^ ((u64)seq * 0xd1b54a32d192ed03ULL);
 	rm_ctx.salt = seed;
+	rm_ctx.split = seq & 1;
 	rc.nr_faults = 0;
 	memset(rc.history, 0, sizeof(rc.history));
-	assert_int_equal(harness_setup_pool(POOL_PAGES), 0);
+	assert_int_equal(harness_setup_ram(rm_ctx.split, POOL_PAGES), 0);
 	rm_reset();
 	for (w = 0; w < RM_WIN; w++)
 		if (rm.st[w] == RM_HOST)
@@ -581,9 +762,10 @@ static void run_sequence(unsigned long long seed, unsigned int seq,
 	assert_invariants();
 	assert_no_violation();
 	compare_with_faults_alone(&tables_back, &tables_replay);
-	printf("seq %2u: %u ops, %zu faults replayed; table pages: %llu "
-	       "after the workload, %llu after full reclaim, %llu from the "
-	       "faults alone\n", seq, nops + 1, rc.nr_faults,
+	printf("seq %2u (%s map): %u ops, %zu faults replayed; table pages: "
+	       "%llu after the workload, %llu after full reclaim, %llu from "
+	       "the faults alone\n", seq, rm_ctx.split ? "split" : "usual",
+	       nops + 1, rc.nr_faults,
 	       (unsigned long long)tables_workload,
 	       (unsigned long long)tables_back,
 	       (unsigned long long)tables_replay);
@@ -624,6 +806,7 @@ static void reference_random_sequences(void **state)
 	       (unsigned long long)(seqs ? t.sum_tables_workload / seqs : 0),
 	       (unsigned long long)t.max_tables_back);
 	rm_print_coverage();
+	rm_print_run_ends();
 	free(rc.faults);
 	rc.faults = NULL;
 	rc.cap_faults = 0;

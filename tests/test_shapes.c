@@ -72,8 +72,8 @@ static void fault_maps_1g_block(void **state)
 	host_leaf(BLOCK_1G, &pte, &level);
 	assert_int_equal(level, 1);
 	assert_int_equal(pte, BLOCK_1G | 0x7fd);
-	/* The root and one level-1 table. */
-	assert_int_equal(tables_used(), 2);
+	/* Boot's tables (harness.h): the block needs none of its own. */
+	assert_int_equal(tables_used(), BOOT_TABLES);
 }
 
 static void fault_respects_regions(void **state)
@@ -114,7 +114,7 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	assert_int_equal(tr.level, 1);
 	vm = s2o_vm_create();
 	assert_int_equal(vm, 1);
-	assert_int_equal(tables_used(), 3);	/* + the VM's root */
+	assert_int_equal(tables_used(), BOOT_TABLES + 1);	/* VM's root */
 
 	assert_int_equal(s2o_host_donate_guest(vm, PFN(page), 0x100, 1), 0);
 	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
@@ -127,8 +127,8 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	assert_run(&rs, 3, BLOCK_1G + 2 * MIB, BLOCK_1G + GIB, 2,
 		   S2O_RUN_BLOCK, 0);
 	assert_int_equal(rs.r[3].nr_entries, 511);
-	/* Host: root, L1, L2, L3. VM: root, L1, L2, L3. */
-	assert_int_equal(tables_used(), 8);
+	/* Host: boot's, L2, L3. VM: root, L1, L2, L3. */
+	assert_int_equal(tables_used(), BOOT_TABLES + 2 + 4);
 	stats(&st);
 	assert_int_equal(st.splits, 2);
 	assert_int_equal(fake_counters.tlbi_ipa, 3);
@@ -143,17 +143,17 @@ static void donate_one_page_splits_then_coalesces(void **state)
 	assert_int_equal(tr.level, 3);
 
 	assert_int_equal(s2o_vm_destroy(vm), 0);
-	assert_int_equal(tables_used(), 4);
+	assert_int_equal(tables_used(), BOOT_TABLES + 2);
 	assert_int_equal(s2o_host_reclaim_guest(PFN(page), 1), 0);
 
 	/* Back to the original shape, and to the original table count. */
 	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
 	assert_int_equal(rs.n, 1);
 	assert_run(&rs, 0, BLOCK_1G, BLOCK_1G + GIB, 1, S2O_RUN_BLOCK, 0);
-	assert_int_equal(tables_used(), 2);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 	stats(&st);
 	assert_int_equal(st.coalesces, 2);
-	assert_int_equal(st.table_pages_free, POOL_PAGES - 2);
+	assert_int_equal(st.table_pages_free, POOL_PAGES - BOOT_TABLES);
 	assert_int_equal(host_touch(1, page, &tr), 0);
 	assert_int_equal(tr.level, 1);
 }
@@ -181,7 +181,7 @@ static void donate_2m_chunk_annotates_level2(void **state)
 	assert_run(&rs, 0, 0, 2 * MIB, 2, S2O_RUN_BLOCK, 0);
 
 	/* Relinquishing one page splits the guest's block, not the host's. */
-	assert_int_equal(s2o_guest_relinquish(vm, 3, 1), 0);
+	assert_guest_call(s2o_guest_relinquish, vm, 3, 1, 0, 1);
 	dump_window(vm, 0, 2 * MIB, &rs);
 	assert_int_equal(rs.n, 3);
 	assert_run(&rs, 1, 3 * PAGE, 4 * PAGE, 3, S2O_RUN_INVALID, 0);
@@ -204,7 +204,7 @@ static void donate_2m_chunk_annotates_level2(void **state)
 	dump_window(0, BLOCK_1G, BLOCK_1G + GIB, &rs);
 	assert_int_equal(rs.n, 1);
 	assert_run(&rs, 0, BLOCK_1G, BLOCK_1G + GIB, 1, S2O_RUN_BLOCK, 0);
-	assert_int_equal(tables_used(), 2);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 }
 
 static void coalesce_waits_for_last_page(void **state)
@@ -224,14 +224,14 @@ static void coalesce_waits_for_last_page(void **state)
 	assert_int_equal(pte, S2O_PTE_EMPTY);
 	stats(&st);
 	assert_int_equal(st.coalesces, 0);
-	assert_int_equal(tables_used(), 4);
+	assert_int_equal(tables_used(), BOOT_TABLES + 2);
 
 	assert_int_equal(s2o_hyp_donate_host(PFN(b), 1), 0);
 	host_leaf(a, &pte, &level);
 	assert_int_equal(level, 1);
 	stats(&st);
 	assert_int_equal(st.coalesces, 2);
-	assert_int_equal(tables_used(), 2);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 }
 
 static void untouched_block_coalesces_to_what_a_fault_maps(void **state)
@@ -252,7 +252,7 @@ static void untouched_block_coalesces_to_what_a_fault_maps(void **state)
 	host_leaf(page, &pte, &level);
 	assert_int_equal(level, 1);
 	assert_int_equal(pte, BLOCK_1G | 0x7fd);
-	assert_int_equal(tables_used(), 2);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 }
 
 static void assert_event(u64 i, enum fake_event_kind kind, u32 level,
@@ -301,11 +301,24 @@ static void donation_is_break_before_make(void **state)
 		     s2o_pte_annotation(S2O_OWNER_HYP));
 }
 
-/* Root, level-1 and level-2 tables: below the host reserve. */
-static int setup_pool_of_3(void **state)
+/*
+ * Host RAM 1M past the hypervisor's, so that its first 2M block is mixed:
+ * a fault there needs a level-3 table (under boot's level-2), one that
+ * only the host's faults use, idle once they are done. The pool is the
+ * smallest that boots: boot's tables and the host reserve.
+ */
+#define GAP_RAM_BASE (RAM_BASE + MIB)
+
+static const struct s2o_mem_region gap_map[] = {
+	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
+	{ GAP_RAM_BASE, RAM_END - GAP_RAM_BASE, S2O_MEM_RAM },
+};
+
+static int setup_gap_smallest_pool(void **state)
 {
 	(void)state;
-	return harness_setup_pool(3);
+	return harness_setup_map(gap_map, S2O_ARRAY_SIZE(gap_map),
+				 BOOT_TABLES + HOST_RESERVE);
 }
 
 static void fault_frees_idle_tables_when_pool_is_dry(void **state)
@@ -316,15 +329,15 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	u32 level;
 
 	(void)state;
-	/* Root, level-1 table, and the level-2 table at the region edge,
-	 * all the host's: a pool below the host reserve still gives them. */
-	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
+	/* The level-3 table at the region edge comes out of the reserve. */
+	assert_int_equal(host_touch(0, GAP_RAM_BASE, &tr), 0);
+	assert_int_equal(tr.level, 3);
 	stats(&st);
-	assert_int_equal(st.table_pages_free, 0);
+	assert_int_equal(st.table_pages_free, HOST_RESERVE - 1);
 	/* A donation cannot get its tables and changes nothing. */
 	assert_int_equal(s2o_host_donate_hyp(PFN(BLOCK_1G), 1), -S2OWN_ENOMEM);
-	host_leaf(RAM_BASE, &pte, &level);
-	assert_int_equal(level, 2);
+	host_leaf(GAP_RAM_BASE, &pte, &level);
+	assert_int_equal(level, 3);
 
 	/* A fault in another level-0 entry, without RAM, needs a level-1
 	 * table the reserve does not count: the idle edge table is freed
@@ -333,25 +346,27 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	host_leaf(far_mmio, &pte, &level);
 	assert_int_equal(level, 0);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
-	host_leaf(RAM_BASE, &pte, &level);
-	assert_int_equal(level, 1);
+	host_leaf(GAP_RAM_BASE, &pte, &level);
+	assert_int_equal(level, 2);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
-	/* CPU 0 cached RAM_BASE through the freed table: it must fault now. */
-	assert_int_not_equal(fake_hw_translate(0, s2o_host_vttbr(), RAM_BASE,
-					       &tr), 0);
-	assert_int_equal(tables_used(), 2);
+	/* CPU 0 cached it through the freed table: it must fault now. */
+	assert_int_not_equal(fake_hw_translate(0, s2o_host_vttbr(),
+					       GAP_RAM_BASE, &tr), 0);
+	assert_int_equal(tables_used(), BOOT_TABLES);
 	/* The host's own RAM faults back in from the freed page. */
-	assert_int_equal(host_touch(1, RAM_BASE, &tr), 0);
-	assert_int_equal(tr.level, 2);
-	assert_int_equal(tables_used(), 3);
+	assert_int_equal(host_touch(1, GAP_RAM_BASE, &tr), 0);
+	assert_int_equal(tr.level, 3);
+	assert_int_equal(tables_used(), BOOT_TABLES + 1);
 }
 
-/* Root, level-1 and level-2 tables, two level-1 tables for MMIO, and the
- * host reserve. */
-static int setup_pool_of_5_and_reserve(void **state)
+/*
+ * Boot's tables, the donated chunk's level-2 table, two level-1 tables for
+ * MMIO, and the host reserve.
+ */
+static int setup_pool_of_6_and_reserve(void **state)
 {
 	(void)state;
-	return harness_setup_pool(HOST_RESERVE + 5);
+	return harness_setup_pool(BOOT_TABLES + 3 + HOST_RESERVE);
 }
 
 /* Giving memory back needs no table here, so a dry pool must not stop it. */
@@ -362,9 +377,9 @@ static void give_back_works_with_a_dry_pool(void **state)
 	u64 k;
 
 	(void)state;
-	/* Root, level-1 and level-2 tables: the chunk is one L2 entry. */
+	/* A level-2 table for [2G, 3G): the chunk is one of its entries. */
 	assert_int_equal(s2o_host_donate_hyp(PFN(chunk), 512), 0);
-	assert_int_equal(tables_used(), 3);
+	assert_int_equal(tables_used(), BOOT_TABLES + 1);
 	for (k = 1; k <= 2; k++)
 		assert_int_equal(host_read_fault(k << 39), 0);
 	/* Only the host reserve is left: nothing else can take a page. */
@@ -434,9 +449,9 @@ int main(void)
 		HARNESS_TEST(untouched_block_coalesces_to_what_a_fault_maps),
 		cmocka_unit_test_setup_teardown(
 			fault_frees_idle_tables_when_pool_is_dry,
-			setup_pool_of_3, harness_teardown),
+			setup_gap_smallest_pool, harness_teardown),
 		cmocka_unit_test_setup_teardown(give_back_works_with_a_dry_pool,
-						setup_pool_of_5_and_reserve,
+						setup_pool_of_6_and_reserve,
 						harness_teardown),
 		MUTATION_TEST(mutation_skipped_tlbi_on_split),
 		MUTATION_TEST(mutation_skipped_tlbi_on_coalesce),

@@ -115,12 +115,32 @@ static int fdinfo(int fd, const char *key)
 	return val;
 }
 
-static int donate(int vm, void *addr, uint64_t gfn, uint64_t nr)
+/* DONATE; *@done (if given) gets the pages it says stay donated. */
+static int donate_out(int vm, void *addr, uint64_t gfn, uint64_t nr,
+		      uint64_t *done)
 {
 	struct s2own_donation d = { .uaddr = (uintptr_t)addr, .gfn = gfn,
-				    .nr = nr };
+				    .nr = nr, .donated = ~0ULL };
+	int ret = ioctl(vm, S2OWN_DONATE, &d);
 
-	return ioctl(vm, S2OWN_DONATE, &d);
+	if (done)
+		*done = d.donated;
+	return ret;
+}
+
+static int donate(int vm, void *addr, uint64_t gfn, uint64_t nr)
+{
+	return donate_out(vm, addr, gfn, nr, NULL);
+}
+
+/* RECLAIM of [gfn, gfn + nr); *@pages gets the pages it gave back. */
+static int reclaim(int vm, uint64_t gfn, uint64_t nr, uint64_t *pages)
+{
+	struct s2own_reclaim r = { .gfn = gfn, .nr = nr, .pages = ~0ULL };
+	int ret = ioctl(vm, S2OWN_RECLAIM, &r);
+
+	*pages = r.pages;
+	return ret;
 }
 
 static int create_vm(int dev, uint64_t gfn, uint64_t nr, uint64_t entry)
@@ -200,6 +220,7 @@ static void check_files(int dev, uint64_t gfn)
 static void check_donations(int vm, int handle, uint8_t *mem, uint64_t gfn)
 {
 	uint8_t *ro, *shared, *hole;
+	uint64_t done;
 	long pages;
 
 	expect_err("DONATE with a bad pointer: EFAULT",
@@ -234,16 +255,25 @@ static void check_donations(int vm, int handle, uint8_t *mem, uint64_t gfn)
 		   donate(vm, shared, gfn, 1), EINVAL);
 	munmap(shared, PAGE_SIZE);
 
-	expect_ok("DONATE of the entry page", donate(vm, mem, gfn, 1));
+	expect_ok("DONATE of the entry page",
+		  donate_out(vm, mem, gfn, 1, &done));
+	check("DONATE says the page is donated", done == 1,
+	      "donated %" PRIu64, done);
 	expect_err("DONATE of a donated page: EPERM",
 		   donate(vm, mem, gfn + 1, 1), EPERM);
 	expect_err("DONATE to a gfn in use: EBUSY",
 		   donate(vm, mem + PAGE_SIZE, gfn, 1), EBUSY);
 	expect_ok("DONATE of page 5", donate(vm, mem + 5 * PAGE_SIZE, gfn + 5,
 					     1));
-	/* 3..6 includes page 5: refused, and 3 and 4 taken back. */
+	/* 3..6 includes page 5: refused before any of it goes. */
 	expect_err("DONATE of pages 3..6, 5 donated already: EPERM",
-		   donate(vm, mem + 3 * PAGE_SIZE, gfn + 3, 4), EPERM);
+		   donate_out(vm, mem + 3 * PAGE_SIZE, gfn + 3, 4, &done),
+		   EPERM);
+	check("a refused DONATE says nothing was donated", done == 0,
+	      "donated %" PRIu64, done);
+	/* 6..7 at gfns 4..5: gfn 5 holds page 5. */
+	expect_err("DONATE of pages 6..7 onto gfns 4..5, 5 in use: EBUSY",
+		   donate(vm, mem + 6 * PAGE_SIZE, gfn + 4, 2), EBUSY);
 	pages = donated_pages(handle);
 	check("failed DONATEs leave nothing donated", pages == 2,
 	      "vm %d lists %ld pages donated, want 2", handle, pages);
@@ -251,12 +281,46 @@ static void check_donations(int vm, int handle, uint8_t *mem, uint64_t gfn)
 		  donate(vm, mem + 3 * PAGE_SIZE, gfn + 3, 2));
 }
 
+/*
+ * RECLAIM of a range of a live VM: only pages the guest gave up come
+ * back, and this one gave up none. Bad ranges first.
+ */
+static void check_live_reclaim(int vm, int handle, uint8_t *mem,
+			       uint64_t gfn)
+{
+	long before = donated_pages(handle);
+	uint64_t pages, val;
+
+	expect_err("RECLAIM of a gfn with nr 0: EINVAL",
+		   reclaim(vm, gfn, 0, &pages), EINVAL);
+	expect_err("RECLAIM of a range that wraps: EINVAL",
+		   reclaim(vm, UINT64_MAX, 2, &pages), EINVAL);
+	expect_err("RECLAIM outside the VM's RAM: EINVAL",
+		   reclaim(vm, gfn + RAM_PAGES, 1, &pages), EINVAL);
+	expect_err("RECLAIM of the live guest's page: EBUSY",
+		   reclaim(vm, gfn, 1, &pages), EBUSY);
+	check("a refused RECLAIM gives back nothing", pages == 0,
+	      "%" PRIu64 " pages", pages);
+	expect_err("RECLAIM of a range with a page of the guest's in it: EBUSY",
+		   reclaim(vm, gfn + 4, 4, &pages), EBUSY);
+	expect_ok("RECLAIM of a range with no page", reclaim(vm, gfn + 10, 2,
+							      &pages));
+	check("RECLAIM of a range with no page gives back nothing",
+	      pages == 0, "%" PRIu64 " pages", pages);
+	check("the live guest's pages stay donated",
+	      donated_pages(handle) == before, "vm %d lists %ld, had %ld",
+	      handle, donated_pages(handle), before);
+	check("its entry page still faults for the VMM",
+	      probe_refused((volatile uint64_t *)mem, false, &val),
+	      "read 0x%" PRIx64, val);
+}
+
 /* Two RUNs of one vCPU, DESTROY and RECLAIM while it runs, signals. */
 static void check_running(int vm, int vcpu)
 {
 	struct runner r[2] = { { .fd = vcpu }, { .fd = vcpu } };
 	struct runner *busy = NULL, *other = NULL;
-	struct s2own_reclaim rec;
+	struct s2own_reclaim rec = { 0 };
 	int i;
 
 	for (i = 0; i < 2; i++)
@@ -330,6 +394,7 @@ int check_ioctls(struct vmm *v)
 	int dev, vm, vcpu, handle, n, extra[S2OWN_MAX_VCPUS];
 	struct s2own_reclaim rec = { 0 };
 	struct s2own_run run = { 0 };
+	uint64_t pages;
 	uint8_t *mem;
 
 	dev = open(DEV_PATH, O_RDWR | O_CLOEXEC);
@@ -355,6 +420,7 @@ int check_ioctls(struct vmm *v)
 	expect_err("RUN on a VM fd: ENOTTY", ioctl(vm, S2OWN_RUN, &run),
 		   ENOTTY);
 	check_donations(vm, handle, mem, gfn);
+	check_live_reclaim(vm, handle, mem, gfn);
 
 	vcpu = expect_ok("CREATE_VCPU", ioctl(vm, S2OWN_CREATE_VCPU));
 	check("the vCPU fd's fdinfo names vCPU 0", fdinfo(vcpu, "s2own-vcpu") == 0,
@@ -382,9 +448,13 @@ int check_ioctls(struct vmm *v)
 		   donate(vm, mem + 8 * PAGE_SIZE, gfn + 8, 1), ENOENT);
 	expect_err("CREATE_VCPU on a destroyed VM: ENOENT",
 		   ioctl(vm, S2OWN_CREATE_VCPU), ENOENT);
+	expect_ok("RECLAIM of page 5 of the destroyed VM",
+		  reclaim(vm, gfn + 5, 1, &pages));
+	check("it gives back that page", pages == 1, "%" PRIu64 " pages",
+	      pages);
 	expect_ok("RECLAIM", ioctl(vm, S2OWN_RECLAIM, &rec));
-	check("RECLAIM gives back 4 pages and 8 vCPU pages", rec.pages == 12,
-	      "%" PRIu64 " pages", (uint64_t)rec.pages);
+	check("RECLAIM gives back the 3 other pages and 8 vCPU pages",
+	      rec.pages == 11, "%" PRIu64 " pages", (uint64_t)rec.pages);
 	check("the reclaimed pages read zero",
 	      all_zero(mem, PAGE_SIZE) &&
 		      all_zero(mem + 3 * PAGE_SIZE, 3 * PAGE_SIZE),

@@ -30,6 +30,7 @@
 
 #define DEFAULT_IMAGE		"/lib/s2own/s2own-guest.bin"
 #define DEFAULT_TIMEOUT		60.0
+#define DEFAULT_FUZZ_CALLS	100000
 
 /* The in-tree guest's modes: how each ends, and whether it reports. */
 static const struct mode {
@@ -50,6 +51,8 @@ static const struct mode {
 	{ "random", S2OWN_GUEST_MODE_RANDOM, true,
 	  END_OFF | END_RESET | END_STOPPED | END_TIMEOUT },
 	{ "exec-mmio", S2OWN_GUEST_MODE_EXEC_MMIO, true, END_STOPPED },
+	{ "share", S2OWN_GUEST_MODE_SHARE, true, END_OFF },
+	{ "fuzz", S2OWN_GUEST_MODE_FUZZ, true, END_OFF },
 };
 
 static const char *const end_names[] = {
@@ -58,7 +61,7 @@ static const char *const end_names[] = {
 
 static const char *const exit_names[] = {
 	"other", "hvc", "mem_fault", "mmio", "wfx", "irq", "system_event",
-	"vcpu_off", "stopped",
+	"vcpu_off", "stopped", "relinquish",
 };
 
 static const char *const donate_names[] = { "all", "image", "none" };
@@ -115,7 +118,7 @@ static void usage(FILE *f)
 		"       s2own-vmm --check-ioctls\n"
 		"  -c, --vcpus N        vCPUs, 1..%d (%d)\n"
 		"  -m, --mode NAME      the guest's mode: full spin hvc sysreg mmio wfi\n"
-		"                       loop garbage random exec-mmio (full)\n"
+		"                       loop garbage random exec-mmio share fuzz (full)\n"
 		"  -s, --seed N         the guest's seed (0)\n"
 		"  -a, --arg X          vCPU 0's x0 as given, instead of mode and seed\n"
 		"  -r, --ram SIZE       guest RAM, K/M/G suffixes (16M)\n"
@@ -132,9 +135,10 @@ static void usage(FILE *f)
 		"  -v, --verbose        every exit\n"
 		"      --dry-run        print the configuration and stop\n"
 		"      --check-ioctls   check the driver's answers to bad input\n"
+		"      --fuzz-calls N   mode fuzz: guest calls in all (%d)\n"
 		"  -h, --help\n",
 		S2OWN_MAX_VCPUS, S2OWN_GUEST_NR_VCPUS, S2OWN_GUEST_RAM_BASE,
-		DEFAULT_TIMEOUT);
+		DEFAULT_TIMEOUT, DEFAULT_FUZZ_CALLS);
 }
 
 static int parse_u64(const char *s, uint64_t *val)
@@ -247,6 +251,7 @@ enum {
 	OPT_NO_KERNEL_TOUCH,
 	OPT_DRY_RUN,
 	OPT_CHECK_IOCTLS,
+	OPT_FUZZ_CALLS,
 };
 
 static const struct option long_opts[] = {
@@ -266,6 +271,7 @@ static const struct option long_opts[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "dry-run", no_argument, NULL, OPT_DRY_RUN },
 	{ "check-ioctls", no_argument, NULL, OPT_CHECK_IOCTLS },
+	{ "fuzz-calls", required_argument, NULL, OPT_FUZZ_CALLS },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -288,6 +294,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		.donate = DONATE_ALL,
 		.timeout = DEFAULT_TIMEOUT,
 		.kernel_touch = true,
+		.fuzz_calls = DEFAULT_FUZZ_CALLS,
 	};
 	for (i = 0; i < S2OWN_MAX_VCPUS; i++)
 		o->pin[i] = -1;
@@ -366,6 +373,11 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 			break;
 		case OPT_CHECK_IOCTLS:
 			o->check_ioctls = true;
+			break;
+		case OPT_FUZZ_CALLS:
+			if (parse_u64(optarg, &o->fuzz_calls) ||
+			    !o->fuzz_calls || o->fuzz_calls > 100000000)
+				goto bad;
 			break;
 		case 'h':
 			usage(stdout);
@@ -446,6 +458,8 @@ static void print_config(const struct vmm *v)
 	say(v, "donate %s up front, timeout %g s, pin %s, expect %s%s",
 	    donate_names[o->donate], o->timeout, pins, ends,
 	    o->expect_result ? " with a passing result" : "");
+	if (o->mode == S2OWN_GUEST_MODE_FUZZ)
+		say(v, "fuzz: %" PRIu64 " guest calls", o->fuzz_calls);
 }
 
 /* The CPU vCPU @i runs on: the list repeats if it is shorter. */
@@ -519,6 +533,10 @@ static void tear_down(struct vmm *v, uint64_t *reclaimed, uint64_t *zero,
 	struct s2own_reclaim r = { 0 };
 	uint64_t want;
 
+	/* Mode SHARE left a page shared: the host still reads it. */
+	if (v->o.mode == S2OWN_GUEST_MODE_SHARE && v->have_result &&
+	    !share_left_read(v))
+		vmm_error(v, "the page the guest left shared does not read its pattern");
 	if (ioctl(v->vm_fd, S2OWN_DESTROY_VM))
 		vmm_error(v, "DESTROY_VM: %s", strerror(errno));
 	if (ioctl(v->vm_fd, S2OWN_RECLAIM, &r))
@@ -567,11 +585,36 @@ static void summary(struct vmm *v, uint64_t reclaimed, uint64_t zero,
 	STAT(user_reads_refused);
 	STAT(user_writes_refused);
 	STAT(kernel_reads_refused);
+	STAT(reclaims_refused);
+	STAT(redonates_refused);
+	STAT(queries);
+	STAT(pages_relinquished);
+	STAT(pages_reclaimed_live);
+	STAT(pages_zero_live);
 	STAT(mmio_reads);
 	STAT(mmio_writes);
 	STAT(console_lines);
 	STAT(unknown_hvcs);
 	STAT(errors);
+	if (v->o.mode == S2OWN_GUEST_MODE_SHARE) {
+		STAT(ring_messages);
+		STAT(ring_queries_shared);
+		STAT(left_shared_read);
+	}
+	if (v->o.mode == S2OWN_GUEST_MODE_FUZZ) {
+		STAT(fuzz_checks);
+		STAT(fuzz_pages_checked);
+		STAT(fuzz_mismatches);
+		STAT(churn_donations);
+		STAT(churn_reclaims);
+		STAT(churn_reclaims_refused);
+		if (v->fuzz.have)
+			say(v, "stat fuzz_guest calls %" PRIu64 " ok %" PRIu64 " not_supported %" PRIu64 " invalid %" PRIu64 " unexpected %" PRIu64,
+			    v->fuzz.calls, v->fuzz.ok, v->fuzz.not_supported,
+			    v->fuzz.invalid, v->fuzz.unexpected);
+		else
+			say(v, "stat fuzz_guest none");
+	}
 #undef STAT
 	if (v->have_result)
 		say(v, "stat result %s code %" PRIu64 " checksum 0x%" PRIx64 " detail 0x%" PRIx64,
@@ -611,6 +654,10 @@ static const char *verdict(struct vmm *v)
 		return "the guest's checksum changed after the checkpoint";
 	if (get(&v->c.host_refused) != get(&v->c.host_tries))
 		return "a host access to guest memory was not refused";
+	if (v->o.mode == S2OWN_GUEST_MODE_FUZZ &&
+	    (!v->fuzz.have || v->fuzz.unexpected ||
+	     v->fuzz.calls != v->o.fuzz_calls))
+		return "the fuzzing guest's report is missing or not clean";
 	return NULL;
 }
 

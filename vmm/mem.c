@@ -7,6 +7,9 @@
  * donation to the reclaim the VMM must not touch them (a read or a write
  * is a SIGBUS: probe.c does it on purpose) nor hand them to a system call
  * (a kernel access through a user address is an oops, docs/guests.md).
+ * The one way back while the VM lives is the guest's: pages it gives up
+ * (a RELINQUISH exit) are reclaimed there and then, checked for zeroes,
+ * and are the VMM's again, to be donated anew when the guest touches them.
  *
  * The mapping is not inherited by a child (MADV_DONTFORK: fork would copy
  * the pages, and the kernel reading a guest's page is an oops) nor dumped
@@ -101,10 +104,15 @@ int mem_setup(struct vmm *v)
 		return -1;
 	}
 	v->donated = calloc(v->ram_pages, 1);
-	if (!v->donated) {
+	v->flags = calloc(v->ram_pages, 1);
+	v->spare = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+			MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (!v->donated || !v->flags || v->spare == MAP_FAILED) {
 		vmm_error(v, "no memory");
 		return -1;
 	}
+	/* Present, so that a donation of it gets as far as the books. */
+	memset(v->spare, 0x5a, PAGE_SIZE);
 	memcpy(v->mem, v->image, v->image_size);
 	/* The guest fetches these as instructions. */
 	__builtin___clear_cache((char *)v->mem,
@@ -112,22 +120,37 @@ int mem_setup(struct vmm *v)
 	return 0;
 }
 
-/* Donate pages [first, first + nr) of the RAM; under mem_lock. */
-static int donate(struct vmm *v, uint64_t first, uint64_t nr)
+/**
+ * mem_donate_locked() - donate pages [@first, @first + @nr) of the RAM.
+ * @v: the VMM, its mem_lock held
+ * @first: the first page
+ * @nr: how many
+ *
+ * On a failure the driver says how many stayed donated (from the first):
+ * those are the guest's until the VM is destroyed.
+ *
+ * Return: 0, or -1 with the error said.
+ */
+int mem_donate_locked(struct vmm *v, uint64_t first, uint64_t nr)
 {
 	struct s2own_donation d = {
 		.uaddr = (uintptr_t)(v->mem + first * PAGE_SIZE),
-		.gfn = (v->o.ram_base >> PAGE_SHIFT) + first,
+		.gfn = page_gfn(v, first),
 		.nr = nr,
 	};
+	int ret = ioctl(v->vm_fd, S2OWN_DONATE, &d);
 
-	if (ioctl(v->vm_fd, S2OWN_DONATE, &d)) {
-		vmm_error(v, "DONATE gfn 0x%" PRIx64 " nr %" PRIu64 ": %s",
-			  (uint64_t)d.gfn, nr, strerror(errno));
-		return -1;
-	}
-	memset(v->donated + first, 1, nr);
-	return 0;
+	if (ret)
+		vmm_error(v, "DONATE gfn 0x%" PRIx64 " nr %" PRIu64 ": %s, %" PRIu64 " donated",
+			  (uint64_t)d.gfn, nr, strerror(errno),
+			  (uint64_t)d.donated);
+	memset(v->donated + first, 1, ret ? d.donated : nr);
+	return ret ? -1 : 0;
+}
+
+static int donate(struct vmm *v, uint64_t first, uint64_t nr)
+{
+	return mem_donate_locked(v, first, nr);
 }
 
 /* The in-tree guest's pages that must fault first (abi/s2own_abi.h). */
@@ -216,12 +239,118 @@ int mem_donate_page(struct vmm *v, uint64_t gfn)
 }
 
 /**
- * mem_donated() - whether a page of the RAM was donated.
+ * mem_reclaim_locked() - RECLAIM pages [@first, @first + @nr) of a live
+ * VM: what the guest gave up there comes back, and must read zero.
+ * @v: the VMM, its mem_lock held
+ * @first: the first page
+ * @nr: how many
+ * @pages: set to the pages that came back
+ * @given_up: mark them PAGE_GIVEN_UP (and PAGE_ZERO if they read zero)
+ *
+ * Return: 0; -1 and errno from the driver (EBUSY: the guest holds pages
+ * there and gave none up).
+ */
+int mem_reclaim_locked(struct vmm *v, uint64_t first, uint64_t nr,
+		       uint64_t *pages, bool given_up)
+{
+	static const uint8_t zeros[PAGE_SIZE];
+	struct s2own_reclaim r = { .gfn = page_gfn(v, first), .nr = nr };
+	uint64_t page, back = 0;
+	bool zero;
+
+	*pages = 0;
+	if (ioctl(v->vm_fd, S2OWN_RECLAIM, &r))
+		return -1;
+	/* Which came back: those that do not fault any more. */
+	for (page = first; page < first + nr && r.pages; page++) {
+		uint64_t val;
+
+		if (!v->donated[page] ||
+		    probe_refused(page_ptr(v, page), false, &val))
+			continue;
+		v->donated[page] = 0;
+		zero = !memcmp(v->mem + page * PAGE_SIZE, zeros, PAGE_SIZE);
+		if (!zero)
+			vmm_error(v, "page 0x%" PRIx64 " reads 0x%016" PRIx64 " after its reclaim",
+				  v->o.ram_base + page * PAGE_SIZE,
+				  *page_ptr(v, page));
+		if (given_up)
+			v->flags[page] |= PAGE_GIVEN_UP |
+					  (zero ? PAGE_ZERO : 0);
+		atomic_fetch_add(&v->c.pages_zero_live, zero);
+		back++;
+	}
+	if (back != r.pages)
+		vmm_error(v, "RECLAIM of gfn 0x%" PRIx64 " nr %" PRIu64 ": %" PRIu64 " pages back, %" PRIu64 " readable",
+			  (uint64_t)r.gfn, nr, (uint64_t)r.pages, back);
+	atomic_fetch_add(&v->c.pages_reclaimed_live, r.pages);
+	*pages = r.pages;
+	return 0;
+}
+
+/**
+ * mem_relinquished() - serve a RELINQUISH exit: the guest gave up @nr
+ * pages from @gfn; take them back now. Each must read zero.
+ * @v: the VMM
+ * @gfn: the first
+ * @nr: how many
+ */
+void mem_relinquished(struct vmm *v, uint64_t gfn, uint64_t nr)
+{
+	uint64_t first = gfn - (v->o.ram_base >> PAGE_SHIFT), want = 0, page;
+	uint64_t pages;
+
+	atomic_fetch_add(&v->c.pages_relinquished, nr);
+	if (!nr || nr > 512 || !in_ram(v, gfn << PAGE_SHIFT) ||
+	    !in_ram(v, (gfn + nr - 1) << PAGE_SHIFT)) {
+		vmm_error(v, "RELINQUISH of gfn 0x%" PRIx64 " nr %" PRIu64 ": not in RAM",
+			  gfn, nr);
+		return;
+	}
+	pthread_mutex_lock(&v->mem_lock);
+	for (page = first; page < first + nr; page++)
+		want += v->donated[page];
+	if (mem_reclaim_locked(v, first, nr, &pages, true))
+		vmm_error(v, "RECLAIM of relinquished gfn 0x%" PRIx64 " nr %" PRIu64 ": %s",
+			  gfn, nr, strerror(errno));
+	else if (pages != want)
+		vmm_error(v, "RECLAIM of relinquished gfn 0x%" PRIx64 " nr %" PRIu64 ": %" PRIu64 " pages, want %" PRIu64,
+			  gfn, nr, pages, want);
+	pthread_mutex_unlock(&v->mem_lock);
+}
+
+/**
+ * mem_given_up() - what the VMM took back of [@ipa, + @nr pages) after the
+ * guest gave it up (S2OWN_VMM_RECLAIMED).
+ * @v: the VMM
+ * @ipa: the first page
+ * @nr: how many
+ * @back: set to the pages reclaimed after a RELINQUISH exit
+ * @zero: set to those that read zero
+ */
+void mem_given_up(struct vmm *v, uint64_t ipa, uint64_t nr, uint64_t *back,
+		  uint64_t *zero)
+{
+	uint64_t page, first = (ipa - v->o.ram_base) / PAGE_SIZE;
+
+	*back = *zero = 0;
+	if (!in_ram(v, ipa) || nr > v->ram_pages - first)
+		return;
+	pthread_mutex_lock(&v->mem_lock);
+	for (page = first; page < first + nr; page++) {
+		*back += !!(v->flags[page] & PAGE_GIVEN_UP);
+		*zero += !!(v->flags[page] & PAGE_ZERO);
+	}
+	pthread_mutex_unlock(&v->mem_lock);
+}
+
+/**
+ * mem_donated() - whether a page of the RAM is donated.
  * @v: the VMM
  * @page: its index
  *
- * Return: true once donated (a page is never given back while the VM
- * runs).
+ * Return: true from its donation until the guest gives it up and the VMM
+ * reclaims it, or the VM is gone.
  */
 bool mem_donated(struct vmm *v, uint64_t page)
 {

@@ -8,7 +8,10 @@
  * a SIGBUS (caught, and the try counted as refused), the kernel a fault
  * that its exception fixup turns into "fault". A try that goes through is
  * an error: the write would also change the guest's checksum, which the
- * guest checks after the checkpoint.
+ * guest checks after the checkpoint. Then the two ways a host might try
+ * to take the page from a live guest: RECLAIM it, DONATE another page at
+ * its gfn; the driver must refuse both (EBUSY). And the hypervisor must
+ * say the page is the guest's alone (debugfs's `query`).
  *
  * The guest's answer: x1 = tries, x2 = tries refused.
  */
@@ -19,11 +22,13 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "vmm.h"
 
 #define TOUCH_PATH		DEBUGFS_DIR "/touch"
+#define QUERY_PATH		DEBUGFS_DIR "/query"
 #define HOST_WRITE		0x484f535457524954ULL	/* "HOSTWRIT" */
 #define PAGEMAP_PRESENT		(1ULL << 63)
 #define PAGEMAP_PFN		((1ULL << 55) - 1)
@@ -40,11 +45,16 @@ static void sigbus(int sig, siginfo_t *si, void *ctx)
 	raise(SIGBUS);
 }
 
-/*
- * Read *@p (into *@val), or write HOST_WRITE there; returns true if the
- * access faulted.
+/**
+ * probe_refused() - read *@p (into *@val), or write *@val there, and
+ * survive the SIGBUS if the stage-2 refuses it.
+ * @p: a word of guest memory, in the VMM's mapping
+ * @write: write rather than read
+ * @val: where a read goes, what a write writes
+ *
+ * Return: true if the access faulted.
  */
-static bool access_refused(volatile uint64_t *p, bool write, uint64_t *val)
+bool probe_refused(volatile uint64_t *p, bool write, uint64_t *val)
 {
 	sigjmp_buf env;
 
@@ -54,7 +64,7 @@ static bool access_refused(volatile uint64_t *p, bool write, uint64_t *val)
 	}
 	probe_env = &env;
 	if (write)
-		*p = HOST_WRITE;
+		*p = *val;
 	else
 		*val = *p;
 	probe_env = NULL;
@@ -62,8 +72,8 @@ static bool access_refused(volatile uint64_t *p, bool write, uint64_t *val)
 }
 
 /**
- * probe_setup() - catch SIGBUS for the probes; open the pagemap if the
- * kernel is to try too.
+ * probe_setup() - catch SIGBUS for the probes; open the pagemap, for the
+ * kernel's tries and the hypervisor's view of guest pages.
  * @v: the VMM
  *
  * Return: 0, or -1 with the error said.
@@ -78,10 +88,11 @@ int probe_setup(struct vmm *v)
 		vmm_error(v, "sigaction: %s", strerror(errno));
 		return -1;
 	}
-	if (!v->o.kernel_touch || v->o.dry_run)
+	if (v->o.dry_run)
 		return 0;
-	if (access(TOUCH_PATH, W_OK)) {
-		say(v, "no %s: only the VMM tries guest pages", TOUCH_PATH);
+	/* The kernel's reads and the queries need both. */
+	if (access(TOUCH_PATH, W_OK) || access(QUERY_PATH, W_OK)) {
+		say(v, "no %s: only the VMM tries guest pages", DEBUGFS_DIR);
 		v->o.kernel_touch = false;
 		return 0;
 	}
@@ -129,6 +140,31 @@ static int debugfs_ask(const char *path, const char *line, char *answer,
 		return -1;
 	answer[n] = '\0';
 	return 0;
+}
+
+/**
+ * probe_debugfs() - write a line to a file of the driver's debugfs and
+ * read its answer, which is one for everybody: the VMM's threads take
+ * turns.
+ * @v: the VMM
+ * @file: the file's name (hvc, query, touch)
+ * @line: what to write
+ * @answer: the answer
+ * @size: its room
+ *
+ * Return: 0, or -1 if the file is not there or refused the line.
+ */
+int probe_debugfs(struct vmm *v, const char *file, const char *line,
+		  char *answer, size_t size)
+{
+	char path[96];
+	int ret;
+
+	snprintf(path, sizeof(path), DEBUGFS_DIR "/%s", file);
+	pthread_mutex_lock(&v->touch_lock);
+	ret = debugfs_ask(path, line, answer, size);
+	pthread_mutex_unlock(&v->touch_lock);
+	return ret;
 }
 
 /*
@@ -179,29 +215,110 @@ static void tally(struct vmm *v, bool was_refused, atomic_ulong *counter,
 		    how);
 }
 
+/**
+ * probe_page_is() - whether the hypervisor says guest page @page is this
+ * VM's and in @state (debugfs's `query`: e.g. "guest=owned").
+ * @v: the VMM
+ * @page: its index in RAM
+ * @state: words the answer must hold
+ *
+ * Return: true, also when there is no way to ask (no debugfs or pagemap:
+ * nothing is counted then); false with the answer said.
+ */
+bool probe_page_is(struct vmm *v, uint64_t page, const char *state)
+{
+	char line[64], answer[192], vm[32], want[48];
+	unsigned int tries;
+	uint64_t pfn;
+
+	if (v->pagemap_fd < 0)
+		return true;
+	pfn = pfn_of(v, (const void *)page_ptr(v, page));
+	if (!pfn)
+		return true;
+	snprintf(line, sizeof(line), "0x%" PRIx64 "\n", pfn);
+	snprintf(want, sizeof(want), "pfn 0x%" PRIx64 " ", pfn);
+	snprintf(vm, sizeof(vm), " vm=%d ", v->handle);
+	/* Another VMM's query may come between: the answer names its pfn. */
+	for (tries = 0; tries < 8; tries++) {
+		if (probe_debugfs(v, "query", line, answer, sizeof(answer)))
+			return true;
+		if (!strncmp(answer, want, strlen(want)))
+			break;
+	}
+	atomic_fetch_add(&v->c.queries, 1);
+	/* Whatever its state, a live guest's page is not the host's to take. */
+	if (strstr(answer, " owner=guest ") && strstr(answer, state) &&
+	    strstr(answer, vm) && strstr(answer, " reclaimable=0"))
+		return true;
+	say(v, "guest page 0x%" PRIx64 " is not '%s': %.*s",
+	    v->o.ram_base + page * PAGE_SIZE, state,
+	    (int)strcspn(answer, "\n"), answer);
+	return false;
+}
+
+/**
+ * probe_host_calls() - what a host might try to take a live guest's page
+ * @page: RECLAIM it, DONATE another page at its gfn. Both must fail with
+ * EBUSY; one that succeeds is an error.
+ * @v: the VMM
+ * @page: its index in RAM, a page the guest holds
+ *
+ * Return: the tries refused, of 2.
+ */
+unsigned int probe_host_calls(struct vmm *v, uint64_t page)
+{
+	struct s2own_reclaim r = { .gfn = page_gfn(v, page), .nr = 1 };
+	struct s2own_donation d = { .uaddr = (uintptr_t)v->spare,
+				    .gfn = page_gfn(v, page), .nr = 1 };
+	unsigned int refused = 0;
+
+	if (ioctl(v->vm_fd, S2OWN_RECLAIM, &r) && errno == EBUSY) {
+		atomic_fetch_add(&v->c.reclaims_refused, 1);
+		refused++;
+	} else {
+		vmm_error(v, "RECLAIM of the guest's gfn 0x%" PRIx64 ": %s, %" PRIu64 " pages",
+			  (uint64_t)r.gfn, strerror(errno), (uint64_t)r.pages);
+	}
+	if (ioctl(v->vm_fd, S2OWN_DONATE, &d) && errno == EBUSY &&
+	    !d.donated) {
+		atomic_fetch_add(&v->c.redonates_refused, 1);
+		refused++;
+	} else {
+		vmm_error(v, "DONATE of another page at the guest's gfn 0x%" PRIx64 ": %s",
+			  (uint64_t)d.gfn, strerror(errno));
+	}
+	return refused;
+}
+
 /* Try one donated page every way; returns the tries, counts refusals. */
 static unsigned int probe_page(struct vmm *v, uint64_t page, bool first,
 			       unsigned int *refused)
 {
-	volatile uint64_t *p = (volatile uint64_t *)(v->mem + page * PAGE_SIZE);
+	volatile uint64_t *p = page_ptr(v, page);
 	uint64_t ipa = v->o.ram_base + page * PAGE_SIZE, val = 0, pfn;
+	unsigned int tries = 4;
 	char how[64];
 	int k;
 
-	tally(v, access_refused(p, false, &val), &v->c.user_reads_refused,
+	tally(v, probe_refused(p, false, &val), &v->c.user_reads_refused,
 	      refused, first, "the VMM reading", ipa, "SIGBUS");
-	tally(v, access_refused(p, true, &val), &v->c.user_writes_refused,
+	val = HOST_WRITE;
+	tally(v, probe_refused(p, true, &val), &v->c.user_writes_refused,
 	      refused, first, "the VMM writing", ipa, "SIGBUS");
+	*refused += probe_host_calls(v, page);
+	if (!probe_page_is(v, page, " guest=owned "))
+		vmm_error(v, "guest page 0x%" PRIx64 " at the checkpoint", ipa);
 	if (!v->o.kernel_touch)
-		return 2;
+		return tries;
 	k = kernel_read(v, (const void *)p, &pfn);
 	if (k < 0)
-		return 2;
+		return tries;
 	snprintf(how, sizeof(how), "pfn 0x%" PRIx64 " faults in its linear map",
 		 pfn);
 	tally(v, k, &v->c.kernel_reads_refused, refused, first,
 	      "the kernel reading", ipa, how);
-	return 3;
+	return tries + 1;
 }
 
 /**

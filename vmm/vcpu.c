@@ -4,8 +4,11 @@
  * S2OWN_RUN. The exits (docs/guests.md, "Exits"):
  *
  *   HVC           the guest's calls to its VMM: console output, its result,
- *                 the checkpoint (probe.c); any other: NOT_SUPPORTED
+ *                 the checkpoint (probe.c), the ring and the pages it gave
+ *                 up (share.c), the fuzzing guest's (fuzz.c); any other:
+ *                 NOT_SUPPORTED
  *   MEM_FAULT     donate the page behind the gfn (mem.c), run again
+ *   RELINQUISH    the guest gave pages up: reclaim them now (mem.c)
  *   MMIO          the trivial device at S2OWN_GUEST_DEV_BASE: ID reads
  *                 S2OWN_GUEST_DEV_MAGIC, SCRATCH the last data written;
  *                 every other read all ones, every other write ignored
@@ -116,6 +119,22 @@ static void serve_hvc(struct vcpu *c, struct s2own_run *run)
 		v->checkpoint_sum = x[3];
 		probe_checkpoint(v, x[1], x[2], &answer[1], &answer[2]);
 		break;
+	case S2OWN_VMM_RING:
+		share_ring(v, x, answer);
+		break;
+	case S2OWN_VMM_RECLAIMED:
+		mem_given_up(v, x[1], x[2], &answer[1], &answer[2]);
+		break;
+	case S2OWN_VMM_FUZZ_START:
+		fuzz_start(v, answer);
+		break;
+	case S2OWN_VMM_FUZZ_CHECK:
+		fuzz_check(v, x, answer);
+		break;
+	case S2OWN_VMM_FUZZ_REPORT:
+		console_flush(c);
+		fuzz_report(v, x);
+		break;
 	default:
 		atomic_fetch_add(&v->c.unknown_hvcs, 1);
 		if (v->o.verbose)
@@ -167,7 +186,12 @@ static void serve_fault(struct vcpu *c, struct s2own_run *run)
 	int ret;
 
 	ret = mem_donate_page(v, gfn);
-	if (!ret && c->last_fault_gfn == gfn)
+	/*
+	 * Twice in a row is a bug, but for the fuzzing guest: another vCPU
+	 * may give the page up again before this one's call runs again.
+	 */
+	if (!ret && c->last_fault_gfn == gfn &&
+	    v->o.mode != S2OWN_GUEST_MODE_FUZZ)
 		vmm_error(v, "vCPU %u: MEM_FAULT again at gfn 0x%" PRIx64 ", donated already",
 			  c->index, gfn);
 	c->last_fault_gfn = gfn;
@@ -197,6 +221,12 @@ static bool serve(struct vcpu *c, struct s2own_run *run)
 		return true;
 	case S2OWN_EXIT_MMIO:
 		serve_mmio(c, run);
+		return true;
+	case S2OWN_EXIT_RELINQUISH:
+		if (v->o.verbose)
+			say(v, "vCPU %u: RELINQUISH gfn 0x%" PRIx64 " pages %" PRIu64,
+			    c->index, run->exit[0], run->exit[1]);
+		mem_relinquished(v, run->exit[0], run->exit[1]);
 		return true;
 	case S2OWN_EXIT_WFX:
 		if (run->exit[0])
@@ -309,6 +339,8 @@ int vcpus_run(struct vmm *v)
 	int ret;
 
 	vcpus_kick_setup();
+	if (v->o.mode == S2OWN_GUEST_MODE_FUZZ && fuzz_churn_start(v))
+		return -1;
 	for (started = 0; started < v->o.nr_vcpus; started++) {
 		struct vcpu *c = &v->vcpus[started];
 
@@ -341,5 +373,6 @@ int vcpus_run(struct vmm *v)
 	}
 	for (i = 0; i < started; i++)
 		pthread_join(v->vcpus[i].thread, NULL);
+	fuzz_churn_stop(v);
 	return started == v->o.nr_vcpus ? 0 : -1;
 }

@@ -10,9 +10,12 @@
 # s2own-vmm loads the in-tree guest into its own memory, donates it and
 # runs it on 4 vCPUs; the guest's console comes through the VMM, the host
 # tries to read and write its pages and is refused, and after power-off
-# every page is reclaimed and reads zero. Lines start with "S2OWN-DEMO:"
-# except the ptdumps themselves (indented) and the VMM's and the guest's
-# ("S2OWN-VMM[demo]:", "S2OWN-GUEST[demo/N]:").
+# every page is reclaimed and reads zero. Last, the guest's own calls: it
+# shares a ring page with the VMM, messages through it, takes it back (the
+# VMM's next access faults) and gives pages up (the VMM reclaims them,
+# zero). Lines start with "S2OWN-DEMO:" except the ptdumps themselves
+# (indented) and the VMM's and the guest's ("S2OWN-VMM[demo]:",
+# "S2OWN-GUEST[demo/N]:", and demo-share's).
 #
 # On a boot without the hypervisor (qemu-bare-test) it shows instead that
 # the module refuses to load, and succeeds.
@@ -111,4 +114,13 @@ if cmp -s /tmp/s2own-demo-pt "$S2OWN_DIR/ptdump"; then
 	say "the host stage-2 is as before the guest, $(s2own_stat table_pages_used) table pages"
 else
 	die "the host stage-2 differs after the guest"
+fi
+say "the guest's own calls (pKVM's guest ABI): it shares a ring page with"
+say "its VMM, messages through it, unshares it (the VMM's next access is"
+say "refused), and gives 16 pages up: the VMM reclaims them, zeroed"
+s2own-vmm -n demo-share -m share -c 4 -t 300 $GUEST || die "s2own-vmm -m share"
+if cmp -s /tmp/s2own-demo-pt "$S2OWN_DIR/ptdump"; then
+	say "the host stage-2 is as before the guests, $(s2own_stat table_pages_used) table pages"
+else
+	die "the host stage-2 differs after the sharing guest"
 fi

@@ -32,7 +32,7 @@ DONATE_HYP=0xc6000003
 HYP_DONATE_HOST=0xc6000004
 VM_DESTROY=0xc6000006
 DONATE_GUEST=0xc6000007
-RELINQUISH=0xc6000008
+OLD_RELINQUISH=0xc6000008	# the host's GUEST_RELINQUISH of ABI 1.x: retired
 RECLAIM=0xc6000009
 DUMP=0xc600000a
 QUERY=0xc600000b
@@ -57,7 +57,7 @@ grep -E 'System RAM|Kernel|reserved' /proc/iomem | sed 's/^/    iomem: /'
 check "module loads" "insmod failed" s2own_load
 [ -d $D ] || finish
 check "module checked the hypervisor UID" "no load message" \
-	sh -c "dmesg | grep -q 's2own: s2own hypervisor, ABI 1\.'"
+	sh -c "dmesg | grep -q 's2own: s2own hypervisor, ABI 2\.0$'"
 
 out=$(s2own_prefault)
 check "host reads all its RAM" "$out" [ $? = 0 ]
@@ -68,6 +68,21 @@ cat $D/ptdump >$T/pt0
 echo "S2OWN-TEST: baseline: $base table pages used, at load $(s2own_stat table_pages_used_at_load), $(wc -l <$T/pt0) ptdump lines"
 sed 's/^/    /' $T/pt0
 check "ptdump is stable" "two reads differ" sh -c "cat $D/ptdump | cmp -s - $T/pt0"
+# The carve-out, exactly, is owner=hyp: INVALID lines from its base to its
+# end, one after the other, and no other line says owner=hyp.
+hyp_runs() {
+	next=$hyp_base
+	for r in $(sed -n 's/^\(0x[0-9a-f]*\)-\(0x[0-9a-f]*\) .* INVALID owner=hyp$/\1:\2/p' $T/pt0); do
+		[ $((${r%:*})) = $((next)) ] || return 1
+		next=${r#*:}
+	done
+	[ $((next)) = $((hyp_base + hyp_size)) ] &&
+		[ "$(grep -c ' owner=hyp$' $T/pt0)" = "$(grep -c ' INVALID owner=hyp$' $T/pt0)" ]
+}
+check "ptdump shows the carve-out as owner=hyp" "$(grep ' owner=hyp$' $T/pt0)" hyp_runs
+echo $hyp_pfn >$D/query
+check "query says the carve-out is the hypervisor's" "$(cat $D/query)" \
+	grep -q "owner=hyp host=nopage hyp=owned guest=nopage vm=0 reclaimable=0" $D/query
 
 # --- one page out of a block ---------------------------------------------
 
@@ -107,6 +122,7 @@ check "host keeps running after the refused read" "touch of a host page" \
 # --- bad hypercalls: documented errors, nothing changes ------------------
 
 cat $D/ptdump >$T/pt_bad0
+cat $D/vm >$T/vm_bad0
 echo alloc >$D/share
 spfn=$(($(head -n 1 $D/share | cut -d ' ' -f 1)))
 spa=$((spfn << 12))
@@ -143,8 +159,14 @@ bad "donate to an unknown VM" -ENOENT $DONATE_GUEST 31 $host $free_gfn 1
 bad "donate to VM 0" -ENOENT $DONATE_GUEST 0 $host $free_gfn 1
 bad "donate to a VM handle above INT_MAX" -ENOENT $DONATE_GUEST 0x100000001 $host $free_gfn 1
 bad "destroy of an unknown VM" -ENOENT $VM_DESTROY 31
-bad "relinquish for an unknown VM" -ENOENT $RELINQUISH 31 $gfn 1
-bad "relinquish of an unmapped gfn" -EPERM $RELINQUISH $vm $free_gfn 1
+# The host's GUEST_RELINQUISH is gone: an unknown id (x0 -1), where an
+# -EPERM would come back in x1 with x0 = 0.
+ans=$(s2own_hvc $OLD_RELINQUISH $vm $gfn 1)
+expect_eq "hvc retired host relinquish of a live guest's page returns NOT_SUPPORTED" \
+	"$(echo "$ans" | cut -d ' ' -f 1)" 0xffffffffffffffff
+ans=$(s2own_hvc $OLD_RELINQUISH 31 $free_gfn 1)
+expect_eq "hvc retired host relinquish for an unknown VM returns NOT_SUPPORTED" \
+	"$(echo "$ans" | cut -d ' ' -f 1)" 0xffffffffffffffff
 bad "unshare of a page not shared" -EPERM $UNSHARE $host 1
 bad "hyp_donate_host of a host page" -EPERM $HYP_DONATE_HOST $host 1
 bad "reclaim of a host page" -EPERM $RECLAIM $host 1
@@ -164,7 +186,12 @@ check "bad hypercalls leave the ptdump unchanged" "see diff" same $T/pt_bad0 $T/
 	show_diff $T/pt_bad0 $T/pt_bad1
 echo $pfn >$D/query
 check "bad hypercalls leave the donated page the guest's" "$(cat $D/query)" \
-	grep -q "owner=guest host=nopage hyp=nopage guest=owned vm=$vm " $D/query
+	grep -q "owner=guest host=nopage hyp=nopage guest=owned vm=$vm reclaimable=0" $D/query
+check "bad hypercalls leave the guest's stage-2 mapping the page" "$(grep -v 'INVALID$' $D/vm$vm/ptdump)" \
+	grep -q "^0x0000000080000000-0x0000000080001000 .* L3 PAGE RW X  NORMAL owner=guest\$" $D/vm$vm/ptdump
+expect_eq "touch of the donated page still faults" "$(s2own_touch $pfn)" "fault"
+check "bad hypercalls leave the driver's books alone" "see diff" \
+	sh -c "cat $D/vm | cmp -s - $T/vm_bad0" || show_diff $T/vm_bad0 $D/vm
 
 # --- destroy and reclaim: scrubbed, coalesced ----------------------------
 
@@ -176,6 +203,7 @@ coal0=$(s2own_stat coalesces)
 scrub0=$(s2own_stat pages_scrubbed)
 echo "$vm keep" >$D/reclaim
 check "reclaim" "write failed" [ $? = 0 ]
+expect_eq "reclaim took back the one page" "$(cat $D/reclaim)" "vm $vm pages 1 0"
 expect_eq "reclaimed page reads zeros" "$(s2own_touch $pfn)" "ok 0000000000000000"
 check "undonated neighbour keeps its pattern" "$(s2own_touch $host)" \
 	sh -c "echo $host >$D/touch; grep -q '^ok 53324f57' $D/touch"
@@ -205,14 +233,30 @@ check "donate 8 scattered pages" "write failed" [ $? = 0 ]
 expect_eq "scattered pages show as 8 guest pages" \
 	"$(grep -c ' 4K L3 INVALID owner=guest$' $D/ptdump)" 8
 grep "owner=guest" $D/ptdump | sed 's/^/    /'
-echo "$vm" >$D/relinquish
-check "relinquish a live VM's pages" "write failed" [ $? = 0 ]
-echo $(s2own_vm_pfns "$vm" relinquished | head -n 1) >$D/query
-check "relinquished page is reclaimable" "$(cat $D/query)" \
-	grep -q "owner=guest host=nopage hyp=nopage guest=nopage vm=$vm reclaimable=1" $D/query
-echo "$vm" >$D/reclaim
-check "reclaim from a live VM" "write failed" [ $? = 0 ]
+# The host cannot take pages back from a live guest: only the guest
+# relinquishes, and this VM has no vCPU to.
+cat $D/ptdump >$T/pt_live0
+cat $D/vm >$T/vm_live0
+if echo "$vm" >$D/reclaim 2>/dev/null; then
+	fail "reclaim of a live VM is refused" "the write succeeded"
+else
+	pass "reclaim of a live VM is refused"
+fi
+expect_eq "reclaim of a live VM: -EBUSY, no page back" "$(cat $D/reclaim)" "vm $vm pages 0 -EBUSY"
+check "reclaim of a live VM leaves the books alone" "see diff" \
+	sh -c "cat $D/vm | cmp -s - $T/vm_live0" || show_diff $T/vm_live0 $D/vm
+check "reclaim of a live VM leaves the ptdump alone" "see diff" \
+	sh -c "cat $D/ptdump | cmp -s - $T/pt_live0" || show_diff $T/pt_live0 $D/ptdump
+echo $(s2own_vm_pfns "$vm" donated | head -n 1) >$D/query
+check "a live VM's page is not reclaimable" "$(cat $D/query)" \
+	grep -q "owner=guest host=nopage hyp=nopage guest=owned vm=$vm reclaimable=0" $D/query
 echo $vm >$D/vm_destroy
+echo $(s2own_vm_pfns "$vm" donated | head -n 1) >$D/query
+check "a destroyed VM's page is reclaimable" "$(cat $D/query)" \
+	grep -q "owner=guest host=nopage hyp=nopage guest=owned vm=$vm reclaimable=1" $D/query
+echo "$vm" >$D/reclaim
+check "reclaim after destroy" "write failed" [ $? = 0 ]
+expect_eq "reclaim after destroy: two chunks and 8 pages" "$(cat $D/reclaim)" "vm $vm pages 1032 0"
 check "ptdump back after chunk reclaim" "see diff" same $T/pt0 $D/ptdump ||
 	show_diff $T/pt0 $D/ptdump
 expect_eq "table pages back at baseline after chunks" "$(s2own_stat table_pages_used)" "$base"

@@ -135,7 +135,9 @@ int main(void)
 
 	{
 		struct s2own_vm_counts vm = { .vcpus = 4, .donations = 35,
-					      .pages_donated = 4064 };
+					      .pages_donated = 4064,
+					      .pages_relinquished = 16,
+					      .pages_reclaimed = 17 };
 		struct s2own_vcpu_counts c = {
 			.runs = 130, .entries = 2400, .interrupted = 1,
 			.exits = { [0] = 2, [S2OWN_EXIT_HVC] = 100,
@@ -143,21 +145,24 @@ int main(void)
 				   [S2OWN_EXIT_MMIO] = 4,
 				   [S2OWN_EXIT_IRQ] = 2270,
 				   [S2OWN_EXIT_SYSTEM_EVENT] = 1,
-				   [S2OWN_EXIT_VCPU_OFF] = 3 },
+				   [S2OWN_EXIT_VCPU_OFF] = 3,
+				   [S2OWN_EXIT_RELINQUISH] = 5 },
 		};
 
 		len = s2own_fmt_vm_counts(buf, sizeof(buf), &vm);
 		expect("vm counts", buf,
-		       "vcpus 4 donations 35 donate_errors 0 pages_donated 4064\n");
+		       "vcpus 4 donations 35 donate_errors 0 pages_donated 4064 pages_relinquished 16 pages_reclaimed 17\n");
 		len = s2own_fmt_vcpu_counts(buf, sizeof(buf), 2, &c);
 		expect("vcpu counts", buf,
-		       "vcpu 2 runs 130 entries 2400 errors 0 interrupted 1 hvc 100 mem_fault 20 mmio 4 wfx 0 irq 2270 system_event 1 vcpu_off 3 stopped 0 other 2\n");
+		       "vcpu 2 runs 130 entries 2400 errors 0 interrupted 1 hvc 100 mem_fault 20 mmio 4 wfx 0 irq 2270 system_event 1 vcpu_off 3 stopped 0 relinquish 5 other 2\n");
 		if (len != strlen(buf)) {
 			printf("FAIL: vcpu counts length\n");
 			failed++;
 		}
 		expect("exit name", s2own_exit_name(S2OWN_EXIT_STOPPED),
 		       "stopped");
+		expect("relinquish exit name",
+		       s2own_exit_name(S2OWN_EXIT_RELINQUISH), "relinquish");
 		expect("unknown exit name", s2own_exit_name(99), "other");
 	}
 

@@ -150,11 +150,12 @@ static void setup_run(const struct scenario *sc)
 		rm_reset();
 	for (i = 0; i < X_MAX_PRELUDE; i++) {
 		const struct rm_op *op = &sc->prelude[i];
+		u64 done;
 		int got;
 
 		if (!op->kind && !op->ipa)
 			break;	/* the end: no call is a fault at 0 */
-		got = rm_core_call(op);
+		got = rm_core_call(op, &done);
 
 		if (saved.taken) {
 			if (got != saved.rets[i])
@@ -190,7 +191,7 @@ static void thread_body(unsigned int t, void *arg)
 		op->inv = sched_steps();
 		switch (op->kind) {
 		case XOP_CORE:
-			op->ret = rm_core_call(&op->op);
+			op->ret = rm_core_call(&op->op, &op->done);
 			break;
 		case XOP_MMU:
 			op->ret = host_translate(t, op->op.ipa, &tr);
@@ -267,7 +268,7 @@ static bool final_matches(const struct scenario *sc)
 /*
  * Linearizability: some order of the calls that keeps every call that
  * returned before another started ahead of it gives, on the model, the
- * same results and the same final state.
+ * same results (return codes, pages done) and the same final state.
  */
 static bool linearizable(const struct scenario *sc, struct xthread *th)
 {
@@ -301,8 +302,11 @@ static bool linearizable(const struct scenario *sc, struct xthread *th)
 			model_restore();
 			for (i = 0; ok && i < n; i++) {
 				const struct xop *c = calls[perm[i]];
+				u64 pfn;
 
-				if (rm_expect(&c->op) != c->ret)
+				if (rm_expect(&c->op) != c->ret ||
+				    (!c->ret &&
+				     rm_expect_done(&c->op, &pfn) != c->done))
 					ok = false;
 				else if (!c->ret)
 					rm_commit(&c->op, c->ret);
@@ -343,8 +347,9 @@ static void describe_calls(const struct scenario *sc, struct xthread *th)
 			if (op->kind == XOP_CORE)
 				rm_describe(&op->op, d, sizeof(d));
 			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
-				"\n    T%u: %s = %d (steps %lu-%lu)", t, d,
-				op->ret, op->inv, op->resp);
+				"\n    T%u: %s = %d, %llu pages (steps %lu-%lu)",
+				t, d, op->ret, (unsigned long long)op->done,
+				op->inv, op->resp);
 			if (len >= sizeof(msg))
 				return;
 		}

@@ -56,6 +56,7 @@ struct xop {
 	u64 arg;
 	/* The run's results. */
 	int ret;
+	u64 done;		/* XOP_CORE: the pages it says it changed */
 	unsigned long inv, resp;	/* steps before the call, at its end */
 };
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * S2OWN_GUEST_MODE_FULL, what the secondary vCPUs do, and
- * S2OWN_GUEST_MODE_SPIN.
+ * S2OWN_GUEST_MODE_FULL, what the secondary vCPUs do (a FUZZ one goes to
+ * fuzz.c), and S2OWN_GUEST_MODE_SPIN.
  *
  * FULL: vCPU 0 writes its secret pages and checksums them with the image,
  * touches pages no one donated yet, starts the other vCPUs (each writes
@@ -78,7 +78,12 @@ static u64 checksum(void)
 	return csum_words(h, secret_base(0), secret_base(0) + SECRET_BYTES);
 }
 
-static u64 ticks(void)
+/**
+ * guest_ticks() - the virtual counter, after what came before.
+ *
+ * Return: CNTVCT_EL0.
+ */
+u64 guest_ticks(void)
 {
 	isb();
 	return read_sysreg(cntvct_el0);
@@ -103,15 +108,15 @@ static void touch_fresh(void)
 		u64 a = S2OWN_GUEST_FRESH_BASE + i * S2OWN_GUEST_FRESH_STRIDE;
 		volatile u64 *p = (volatile u64 *)a;
 
-		t = ticks();
+		t = guest_ticks();
 		if (i & 1)
 			p[0] = a;
 		else
 			(void)p[0];
-		first += ticks() - t;
-		t = ticks();
+		first += guest_ticks() - t;
+		t = guest_ticks();
 		p[1] = ~a;
-		again += ticks() - t;
+		again += guest_ticks() - t;
 		if (p[1] != ~a)
 			guest_fail(S2OWN_GUEST_FAIL_FRESH, a);
 	}
@@ -136,11 +141,14 @@ static void __noreturn spin(unsigned int vcpu)
 		(*n)++;
 }
 
-/*
- * CPU_ON vCPUs 1, 2, ... until one does not exist (-2). Return: how many
- * vCPUs run, vCPU 0 included.
+/**
+ * guest_start_vcpus() - CPU_ON vCPUs 1, 2, ... until one does not exist
+ * (-2); each enters guest_secondary_main() for @mode.
+ * @mode: S2OWN_GUEST_MODE_*, in the context id
+ *
+ * Return: how many vCPUs run, vCPU 0 included.
  */
-static unsigned int start_vcpus(unsigned int mode)
+unsigned int guest_start_vcpus(unsigned int mode)
 {
 	unsigned int vcpu;
 
@@ -158,10 +166,14 @@ static unsigned int start_vcpus(unsigned int mode)
 	return vcpu;
 }
 
-/* Poll AFFINITY_INFO until vCPUs 1..nr - 1 are off, or time is up. */
-static void wait_vcpus(unsigned int nr)
+/**
+ * guest_wait_vcpus() - poll AFFINITY_INFO until vCPUs 1..@nr - 1 are off,
+ * 60 s at most (a TIMEOUT failure then).
+ * @nr: vCPUs that run, vCPU 0 included
+ */
+void guest_wait_vcpus(unsigned int nr)
 {
-	u64 deadline = ticks() + WAIT_SECONDS * read_sysreg(cntfrq_el0);
+	u64 deadline = guest_ticks() + WAIT_SECONDS * read_sysreg(cntfrq_el0);
 	u64 on;
 
 	do {
@@ -171,7 +183,7 @@ static void wait_vcpus(unsigned int nr)
 		for (vcpu = 1; vcpu < nr; vcpu++)
 			if (psci_affinity_info(vcpu) != AFFINITY_OFF)
 				on |= 1UL << vcpu;
-	} while (on && ticks() < deadline);
+	} while (on && guest_ticks() < deadline);
 	if (on)
 		guest_fail(S2OWN_GUEST_FAIL_TIMEOUT, on);
 }
@@ -256,9 +268,9 @@ void guest_mode_full(u64 seed __maybe_unused)
 	guest_printf("full: %u secret pages at 0x%lx, checksum 0x%016lx\n",
 		     S2OWN_GUEST_SECRET_PAGES, secret_base(0), sum);
 	touch_fresh();
-	nr = start_vcpus(S2OWN_GUEST_MODE_FULL);
+	nr = guest_start_vcpus(S2OWN_GUEST_MODE_FULL);
 	add_rounds();
-	wait_vcpus(nr);
+	guest_wait_vcpus(nr);
 	check_vcpus(nr);
 	check_device();
 	lost = guest_fp_check(FP_SEED(0));
@@ -276,7 +288,7 @@ void guest_mode_full(u64 seed __maybe_unused)
  */
 void guest_mode_spin(u64 seed __maybe_unused)
 {
-	unsigned int nr = start_vcpus(S2OWN_GUEST_MODE_SPIN);
+	unsigned int nr = guest_start_vcpus(S2OWN_GUEST_MODE_SPIN);
 
 	guest_printf("spin: %u vCPUs spin from now on\n", nr);
 	spin(0);
@@ -297,6 +309,11 @@ void guest_secondary_main(u64 ctx, u64 leaked)
 	if (CTX_MODE(ctx) == S2OWN_GUEST_MODE_SPIN) {
 		guest_printf("vCPU %u: spinning\n", vcpu);
 		spin(vcpu);
+	}
+	if (CTX_MODE(ctx) == S2OWN_GUEST_MODE_FUZZ) {
+		if (st)
+			guest_fail(S2OWN_GUEST_FAIL_VCPU, (u64)vcpu << 32 | st);
+		guest_fuzz_secondary(vcpu);
 	}
 	guest_fp_fill(FP_SEED(vcpu));
 	secret_pages(vcpu, true);

@@ -139,6 +139,27 @@ void probes_report(const char *mode, unsigned int nr, u64 failed);
 
 /* hostile.c */
 u64 mmio_access(enum mmio_op op, u64 ipa, u64 val);
+u64 guest_xorshift(u64 *x);
+
+/* kvm.c: KVM's vendor hypervisor service (pKVM's guest ABI) */
+#define KVM_FN_BIT(id)		(1UL << ((id) & 0xffff))
+#define KVM_FEATURES_WANT						\
+	(KVM_FN_BIT(S2OWN_KVM_FEATURES) | KVM_FN_BIT(S2OWN_KVM_HYP_MEMINFO) | \
+	 KVM_FN_BIT(S2OWN_KVM_MEM_SHARE) |				\
+	 KVM_FN_BIT(S2OWN_KVM_MEM_UNSHARE) |				\
+	 KVM_FN_BIT(S2OWN_KVM_MEM_RELINQUISH))
+/* kvm_discover()'s bits: FAIL_DISCOVER's detail. */
+#define KVM_DISCOVER_UID		(1 << 0)
+#define KVM_DISCOVER_FEATURES		(1 << 1)
+#define KVM_DISCOVER_MEMINFO		(1 << 2)
+#define KVM_DISCOVER_MEMINFO_ARGS	(1 << 3)	/* junk not refused */
+#define SMCCC_INVALID		((s64)S2OWN_SMCCC_INVALID_PARAMETER)
+#define SMCCC_NOT_SUPPORTED	((s64)S2OWN_RET_NOT_SUPPORTED)
+
+s64 kvm_mem_call(enum smccc_conduit conduit, u64 fn, u64 ipa, u64 nr, u64 x3,
+		 u64 *done);
+s64 kvm_mem_range(u64 fn, u64 ipa, u64 nr, unsigned int *calls);
+u64 kvm_discover(void);
 
 /* The modes: main.c's table, S2OWN_GUEST_MODE_* order. */
 void __noreturn guest_mode_full(u64 seed);
@@ -151,9 +172,17 @@ void __noreturn guest_mode_loop(u64 seed);
 void __noreturn guest_mode_garbage(u64 seed);
 void __noreturn guest_mode_random(u64 seed);
 void __noreturn guest_mode_exec_mmio(u64 seed);
+void __noreturn guest_mode_share(u64 seed);
+void __noreturn guest_mode_fuzz(u64 seed);
 
 /* full.c */
 void __noreturn guest_secondary_main(u64 ctx, u64 leaked);
+u64 guest_ticks(void);
+unsigned int guest_start_vcpus(unsigned int mode);
+void guest_wait_vcpus(unsigned int nr);
+
+/* fuzz.c */
+void __noreturn guest_fuzz_secondary(unsigned int vcpu);
 
 #endif /* __ASSEMBLER__ */
 

@@ -214,6 +214,20 @@ void guest_mode_garbage(u64 seed __maybe_unused)
 }
 
 /**
+ * guest_xorshift() - the next of a xorshift64 stream.
+ * @x: its state, never 0
+ *
+ * Return: the new state, the next number.
+ */
+u64 guest_xorshift(u64 *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/**
  * guest_mode_random() - S2OWN_GUEST_MODE_RANDOM: run random words.
  * @seed: the boot arg's seed (xorshift64; 0 picks a fixed one)
  *
@@ -224,12 +238,8 @@ void guest_mode_random(u64 seed)
 	u64 x = seed ? seed : 0x2545f4914f6cdd1dUL;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(garbage); i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		garbage[i] = (u32)(x >> 16);
-	}
+	for (i = 0; i < ARRAY_SIZE(garbage); i++)
+		garbage[i] = (u32)(guest_xorshift(&x) >> 16);
 	guest_printf("random: seed 0x%lx\n", seed);
 	run_garbage("random: running a page of random words, VBAR_EL1 on it");
 }

@@ -56,6 +56,8 @@ static const struct {
 	[S2OWN_GUEST_MODE_GARBAGE] = { "garbage", guest_mode_garbage },
 	[S2OWN_GUEST_MODE_RANDOM] = { "random", guest_mode_random },
 	[S2OWN_GUEST_MODE_EXEC_MMIO] = { "exec-mmio", guest_mode_exec_mmio },
+	[S2OWN_GUEST_MODE_SHARE] = { "share", guest_mode_share },
+	[S2OWN_GUEST_MODE_FUZZ] = { "fuzz", guest_mode_fuzz },
 };
 
 /*

@@ -16,6 +16,11 @@
 #   the host's timer ticks on a CPU where a guest spins
 #   two VMs at once on different CPUs while a storm donates to others
 #   every hostile mode: handled, the VM destroyed, its pages reclaimed
+#   the guest's own memory calls: a ring page shared with its VMM, the
+#     messages through it, unshared (the host's tries refused again),
+#     pages relinquished (the VMM reclaims them: zero), a page left shared
+#   the fuzzing guest: hostile memory calls on 4 vCPUs, the invariant
+#     checker every 1000 (s2own.guest_fuzz=CALLS, s2own.guest_fuzz_seed=)
 #   the host's FP/SIMD registers across a guest's run (s2own_test.ko)
 #
 # After each, the host stage-2 must be the baseline again, with as many
@@ -23,7 +28,8 @@
 set -u
 . /lib/s2own/lib.sh
 
-# s2own.guest_test=ioctl,full,spin,two,hostile,fpsimd runs only those.
+# s2own.guest_test=ioctl,full,spin,two,hostile,share,fuzz,fpsimd runs only
+# those.
 sections=$(sed -n 's/.*s2own\.guest_test=\([a-z0-9,]*\).*/\1/p' /proc/cmdline)
 case " $(cat /proc/cmdline) " in
 *" s2own.test=1 "*) sections=1 ;;
@@ -200,6 +206,88 @@ test_hostile() {
 	baseline_same "hostile"
 }
 
+# --- the guest's own memory calls: share, unshare, relinquish -----------
+
+test_share() {
+	vmm share -c 4 -m share -p 0,1,2,3 -t 300 $GUEST
+	vmm_passed share "share: the VMM's verdict PASS" $?
+	expect_eq "guests: share: the guest's result: 8 messages, 16 pages given up" \
+		"$(vmm_stat share result)" "PASS code 0 checksum 0x8 detail 0x10"
+	expect_eq "guests: share: powered off" "$(vmm_stat share ending)" off
+	expect_eq "guests: share: KVM's UID, FEATURES and HYP_MEMINFO" \
+		"$(sed -n 's/^S2OWN-GUEST\[share\/0\]: share: UID //p' $T/share.log)" \
+		"b66fb428 e911c52e 564bcaa9 743a004d, FEATURES 0x21d 0 0 0, MEMINFO 4096 1"
+	expect_eq "guests: share: the VMM read and answered every message" \
+		"$(vmm_stat share ring_messages)" 8
+	expect_eq "guests: share: the ring was shared at each doorbell" \
+		"$(vmm_stat share ring_queries_shared)" 8
+	expect_eq "guests: share: the host tried the private ring twice" \
+		"$(vmm_stat share checkpoints)" 2
+	expect_eq "guests: share: every try refused, before the share and after the unshare" \
+		"$(vmm_stat share host_refused)/$(vmm_stat share host_tries)" 10/10
+	expect_eq "guests: share: the VMM's RECLAIMs of the private ring refused" \
+		"$(vmm_stat share reclaims_refused)" 2
+	expect_eq "guests: share: the VMM's DONATEs at its gfn refused" \
+		"$(vmm_stat share redonates_refused)" 2
+	expect_eq "guests: share: pages relinquished" \
+		"$(vmm_stat share pages_relinquished)" 16
+	expect_eq "guests: share: the VMM reclaimed them at the RELINQUISH exits" \
+		"$(vmm_stat share pages_reclaimed_live)" 16
+	expect_eq "guests: share: each read zero" \
+		"$(vmm_stat share pages_zero_live)" 16
+	ex=$(vmm_stat share exit_relinquish)
+	check "guests: share: a RELINQUISH exit per run of pages" "exit_relinquish '$ex'" \
+		[ "${ex:-0}" -ge 1 -a "${ex:-0}" -le 16 ]
+	expect_eq "guests: share: two pages faulted in: the share of one not given, one given up" \
+		"$(vmm_stat share exit_mem_fault)/$(vmm_stat share demand_donations)" 2/2
+	expect_eq "guests: share: the relinquished range again: nothing there" \
+		"$(grep -c 'share: [0-9]* relinquish again: nothing there: 0, 0 pages$' $T/share.log)" 1
+	expect_eq "guests: share: the page touched again came back zero" \
+		"$(grep -c 'share: page 0x80c10000 touched again: zero, and writable$' $T/share.log)" 1
+	expect_eq "guests: share: the host read the page left shared" \
+		"$(vmm_stat share left_shared_read)" 1
+	zero=$(vmm_stat share pages_zero)
+	check "guests: share: every page zero after the reclaim, the shared one too" \
+		"pages_zero $zero" [ "${zero%/*}" = "${zero#*/}" -a "${zero%/*}" -gt 0 ]
+	baseline_same "share"
+}
+
+# --- the fuzzing guest ---------------------------------------------------
+
+test_fuzz() {
+	n=$(sed -n 's/.*s2own\.guest_fuzz=\([0-9]*\).*/\1/p' /proc/cmdline)
+	n=${n:-100000}
+	seed=$(sed -n 's/.*s2own\.guest_fuzz_seed=\([0-9a-fx]*\).*/\1/p' /proc/cmdline)
+	seed=${seed:-0x5eed}
+	checks=$((n / 1000 + 4))
+	vmm fuzz -c 4 -m fuzz -p 0,1,2,3 --fuzz-calls "$n" -s "$seed" -t 1800 $GUEST
+	vmm_passed fuzz "fuzz: the VMM's verdict PASS" $?
+	expect_eq "guests: fuzz: the guest's result: every call made, every check run" \
+		"$(vmm_stat fuzz result)" \
+		"PASS code 0 checksum $(printf 0x%x "$n") detail $(printf 0x%x $checks)"
+	g=$(vmm_stat fuzz fuzz_guest)
+	expect_eq "guests: fuzz: the guest's calls" "$(echo "$g" | cut -d ' ' -f 2)" "$n"
+	expect_eq "guests: fuzz: no unexpected result" "${g##* unexpected }" 0
+	expect_eq "guests: fuzz: the invariant checker every 1000 calls and at the end" \
+		"$(vmm_stat fuzz fuzz_checks)" $checks
+	expect_eq "guests: fuzz: every slice checked page by page" \
+		"$(vmm_stat fuzz fuzz_pages_checked)" $((checks * 32))
+	expect_eq "guests: fuzz: no page disagreed" "$(vmm_stat fuzz fuzz_mismatches)" 0
+	check "guests: fuzz: the VMM donated beside the guest" \
+		"churn_donations $(vmm_stat fuzz churn_donations)" \
+		[ "$(vmm_stat fuzz churn_donations)" -gt 0 ]
+	check "guests: fuzz: the VMM's RECLAIMs of live pages refused" \
+		"churn_reclaims_refused $(vmm_stat fuzz churn_reclaims_refused)" \
+		[ "$(vmm_stat fuzz churn_reclaims_refused)" -gt 0 ]
+	rel=$(vmm_stat fuzz pages_relinquished)
+	check "guests: fuzz: the guest gave pages up" "pages_relinquished '$rel'" \
+		[ "${rel:-0}" -gt 0 ]
+	expect_eq "guests: fuzz: every page given up was reclaimed, zero" \
+		"$(vmm_stat fuzz pages_reclaimed_live)/$(vmm_stat fuzz pages_zero_live)" "$rel/$rel"
+	sed -n 's/^S2OWN-GUEST\[fuzz\/0\]: \(fuzz: .*\)/    \1/p' $T/fuzz.log
+	baseline_same "fuzz"
+}
+
 # --- the host's FP/SIMD registers ----------------------------------------
 
 test_fpsimd() {
@@ -221,10 +309,10 @@ base=$(s2own_stat table_pages_used)
 cat $D/ptdump >$T/pt0
 
 [ -f $GUEST ] || fail "guests: the guest image is there" "no $GUEST"
-for section in ioctl full spin two hostile fpsimd; do
+for section in ioctl full spin two hostile share fuzz fpsimd; do
 	want $section || continue
 	case $section in
-	full | spin | two | hostile) [ -f $GUEST ] || continue ;;
+	full | spin | two | hostile | share | fuzz) [ -f $GUEST ] || continue ;;
 	esac
 	test_$section
 done

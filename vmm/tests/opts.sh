@@ -54,6 +54,11 @@ ok -m spin -- "expect timeout"
 ok -m garbage -- "expect stopped,timeout with a passing result"
 ok -m random -- "expect off,reset,stopped,timeout with a passing result"
 ok -m exec-mmio -- "mode exec-mmio, arg 0x9"
+ok -m share -- "mode share, arg 0xa"
+ok -m share -- "expect off with a passing result"
+ok -m fuzz -s 3 -- "mode fuzz, arg 0x30b"
+ok -m fuzz -- "fuzz: 100000 guest calls"
+ok -m fuzz --fuzz-calls 5000 -- "fuzz: 5000 guest calls"
 ok -m full --no-result -- "expect off"
 ok --arg 0x1234 -- "mode raw, arg 0x1234"
 ok --arg 0x1234 -- "expect off,reset,stopped,timeout"
@@ -99,6 +104,9 @@ bad -e sometimes
 bad -e ""
 bad -n ""
 bad -n abcdefghijklmnopq
+bad --fuzz-calls 0
+bad --fuzz-calls 100000001
+bad --fuzz-calls x
 bad --no-such-option
 bad a.bin b.bin
 

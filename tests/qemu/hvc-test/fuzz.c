@@ -21,6 +21,9 @@
  *    not have (which must say NOT_SUPPORTED).
  *  - VM handles of its own VMs, of VMs it destroyed (possibly reused by
  *    another thread by now), and any in 1..32.
+ *  - the host's GUEST_RELINQUISH of ABI 1.x, retired: an unknown id now,
+ *    aimed at ranges it donated; it must change nothing (the host may not
+ *    take a live guest's pages).
  * It never names a pfn of Linux's other memory: a donation of a page the
  * kernel uses would crash the host, which proves nothing.
  *
@@ -78,7 +81,6 @@ enum fuzz_op {
 	OP_VM_CREATE,
 	OP_VM_DESTROY,
 	OP_DONATE_GUEST,
-	OP_RELINQUISH,
 	OP_RECLAIM,
 	OP_DUMP,
 	OP_QUERY,
@@ -88,20 +90,22 @@ enum fuzz_op {
 	NR_OPS
 };
 
-/* Relative frequencies: transitions most, VM churn and oddities less. */
+/*
+ * Relative frequencies: transitions most, VM churn and oddities less. A
+ * guest's pages come back only once its VM is destroyed: VMs go often.
+ */
 static const unsigned int op_weight[NR_OPS] = {
 	[OP_SHARE] = 8, [OP_UNSHARE] = 8, [OP_DONATE_HYP] = 8,
-	[OP_HYP_DONATE_HOST] = 8, [OP_VM_CREATE] = 3, [OP_VM_DESTROY] = 2,
-	[OP_DONATE_GUEST] = 14, [OP_RELINQUISH] = 8, [OP_RECLAIM] = 12,
-	[OP_DUMP] = 3, [OP_QUERY] = 8, [OP_UNKNOWN_ID] = 3,
-	[OP_TRACE_BUFFER] = 2, [OP_TRACE_ENABLE] = 2,
+	[OP_HYP_DONATE_HOST] = 8, [OP_VM_CREATE] = 3, [OP_VM_DESTROY] = 4,
+	[OP_DONATE_GUEST] = 14, [OP_RECLAIM] = 12, [OP_DUMP] = 3,
+	[OP_QUERY] = 8, [OP_UNKNOWN_ID] = 7, [OP_TRACE_BUFFER] = 2,
+	[OP_TRACE_ENABLE] = 2,
 };
 
 static const char *const op_names[NR_OPS] = {
 	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
-	"vm_create", "vm_destroy", "donate_guest", "relinquish",
-	"reclaim_guest", "dump", "page_query", "unknown_id", "trace_buffer",
-	"trace_enable",
+	"vm_create", "vm_destroy", "donate_guest", "reclaim_guest", "dump",
+	"page_query", "unknown_id", "trace_buffer", "trace_enable",
 };
 
 /* A pfn-range transition: its id, and the page states it goes between. */
@@ -136,7 +140,7 @@ struct fuzz_cpu {
 	unsigned int next_stale;
 	struct {
 		u64 vm, gfn, nr;
-	} donations[FUZZ_DONATIONS];	/* for relinquish to aim at */
+	} donations[FUZZ_DONATIONS];	/* for the retired id to aim at */
 	unsigned int next_donation;
 	u64 touches;
 	u64 touches_refused;
@@ -567,9 +571,9 @@ static void fuzz_flood(struct fuzz_cpu *c)
 static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
 {
 	struct s2own_hvc_res res;
-	bool bad_handle, bad_gfn;
-	u64 h, gfn, nr;
+	bool bad_handle;
 	long ret;
+	u64 h;
 
 	switch (op) {
 	case OP_VM_CREATE:
@@ -586,36 +590,13 @@ static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
 		if (ret >= 0)
 			vm_created(c, ret);
 		return;
-	case OP_VM_DESTROY:
+	default:	/* OP_VM_DESTROY */
 		h = pick_handle(c, &bad_handle);
 		ret = call(c, op, S2OWN_HC_VM_DESTROY, h, 0, 0, 0, &res);
 		if (ret >= 0 && bad_handle)
 			unexpected(c, "vm_destroy(0x%llx) succeeded", h);
 		else if (ret >= 0)
 			vm_destroyed(c, h);
-		return;
-	default:	/* OP_RELINQUISH */
-		h = pick_handle(c, &bad_handle);
-		nr = 1 + below(c, 16);
-		if (!below(c, 8))
-			nr = (u64[]){ 0, ~0ULL, IPA_PFNS }[below(c, 3)];
-		gfn = pick_gfn(c, nr, &bad_gfn);
-		if (below(c, 2)) {
-			/* Part of a donation this thread made. */
-			typeof(c->donations[0]) *d =
-				&c->donations[below(c, FUZZ_DONATIONS)];
-
-			h = d->vm;
-			gfn = d->gfn + below(c, d->nr);
-			nr = 1 + below(c, d->gfn + d->nr - gfn);
-			bad_handle = !h;
-			bad_gfn = false;
-		}
-		ret = call(c, op, S2OWN_HC_GUEST_RELINQUISH, h, gfn, nr, 0,
-			   &res);
-		if (ret >= 0 && (bad_handle || bad_gfn || !nr))
-			unexpected(c, "relinquish(0x%llx, 0x%llx, 0x%llx) succeeded",
-				   h, gfn, nr);
 		return;
 	}
 }
@@ -666,9 +647,11 @@ static void fuzz_query(struct fuzz_cpu *c)
 			   pfn, res.out[0], c->state[pfn - c->base]);
 }
 
+/* The host's ids; not GUEST_RELINQUISH's, retired. */
 static bool known_id(u32 id)
 {
-	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VCPU_RUN) ||
+	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VCPU_RUN &&
+		id != S2OWN_HC_RETIRED_RELINQUISH) ||
 	       id == S2OWN_HC_TRACE_BUFFER || id == S2OWN_HC_TRACE_ENABLE ||
 	       id == S2OWN_HC_CALL_UID || id == S2OWN_HC_REVISION;
 }
@@ -723,22 +706,41 @@ static void fuzz_trace_enable(struct fuzz_cpu *c)
 			   s2own_errname(ret));
 }
 
-/* An id the hypervisor does not have, with random arguments. */
+/*
+ * An id the hypervisor does not have, with random arguments; a quarter of
+ * the time the retired host relinquish, at a range this thread donated:
+ * its pages must stay the guest's (the model, queries and reads say so).
+ */
 static void fuzz_unknown_id(struct fuzz_cpu *c)
 {
 	struct s2own_hvc_res res;
+	u64 a[4] = { rnd(c), rnd(c), rnd(c), rnd(c) };
 	u32 id;
 	long ret;
 
-	do {
-		/* Half next to ours, in the vendor-hyp range. */
-		id = below(c, 2) ? (u32)rnd(c) :
-				   (S2OWN_HC64(0) | (u32)below(c, 0x100)) ^
-					   (u32)(below(c, 2) << 30);
-	} while (known_id(id));
-	ret = call(c, OP_UNKNOWN_ID, id, rnd(c), rnd(c), rnd(c), rnd(c), &res);
-	if (ret != S2OWN_RET_NOT_SUPPORTED)
-		unexpected(c, "unknown id 0x%x returned %ld", id, ret);
+	if (!below(c, 4)) {
+		typeof(c->donations[0]) *d =
+			&c->donations[below(c, FUZZ_DONATIONS)];
+
+		id = S2OWN_HC_RETIRED_RELINQUISH;
+		a[0] = d->vm;
+		a[1] = d->gfn + below(c, d->nr);
+		a[2] = 1 + below(c, d->gfn + d->nr - a[1]);
+		a[3] = 0;
+	} else {
+		do {
+			/* Half next to ours, in the vendor-hyp range. */
+			id = below(c, 2) ? (u32)rnd(c) :
+					   (S2OWN_HC64(0) |
+					    (u32)below(c, 0x100)) ^
+						   (u32)(below(c, 2) << 30);
+		} while (known_id(id));
+	}
+	ret = call(c, OP_UNKNOWN_ID, id, a[0], a[1], a[2], a[3], &res);
+	if (ret != S2OWN_RET_NOT_SUPPORTED ||
+	    res.regs.a0 != (unsigned long)S2OWN_RET_NOT_SUPPORTED)
+		unexpected(c, "unknown id 0x%x returned %ld (x0 0x%lx)", id,
+			   ret, res.regs.a0);
 }
 
 /*
@@ -797,7 +799,6 @@ static void fuzz_one(struct fuzz_cpu *c)
 	switch (op) {
 	case OP_VM_CREATE:
 	case OP_VM_DESTROY:
-	case OP_RELINQUISH:
 		fuzz_vm_op(c, op);
 		break;
 	case OP_DUMP:

@@ -11,6 +11,12 @@
 #include <linux/types.h>
 
 #define S2OWN_STORM_MAX_SECONDS	3600
+
+/*
+ * The host's GUEST_RELINQUISH of ABI 1.x: retired, the hypervisor must not
+ * know it any more (abi/s2own_abi.h).
+ */
+#define S2OWN_HC_RETIRED_RELINQUISH	S2OWN_HC64(0x08)
 #define S2OWN_FUZZ_MAX_CALLS	100000000ULL
 
 /* threads.c */

@@ -7,12 +7,14 @@
  *
  * Each iteration of a thread:
  *
- *   single page  donate -> touch (must fault) -> reclaim while the VM
- *                lives (-EBUSY) -> donate again (-EPERM) -> relinquish ->
- *                reclaim -> reads back zero -> free
+ *   single page  donate -> touch (must fault) -> what a host may not do to
+ *                a live guest, each refused and changing nothing: reclaim
+ *                (-EBUSY), donate the page again elsewhere (-EPERM),
+ *                donate another page at its gfn (-EBUSY), the retired
+ *                host relinquish (an unknown id) -> touch (still a fault)
+ *                -> destroy the VM -> touch (a fault) -> reclaim -> reads
+ *                back zero -> free -> a new VM
  *   2 MiB chunk  the same with a 512-page range at a 2 MiB aligned gfn
- *   every 8th    donate a page, destroy the VM with it (pages must stay
- *                refused), reclaim, create a new VM
  *   host memory  rewrite and check 16 pages of its own
  *
  * and, after each donation, a read of the pages on either side of it:
@@ -44,7 +46,6 @@
 /* Each thread's VM layout: fixed gfns, reused every iteration. */
 #define GFN_SINGLE	(S2OWN_GFN_BASE)
 #define GFN_SPARE	(S2OWN_GFN_BASE + 1)	/* double donations: refused */
-#define GFN_CYCLE	(S2OWN_GFN_BASE + 2)
 #define GFN_CHUNK	(S2OWN_GFN_BASE + S2OWN_CHUNK_PAGES)
 
 struct storm_pending {
@@ -63,6 +64,7 @@ struct storm_cpu {
 	unsigned int nr_pending;
 	struct storm_pending pending[STORM_MAX_PENDING];
 	struct page *own[STORM_OWN_PAGES];
+	struct page *spare;	/* offered at a gfn in use: refused */
 };
 
 static_assert(offsetof(struct storm_cpu, thread) == 0);
@@ -171,14 +173,55 @@ static void explain_readable(struct storm_cpu *c, u64 pfn, u64 val)
 			 res.out[1]);
 }
 
+/* A new VM for the next cycle; 0 (the thread stops) if none. */
+static void new_vm(struct storm_cpu *c)
+{
+	long ret = s2own_vm_create();
+
+	note(c, ret > 0 ? 0 : ret, 0, "vm_create", 0, 0, 0);
+	c->vm = ret > 0 ? ret : 0;
+}
+
 /*
- * Donate [pfn, pfn + nr) at @gfn and take it back the long way, checking
- * every refusal on the way. Returns true if the pages are the host's again.
+ * What a host may not do to the live guest that has [pfn, pfn + nr) at
+ * @gfn: each must be refused, and the page at @pfn + @probe stay refused
+ * to the host's reads. Returns true if the spare page was taken (a bug).
+ */
+static bool refusals(struct storm_cpu *c, u64 pfn, u64 gfn, u64 nr,
+		     u64 probe)
+{
+	u64 spare = page_to_pfn(c->spare), val;
+	struct s2own_hvc_res res;
+	long ret, taken;
+
+	note(c, s2own_reclaim_guest(pfn, nr), -EBUSY, "reclaim live", pfn, 0,
+	     nr);
+	note(c, s2own_donate_guest(c->vm, pfn + probe, GFN_SPARE, 1), -EPERM,
+	     "donate twice", pfn + probe, GFN_SPARE, 1);
+	taken = s2own_donate_guest(c->vm, spare, gfn + probe, 1);
+	note(c, taken, -EBUSY, "donate at a gfn in use", spare, gfn + probe,
+	     1);
+	/* An unknown id: x0 is NOT_SUPPORTED, where -EPERM has x0 = 0. */
+	s2own_hvc(S2OWN_HC_RETIRED_RELINQUISH, c->vm, gfn, nr, 0, &res);
+	note(c, (long)res.regs.a0, S2OWN_RET_NOT_SUPPORTED,
+	     "retired host relinquish", gfn, 0, nr);
+	ret = s2own_touch(pfn + probe, &val);
+	note(c, ret, -EFAULT, "touch after the refusals", pfn + probe, 0, 1);
+	if (!ret)
+		explain_readable(c, pfn + probe, val);
+	return !taken;
+}
+
+/*
+ * Donate [pfn, pfn + nr) at @gfn, check the refusals, and take it back the
+ * only way a host has: destroy the VM, reclaim, and start a new VM.
+ * Returns true if the pages are the host's again.
  */
 static bool cycle_range(struct storm_cpu *c, struct page *page,
 			unsigned int order, u64 gfn, u64 probe)
 {
 	u64 pfn = page_to_pfn(page), nr = 1UL << order, val;
+	bool spare_taken;
 	long ret;
 
 	/* A pattern, so that zeroes later prove the scrub. */
@@ -192,16 +235,19 @@ static bool cycle_range(struct storm_cpu *c, struct page *page,
 	note(c, ret, -EFAULT, "touch donated", pfn + probe, 0, 1);
 	if (!ret)
 		explain_readable(c, pfn + probe, val);
-	note(c, s2own_reclaim_guest(pfn, nr), -EBUSY, "reclaim live", pfn, 0,
-	     nr);
-	note(c, s2own_donate_guest(c->vm, pfn + probe, GFN_SPARE, 1), -EPERM,
-	     "donate twice", pfn + probe, GFN_SPARE, 1);
-	ret = s2own_relinquish(c->vm, gfn, nr);
-	note(c, ret, 0, "relinquish", gfn, 0, nr);
+	spare_taken = refusals(c, pfn, gfn, nr, probe);
+	ret = s2own_vm_destroy(c->vm);
+	note(c, ret, 0, "vm_destroy", c->vm, 0, 0);
 	if (ret)
 		return false;
+	c->vm_cycles++;
+	if (spare_taken && s2own_reclaim_guest(page_to_pfn(c->spare), 1))
+		c->spare = NULL;	/* leaked: never the host's again */
+	note(c, s2own_touch(pfn + probe, &val), -EFAULT, "touch destroyed",
+	     pfn + probe, 0, 1);
 	ret = s2own_reclaim_guest(pfn, nr);
-	note(c, ret, 0, "reclaim", pfn, 0, nr);
+	note(c, ret, 0, "reclaim destroyed", pfn, 0, nr);
+	new_vm(c);
 	if (ret)
 		return false;
 	check_zero(c, page, order);
@@ -237,49 +283,6 @@ static void storm_chunk(struct storm_cpu *c)
 		park(c, page, S2OWN_CHUNK_ORDER);
 }
 
-/* Destroy the VM with a page in it, take the page back, start a new VM. */
-static void storm_vm_cycle(struct storm_cpu *c)
-{
-	struct page *page = alloc_page(GFP_KERNEL);
-	bool donated;
-	u64 pfn, val;
-	long ret;
-
-	if (!page)
-		return;
-	pfn = page_to_pfn(page);
-	memset(page_address(page), 0xa5, PAGE_SIZE);
-	ret = s2own_donate_guest(c->vm, pfn, GFN_CYCLE, 1);
-	note(c, ret, 0, "donate_guest", pfn, GFN_CYCLE, 1);
-	donated = !ret;
-	ret = s2own_vm_destroy(c->vm);
-	note(c, ret, 0, "vm_destroy", c->vm, 0, 0);
-	c->vm_cycles++;
-	if (ret) {
-		/* The VM lives on with the page: it goes at the end. */
-		if (donated)
-			park(c, page, 0);
-		else
-			__free_page(page);
-		return;
-	}
-	if (donated) {
-		note(c, s2own_touch(pfn, &val), -EFAULT, "touch destroyed",
-		     pfn, 0, 1);
-		ret = s2own_reclaim_guest(pfn, 1);
-		note(c, ret, 0, "reclaim destroyed", pfn, 0, 1);
-		if (ret)
-			park(c, page, 0);
-		else
-			check_zero(c, page, 0);
-	}
-	if (!donated || !ret)
-		__free_page(page);
-	ret = s2own_vm_create();
-	note(c, ret > 0 ? 0 : ret, 0, "vm_create", 0, 0, 0);
-	c->vm = ret > 0 ? ret : 0;
-}
-
 /* The host's own memory, in use all along: rewrite it, check it. */
 static void storm_host_memory(struct storm_cpu *c)
 {
@@ -307,21 +310,19 @@ static void storm_fn(struct s2own_thread *t)
 
 	for (i = 0; i < STORM_OWN_PAGES; i++)
 		c->own[i] = alloc_page(GFP_KERNEL);
-	ret = s2own_vm_create();
-	note(c, ret > 0 ? 0 : ret, 0, "vm_create", 0, 0, 0);
-	c->vm = ret > 0 ? ret : 0;
+	c->spare = alloc_page(GFP_KERNEL);
+	new_vm(c);
 
-	while (c->vm && !READ_ONCE(storm_stop) &&
+	while (c->vm && c->spare && !READ_ONCE(storm_stop) &&
 	       time_before(jiffies, storm_deadline)) {
 		for (i = 0; i < STORM_OWN_PAGES; i++)
 			if (!c->own[i])
 				goto out;
 		c->iterations++;
 		storm_single(c);
-		storm_chunk(c);
+		if (c->vm)
+			storm_chunk(c);
 		storm_host_memory(c);
-		if (!(c->iterations % 8))
-			storm_vm_cycle(c);
 		cond_resched();
 	}
 out:
@@ -342,6 +343,8 @@ out:
 	for (i = 0; i < STORM_OWN_PAGES; i++)
 		if (c->own[i])
 			__free_page(c->own[i]);
+	if (c->spare)
+		__free_page(c->spare);
 }
 
 static struct storm_cpu *storm_cpu(unsigned int i)

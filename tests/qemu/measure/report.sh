@@ -194,6 +194,8 @@ END {
 	row("guest: an HVC EL2 serves (exit + re-entry)", "hyp", "guest-el2-call")
 	row("guest: VCPU_RUN of a vCPU that is off", "hyp", "vcpu-run-off")
 	row("guest: demand fault, donate, run on", "hyp", "guest-demand")
+	row("guest: MEM_SHARE of one page (its call at EL2)", "hyp", "guest-share")
+	row("guest: MEM_UNSHARE of one page", "hyp", "guest-unshare")
 	row("(empty measured section, not subtracted)", "hyp", "baseline")
 	if (("hyp", "donate-4k-traced.total") in vals) {
 		print ""

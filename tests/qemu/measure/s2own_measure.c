@@ -50,6 +50,9 @@
  *           switch, without it
  *   guest-demand  a demand donation: the run that faults on a page not
  *           given yet, HOST_DONATE_GUEST of it, and the run that goes on
+ *   guest-share, guest-unshare  the guest's own MEM_SHARE, MEM_UNSHARE of
+ *           one page (its code page, the host's to read in between): a
+ *           run making the call, less guest-exit
  *
  * Every line it prints starts with "S2OWN-MEASURE: ": "<name>.<counter>
  * <instructions>" (the median of the runs), "info ..." for context,
@@ -942,8 +945,13 @@ static void trace_off(void)
  * The guest, at EL1 with its MMU off, position-independent: each VMM call
  * exits; the host's answer says what to do before the next one: 0
  * nothing, 1 touch the next page of RAM (a page not given yet: a demand
- * fault), n > 1 make n PSCI_VERSION calls, which EL2 serves itself.
+ * fault), n > 1 make n PSCI_VERSION calls, which EL2 serves itself,
+ * GUEST_SHARE or GUEST_UNSHARE that call of its first page, where this
+ * code was copied (the next VMM call's x1 is the call's x0).
  */
+#define GUEST_SHARE	((u64)-2)
+#define GUEST_UNSHARE	((u64)-3)
+
 asm(".pushsection .rodata\n"
     "	.balign	4\n"
     "measure_guest:\n"
@@ -953,6 +961,10 @@ asm(".pushsection .rodata\n"
     "	movk	x0, #0x8600, lsl #16\n"
     "	hvc	#0\n"
     "	cbz	x0, 1b\n"
+    "	cmn	x0, #2\n"
+    "	b.eq	4f\n"
+    "	cmn	x0, #3\n"
+    "	b.eq	5f\n"
     "	cmp	x0, #1\n"
     "	b.eq	3f\n"
     "	mov	x1, x0\n"
@@ -965,6 +977,16 @@ asm(".pushsection .rodata\n"
     "3:	str	xzr, [x20]\n"
     "	add	x20, x20, #4096\n"
     "	b	1b\n"
+    "4:	movz	x0, #3\n"			/* KVM's MEM_SHARE */
+    "	b	6f\n"
+    "5:	movz	x0, #4\n"			/* KVM's MEM_UNSHARE */
+    "6:	movk	x0, #0xc600, lsl #16\n"
+    "	adr	x1, measure_guest\n"
+    "	mov	x2, #1\n"
+    "	mov	x3, xzr\n"
+    "	hvc	#0\n"
+    "	mov	x1, x0\n"
+    "	b	1b\n"
     "measure_guest_end:\n"
     "	.popsection");
 extern const char measure_guest[], measure_guest_end[];
@@ -975,6 +997,7 @@ struct guest {
 	long vm;
 	struct page *code, *vcpu[2], *demand[MAX_ITERS];
 	unsigned int nr_demand;
+	u64 exit_x1;		/* the guest's x1 at its last VMM call */
 	bool stuck;		/* a page not given back: never free it */
 };
 
@@ -995,7 +1018,7 @@ static noinline __noclone void do_run(void *arg)
 }
 
 /* VCPU_RUN with @answer; the exit reason, or a negative errno. */
-static long guest_run(const struct guest *g, unsigned int vcpu, u64 answer,
+static long guest_run(struct guest *g, unsigned int vcpu, u64 answer,
 		      s64 *out)
 {
 	struct run_call r = {
@@ -1009,6 +1032,7 @@ static long guest_run(const struct guest *g, unsigned int vcpu, u64 answer,
 		do_run(&r);
 	if (r.out.a0 != S2OWN_RET_SUCCESS)
 		return -EOPNOTSUPP;
+	g->exit_x1 = r.out.a4;
 	return r.out.a1 ? (long)r.out.a1 : (long)r.out.a2;
 }
 
@@ -1088,7 +1112,38 @@ static void guest_teardown(struct guest *g)
 	}
 }
 
-static s64 guest_res[4][MAX_ITERS][NR_CTR];
+enum { G_EXIT, G_EL2_CALL, G_RUN_OFF, G_DEMAND, G_SHARE, G_UNSHARE, G_NR };
+
+static s64 guest_res[G_NR][MAX_ITERS][NR_CTR];
+
+/*
+ * A run in which the guest makes one memory call on its code page, less
+ * the round trip of run @k: the call at EL2, trap to return.
+ */
+static int guest_mem_call(struct guest *g, unsigned int k, u64 call,
+			  unsigned int res)
+{
+	s64 run[NR_CTR];
+	unsigned int c;
+
+	if (guest_expect("memory call", guest_run(g, 0, call, run),
+			 S2OWN_EXIT_HVC) ||
+	    guest_expect("its result", (long)g->exit_x1, 0))
+		return -EIO;
+	for (c = 0; c < NR_CTR; c++)
+		guest_res[res][k][c] = run[c] - guest_res[G_EXIT][k][c];
+	return 0;
+}
+
+/* What the host may do with the guest's code page: S2OWN_PAGE_*. */
+static int guest_code_host_state(const struct guest *g)
+{
+	struct hcall c;
+
+	if (hc(S2OWN_HC_PAGE_QUERY, page_to_pfn(g->code), 0, 0, &c))
+		return -1;
+	return S2OWN_QUERY_HOST(c.res.a2);
+}
 
 static void measure_guest_switch(void)
 {
@@ -1100,18 +1155,19 @@ static void measure_guest_switch(void)
 		goto out;
 	for (k = 0; k < iters; k++) {
 		if (guest_expect("round trip",
-				 guest_run(&g, 0, 0, guest_res[0][k]),
+				 guest_run(&g, 0, 0, guest_res[G_EXIT][k]),
 				 S2OWN_EXIT_HVC) ||
 		    guest_expect("EL2 calls",
 				 guest_run(&g, 0, GUEST_EL2_CALLS, el2),
 				 S2OWN_EXIT_HVC) ||
 		    guest_expect("vCPU off", guest_run(&g, 1, 0,
-						       guest_res[2][k]),
+						       guest_res[G_RUN_OFF][k]),
 				 S2OWN_EXIT_VCPU_OFF))
 			goto out;
 		for (c = 0; c < NR_CTR; c++)
-			guest_res[1][k][c] = DIV_ROUND_CLOSEST(
-				el2[c] - guest_res[0][k][c], GUEST_EL2_CALLS);
+			guest_res[G_EL2_CALL][k][c] = DIV_ROUND_CLOSEST(
+				el2[c] - guest_res[G_EXIT][k][c],
+				GUEST_EL2_CALLS);
 
 		/* Fault, donate, go on: three measured calls. */
 		g.demand[k] = alloc_page(GFP_KERNEL | __GFP_ZERO);
@@ -1133,17 +1189,29 @@ static void measure_guest_switch(void)
 				goto out;
 		}
 		for (c = 0; c < NR_CTR; c++)
-			guest_res[3][k][c] = a[c] + b[c];
+			guest_res[G_DEMAND][k][c] = a[c] + b[c];
 		if (guest_expect("after the demand donation",
 				 guest_run(&g, 0, 0, a), S2OWN_EXIT_HVC))
 			goto out;
 		for (c = 0; c < NR_CTR; c++)
-			guest_res[3][k][c] += a[c];
+			guest_res[G_DEMAND][k][c] += a[c];
+
+		if (guest_mem_call(&g, k, GUEST_SHARE, G_SHARE) ||
+		    guest_expect("host state of a shared page",
+				 guest_code_host_state(&g),
+				 S2OWN_PAGE_SHARED_BORROWED) ||
+		    guest_mem_call(&g, k, GUEST_UNSHARE, G_UNSHARE) ||
+		    guest_expect("host state of an unshared page",
+				 guest_code_host_state(&g),
+				 S2OWN_PAGE_NOPAGE))
+			goto out;
 	}
-	report("guest-exit", guest_res[0], iters);
-	report("guest-el2-call", guest_res[1], iters);
-	report("vcpu-run-off", guest_res[2], iters);
-	report("guest-demand", guest_res[3], iters);
+	report("guest-exit", guest_res[G_EXIT], iters);
+	report("guest-el2-call", guest_res[G_EL2_CALL], iters);
+	report("vcpu-run-off", guest_res[G_RUN_OFF], iters);
+	report("guest-demand", guest_res[G_DEMAND], iters);
+	report("guest-share", guest_res[G_SHARE], iters);
+	report("guest-unshare", guest_res[G_UNSHARE], iters);
 out:
 	guest_teardown(&g);
 }
