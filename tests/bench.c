@@ -211,9 +211,10 @@ static void guest_churn(struct worker *w)
 
 	if (w->nr_guest == FIFO) {
 		unsigned int slot = w->guest_head;
+		u64 pages;
 
 		pfn = w->guest[slot];
-		check(w, s2o_guest_relinquish(w->vm, slot, 1, &done));
+		check(w, s2o_guest_relinquish(w->vm, slot, 1, &pages));
 		check(w, s2o_host_reclaim_guest(pfn, 1));
 		w->guest[slot] = fresh_page(w);
 		check(w, s2o_host_donate_guest(w->vm, w->guest[slot], slot,
