@@ -342,10 +342,13 @@ static void describe_calls(const struct scenario *sc, struct xthread *th)
 		for (i = 0; i < X_MAX_OPS && th[t].ops[i].kind != XOP_NONE;
 		     i++) {
 			const struct xop *op = &th[t].ops[i];
+			struct rm_op call = op->op;
 			char d[160] = "mmu";
 
+			/* Thread t's accesses are CPU t's (thread_body()). */
+			call.cpu = t;
 			if (op->kind == XOP_CORE)
-				rm_describe(&op->op, d, sizeof(d));
+				rm_describe(&call, d, sizeof(d));
 			len += (size_t)snprintf(msg + len, sizeof(msg) - len,
 				"\n    T%u: %s = %d, %llu pages (steps %lu-%lu)",
 				t, d, op->ret, (unsigned long long)op->done,
