@@ -6,8 +6,11 @@
  * of one 2M block are serialised by their page claims (the block's claim
  * lock): the races between transitions and a collapse are between B and
  * C, under the level-2 table they share, which only the 1G machine's can
- * coalesce. Every prelude creates two VMs; on the small machine a fault
- * on C makes the level-1 and level-2 tables first.
+ * coalesce. Every prelude creates two VMs. The level-1 table, and on the
+ * small machine the level-2 table above B and C, hold the hypervisor's
+ * RAM (annotated owner=hyp at boot): they are there before any prelude.
+ * A guest's own calls are transitions too; the host's faults take no
+ * claim, and race all of them.
  *
  * The PSCI relay's scenarios run hyp/psci_relay.c against a model of the
  * firmware (psci.c), CPU 0 being the one started or suspended.
@@ -25,6 +28,8 @@
 #define RECLAIM(pfn_) OP(RM_RECLAIM, .pfn = (pfn_), .nr = 1)
 #define SHARE(pfn_) OP(RM_SHARE, .pfn = (pfn_), .nr = 1)
 #define DONATE_HYP(pfn_, nr_) OP(RM_DONATE_HYP, .pfn = (pfn_), .nr = (nr_))
+/* A guest's own call (RM_GUEST_SHARE ...) on one page. */
+#define GUEST(k, vm_, gfn_) OP(k, .vm = (vm_), .gfn = (gfn_), .nr = 1)
 #define MMU(ipa_) { .kind = XOP_MMU, .op = { .ipa = (ipa_) } }
 #define FN(fn_, arg_) { .kind = XOP_FN, .fn = (fn_), .arg = (arg_) }
 
@@ -34,8 +39,9 @@
 #define P_FAULT(ipa_) P(RM_FAULT, .ipa = (ipa_))
 #define P_DONATE(vm_, pfn_, gfn_)					\
 	P(RM_DONATE_GUEST, .vm = (vm_), .pfn = (pfn_), .gfn = (gfn_), .nr = 1)
-#define P_RELINQUISH(vm_, gfn_)						\
-	P(RM_RELINQUISH, .vm = (vm_), .gfn = (gfn_), .nr = 1)
+/* A guest's own call on one page. */
+#define P_GUEST(k, vm_, gfn_) P(k, .vm = (vm_), .gfn = (gfn_), .nr = 1)
+#define P_RELINQUISH(vm_, gfn_) P_GUEST(RM_RELINQUISH, vm_, gfn_)
 
 const struct scenario x_scenarios[] = {
 	{
@@ -138,6 +144,24 @@ const struct scenario x_scenarios[] = {
 		.gfns = { { 1, 0x20 } },
 	},
 	{
+		.name = "guest-share-fault",
+		.what = "a guest shares a page of B with the host (its "
+			"level-3 table coalesces) and takes it back (the "
+			"block splits again), racing a host fault on the page "
+			"and the CPU's access",
+		.prelude = { P_BASE, P_FAULT(B_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20) },
+		.touch = { B_PA(2) },
+		.nthreads = 2,
+		.threads = {
+			{ { GUEST(RM_GUEST_SHARE, 1, 0x20),
+			    GUEST(RM_GUEST_UNSHARE, 1, 0x20) } },
+			{ { FAULT(B_PA(1)), MMU(B_PA(1)) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2 },
+		.gfns = { { 1, 0x20 } },
+	},
+	{
 		.name = "psci-suspend-on",
 		.what = "the PSCI relay: a CPU entering a power-down suspend "
 			"while another CPU asks to start it (CPU_ON)",
@@ -176,6 +200,28 @@ const struct scenario x_scenarios[] = {
 		},
 		.pages = { B_PFN + 1, B_PFN + 2 },
 		.gfns = { { 2, 0x20 } },
+	},
+	{
+		.name = "guest-unshare-faults",
+		.what = "a guest takes back a page of B it shared (the block "
+			"splits) and shares it again (the level-3 table "
+			"coalesces), racing host faults on it and on its "
+			"neighbour from two CPUs",
+		.deep = true,
+		.prelude = { P_BASE, P_FAULT(B_PA(0)),
+			     P_DONATE(1, B_PFN + 1, 0x20),
+			     P_GUEST(RM_GUEST_SHARE, 1, 0x20),
+			     P_FAULT(B_PA(1)) },
+		.touch = { B_PA(2) },
+		.nthreads = 3,
+		.threads = {
+			{ { GUEST(RM_GUEST_UNSHARE, 1, 0x20),
+			    GUEST(RM_GUEST_SHARE, 1, 0x20) } },
+			{ { FAULT(B_PA(1)), MMU(B_PA(1)) } },
+			{ { FAULT(B_PA(2)), MMU(B_PA(2)) } },
+		},
+		.pages = { B_PFN + 1, B_PFN + 2 },
+		.gfns = { { 1, 0x20 } },
 	},
 	{
 		.name = "reclaim-donate-fault",
