@@ -26,7 +26,7 @@ EXPLORE_BIN := $(EXPLORE_DIR)/explore
 # Each mutant of ownership/mutant.h, as S2O_MUTANT_<NAME> spells it.
 EXPLORE_MUTANTS := skip-revisit no-revalidate no-wait relaxed-inc \
 	relaxed-lock no-recheck no-walkcache-tlbi alloc-resets-refs \
-	collapse-holding-ref
+	collapse-holding-ref no-leaf-tlbi
 EXPLORE_MUTANT_BINS := $(addprefix $(EXPLORE_DIR)/explore-,$(EXPLORE_MUTANTS))
 
 EXPLORE_DEEP_BOUND ?= 3

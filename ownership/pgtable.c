@@ -419,7 +419,7 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 		s2o_stat_inc(&s2o_counters.tlbi_range);
 		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_RANGE, ctx->pgt->vmid, 0,
 			  0, ctx->addr, s2o_granule(ctx->level));
-	} else if (s2o_pte_valid(ctx->old)) {
+	} else if (s2o_pte_valid(ctx->old) && !s2o_mutant(NO_LEAF_TLBI)) {
 		s2o_arch_tlbi_ipa(ctx->pgt->vmid, ctx->addr, ctx->level);
 		s2o_stat_inc(&s2o_counters.tlbi_ipa);
 		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_IPA, ctx->pgt->vmid, 0,

@@ -294,4 +294,9 @@ const struct x_mutant x_mutants[] = {
 		"a reclaimer collapses a table before dropping its reference",
 		{ "donate-reclaim" },
 	},
+	[S2O_MUTANT_NO_LEAF_TLBI] = {
+		"no-leaf-tlbi",
+		"replacing a valid leaf does not invalidate its translations",
+		{ "guest-share-fault" },
+	},
 };
