@@ -25,6 +25,8 @@ help:
 	@echo "make vmm     the VMM, $(BUILD)/vmm/s2own-vmm (static aarch64)"
 	@echo "make vmm-opts-test  its option parsing, on this machine"
 	@echo "make verify  model-check the walker protocol with spin"
+	@echo "make explore every interleaving of the core, bound 2, mutants"
+	@echo "make verify-deep  the explorer's deep run: higher bound, PCT"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
 	@echo "make fuzz    long libFuzzer run of the core against the model"
@@ -45,11 +47,12 @@ include mk/vmm.mk
 include mk/stress.mk
 include mk/bench.mk
 include mk/verify.mk
+include mk/explore.mk
 include mk/measure.mk
 include mk/trace.mk
 
-test: unit stress-short fuzz-short verify driver-fmt-test trace-fmt-test \
-	vmm-opts-test hyp-test driver-test svg-test
+test: unit stress-short fuzz-short verify explore driver-fmt-test \
+	trace-fmt-test vmm-opts-test hyp-test driver-test svg-test
 
 # The demo prints its dumps: their maps, in $(BUILD)/ (mk/trace.mk).
 run: qemu-run

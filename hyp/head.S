@@ -82,18 +82,26 @@ primary_entry:
 	b	hyp_halt
 
 /*
- * hyp_cpu_entry - where PSCI CPU_ON and CPU_SUSPEND (power-down) start a
- * CPU on behalf of the host: EL2, MMU off, x0 = the context id we passed,
- * which is the logical CPU id.
+ * hyp_cpu_entry - where PSCI CPU_ON starts a CPU on behalf of the host,
+ * hyp_cpu_resume_entry where CPU_SUSPEND (power-down) and SYSTEM_SUSPEND
+ * resume one: EL2, MMU off, x0 = the context id we passed, which is the
+ * logical CPU id. Which of the two tells psci_relay_entered() which of the
+ * CPU's PSCI arguments are its own (PSCI_ENTRY_CPU_ON, _RESUME: 0, 1).
  */
 	.globl	hyp_cpu_entry
 hyp_cpu_entry:
-	cmp	x0, #HYP_MAX_CPUS
+	mov	x20, #0
+	b	1f
+	.globl	hyp_cpu_resume_entry
+hyp_cpu_resume_entry:
+	mov	x20, #1
+1:	cmp	x0, #HYP_MAX_CPUS
 	b.hs	hyp_halt
 	mov	x19, x0
 	cpu_early_setup
 	bl	hyp_mmu_enable
 	mov	x0, x19
+	mov	x1, x20
 	bl	hyp_secondary_main
 	b	hyp_halt
 

@@ -71,6 +71,7 @@
 #include <stdarg.h>
 #include "../ownership/types.h"
 #include "libfdt_env.h"
+#include "psci_relay.h"
 
 struct hyp_regs {
 	u64 x[31];
@@ -79,12 +80,6 @@ struct hyp_regs {
 
 struct hyp_vcpu;
 struct hyp_host_ctx;
-
-/* Why a CPU enters EL2 through hyp_cpu_entry. */
-enum hyp_entry_reason {
-	HYP_ENTRY_CPU_ON = 1,
-	HYP_ENTRY_RESUME,
-};
 
 struct hyp_cpu {
 	u64 emerg_sp;		/* HYP_CPU_EMERG_SP */
@@ -97,15 +92,11 @@ struct hyp_cpu {
 	u32 id;			/* logical id: boot CPU 0, then DTB order */
 	u32 present;
 	/* PSCI relay: where the host wants this CPU to start. */
-	u32 boot_pending;	/* set by the CPU_ON caller, cleared by us */
-	u32 boot_reason;
-	u64 host_entry;
-	u64 host_ctx;
+	struct psci_relay_cpu psci;
 	u32 panic_depth;
 	u32 online;
 	u32 in_core;		/* quiesce.c: inside the ownership core */
 	u32 pad32;
-	u64 pad[3];
 };
 
 extern struct hyp_cpu hyp_cpus[HYP_MAX_CPUS];
@@ -145,9 +136,10 @@ extern struct hyp_boot_info hyp_boot;
 extern char _start[], __text_end[], __rodata_end[], __image_end[];
 extern char hyp_vectors[];
 
-/* head.S */
+/* head.S: PSCI starts CPUs at the first, resumes them at the second. */
 void hyp_mmu_enable(void);
 void hyp_cpu_entry(u64 cpu_id);
+void hyp_cpu_resume_entry(u64 cpu_id);
 void __attribute__((noreturn)) hyp_eret_to_host(u64 x0);
 
 /*
@@ -210,7 +202,7 @@ void hyp_fdt_patch_for_host(void);
 
 /* main.c */
 void __attribute__((noreturn)) hyp_boot_main(u64 fdt_pa);
-void __attribute__((noreturn)) hyp_secondary_main(u64 id);
+void __attribute__((noreturn)) hyp_secondary_main(u64 id, u64 how);
 void __attribute__((noreturn)) hyp_enter_host(u64 entry, u64 x0);
 void hyp_cpu_init_el2(void);
 

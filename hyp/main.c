@@ -32,6 +32,8 @@ _Static_assert(__builtin_offsetof(struct hyp_cpu, guest) == HYP_CPU_GUEST,
 _Static_assert(__builtin_offsetof(struct hyp_cpu, guest_host) ==
 	       HYP_CPU_GUEST_HOST, "guest_host offset");
 _Static_assert(sizeof(struct hyp_regs) == HYP_REGS_SIZE, "hyp_regs size");
+_Static_assert(PSCI_ENTRY_CPU_ON == 0 && PSCI_ENTRY_RESUME == 1,
+	       "head.S's entry points");
 _Static_assert(HYP_LOW_USED <= SZ_2M, "low carve-out overflows");
 _Static_assert(HYP_LOAD_ADDR == HYP_RAM_BASE + SZ_2M,
 	       "QEMU loads an Image at RAM + 2 MiB");
@@ -382,23 +384,19 @@ void __attribute__((noreturn)) hyp_boot_main(u64 fdt_pa)
 /**
  * hyp_secondary_main() - a CPU the host started or resumed through PSCI.
  * @id: logical CPU id (the context id psci.c gave the firmware)
+ * @how: enum psci_relay_entry: the entry point it came through (head.S)
  *
  * MMU already on (head.S). Picks up the host's entry point and context id
- * that psci.c left for this CPU and enters the host there.
+ * that psci.c left for this CPU, CPU_ON's or its own suspend's, and enters
+ * the host there.
  */
-void __attribute__((noreturn)) hyp_secondary_main(u64 id)
+void __attribute__((noreturn)) hyp_secondary_main(u64 id, u64 how)
 {
 	struct hyp_cpu *c = this_cpu();
 	u64 entry, ctx;
-	u32 reason;
 
-	if (!c->present || !__atomic_load_n(&c->boot_pending,
-					    __ATOMIC_ACQUIRE))
+	if (!c->present || psci_relay_entered(&c->psci, how, &entry, &ctx))
 		hyp_panic("cpu %lu entered EL2 without a PSCI request", id);
-	entry = c->host_entry;
-	ctx = c->host_ctx;
-	reason = c->boot_reason;
-	__atomic_store_n(&c->boot_pending, 0, __ATOMIC_RELEASE);
-	enter_host_cpu(entry, ctx, reason == HYP_ENTRY_RESUME ? "resumed" :
+	enter_host_cpu(entry, ctx, how == PSCI_ENTRY_RESUME ? "resumed" :
 			      "up");
 }

@@ -4,12 +4,14 @@
  *
  * HCR_EL2.TSC traps every SMC the host makes. PSCI calls that would start a
  * CPU somewhere (CPU_ON, and the power-down forms of CPU_SUSPEND and
- * SYSTEM_SUSPEND) are re-issued with the hypervisor's own entry point,
- * hyp_cpu_entry, and the logical CPU id as context: firmware starts the CPU
- * at EL2, it redoes its EL2 setup (stack, MMU, vectors, stage 2) and only
- * then enters the host at the address the host asked for, with the host's
- * context id in x0. Calls that cannot take a CPU out of our hands are
- * forwarded unchanged; everything else gets NOT_SUPPORTED.
+ * SYSTEM_SUSPEND) are re-issued with the hypervisor's own entry points,
+ * hyp_cpu_entry and hyp_cpu_resume_entry, and the logical CPU id as
+ * context: firmware starts the CPU at EL2, it redoes its EL2 setup (stack,
+ * MMU, vectors, stage 2) and only then enters the host at the address the
+ * host asked for, with the host's context id in x0. The per-CPU state of
+ * that is psci_relay.c's, which the host explorer checks too. Calls that
+ * cannot take a CPU out of our hands are forwarded unchanged; everything
+ * else gets NOT_SUPPORTED.
  */
 #include "hyp.h"
 #include "sysreg.h"
@@ -35,11 +37,6 @@
 #define PSCI_STAT_RESIDENCY	0x10
 #define PSCI_STAT_COUNT		0x11
 #define PSCI_SYSTEM_RESET2	0x12
-
-#define PSCI_RET_SUCCESS	0
-#define PSCI_RET_NOT_SUPPORTED	(-1)
-#define PSCI_RET_INVALID_PARAMS	(-2)
-#define PSCI_RET_ON_PENDING	(-5)
 
 #define SMCCC_RET_NOT_SUPPORTED	(-1)
 
@@ -88,51 +85,38 @@ static struct hyp_cpu *cpu_by_mpidr(u64 mpidr)
 	return NULL;
 }
 
+static void clean_poc(const void *p, u64 size)
+{
+	hyp_clean_dcache_poc((u64)p, size);
+}
+
+static const struct psci_relay_ops relay_ops = {
+	.call = psci_call,
+	.clean = clean_poc,
+	.entry = {
+		[PSCI_ENTRY_CPU_ON] = (u64)hyp_cpu_entry,
+		[PSCI_ENTRY_RESUME] = (u64)hyp_cpu_resume_entry,
+	},
+};
+
 static s64 relay_cpu_on(u32 fn, u64 mpidr, u64 entry, u64 ctx)
 {
 	struct hyp_cpu *c = cpu_by_mpidr(mpidr);
-	u32 idle = 0;
-	s64 ret;
 
 	if (!c)
 		return PSCI_RET_INVALID_PARAMS;
-	/*
-	 * One CPU_ON at a time per target: its entry/context must not be
-	 * overwritten while it is starting and has not read them yet.
-	 */
-	if (!__atomic_compare_exchange_n(&c->boot_pending, &idle, 1, false,
-					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
-		return PSCI_RET_ON_PENDING;
-	c->host_entry = entry;
-	c->host_ctx = ctx;
-	c->boot_reason = HYP_ENTRY_CPU_ON;
-	/* The target reads these with its MMU, and caches, still off. */
-	hyp_clean_dcache_poc((u64)c, sizeof(*c));
-	ret = psci_call(fn, mpidr, (u64)hyp_cpu_entry, c->id);
-	if (ret != PSCI_RET_SUCCESS)
-		__atomic_store_n(&c->boot_pending, 0, __ATOMIC_RELEASE);
-	return ret;
+	return psci_relay_cpu_on(&relay_ops, &c->psci, c->id, fn, mpidr,
+				 entry, ctx);
 }
 
-/* Power down this CPU, to come back through hyp_cpu_entry to @entry. */
+/* Power down this CPU, to come back through hyp_cpu_resume_entry. */
 static s64 relay_powerdown(u32 fn, u64 a1, bool a1_is_state, u64 entry,
 			   u64 ctx)
 {
 	struct hyp_cpu *c = this_cpu();
-	s64 ret;
 
-	c->host_entry = entry;
-	c->host_ctx = ctx;
-	c->boot_reason = HYP_ENTRY_RESUME;
-	__atomic_store_n(&c->boot_pending, 1, __ATOMIC_RELEASE);
-	hyp_clean_dcache_poc((u64)c, sizeof(*c));
-	if (a1_is_state)
-		ret = psci_call(fn, a1, (u64)hyp_cpu_entry, c->id);
-	else
-		ret = psci_call(fn, (u64)hyp_cpu_entry, c->id, 0);
-	/* Back here: the firmware did not power down (or refused). */
-	__atomic_store_n(&c->boot_pending, 0, __ATOMIC_RELEASE);
-	return ret;
+	return psci_relay_powerdown(&relay_ops, &c->psci, c->id, fn, a1,
+				    a1_is_state, entry, ctx);
 }
 
 static void forward(struct hyp_regs *regs)

@@ -66,7 +66,7 @@ static void expect_state(struct st *t, int line, u32 owner, u32 host,
 	if (info.reclaimable != reclaimable)
 		fail(t, line, "reclaimable", reclaimable, info.reclaimable);
 	t->checks += 6;
-	ret = s2o_host_handle_fault(t->pfn << S2O_PAGE_SHIFT);
+	ret = s2o_host_handle_fault(t->pfn << S2O_PAGE_SHIFT, S2O_FAULT_READ);
 	if (ret != fault)
 		fail(t, line, "host fault on the page", fault, ret);
 	t->checks++;
@@ -120,9 +120,15 @@ static void check_args(struct st *t)
 	STEP(t, s2o_hyp_donate_host(t->hyp_pfn, 1), -S2OWN_EPERM);
 	/* The page at the top of RAM: a range running past it. */
 	STEP(t, s2o_host_share_hyp(t->pfn, 2), -S2OWN_EINVAL);
-	STEP(t, s2o_host_handle_fault(t->hyp_pfn << S2O_PAGE_SHIFT),
+	STEP(t, s2o_host_handle_fault(t->hyp_pfn << S2O_PAGE_SHIFT,
+				      S2O_FAULT_READ),
 	     -S2OWN_EPERM);
-	STEP(t, s2o_host_handle_fault(t->mmio_pfn << S2O_PAGE_SHIFT), 0);
+	STEP(t, s2o_host_handle_fault(t->mmio_pfn << S2O_PAGE_SHIFT,
+				      S2O_FAULT_READ), 0);
+	/* A fetch from MMIO (execute-never) would fault forever: refused. */
+	STEP(t, s2o_host_handle_fault(t->mmio_pfn << S2O_PAGE_SHIFT,
+				      S2O_FAULT_EXEC | S2O_FAULT_PERM),
+	     -S2OWN_EPERM);
 	STEP(t, s2o_vm_destroy(0), -S2OWN_ENOENT);
 	STEP(t, s2o_vm_destroy(S2O_MAX_VMS + 1), -S2OWN_ENOENT);
 	STEP(t, s2o_host_donate_guest(-1, t->pfn, t->gfn, 1), -S2OWN_ENOENT);

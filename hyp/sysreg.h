@@ -234,6 +234,7 @@
 #define ESR_FSC_EXTABT		0x10
 #define ESR_WNR			_BITUL(6)
 #define ESR_S1PTW		_BITUL(7)
+#define ESR_CM			_BITUL(8)
 /* Data abort syndrome, valid when ISV: size, sign, register, 64-bit. */
 #define ESR_ISV			_BITUL(24)
 #define ESR_SAS(esr)		(((esr) >> 22) & 3)

@@ -120,6 +120,26 @@ static void inject_host_abort(u64 esr, u64 far)
 	write_sysreg(pstate, spsr_el2);
 }
 
+/*
+ * What the access that faulted was, for the core: an instruction fetch, a
+ * write or a read; a permission fault (the entry was valid) or not. A walk
+ * of the host's stage 1 is a read (a write if the walker was updating a
+ * descriptor's flags), whatever the access it was for; cache maintenance
+ * reports WnR but writes nothing.
+ */
+static unsigned int fault_access(u64 esr)
+{
+	unsigned int access = 0;
+
+	if (ESR_FSC_TYPE(esr) == ESR_FSC_PERM)
+		access |= S2O_FAULT_PERM;
+	if (ESR_EC(esr) == ESR_EC_IABT_LOW && !(esr & ESR_S1PTW))
+		return access | S2O_FAULT_EXEC;
+	if ((esr & ESR_WNR) && !(esr & ESR_CM))
+		access |= S2O_FAULT_WRITE;
+	return access;
+}
+
 static void handle_host_abort(u64 esr)
 {
 	u64 far = read_sysreg(far_el2);
@@ -139,15 +159,18 @@ static void handle_host_abort(u64 esr)
 	if (!fault_ipa(esr, far, &ipa))
 		return;
 	hyp_core_enter();
-	ret = s2o_host_handle_fault(ipa);
+	ret = s2o_host_handle_fault(ipa, fault_access(esr));
 	hyp_core_exit();
 	/*
 	 * -ENOMEM: no table page even after freeing idle ones (the host
 	 * filled the pool with its VMs' tables); it retries the access, and
-	 * its next VM teardown makes room. -EINVAL: an IPA beyond the
-	 * stage-2's 48 bits, which a host with 52-bit stage-1 output can
-	 * produce; like -EPERM, the host's own doing. Never a reason to stop
-	 * EL2.
+	 * its next VM teardown makes room. -EPERM: not the host's page, or an
+	 * access its mapping forbids (an instruction fetch from MMIO, mapped
+	 * execute-never), which would fault again forever if the host
+	 * retried it: the host gets the abort (an instruction abort for a
+	 * fetch). -EINVAL: an IPA beyond the stage-2's 48 bits, which a host
+	 * with 52-bit stage-1 output can produce; like -EPERM, the host's own
+	 * doing. Never a reason to stop EL2.
 	 */
 	switch (ret) {
 	case 0:

@@ -109,13 +109,17 @@ FORCE:
 -include $(HYP_OBJS:.o=.d)
 
 # Full-stack boot: what the hypervisor prints on the way, on top of the
-# host's own checks, and the host's attempt to read hypervisor memory.
-INITRAMFS_EXTRA += tests/qemu/10-hyp-memory.sh:/demo.d/10-hyp-memory.sh
-$(INITRAMFS): tests/qemu/10-hyp-memory.sh
+# host's own checks, the host's attempt to read hypervisor memory, and a
+# CPU started by PSCI CPU_ON at an instruction fetch from MMIO.
+INITRAMFS_EXTRA += tests/qemu/10-hyp-memory.sh:/demo.d/10-hyp-memory.sh \
+	tests/qemu/20-cpu-on-mmio.sh:/demo.d/20-cpu-on-mmio.sh
+$(INITRAMFS): tests/qemu/10-hyp-memory.sh tests/qemu/20-cpu-on-mmio.sh
 HYP_BOOT_CHECKS = --expect 'S2OWN-HYP: selftest passed' \
 	--expect 'S2OWN-HYP: guest selftest passed' \
 	--expect 'S2OWN-TEST: PASS host read of hypervisor memory refused' \
 	--expect 'S2OWN-TEST: PASS host alive after the refused read' \
+	--expect 'S2OWN-TEST: PASS CPU started at an MMIO fetch takes an instruction abort at EL1' \
+	--expect 'S2OWN-TEST: PASS cpu [0-9]+ comes back online after the abort' \
 	--forbid 'S2OWN-TEST: FAIL' \
 	--expect 'S2OWN-HYP: entering host at EL1' \
 	$(foreach n,$(shell seq 0 $$(($(CPUS) - 1))),--expect 'S2OWN-HYP: cpu $(n) up')

@@ -164,6 +164,7 @@ mutant no-revalidate 1 'isfree[t]' "use-after-free: no re-check of the entry aft
 mutant no-wait 1 'isfree[t]' "use-after-free: collapser does not wait for refs"
 mutant relaxed-inc 1 'isfree[t]' "use-after-free: refs inc ordered after the re-check load"
 mutant relaxed-lock 1 'isfree[t]' "use-after-free: refs load ordered before the lock CAS"
+mutant relaxed-put 2 'gown[k]&&tlb[k]' "guest page mapped by the host: the donor's leaving refs dec seen before its nr_busy inc"
 mutant no-recheck 2 'gown[k]&&tlb[k]' "guest page mapped by the host: no nr_busy re-check"
 mutant no-walkcache-tlbi 1 'wc[r]==0' "block over a cached pointer to a freed table"
 mutant alloc-resets-refs 1 'refs[t]>0' "refcount underflow: allocator resets refs"

@@ -31,6 +31,8 @@
  *     NO_WAIT              collapser skips step b
  *     RELAXED_INC          walker's inc is not ordered before its step-3 load
  *     RELAXED_LOCK         collapser's refs load is not ordered after its CAS
+ *     RELAXED_PUT          donor's leaving dec of refs is not a release: it
+ *                          is seen before its nr_busy inc and its store
  *     NO_RECHECK           collapser skips step c (Oliver's race)
  *     NO_WALKCACHE_TLBI    commit invalidates leaf entries only
  *     ALLOC_RESETS_REFS    the pool zeroes refs when it hands a page out
@@ -682,6 +684,13 @@ inline donate(r, j, v, t, g, o, ok)
 		od;
 		if
 		:: ok ->
+#ifdef MUTANT_RELAXED_PUT
+			/*
+			 * Relaxed leave (STADD, no release): the collapser
+			 * may see the dec before the inc and the store.
+			 */
+			d_step { assert(refs[t] > 0); refs[t]-- };
+#endif
 			if
 			:: o == MAPPED -> tlbi_page(r, j)
 			:: else
@@ -700,7 +709,14 @@ inline donate(r, j, v, t, g, o, ok)
 			}
 		:: else
 		fi;
+#ifdef MUTANT_RELAXED_PUT
+		if
+		:: ok -> d_step { g = 0; v = 0 }	/* left already */
+		:: else -> leave(t, g, v)
+		fi;
+#else
 		leave(t, g, v);
+#endif
 		break
 	   fi
 	od;

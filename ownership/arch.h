@@ -76,8 +76,38 @@ void *s2o_arch_table_va(u64 pa);
  */
 void s2o_arch_table_freed(u64 pa);
 
-/* Called by CPUs spinning on a contended descriptor or lock. */
+/*
+ * Called by CPUs spinning on a contended descriptor or lock. A spinning
+ * CPU has read nothing new since its last call unless another CPU wrote
+ * meanwhile: a controlled scheduler (S2O_ARCH_SCHED) runs another CPU.
+ */
 void s2o_arch_cpu_relax(void);
+
+/* What an access to memory other CPUs share does: see s2o_arch_access(). */
+enum s2o_access {
+	S2O_ACCESS_LOAD,
+	S2O_ACCESS_STORE,
+	S2O_ACCESS_RMW,		/* read-modify-write, compare-and-swap */
+};
+
+/*
+ * s2o_arch_access() - the core is about to access shared memory.
+ * @addr: the location.
+ * @size: its size in bytes.
+ * @kind: enum s2o_access.
+ *
+ * Only a build with S2O_ARCH_SCHED has it: the host explorer
+ * (tests/explore/), whose backend lets one CPU run at a time and chooses
+ * at each such access which one goes on. Every atomic of atomic.h and
+ * every descriptor access of the backend announces itself here first; in
+ * every other build this is nothing at all.
+ */
+#ifdef S2O_ARCH_SCHED
+void s2o_arch_access(const volatile void *addr, unsigned int size,
+		     enum s2o_access kind);
+#else
+#define s2o_arch_access(addr, size, kind) ((void)0)
+#endif
 
 /*
  * The core reached a state its own checks rule out (a step that cannot

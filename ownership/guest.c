@@ -126,16 +126,14 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 	if (state != S2O_PS_GUEST && state != S2O_PS_GUEST_SHARED &&
 	    state != S2O_PS_VM_STATE)
 		return -S2OWN_EPERM;
-	return s2o_vm_is_live(&s2o_vms[__atomic_load_n(&page->vm,
-							__ATOMIC_RELAXED)]) ?
-		       -S2OWN_EBUSY :
-		       0;
+	return s2o_vm_is_live(&s2o_vms[s2o_read_once(&page->vm)]) ?
+		       -S2OWN_EBUSY : 0;
 }
 
 static void scrub_pages(u64 pfn, u64 nr)
 {
 	s2o_arch_scrub_pages(pfn << S2O_PAGE_SHIFT, nr);
-	__atomic_add_fetch(&s2o_counters.pages_scrubbed, nr, __ATOMIC_RELAXED);
+	s2o_stat_add(&s2o_counters.pages_scrubbed, nr);
 	s2o_trace(S2OWN_TEV_SCRUB, 0, 0, 0, nr, pfn, 0);
 }
 

@@ -86,8 +86,7 @@ static int guest_page_check(u8 state, const struct s2o_page *page,
 {
 	const struct guest_call *c = arg;
 
-	return state == c->k->from &&
-	       __atomic_load_n(&page->vm, __ATOMIC_RELAXED) == c->vm_id ?
+	return state == c->k->from && s2o_read_once(&page->vm) == c->vm_id ?
 		       0 : -S2OWN_EPERM;
 }
 

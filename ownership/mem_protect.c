@@ -235,6 +235,7 @@ struct fault_data {
 	u64 reserved;
 	u64 start, end;		/* the kind of memory the fault is in */
 	u32 level;	/* of the entry mapped, or found (tracing) */
+	unsigned int access;	/* S2O_FAULT_* */
 };
 
 /*
@@ -252,6 +253,20 @@ static u32 host_fault_level(const struct fault_data *d, u64 ipa, u32 level)
 			break;
 	}
 	return level;
+}
+
+/*
+ * Whether a host leaf with attributes @attrs lets the host make @access.
+ * Stage 2 checks data accesses against S2AP and instruction fetches
+ * against XN only.
+ */
+static bool host_leaf_allows(u64 attrs, unsigned int access)
+{
+	if (access & S2O_FAULT_EXEC)
+		return !(attrs & S2O_PTE_XN);
+	if (access & S2O_FAULT_WRITE)
+		return attrs & S2O_PTE_S2AP_W;
+	return attrs & S2O_PTE_S2AP_R;
 }
 
 /*
@@ -294,8 +309,14 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 	d->level = ctx->level;
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2OWN_EAGAIN;
+	/*
+	 * Mapped: by another CPU first (or the fault came from a stale TLB
+	 * entry), and the host retries; unless the mapping does not allow
+	 * the access, which then faults forever.
+	 */
 	if (s2o_pte_valid(ctx->old))
-		return 0;	/* another CPU mapped it first */
+		return host_leaf_allows(s2o_pte_leaf_attrs(ctx->old),
+					d->access) ? 0 : -S2OWN_EPERM;
 	if (s2o_pte_owner(ctx->old) != S2O_OWNER_HOST)
 		return -S2OWN_EPERM;
 	level = host_fault_level(d, ipa, ctx->level);
@@ -307,20 +328,25 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
 }
 
 /**
- * s2o_host_handle_fault() - map what the host faulted on, if it owns it.
+ * s2o_host_handle_fault() - map what the host faulted on, if it owns it
+ * and may access it so.
  * @ipa: the faulting address (an identity map: IPA == PA).
+ * @access: what the access was, S2O_FAULT_* bits.
  *
- * Return: 0 when a mapping is in place (or the host should just retry),
- * -EPERM if the host does not own @ipa, -EINVAL beyond the IPA space,
- * -ENOMEM if no table page is left even after freeing idle tables (the
- * host reserve keeps that for level-0 entries without RAM, and races with
- * other CPUs' faults, which then made progress).
+ * Return: 0 when a mapping that allows @access is in place (or the host
+ * should just retry); -EPERM if the host does not own @ipa, or its mapping
+ * of @ipa does not allow @access (an instruction fetch from MMIO, which is
+ * mapped execute-never): then nothing is mapped; -EINVAL beyond the IPA
+ * space; -ENOMEM if no table page is left even after freeing idle tables
+ * (the host reserve keeps that for level-0 entries without RAM, and races
+ * with other CPUs' faults, which then made progress).
  */
-int s2o_host_handle_fault(u64 ipa)
+int s2o_host_handle_fault(u64 ipa, unsigned int access)
 {
 	const struct s2o_mem_region *r = s2o_find_region(ipa);
 	struct fault_data d = {
 		.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
+		.access = access,
 	};
 	struct s2o_walker walker = {
 		.cb = host_fault_visitor,
@@ -331,8 +357,9 @@ int s2o_host_handle_fault(u64 ipa)
 
 	if (ipa >> S2O_IPA_BITS)
 		ret = -S2OWN_EINVAL;
-	else if (r && r->type != S2O_MEM_RAM)
-		ret = -S2OWN_EPERM;
+	else if ((r && r->type != S2O_MEM_RAM) ||
+		 !host_leaf_allows(d.attrs, access))
+		ret = -S2OWN_EPERM;	/* the mapping would not allow it */
 	else {
 		s2o_memory_range(ipa, &d.start, &d.end);
 		s2o_op_begin();

@@ -170,8 +170,7 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 	u32 passed = ~0U;	/* the owner word that passed last */
 
 	for (u8 *lock = first; lock <= last; lock++)
-		while (s2o_read_once(lock) ||
-		       __atomic_exchange_n(lock, 1, __ATOMIC_ACQUIRE))
+		while (s2o_read_once(lock) || s2o_xchg_acquire(lock, 1))
 			s2o_relax_unheld();
 	while ((p = s2o_skip_owner(p, end, passed)) < end) {
 		u16 owner = p->owner;

@@ -72,7 +72,8 @@ retry:
 		return ret;
 
 	ctx.old = s2o_load_acquire(ptep);
-	if (!s2o_pte_is_table(ctx.old, level) && (was_table || ctx.split)) {
+	if (!s2o_mutant(SKIP_REVISIT) && !s2o_pte_is_table(ctx.old, level) &&
+	    (was_table || ctx.split)) {
 		/*
 		 * The entry was a table when read (or the leaf visitor just
 		 * split it), but another CPU has locked or collapsed that
@@ -95,7 +96,7 @@ retry:
 			goto retry;
 		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
 				 level + 1);
-		if (counted)
+		if (counted && !s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(child);
 		if (ret)
 			return ret;
@@ -110,6 +111,8 @@ retry:
 			if (ret && ret != -S2OWN_EAGAIN)
 				return ret;
 		}
+		if (counted && s2o_mutant(COLLAPSE_HOLDING_REF))
+			s2o_walk_put_table(child);
 	}
 	d->addr = ctx.addr + gran;
 	return 0;
@@ -146,7 +149,7 @@ static int walk_page(struct walk_data *d)
 	} path[4];			/* levels 0..2 */
 	u64 *table = table_va(d->pgt->root_pa);
 	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
-	u32 level = S2O_START_LEVEL, depth = 0;
+	u32 level = S2O_START_LEVEL, depth = 0, nr_held;
 	u64 start = d->addr;
 	int ret;
 
@@ -172,12 +175,13 @@ static int walk_page(struct walk_data *d)
 		meta = child;
 		level++;
 	}
+	nr_held = depth;
 	while (depth--) {
 		struct s2o_walk_ctx ctx;
 		int post;
 
 		level = S2O_START_LEVEL + depth;
-		if (path[depth].held)
+		if (path[depth].held && !s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(path[depth].held);
 		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
 			continue;
@@ -199,6 +203,9 @@ static int walk_page(struct walk_data *d)
 		if (post && post != -S2OWN_EAGAIN)
 			ret = post;
 	}
+	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held--)
+		if (path[nr_held].held)
+			s2o_walk_put_table(path[nr_held].held);
 	return ret;
 }
 
@@ -412,7 +419,7 @@ static int pte_lock(struct s2o_walk_ctx *ctx)
 		s2o_stat_inc(&s2o_counters.tlbi_range);
 		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_RANGE, ctx->pgt->vmid, 0,
 			  0, ctx->addr, s2o_granule(ctx->level));
-	} else if (s2o_pte_valid(ctx->old)) {
+	} else if (s2o_pte_valid(ctx->old) && !s2o_mutant(NO_LEAF_TLBI)) {
 		s2o_arch_tlbi_ipa(ctx->pgt->vmid, ctx->addr, ctx->level);
 		s2o_stat_inc(&s2o_counters.tlbi_ipa);
 		s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_IPA, ctx->pgt->vmid, 0,
@@ -466,6 +473,8 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	else
 		s2o_arch_table_fill(table_va(pa), old, 0);
 	meta = s2o_pa_page(pa);
+	if (s2o_mutant(ALLOC_RESETS_REFS))
+		s2o_write_once(&meta->refs, 0);
 	/* Atomic: a collapser with a stale entry may read it meanwhile. */
 	s2o_write_once(&meta->nr_blockers,
 		       s2o_pte_blocks_collapse(ctx->pgt, old, ctx->level + 1) ?
@@ -532,15 +541,18 @@ int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new)
 int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new)
 {
 	struct s2o_page *child = s2o_pa_page(s2o_pte_addr(ctx->old));
+	bool idle;
 	int ret;
 
 	if (s2o_read_once(&child->nr_blockers))
 		return -S2OWN_EBUSY;
+	idle = s2o_mutant(RELAXED_LOCK) && !s2o_load(&child->refs);
 	ret = pte_lock(ctx);
 	if (ret)
 		return ret;
-	s2o_wait_table_idle(child);
-	if (s2o_load_acquire(&child->nr_blockers)) {
+	if (!idle)
+		s2o_wait_table_idle(child);
+	if (!s2o_mutant(NO_RECHECK) && s2o_load_acquire(&child->nr_blockers)) {
 		pte_unlock(ctx, ctx->old);
 		return -S2OWN_EBUSY;
 	}

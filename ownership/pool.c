@@ -59,10 +59,8 @@ static int pool_reserve(u64 nr, u64 keep)
 	do {
 		if (avail < nr || avail - nr < keep)
 			return -S2OWN_ENOMEM;
-	} while (!__atomic_compare_exchange_n(&pool.nr_unreserved, &avail,
-					      avail - nr, false,
-					      __ATOMIC_RELAXED,
-					      __ATOMIC_RELAXED));
+	} while (!s2o_try_cmpxchg_relaxed(&pool.nr_unreserved, &avail,
+					  avail - nr));
 	return 0;
 }
 
@@ -78,7 +76,7 @@ int s2o_pool_reserve(u64 nr)
 	int ret = pool_reserve(nr, pool.host_reserve);
 
 	if (ret)
-		__atomic_store_n(&pool.refused, 1, __ATOMIC_RELAXED);
+		s2o_write_once(&pool.refused, 1);
 	return ret;
 }
 
@@ -92,7 +90,7 @@ bool s2o_pool_test_and_clear_refused(void)
 {
 	/* Read first: the fault path asks every time, keep it a load. */
 	return s2o_read_once(&pool.refused) &&
-	       __atomic_exchange_n(&pool.refused, 0, __ATOMIC_RELAXED);
+	       s2o_xchg_relaxed(&pool.refused, 0);
 }
 
 /**
@@ -116,7 +114,7 @@ void s2o_pool_unreserve(u64 nr)
 	/* The fault path's usual case: keep it off the pool's cache line. */
 	if (!nr)
 		return;
-	__atomic_add_fetch(&pool.nr_unreserved, nr, __ATOMIC_RELAXED);
+	s2o_add_return_relaxed(&pool.nr_unreserved, nr);
 }
 
 /**
@@ -150,7 +148,7 @@ void s2o_pool_free(u64 pa)
 	pool.free_head = pa;
 	pool.nr_free++;
 	s2o_spin_unlock(&pool.lock);
-	__atomic_add_fetch(&pool.nr_unreserved, 1, __ATOMIC_RELAXED);
+	s2o_add_return_relaxed(&pool.nr_unreserved, 1);
 	s2o_trace(S2OWN_TEV_TABLE_FREE, 0, 0, 0, 0, pa,
 		  s2o_read_once(&pool.nr_free));
 }

@@ -73,17 +73,26 @@ int s2o_init(const struct s2o_init_params *params);
 /* VTTBR_EL2 value for the host stage-2 (root PA, VMID 0, CnP clear). */
 u64 s2o_host_vttbr(void);
 
+/* The access a host stage-2 fault was for: s2o_host_handle_fault(). */
+#define S2O_FAULT_READ	0		/* a data read (no other bit) */
+#define S2O_FAULT_WRITE	(1U << 0)	/* a data write */
+#define S2O_FAULT_EXEC	(1U << 1)	/* an instruction fetch */
+#define S2O_FAULT_PERM	(1U << 2)	/* a permission fault, not translation */
+
 /*
- * s2o_host_handle_fault() - the host took a stage-2 fault at @ipa.
- * Returns 0 when a mapping is in place (or another CPU raced us: the host
- * just retries the access), -EPERM when the host does not own @ipa (inject
- * an abort), -EINVAL at or above 2^48, -ENOMEM when no table page could be
- * found even after freeing idle tables: the host reserve makes that
- * happen only under a level-0 entry without RAM, with a pool smaller than
- * the reserve, or when other CPUs' faults took the pages freed first
- * (docs/ownership.md, "The host reserve").
+ * s2o_host_handle_fault() - the host took a stage-2 fault at @ipa for an
+ * access @access (S2O_FAULT_* bits).
+ * Returns 0 when a mapping that allows the access is in place (or another
+ * CPU raced us: the host just retries the access); -EPERM when the host
+ * does not own @ipa, or the host's mapping of it does not allow the access
+ * (an instruction fetch from MMIO, mapped execute-never): retrying could
+ * only fault again, inject an abort; -EINVAL at or above 2^48; -ENOMEM when
+ * no table page could be found even after freeing idle tables: the host
+ * reserve makes that happen only under a level-0 entry without RAM, with
+ * a pool smaller than the reserve, or when other CPUs' faults took the
+ * pages freed first (docs/ownership.md, "The host reserve").
  */
-int s2o_host_handle_fault(u64 ipa);
+int s2o_host_handle_fault(u64 ipa, unsigned int access);
 
 /* Transitions, all on [pfn, pfn + nr). */
 int s2o_host_share_hyp(u64 pfn, u64 nr);

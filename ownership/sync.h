@@ -17,6 +17,7 @@
 #define S2OWN_SYNC_H
 
 #include "atomic.h"
+#include "mutant.h"
 #include "page.h"
 
 #if defined(S2O_SYNC_LOCK) + defined(S2O_SYNC_RCU) > 1
@@ -83,8 +84,11 @@ static inline bool s2o_walk_get_table(u64 *ptep, u64 old,
 	(void)table;
 	return true;
 #else
+	u64 early = s2o_mutant(RELAXED_INC) ? s2o_load(ptep) : 0;
+
 	s2o_add_return(&table->refs, 1);
-	if (__atomic_load_n(ptep, __ATOMIC_SEQ_CST) == old)
+	if (s2o_mutant(NO_REVALIDATE) ||
+	    (s2o_mutant(RELAXED_INC) ? early : s2o_load(ptep)) == old)
 		return true;
 	s2o_sub_return(&table->refs, 1);
 	return false;
@@ -96,7 +100,7 @@ static inline void s2o_walk_put_table(struct s2o_page *table)
 #ifdef S2O_SYNC_RCU
 	(void)table;
 #else
-	__atomic_sub_fetch(&table->refs, 1, __ATOMIC_RELEASE);
+	s2o_sub_return_release(&table->refs, 1);
 #endif
 }
 
@@ -110,7 +114,7 @@ static inline void s2o_wait_table_idle(struct s2o_page *table)
 	(void)table;
 	synchronize_rcu();
 #else
-	while (__atomic_load_n(&table->refs, __ATOMIC_SEQ_CST))
+	while (!s2o_mutant(NO_WAIT) && s2o_load(&table->refs))
 		s2o_arch_cpu_relax();
 #endif
 }

@@ -52,7 +52,7 @@ void s2o_vms_init(void)
 
 static u32 vm_state(const struct s2o_vm *vm)
 {
-	return __atomic_load_n(&vm->state, __ATOMIC_SEQ_CST);
+	return s2o_load(&vm->state);
 }
 
 /**
@@ -111,10 +111,8 @@ static void vm_try_free(struct s2o_vm *vm)
 {
 	u32 dying = S2O_VM_DYING;
 
-	if (!__atomic_load_n(&vm->nr_pages, __ATOMIC_SEQ_CST))
-		__atomic_compare_exchange_n(&vm->state, &dying, S2O_VM_FREE,
-					    false, __ATOMIC_SEQ_CST,
-					    __ATOMIC_SEQ_CST);
+	if (!s2o_load(&vm->nr_pages))
+		s2o_try_cmpxchg(&vm->state, &dying, S2O_VM_FREE);
 }
 
 /**
@@ -124,7 +122,7 @@ static void vm_try_free(struct s2o_vm *vm)
  */
 void s2o_vm_get_pages(struct s2o_vm *vm, u64 nr)
 {
-	__atomic_add_fetch(&vm->nr_pages, nr, __ATOMIC_SEQ_CST);
+	s2o_add_return(&vm->nr_pages, nr);
 }
 
 /**
@@ -136,7 +134,7 @@ void s2o_vm_get_pages(struct s2o_vm *vm, u64 nr)
  */
 void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr)
 {
-	__atomic_sub_fetch(&vm->nr_pages, nr, __ATOMIC_SEQ_CST);
+	s2o_sub_return(&vm->nr_pages, nr);
 	vm_try_free(vm);
 }
 
@@ -168,8 +166,7 @@ int s2o_vm_create(void)
 			vm->stopped = 0;
 			vm->nr_vcpus = 0;
 			vm->nr_running = 0;
-			__atomic_store_n(&vm->state, S2O_VM_LIVE,
-					 __ATOMIC_SEQ_CST);
+			s2o_store(&vm->state, S2O_VM_LIVE);
 			ret = handle;
 		}
 		s2o_spin_unlock(&vm->lock);
@@ -201,7 +198,7 @@ int s2o_vm_destroy(int handle)
 		ret = -S2OWN_EBUSY;
 	} else if (vm) {
 		s2o_pgt_destroy(&vm->pgt);
-		__atomic_store_n(&vm->state, S2O_VM_DYING, __ATOMIC_SEQ_CST);
+		s2o_store(&vm->state, S2O_VM_DYING);
 		vm_try_free(vm);
 		ret = 0;
 	}

@@ -165,7 +165,7 @@ static void fault(struct worker *w)
 		ipa = block_of(w, rng_next(&w->rng)) + rng_below(&w->rng, GIB);
 	}
 	/* -EPERM on a page someone donated is part of the workload. */
-	s2o_host_handle_fault(ipa);
+	host_read_fault(ipa);
 	w->done++;
 }
 
@@ -211,9 +211,10 @@ static void guest_churn(struct worker *w)
 
 	if (w->nr_guest == FIFO) {
 		unsigned int slot = w->guest_head;
+		u64 pages;
 
 		pfn = w->guest[slot];
-		check(w, s2o_guest_relinquish(w->vm, slot, 1, &done));
+		check(w, s2o_guest_relinquish(w->vm, slot, 1, &pages));
 		check(w, s2o_host_reclaim_guest(pfn, 1));
 		w->guest[slot] = fresh_page(w);
 		check(w, s2o_host_donate_guest(w->vm, w->guest[slot], slot,
@@ -282,7 +283,7 @@ static double run_once(unsigned int n, double secs, u64 seed, u64 *errors,
 
 		/* Map both blocks, then split every active chunk to level 3. */
 		for (b = 0; b < 2; b++) {
-			s2o_host_handle_fault(BLOCK(b));
+			host_read_fault(BLOCK(b));
 			for (c = 0; c < ACTIVE_CHUNKS; c++)
 				s2o_host_donate_hyp((BLOCK(b) >> 12) +
 						    c * CHUNK_PAGES + 511, 1);
@@ -374,15 +375,15 @@ static int walk(const char *kind, u64 n)
 
 	setup();
 	/* Map the 1G block, then split it down to level 3 around page 5. */
-	if (s2o_host_handle_fault(block) ||
+	if (host_read_fault(block) ||
 	    s2o_host_donate_hyp((block >> 12) + 5, 1))
 		return 2;
 	target = !strcmp(kind, "l3") ? block + 7 * PAGE : block + 4 * MIB;
-	if (s2o_host_handle_fault(target))
+	if (host_read_fault(target))
 		return 2;
 	CALLGRIND_START_INSTRUMENTATION;
 	for (i = 0; i < n; i++)
-		ret |= s2o_host_handle_fault(target);
+		ret |= host_read_fault(target);
 	CALLGRIND_STOP_INSTRUMENTATION;
 	printf("%s walk: %" PRIu64 " faults, ret %d\n", kind, n, ret);
 	return ret ? 2 : 0;

@@ -15,6 +15,7 @@
  */
 #define _GNU_SOURCE
 #include "fake_arch.h"
+#include "../ownership/mutant.h"
 #include "../ownership/trace.h"
 
 #include <pthread.h>
@@ -49,14 +50,72 @@ static struct {
 	u64 base, size;
 	struct tlb_item tlb[FAKE_NR_CPUS][TLB_ENTRIES];
 	unsigned int next[FAKE_NR_CPUS];
+	unsigned int nr_slots[FAKE_NR_CPUS];	/* slots ever filled */
 	unsigned int drop_tlbis;
 	bool checker;
+	bool keep_memory;
 	char violation[256];
 	struct fake_event log[FAKE_LOG_SIZE];
 	u64 nr_events;
 } fake = { .lock = PTHREAD_MUTEX_INITIALIZER, .checker = true };
 
 struct fake_counters fake_counters;
+
+static void violation(const char *fmt, unsigned long long a,
+		      unsigned long long b, unsigned long long c);
+
+#ifdef S2O_ARCH_SCHED
+const struct fake_sched_ops *fake_sched;
+
+/*
+ * Table pages freed and not filled again since, a bit per page of the
+ * arena: no access the core announces may touch one (a walker reading a
+ * table after it was freed, the model's I1). Only this build sees the
+ * core's loads, so only it checks.
+ */
+static u64 *freed_tables;
+
+static bool freed_test(u64 pa, int set)
+{
+	u64 pg = (pa - fake.base) >> 12, bit = 1ULL << (pg % 64);
+	bool was = freed_tables[pg / 64] & bit;
+
+	if (set > 0)
+		freed_tables[pg / 64] |= bit;
+	else if (set == 0)
+		freed_tables[pg / 64] &= ~bit;
+	return was;
+}
+
+static void sched_point(const volatile void *addr, unsigned int size,
+			unsigned int kind)
+{
+	const u8 *p = (const u8 *)addr;
+
+	if (!fake_sched)
+		return;
+	if (kind <= FAKE_ACCESS_PTE && p >= fake.arena &&
+	    p < fake.arena + fake.size &&
+	    freed_test(fake.base + (u64)(p - fake.arena), -1))
+		violation("use after free: access (kind %llu) to %#llx, in "
+			  "a table page freed at %#llx", kind,
+			  fake.base + (u64)(p - fake.arena),
+			  (fake.base + (u64)(p - fake.arena)) & ~0xfffULL);
+	fake_sched->access(addr, size, kind);
+}
+
+void s2o_arch_access(const volatile void *addr, unsigned int size,
+		     enum s2o_access kind)
+{
+	sched_point(addr, size, kind);
+}
+#else
+#define sched_point(addr, size, kind) ((void)0)
+#define freed_test(pa, set) ((void)0)
+#endif
+
+/* What the TLB accesses announce themselves as: the TLBs, all of them. */
+#define TLBS (&fake.tlb)
 
 /* Called with fake.lock held. */
 static void log_event(enum fake_event_kind kind,
@@ -91,6 +150,11 @@ static void count(u64 *counter, u64 n)
 	__atomic_add_fetch(counter, n, __ATOMIC_RELAXED);
 }
 
+void fake_arch_keep_memory(bool keep)
+{
+	fake.keep_memory = keep;
+}
+
 void fake_arch_set_checker(bool on)
 {
 	fake.checker = on;
@@ -116,19 +180,29 @@ void fake_arch_setup(u64 base, u64 size)
 	}
 	fake.base = base;
 	fake.size = size;
+#ifdef S2O_ARCH_SCHED
+	freed_tables = calloc(size / 4096 / 64 + 1, sizeof(u64));
+	if (!freed_tables)
+		abort();
+#endif
 }
 
 void fake_arch_reset(void)
 {
 	pthread_mutex_lock(&fake.lock);
-	memset(fake.tlb, 0, sizeof(fake.tlb));
+	/* Slots past nr_slots are never looked at: no need to clear them. */
 	memset(fake.next, 0, sizeof(fake.next));
+	memset(fake.nr_slots, 0, sizeof(fake.nr_slots));
+#ifdef S2O_ARCH_SCHED
+	memset(freed_tables, 0, (fake.size / 4096 / 64 + 1) * sizeof(u64));
+#endif
 	fake.drop_tlbis = 0;
 	fake.violation[0] = '\0';
 	fake.nr_events = 0;
 	fake_counters = (struct fake_counters){ 0 };
 	/* Drop the arena's pages: they read as zero again, cheaply. */
-	madvise(fake.arena, fake.size, MADV_DONTNEED);
+	if (!fake.keep_memory)
+		madvise(fake.arena, fake.size, MADV_DONTNEED);
 	pthread_mutex_unlock(&fake.lock);
 }
 
@@ -182,7 +256,7 @@ static void check_make(const struct s2o_pte_site *site, u64 old, u64 new)
 	 * cached, or the CPU could use the old translation.
 	 */
 	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++) {
-		for (i = 0; i < TLB_ENTRIES; i++) {
+		for (i = 0; i < fake.nr_slots[cpu]; i++) {
 			struct tlb_item *t = &fake.tlb[cpu][i];
 
 			if (!t->used || t->vmid != site->vmid ||
@@ -203,6 +277,7 @@ u64 s2o_arch_pte_cmpxchg(u64 *ptep, u64 old, u64 new,
 {
 	u64 found = old;
 
+	sched_point(ptep, sizeof(*ptep), FAKE_ACCESS_PTE);
 	if (!fake.checker) {
 		/* What the hardware does: one LSE CAS, nothing logged. */
 		__atomic_compare_exchange_n(ptep, &found, new, false,
@@ -224,6 +299,7 @@ void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 {
 	unsigned int i;
 
+	freed_test(fake.base + (u64)((u8 *)table - fake.arena), 0);
 	for (i = 0; i < 512; i++)
 		__atomic_store_n(&table[i], first + i * step, __ATOMIC_RELAXED);
 	count(&fake_counters.table_fills, 1);
@@ -231,16 +307,17 @@ void s2o_arch_table_fill(u64 *table, u64 first, u64 step)
 		count(&fake_counters.pte_writes, 512);
 }
 
-static void tlb_drop(u16 vmid, u64 start, u64 end)
+/* Drop what the TLBs cache of [@start, @end): leaves, and walks if @walk. */
+static void tlb_drop(u16 vmid, u64 start, u64 end, bool walk)
 {
 	unsigned int cpu, i;
 
 	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
-		for (i = 0; i < TLB_ENTRIES; i++) {
+		for (i = 0; i < fake.nr_slots[cpu]; i++) {
 			struct tlb_item *t = &fake.tlb[cpu][i];
 
 			if (t->used && t->vmid == vmid && t->start < end &&
-			    t->end > start)
+			    t->end > start && (walk || !t->walk))
 				t->used = false;
 		}
 }
@@ -257,6 +334,7 @@ static bool tlbi_dropped(void)
 void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level)
 {
 	(void)level;	/* a non-leaf TLBI IPAS2E1IS: every level */
+	sched_point(TLBS, sizeof(fake.tlb), FAKE_ACCESS_TLBI);
 	count(&fake_counters.tlbi_ipa, 1);
 	if (!fake.checker)
 		return;
@@ -266,12 +344,14 @@ void s2o_arch_tlbi_ipa(u16 vmid, u64 ipa, u32 level)
 					  .level = (u8)level },
 		  0, 0, 0);
 	if (!tlbi_dropped())
-		tlb_drop(vmid, ipa & ~0xfffULL, (ipa & ~0xfffULL) + 0x1000);
+		tlb_drop(vmid, ipa & ~0xfffULL, (ipa & ~0xfffULL) + 0x1000,
+			 true);
 	pthread_mutex_unlock(&fake.lock);
 }
 
 void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size)
 {
+	sched_point(TLBS, sizeof(fake.tlb), FAKE_ACCESS_TLBI);
 	count(&fake_counters.tlbi_range, 1);
 	if (!fake.checker)
 		return;
@@ -280,12 +360,15 @@ void s2o_arch_tlbi_range(u16 vmid, u64 ipa, u64 size)
 		  &(struct s2o_pte_site){ .vmid = vmid, .ipa = ipa }, 0, 0,
 		  size);
 	if (!tlbi_dropped())
-		tlb_drop(vmid, ipa, ipa + size);
+		/* The mutant: a leaf-only invalidation, walk caches kept. */
+		tlb_drop(vmid, ipa, ipa + size,
+			 !s2o_mutant(NO_WALKCACHE_TLBI));
 	pthread_mutex_unlock(&fake.lock);
 }
 
 void s2o_arch_tlbi_vmid(u16 vmid)
 {
+	sched_point(TLBS, sizeof(fake.tlb), FAKE_ACCESS_TLBI);
 	count(&fake_counters.tlbi_vmid, 1);
 	if (!fake.checker)
 		return;
@@ -293,7 +376,7 @@ void s2o_arch_tlbi_vmid(u16 vmid)
 	log_event(FAKE_EV_TLBI_VMID, &(struct s2o_pte_site){ .vmid = vmid }, 0,
 		  0, 0);
 	if (!tlbi_dropped())
-		tlb_drop(vmid, 0, ~0ULL);
+		tlb_drop(vmid, 0, ~0ULL, true);
 	pthread_mutex_unlock(&fake.lock);
 }
 
@@ -319,12 +402,14 @@ void s2o_arch_table_freed(u64 pa)
 {
 	unsigned int cpu, i;
 
+	sched_point(TLBS, sizeof(fake.tlb), FAKE_ACCESS_TLB_READ);
+	freed_test(pa, 1);
 	if (!fake.checker)
 		return;
 	pthread_mutex_lock(&fake.lock);
 	count(&fake_counters.tables_freed, 1);
 	for (cpu = 0; cpu < FAKE_NR_CPUS; cpu++)
-		for (i = 0; i < TLB_ENTRIES; i++) {
+		for (i = 0; i < fake.nr_slots[cpu]; i++) {
 			struct tlb_item *t = &fake.tlb[cpu][i];
 
 			if (t->used && t->walk && t->pa == pa) {
@@ -342,9 +427,16 @@ out:
  * With the checker on, a spinning CPU yields so that the CPU it waits for
  * (maybe holding fake.lock) runs. Off, it is the pause hint EL2 code would
  * use: a system call per spin would measure the host kernel, not the core.
+ * Under a controlled scheduler, the scheduler decides.
  */
 void s2o_arch_cpu_relax(void)
 {
+#ifdef S2O_ARCH_SCHED
+	if (fake_sched) {
+		fake_sched->relax();
+		return;
+	}
+#endif
 	if (fake.checker) {
 		sched_yield();
 		return;
@@ -360,6 +452,9 @@ static void tlb_insert(unsigned int cpu, const struct tlb_item *item)
 {
 	unsigned int slot = fake.next[cpu]++ % TLB_ENTRIES;
 
+	if (fake.nr_slots[cpu] <= slot)
+		fake.nr_slots[cpu] = slot + 1;
+
 	fake.tlb[cpu][slot] = *item;
 	fake.tlb[cpu][slot].used = true;
 }
@@ -369,7 +464,7 @@ static bool tlb_lookup(unsigned int cpu, u16 vmid, u64 ipa,
 {
 	unsigned int i;
 
-	for (i = 0; i < TLB_ENTRIES; i++) {
+	for (i = 0; i < fake.nr_slots[cpu]; i++) {
 		struct tlb_item *t = &fake.tlb[cpu][i];
 
 		if (t->used && !t->walk && t->vmid == vmid &&
@@ -398,6 +493,7 @@ int fake_hw_translate(unsigned int cpu, u64 vttbr, u64 ipa,
 	/* A 48-bit IPA space: anything above faults, as on the hardware. */
 	if (ipa >> 48)
 		return -1;
+	sched_point(TLBS, sizeof(fake.tlb), FAKE_ACCESS_MMU);
 	if (checker)
 		pthread_mutex_lock(&fake.lock);
 	if (checker && tlb_lookup(cpu, vmid, ipa, out)) {

@@ -41,8 +41,15 @@ extern struct fake_counters fake_counters;
 
 /* Back physical [base, base + size) with zeroed host memory. */
 void fake_arch_setup(u64 base, u64 size);
-/* Forget TLBs, counters and violations; zero the arena. */
+/* Forget TLBs, counters and violations; zero the arena (unless kept). */
 void fake_arch_reset(void);
+/*
+ * Resets leave the arena's contents alone: for the explorer, which sets
+ * the same machine up thousands of times and never reads memory it did
+ * not write first (tables are filled before use, the pool's list is made
+ * anew), and would otherwise spend its time refaulting the pages.
+ */
+void fake_arch_keep_memory(bool keep);
 /* Host pointer to physical address @pa (must be inside the arena). */
 void *fake_phys_va(u64 pa);
 
@@ -95,6 +102,30 @@ void fake_drop_tlbis(unsigned int n);
 
 /* The first violation seen since the last reset, or NULL. */
 const char *fake_first_violation(void);
+
+/*
+ * A controlled scheduler (the explorer, tests/explore/), in a build with
+ * S2O_ARCH_SCHED: every access the core announces (s2o_arch_access(),
+ * kinds enum s2o_access) and every access of this backend to what CPUs
+ * share (kinds below) calls @access first; a spinning CPU calls @relax.
+ * NULL (the default): none of that, as in every other build.
+ */
+enum fake_access {
+	FAKE_ACCESS_PTE = S2O_ACCESS_RMW + 1,	/* descriptor CAS; reads TLBs */
+	FAKE_ACCESS_TLBI,	/* an invalidation: writes the TLBs */
+	FAKE_ACCESS_TLB_READ,	/* a table page freed: reads the TLBs */
+	FAKE_ACCESS_MMU,	/* a hardware walk: reads tables, fills a TLB */
+};
+
+struct fake_sched_ops {
+	void (*access)(const volatile void *addr, unsigned int size,
+		       unsigned int kind);
+	void (*relax)(void);
+};
+
+#ifdef S2O_ARCH_SCHED
+extern const struct fake_sched_ops *fake_sched;
+#endif
 
 /*
  * The tracing backend (ownership/trace.h): events whose class is on in

@@ -30,6 +30,8 @@
  *                   (a guest call's length is left as decoded: the run
  *                   of its memory decides what it does)
  *     K & 0x80      "aligned": the pfn rounded up to 2M (whole blocks)
+ *     K >> 6        for FAULT instead: the access, read, write, fetch, or
+ *                   fetch as a permission fault (fault_access[])
  *
  *   FAULT, TOUCH    ipa:   mode byte M, then u16 V (see decode_ipa())
  *   SHARE..RECLAIM  pfn:   u16 (see decode_pfn()), nr: 1 byte (decode_nr())
@@ -422,6 +424,12 @@ static void owner_writes(u64 pfn, u64 nr)
 		rm_page_write(pfn + i);
 }
 
+/* What a FAULT op's access is, by the kind byte's top two bits. */
+static const unsigned int fault_access[4] = {
+	S2O_FAULT_READ, S2O_FAULT_WRITE, S2O_FAULT_EXEC,
+	S2O_FAULT_EXEC | S2O_FAULT_PERM,
+};
+
 /*
  * The host reads or writes @ipa on @cpu: its MMU translates (TLB first);
  * on a fault the hypervisor's fault path runs and the host retries.
@@ -584,6 +592,7 @@ static void one_op(u8 k, struct reader *r)
 
 		op.kind = RM_FAULT;
 		op.cpu = k >> 4 & 3;
+		op.access = fault_access[k >> 6];
 		op.ipa = decode_ipa(m, get16(r));
 		ret = rm_apply(&op);
 		if (!ret)

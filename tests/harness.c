@@ -150,11 +150,16 @@ int host_translate(unsigned int cpu, u64 ipa, struct fake_translation *tr)
 	return fake_hw_translate(cpu, s2o_host_vttbr(), ipa, tr ? tr : &unused);
 }
 
+int host_read_fault(u64 ipa)
+{
+	return s2o_host_handle_fault(ipa, S2O_FAULT_READ);
+}
+
 int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr)
 {
 	if (!host_translate(cpu, ipa, tr))
 		return 0;
-	if (s2o_host_handle_fault(ipa))
+	if (host_read_fault(ipa))
 		return -1;
 	return host_translate(cpu, ipa, tr);
 }

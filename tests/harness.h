@@ -150,6 +150,9 @@ void host_leaf(u64 ipa, u64 *pte, u32 *level);
  */
 int host_translate(unsigned int cpu, u64 ipa, struct fake_translation *tr);
 
+/* The host's fault path for a data read at @ipa: what it returns. */
+int host_read_fault(u64 ipa);
+
 /* Host fault on @ipa then a translation by CPU @cpu's fake MMU. */
 int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr);
 

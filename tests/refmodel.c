@@ -225,6 +225,24 @@ bool rm_host_may_access(enum rm_state st)
 }
 
 /**
+ * rm_host_allows() - whether a host fault on a page in @st for @access is
+ * resolved (the host may access the page so): its own RAM, shared or not,
+ * any access; MMIO, data accesses only, device memory being mapped
+ * execute-never. Any other fault is refused (-EPERM): retrying it could
+ * only fault again.
+ * @st: the page's state.
+ * @access: the access, S2O_FAULT_* bits.
+ *
+ * Return: true if the fault path maps the page (or finds it mapped).
+ */
+bool rm_host_allows(enum rm_state st, unsigned int access)
+{
+	if (st == RM_MMIO && (access & S2O_FAULT_EXEC))
+		return false;
+	return rm_host_may_access(st);
+}
+
+/**
  * rm_give_back_kind() - the call that gives a page in @st to the host.
  * @st: the page's state.
  * @live: for a guest page, whether its VM is live.
@@ -329,7 +347,7 @@ static int core_call(const struct rm_op *op)
 {
 	switch (op->kind) {
 	case RM_FAULT:
-		return s2o_host_handle_fault(op->ipa);
+		return s2o_host_handle_fault(op->ipa, op->access);
 	case RM_SHARE:
 		return s2o_host_share_hyp(op->pfn, op->nr);
 	case RM_UNSHARE:
@@ -622,7 +640,7 @@ int rm_expect(const struct rm_op *op)
 	case RM_FAULT:
 		if (op->ipa >> 48)
 			return -S2OWN_EINVAL;
-		return rm_host_may_access(rm_mstate(op->ipa >> 12)) ?
+		return rm_host_allows(rm_mstate(op->ipa >> 12), op->access) ?
 			       0 : -S2OWN_EPERM;
 	case RM_DONATE_GUEST:
 		if (!rm_vm_live(op->vm))
@@ -666,6 +684,25 @@ int rm_expect(const struct rm_op *op)
 		ret = rm_check_range(op->pfn, op->nr);
 		return ret ? ret : m_pages(op->kind, op->pfn, op->nr);
 	}
+}
+
+/**
+ * rm_expect_done() - the pages a call the model allows changes, as the
+ * core counts them (rm_core_call()'s @done).
+ * @op: an operation rm_expect() returns 0 for, the model as it is.
+ * @pfn: set to the first of them for a guest call (its run), else
+ *        untouched.
+ *
+ * Return: the guest call's run, 1 for a vCPU, op->nr for the other
+ * transitions of pages, else 0.
+ */
+u64 rm_expect_done(const struct rm_op *op, u64 *pfn)
+{
+	if (rm_guest_call(op->kind))
+		return rm_guest_run(op->vm, op->gfn, op->nr, pfn);
+	if (!rm_transitions[op->kind].from)
+		return 0;
+	return op->kind == RM_VCPU_CREATE ? 1 : op->nr;
 }
 
 /**
@@ -1246,7 +1283,10 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 
 	switch (op->kind) {
 	case RM_FAULT:
-		snprintf(buf, size, "%shost fault(%#llx) on cpu %u", pre,
+		snprintf(buf, size, "%shost %s%s fault(%#llx) on cpu %u", pre,
+			 op->access & S2O_FAULT_EXEC ? "fetch" :
+			 op->access & S2O_FAULT_WRITE ? "write" : "read",
+			 op->access & S2O_FAULT_PERM ? " permission" : "",
 			 (unsigned long long)op->ipa, op->cpu);
 		break;
 	case RM_SHARE:
@@ -1338,12 +1378,17 @@ static int op_vm(const struct rm_op *op)
 								       0;
 }
 
-/* A refused host fault: no CPU of the host translates the address. */
+/*
+ * A host fault refused on a page the host may not access: no CPU of the
+ * host translates the address. (A fetch refused on MMIO the host may read
+ * is another matter: the mapping stays, execute-never.)
+ */
 static void check_refused(const struct rm_op *op)
 {
 	struct fake_translation tr;
 
 	if (op->kind == RM_FAULT && !(op->ipa >> 48) &&
+	    !rm_host_may_access(rm_mstate(op->ipa >> 12)) &&
 	    !fake_hw_translate(op->cpu, s2o_host_vttbr(), op->ipa, &tr))
 		rm_mismatch("refused, yet cpu %u translates it", op->cpu);
 }
@@ -1459,10 +1504,8 @@ int rm_apply(const struct rm_op *op)
 	if (op->kind == RM_CREATE)
 		return apply_create(op);
 	want = rm_expect(op);
-	if (!want && rm_guest_call(op->kind))
-		n = rm_guest_run(op->vm, op->gfn, op->nr, &pfn);
-	else if (!want && rm_transitions[op->kind].from)
-		n = op->kind == RM_VCPU_CREATE ? 1 : op->nr;
+	if (!want)
+		n = rm_expect_done(op, &pfn);
 	got = checked_call(op, want, n, op_vm(op));
 	if (got) {
 		check_refused(op);

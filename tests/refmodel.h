@@ -5,7 +5,8 @@
  * The oracle: the rules of docs/ownership.md page by page, independent of
  * any memory map. Which states a transition takes a page from and to
  * (rm_transitions[]), what it returns for one page (rm_page_ret()), what
- * a host fault on it returns (rm_host_may_access()), which call gives it
+ * a host fault on it returns (rm_host_may_access(), rm_host_allows()),
+ * which call gives it
  * back (rm_give_back_kind()), what s2o_page_query() reports for it
  * (rm_want_info(), rm_info_is()). Every host test asks these; the stress
  * test, which has a machine of its own, asks nothing else.
@@ -13,11 +14,11 @@
  * The model: plain arrays holding the state of every page of a small
  * window of the harness's usual map (or its split map, rm_ctx.split),
  * each VM's life, its vCPU count and its gfn -> pfn map. rm_expect() says
- * what the core must return for an operation, rm_commit() applies one the
- * core made; rm_apply() does both around the real call and compares: the
- * return code, the pages a guest's call did (the run rm_guest_run()
- * finds), that a failed call changed nothing, and what the fake MMUs
- * translate afterwards.
+ * what the core must return for an operation and rm_expect_done() how
+ * many pages it changes, rm_commit() applies one the core made; rm_apply()
+ * does all three around the real call and compares: the return code, the
+ * pages a guest's call did (the run rm_guest_run() finds), that a failed
+ * call changed nothing, and what the fake MMUs translate afterwards.
  *
  * Three drivers run the model: tests/test_reference.c (seeded random
  * operations), tests/fuzz_core.c (operations decoded from libFuzzer's
@@ -107,6 +108,7 @@ struct rm_op {
 	u64 pfn, nr;		/* transitions on pages; vcpu_create: pfn */
 	u64 gfn;		/* donate_guest, guest calls */
 	u64 ipa;		/* host fault */
+	unsigned int access;	/* host fault: S2O_FAULT_* bits */
 	unsigned int cpu;	/* host fault: the CPU that retries */
 };
 
@@ -177,6 +179,7 @@ extern const struct rm_transition rm_transitions[RM_NR_KINDS];
 
 int rm_page_ret(enum rm_kind kind, enum rm_state st, bool live);
 bool rm_host_may_access(enum rm_state st);
+bool rm_host_allows(enum rm_state st, unsigned int access);
 enum rm_kind rm_give_back_kind(enum rm_state st, bool live);
 struct s2o_page_info rm_want_info(enum rm_state st, int vm, bool live);
 bool rm_info_is(const struct s2o_page_info *got, enum rm_state st, int vm,
@@ -216,6 +219,7 @@ int rm_live_vms(int live[S2O_MAX_VMS]);
 void rm_reset(void);
 void rm_mismatch(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int rm_expect(const struct rm_op *op);
+u64 rm_expect_done(const struct rm_op *op, u64 *pfn);
 void rm_commit(const struct rm_op *op, int ret);
 int rm_apply(const struct rm_op *op);
 void rm_describe(const struct rm_op *op, char *buf, size_t size);

@@ -619,12 +619,12 @@ static void check_page(struct worker *w, u64 pfn)
 	vm = __atomic_load_n(&g.ref_vm[pidx(pfn)], __ATOMIC_RELAXED);
 	begin_op(w, OP_CHECK, pfn, 1);
 	qret = query(w, pfn, &info);
-	fret = s2o_host_handle_fault(ipa);
+	fret = host_read_fault(ipa);
 	if (g.checker) {
 		tret = fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
 		/* A neighbour's split or coalesce may hold the way: retry. */
 		for (tries = 0; tret && !fret && tries < 1000; tries++) {
-			fret = s2o_host_handle_fault(ipa);
+			fret = host_read_fault(ipa);
 			tret = fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa,
 						 &tr);
 		}
@@ -774,7 +774,7 @@ static void do_fault(struct worker *w)
 	 * reserve covers (s2o_host_reserve_pages()).
 	 */
 	begin_op(w, RM_FAULT, ipa >> 12, 1);
-	ret = s2o_host_handle_fault(ipa);
+	ret = host_read_fault(ipa);
 	end_op(w, RM_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
 	if (!ret && g.checker)
 		fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);
@@ -820,8 +820,8 @@ static void do_badarg(struct worker *w)
 		ret = s2o_page_query(0x09000000 >> 12, &info);
 		break;
 	default:
-		ret = s2o_host_handle_fault(STRESS_HYP_BASE +
-					    rnd(w) % STRESS_HYP_SIZE);
+		ret = host_read_fault(STRESS_HYP_BASE +
+				      rnd(w) % STRESS_HYP_SIZE);
 		want = -S2OWN_EPERM;
 		break;
 	}
@@ -1498,7 +1498,7 @@ static void *noise_thread(void *arg)
 		int ret;
 
 		begin_op(w, RM_FAULT, ipa >> 12, 1);
-		ret = s2o_host_handle_fault(ipa);
+		ret = host_read_fault(ipa);
 		end_op(w, RM_FAULT, ipa >> 12, 1, ret, OK | EPERM_);
 		if (!ret && g.checker)
 			fake_hw_translate(w->cpu, s2o_host_vttbr(), ipa, &tr);

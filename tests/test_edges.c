@@ -132,7 +132,7 @@ static void whole_ram_ranges(void **state)
 	assert_page(RAM_LAST, ST_HYP, 0, "donate all");
 	assert_host_faults_everywhere(RAM_BASE, "donate all");
 	assert_host_faults_everywhere(BLOCK_1G + 5 * PAGE, "donate all");
-	assert_int_equal(s2o_host_handle_fault(RAM_END - PAGE), EPERM_);
+	assert_int_equal(host_read_fault(RAM_END - PAGE), EPERM_);
 	assert_int_equal(s2o_hyp_donate_host(RAM_FIRST, RAM_PAGES), 0);
 	assert_page(RAM_LAST, ST_HOST, 0, "give all back");
 	/* Back to the host's at the same levels, no table left over. */

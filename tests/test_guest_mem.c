@@ -234,7 +234,7 @@ static void share_coalesces_unshare_splits(void **state)
 	assert_event(first + 8, FAKE_EV_WRITE, 3, page,
 		     s2o_pte_annotation(S2O_OWNER_GUEST));
 	assert_host_faults_everywhere(page, "unshared");
-	assert_int_equal(s2o_host_handle_fault(page), EPERM_);
+	assert_int_equal(host_read_fault(page), EPERM_);
 	assert_int_equal(tables_used(), tables);
 	/* The host's neighbours stay mapped, now by pages. */
 	assert_int_equal(host_translate(2, page + PAGE, &tr), 0);

@@ -322,7 +322,7 @@ static void assert_host_lost(u64 pfn, const char *ctx)
 
 	/* CPUs 0 and 1 (and for a shared page 2) cached it. */
 	assert_host_faults_everywhere(pa_of(pfn), ctx);
-	if (s2o_host_handle_fault(pa_of(pfn)) != EPERM_)
+	if (host_read_fault(pa_of(pfn)) != EPERM_)
 		fail_msg("%s: the host may fault the page back in", ctx);
 	/* Its neighbour is still mapped, without a fault. */
 	assert_int_equal(host_translate(0, pa_of(pfn - 1), &tr), 0);

@@ -27,7 +27,7 @@ static u64 fill_pool(void)
 	int ret;
 
 	for (k = 1; k < 512; k++) {
-		ret = s2o_host_handle_fault(k << 39);
+		ret = host_read_fault(k << 39);
 		if (ret == ENOMEM_)
 			break;
 		assert_int_equal(ret, 0);
@@ -62,7 +62,7 @@ static void pool_exhaustion(void **state)
 	slot = fill_pool();
 	watch_pages(pages, S2O_ARRAY_SIZE(pages));
 
-	ASSERT_NOOP(ENOMEM_, s2o_host_handle_fault(slot << 39),
+	ASSERT_NOOP(ENOMEM_, host_read_fault(slot << 39),
 		    "fault needing a table");
 	ASSERT_NOOP(ENOMEM_, s2o_host_donate_hyp(fresh, 1),
 		    "donate_hyp splitting an empty 1G entry");
@@ -366,7 +366,7 @@ static void vm_tables_leave_the_host_reserve(void **state)
 	watch_pages(pages, 2);
 	ASSERT_NOOP(ENOMEM_, s2o_host_donate_hyp(PFN(3 * GIB), 1),
 		    "donate_hyp, pool at the reserve");
-	ASSERT_NOOP(ENOMEM_, s2o_host_handle_fault(512 * GIB + PAGE),
+	ASSERT_NOOP(ENOMEM_, host_read_fault(512 * GIB + PAGE),
 		    "MMIO under a level-0 entry without RAM");
 
 	fault_through_reserve();
@@ -458,7 +458,7 @@ static void mmio_without_ram_waits_for_freed_pages(void **state)
 	(void)state;
 	fill_with_vm_tables(&f);
 	watch_pages(pages, 1);
-	ASSERT_NOOP(ENOMEM_, s2o_host_handle_fault(far.ipa),
+	ASSERT_NOOP(ENOMEM_, host_read_fault(far.ipa),
 		    "MMIO under a level-0 entry without RAM, pool full");
 	for (i = 1; i < f.nr_vms; i++)
 		assert_int_equal(s2o_vm_destroy(f.vm[i]), 0);
@@ -491,7 +491,7 @@ static void refused_give_back_frees_idle_tables(void **state)
 
 	/* A fault needing no table frees every idle one. */
 	freed0 = fake_counters.tables_freed;
-	assert_int_equal(s2o_host_handle_fault(reserve_faults[0].ipa), 0);
+	assert_int_equal(host_read_fault(reserve_faults[0].ipa), 0);
 	assert_int_equal(fake_counters.tables_freed - freed0, HOST_RESERVE);
 	assert_int_equal(s2o_hyp_donate_host(chunk + 1, 1), 0);
 	assert_page(chunk + 1, ST_HOST, 0, "given back");

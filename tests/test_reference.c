@@ -685,7 +685,7 @@ static void compare_with_faults_alone(u64 *tables_workload_done,
 	tables_real = tables_used();
 	assert_int_equal(harness_setup_ram(rm_ctx.split, POOL_PAGES), 0);
 	for (i = 0; i < rc.nr_faults; i++) {
-		int ret = s2o_host_handle_fault(rc.faults[i]);
+		int ret = host_read_fault(rc.faults[i]);
 
 		if (ret)
 			rm_mismatch("replaying fault %llu at %#llx: %d",

@@ -92,12 +92,11 @@ static void fault_respects_regions(void **state)
 	host_leaf(0x09000000, &pte, &level);
 	assert_int_equal(pte, 0x00400000000007c5ULL);
 	/* The hypervisor's RAM is never mapped. */
-	assert_int_equal(s2o_host_handle_fault(HYP_BASE + 0x3000),
-			 -S2OWN_EPERM);
-	assert_int_equal(s2o_host_handle_fault(POOL_BASE), -S2OWN_EPERM);
+	assert_int_equal(host_read_fault(HYP_BASE + 0x3000), -S2OWN_EPERM);
+	assert_int_equal(host_read_fault(POOL_BASE), -S2OWN_EPERM);
 	assert_int_not_equal(host_touch(2, POOL_BASE, &tr), 0);
 	/* Past the IPA space. */
-	assert_int_equal(s2o_host_handle_fault(1ULL << 48), -S2OWN_EINVAL);
+	assert_int_equal(host_read_fault(1ULL << 48), -S2OWN_EINVAL);
 }
 
 static void donate_one_page_splits_then_coalesces(void **state)
@@ -338,7 +337,7 @@ static void fault_frees_idle_tables_when_pool_is_dry(void **state)
 	/* A fault in another level-0 entry, without RAM, needs a level-1
 	 * table the reserve does not count: the idle edge table is freed
 	 * for it, which is not enough, and the fault is refused. */
-	assert_int_equal(s2o_host_handle_fault(far_mmio), -S2OWN_ENOMEM);
+	assert_int_equal(host_read_fault(far_mmio), -S2OWN_ENOMEM);
 	host_leaf(far_mmio, &pte, &level);
 	assert_int_equal(level, 0);
 	assert_int_equal(pte, S2O_PTE_EMPTY);
@@ -376,9 +375,9 @@ static void give_back_works_with_a_dry_pool(void **state)
 	assert_int_equal(s2o_host_donate_hyp(PFN(chunk), 512), 0);
 	assert_int_equal(tables_used(), BOOT_TABLES + 1);
 	for (k = 1; k <= 2; k++)
-		assert_int_equal(s2o_host_handle_fault(k << 39), 0);
+		assert_int_equal(host_read_fault(k << 39), 0);
 	/* Only the host reserve is left: nothing else can take a page. */
-	assert_int_equal(s2o_host_handle_fault(3ULL << 39), -S2OWN_ENOMEM);
+	assert_int_equal(host_read_fault(3ULL << 39), -S2OWN_ENOMEM);
 	stats(&st);
 	assert_int_equal(st.table_pages_free, HOST_RESERVE);
 

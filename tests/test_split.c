@@ -58,7 +58,7 @@ static void stale_tlb_after_donation(void **state)
 	/* Destroying the VM does not give anything back to the host. */
 	assert_int_equal(s2o_vm_destroy(vm), 0);
 	assert_host_faults_everywhere(chunk + 5 * PAGE, "after destroy");
-	assert_int_equal(s2o_host_handle_fault(chunk), EPERM_);
+	assert_int_equal(host_read_fault(chunk), EPERM_);
 }
 
 /* ---- Coalescing ---------------------------------------------------------- */
@@ -91,8 +91,8 @@ static void hyp_1g_round_trip(void **state)
 	assert_page(mid - 1, ST_HYP, 0, "one page back");
 	assert_int_equal(tables_used(), tables + 2);
 	assert_host_touch(2, pa_of(mid), 3);
-	assert_int_equal(s2o_host_handle_fault(pa_of(mid + 1)), EPERM_);
-	assert_int_equal(s2o_host_handle_fault(pa_of(g + 8 * 512)), EPERM_);
+	assert_int_equal(host_read_fault(pa_of(mid + 1)), EPERM_);
+	assert_int_equal(host_read_fault(pa_of(g + 8 * 512)), EPERM_);
 
 	assert_int_equal(s2o_hyp_donate_host(mid + 1, g + n - mid - 1), 0);
 	assert_host_touch(2, pa_of(g + n - 1), 2);

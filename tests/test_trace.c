@@ -196,7 +196,7 @@ static void refusals(void **state)
 
 	(void)state;
 	trace_all();
-	assert_int_equal(s2o_host_handle_fault(HYP_BASE), -S2OWN_EPERM);
+	assert_int_equal(host_read_fault(HYP_BASE), -S2OWN_EPERM);
 	assert_int_equal(ev(0)->ev, S2OWN_TEV_HOST_FAULT);
 	assert_int_equal(ev(0)->result, -S2OWN_EPERM);
 	assert_int_equal(s2o_host_donate_guest(99, PFN(BLOCK_1G), 0, 1),

@@ -48,8 +48,7 @@ static void vcpu_pages_are_the_hypervisors(void **state)
 		assert_host_leaf(pa_of(VP + i),
 				 s2o_pte_annotation(S2O_OWNER_HYP), 3);
 		assert_host_faults_everywhere(pa_of(VP + i), "vCPU page");
-		assert_int_equal(s2o_host_handle_fault(pa_of(VP + i)),
-				 EPERM_);
+		assert_int_equal(host_read_fault(pa_of(VP + i)), EPERM_);
 	}
 	assert_int_equal(fake_counters.zeroed_pages, S2O_MAX_VCPUS);
 	s2o_get_stats(&st);

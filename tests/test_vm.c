@@ -105,7 +105,7 @@ static void relinquish_splits_guest_block(void **state)
 	assert_guest_maps(vm, gfn, pfn, "relinquish 1 of 512");
 	assert_int_equal(s2o_host_reclaim_guest(pfn + 3, 1), 0);
 	assert_host_touch(1, pa_of(pfn + 3), 3);
-	assert_int_equal(s2o_host_handle_fault(pa_of(pfn + 4)), EPERM_);
+	assert_int_equal(host_read_fault(pa_of(pfn + 4)), EPERM_);
 	/* The rest, relinquished on either side of the hole, reclaimed. */
 	assert_guest_call(s2o_guest_relinquish, vm, gfn, 3, 0, 3);
 	assert_guest_call(s2o_guest_relinquish, vm, gfn + 4, 508, 0, 508);
@@ -144,7 +144,7 @@ static void relinquish_whole_guest_blocks(void **state)
 					   &tr), 0);
 	assert_int_equal(tr.level, 1);
 	assert_int_equal(tr.pa, pa_of(c1 + 9));
-	assert_int_equal(s2o_host_handle_fault(pa_of(c1 + 9)), EPERM_);
+	assert_int_equal(host_read_fault(pa_of(c1 + 9)), EPERM_);
 	/* One page out of the 1G block first: L1 -> L2 -> L3 split. */
 	assert_guest_call(s2o_guest_relinquish, vm, g1 + 1000, 1, 0, 1);
 	assert_guest_faults_everywhere(vm, g1 + 1000, "1 page of a 1G block");

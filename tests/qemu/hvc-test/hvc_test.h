@@ -97,4 +97,8 @@ void s2own_fuzz_exit(void);
 int s2own_fpsimd_run(void);
 size_t s2own_fpsimd_fmt(char *buf, size_t size);
 
+/* cpu_on_mmio.c, cpu_on_mmio_tramp.S */
+int s2own_cpu_on_mmio(u64 mpidr, u64 fetch);
+size_t s2own_cpu_on_mmio_fmt(char *buf, size_t size);
+
 #endif /* S2OWN_HVC_TEST_H */

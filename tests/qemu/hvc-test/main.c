@@ -10,7 +10,9 @@
  * threads.c one kthread per online CPU, for both
  * fpsimd.c  the host's FP/SIMD registers across a guest's run
  *           (fpsimd_guest.S: the guest, and the register loads and saves)
- * main.c    their files, storm, fuzz, fpsimd and trace_*, in
+ * cpu_on_mmio.c  a CPU started by PSCI CPU_ON at an instruction fetch
+ *           from MMIO takes an abort (cpu_on_mmio_tramp.S: its code)
+ * main.c    their files, storm, fuzz, fpsimd, trace_* and cpu_on_mmio, in
  *           /sys/kernel/debug/s2own/, and one run at a time
  *
  * Everything it asks of the hypervisor goes through s2own.ko's exported
@@ -91,6 +93,20 @@ static int fpsimd_store(char **w, int n)
 	return ret;
 }
 
+static int cpu_on_mmio_store(char **w, int n)
+{
+	u64 mpidr, fetch;
+	int ret;
+
+	if (n != 2 || kstrtou64(w[0], 0, &mpidr) || kstrtou64(w[1], 0, &fetch))
+		return -EINVAL;
+	if (!mutex_trylock(&run_lock))
+		return -EBUSY;
+	ret = s2own_cpu_on_mmio(mpidr, fetch);
+	mutex_unlock(&run_lock);
+	return ret;
+}
+
 static const struct s2own_file files[] = {
 	S2OWN_FILE("storm", s2own_storm_fmt, storm_store),
 	S2OWN_FILE("fuzz", s2own_fuzz_fmt, fuzz_store),
@@ -98,6 +114,7 @@ static const struct s2own_file files[] = {
 		   trace_hostile_store),
 	S2OWN_FILE("trace_story", s2own_trace_story_fmt, trace_story_store),
 	S2OWN_FILE("fpsimd", s2own_fpsimd_fmt, fpsimd_store),
+	S2OWN_FILE("cpu_on_mmio", s2own_cpu_on_mmio_fmt, cpu_on_mmio_store),
 };
 
 static struct dentry *dentries[ARRAY_SIZE(files)];
