@@ -64,6 +64,8 @@
 /* Protected guests that run (docs/guests.md). */
 #define S2OWN_HC_VCPU_CREATE		S2OWN_HC64(0x0d)
 #define S2OWN_HC_VCPU_RUN		S2OWN_HC64(0x0e)
+/* Pages for a VM's stage-2 tables (docs/guests.md, "Who pays"). */
+#define S2OWN_HC_VM_TOPUP		S2OWN_HC64(0x0f)
 /* Tracing (docs/tracing.md, the formats in s2own_trace.h). */
 #define S2OWN_HC_TRACE_BUFFER		S2OWN_HC64(0x20)	/* 0xc6000020 */
 #define S2OWN_HC_TRACE_ENABLE		S2OWN_HC64(0x21)
@@ -79,7 +81,7 @@
 #define S2OWN_UID_W3			0xa42b5574U
 
 /* VM handles are 1..S2OWN_MAX_VMS; a VM's vCPUs 0..S2OWN_MAX_VCPUS - 1. */
-#define S2OWN_MAX_VMS			32
+#define S2OWN_MAX_VMS			255	/* 8-bit VMIDs, one each */
 #define S2OWN_MAX_VCPUS			8
 
 /* S2OWN_HC_REVISION: x0 = major, x1 = minor. */
@@ -197,6 +199,16 @@ struct s2own_dump_run {
 #define S2OWN_EXIT_VCPU_OFF		7	/* powered off: run it later */
 #define S2OWN_EXIT_STOPPED		8	/* x3: ESR_EL2, x4: S2OWN_STOP_* */
 #define S2OWN_EXIT_RELINQUISH		9	/* x3: gfn, x4: pages given up */
+#define S2OWN_EXIT_TOPUP		10	/* x3: table pages the VM needs */
+
+/*
+ * Table pages one change of a VM's stage-2 takes at most, for a range in
+ * one 1G block of gfns: a level-2 and a level-3 table, and a level-1 one
+ * if the gfns are new. A host that keeps this many in the cache
+ * (S2OWN_HC_VM_TOPUP) never sees a donation of up to 2M, or a
+ * relinquish, fail for want of one.
+ */
+#define S2OWN_TOPUP_PAGES		4
 
 /* S2OWN_EXIT_MEM_FAULT access kinds (bits of x4). */
 #define S2OWN_FAULT_WRITE		(1U << 0)

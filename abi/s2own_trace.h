@@ -70,6 +70,7 @@
 #define S2OWN_TCALL_RELINQUISH		0x08	/* the guest's MEM_RELINQUISH */
 #define S2OWN_TCALL_RECLAIM_GUEST	0x09
 #define S2OWN_TCALL_VCPU_CREATE		0x0d	/* result: the vCPU index */
+#define S2OWN_TCALL_VM_TOPUP		0x0f
 #define S2OWN_TCALL_GUEST_SHARE		0x10	/* the guest's MEM_SHARE */
 #define S2OWN_TCALL_GUEST_UNSHARE	0x11	/* the guest's MEM_UNSHARE */
 

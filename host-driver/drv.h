@@ -105,11 +105,6 @@ static inline long s2own_unshare_hyp(u64 pfn, u64 nr)
 	return s2own_hvc0(S2OWN_HC_HOST_UNSHARE_HYP, pfn, nr, 0, 0);
 }
 
-static inline long s2own_vm_create(void)
-{
-	return s2own_hvc0(S2OWN_HC_VM_CREATE, 0, 0, 0, 0);
-}
-
 static inline long s2own_vm_destroy(int vm)
 {
 	return s2own_hvc0(S2OWN_HC_VM_DESTROY, vm, 0, 0, 0);
@@ -124,6 +119,22 @@ static inline long s2own_reclaim_guest(u64 pfn, u64 nr)
 {
 	return s2own_hvc0(S2OWN_HC_HOST_RECLAIM_GUEST, pfn, nr, 0, 0);
 }
+
+/* vm_pages.c: VMs' own pages, which the host gives them */
+struct s2own_vm_pages {
+	struct list_head pairs;		/* order 1: a VM, its stage-2 root */
+	struct list_head topups;	/* the table caches' blocks */
+};
+
+void s2own_vm_pages_init(struct s2own_vm_pages *p);
+bool s2own_vm_pages_empty(const struct s2own_vm_pages *p);
+u64 s2own_vm_pages_held(struct s2own_vm_pages *p);
+long s2own_vm_pages_create(struct s2own_vm_pages *p, u64 gfn, u64 nr,
+			   u64 entry, u64 arg);
+long s2own_vm_pages_topup(struct s2own_vm_pages *p, int handle);
+long s2own_vm_pages_donate(struct s2own_vm_pages *p, int handle, u64 pfn,
+			   u64 gfn, u64 nr);
+long s2own_vm_pages_reclaim(struct s2own_vm_pages *p);
 
 /* dump.c */
 int s2own_dump_init(void);
@@ -162,6 +173,7 @@ int s2own_vm_handle(const struct s2own_vm *vm);
 struct s2own_vcpu *s2own_vm_add_vcpu(struct s2own_vm *vm);
 int s2own_vm_donate_user(struct s2own_vm *vm, struct s2own_donation *d);
 u64 s2own_vm_relinquished(struct s2own_vm *vm, u64 gfn, u64 nr);
+int s2own_vm_topped_up(struct s2own_vm *vm);
 int s2own_vm_destroy_own(struct s2own_vm *vm);
 int s2own_vm_reclaim_own(struct s2own_vm *vm, struct s2own_reclaim *rc);
 int s2own_vm_run_begin(struct s2own_vm *vm);

@@ -160,6 +160,7 @@ static const char *const exit_names[S2OWN_NR_EXITS] = {
 	[S2OWN_EXIT_VCPU_OFF] = "vcpu_off",
 	[S2OWN_EXIT_STOPPED] = "stopped",
 	[S2OWN_EXIT_RELINQUISH] = "relinquish",
+	[S2OWN_EXIT_TOPUP] = "topup",
 };
 
 /**

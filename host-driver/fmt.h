@@ -68,7 +68,7 @@ size_t s2own_fmt_stats(char *buf, size_t size,
  * Exits are counted by S2OWN_EXIT_* (1..S2OWN_NR_EXITS - 1); slot 0 counts
  * any other reason the hypervisor gave.
  */
-#define S2OWN_NR_EXITS		(S2OWN_EXIT_RELINQUISH + 1)
+#define S2OWN_NR_EXITS		(S2OWN_EXIT_TOPUP + 1)
 
 /**
  * struct s2own_vcpu_counts - what the driver counts for one vCPU.

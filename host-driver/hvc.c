@@ -47,6 +47,7 @@ static const struct {
 	{ S2OWN_HC_CHECK, "check" },
 	{ S2OWN_HC_VCPU_CREATE, "vcpu_create" },
 	{ S2OWN_HC_VCPU_RUN, "vcpu_run" },
+	{ S2OWN_HC_VM_TOPUP, "vm_topup" },
 	{ S2OWN_HC_TRACE_BUFFER, "trace_buffer" },
 	{ S2OWN_HC_TRACE_ENABLE, "trace_enable" },
 };

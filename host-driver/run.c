@@ -16,7 +16,10 @@
  *
  * A RELINQUISH exit says the guest gave pages up: the books mark them
  * (vm.c) before the VMM hears of it, so its RECLAIM finds them
- * reclaimable, and no other way makes a live guest's page so.
+ * reclaimable, and no other way makes a live guest's page so. A TOPUP
+ * exit asks for pages for the VM's tables: the driver gives them, as it
+ * does for a donation, and enters the guest again, which makes its call
+ * again; the VMM never sees it.
  *
  * One run of a vCPU at a time (bit 0 of vcpu->running, else -EBUSY); the
  * VM is held from the first entry to the last (s2own_vm_run_begin()), so
@@ -60,9 +63,15 @@ static long run_loop(struct s2own_vcpu *vcpu, int handle,
 		c->exits[reason < S2OWN_NR_EXITS ? reason : 0]++;
 		if (reason == S2OWN_EXIT_RELINQUISH)
 			s2own_vm_relinquished(vcpu->vm, res.a3, res.a4);
-		if (reason != S2OWN_EXIT_IRQ)
+		if (reason == S2OWN_EXIT_TOPUP) {
+			ret = s2own_vm_topped_up(vcpu->vm);
+			if (ret)
+				return ret;
+		} else if (reason != S2OWN_EXIT_IRQ) {
 			break;
-		run->irq_exits++;
+		} else {
+			run->irq_exits++;
+		}
 		cond_resched();
 	}
 	run->exit_reason = reason;

@@ -29,6 +29,7 @@
 	{ S2OWN_TCALL_RELINQUISH, "guest_relinquish" },                        \
 	{ S2OWN_TCALL_RECLAIM_GUEST, "reclaim_guest" },                        \
 	{ S2OWN_TCALL_VCPU_CREATE, "vcpu_create" },                            \
+	{ S2OWN_TCALL_VM_TOPUP, "vm_topup" },                                  \
 	{ S2OWN_TCALL_GUEST_SHARE, "guest_share" },                            \
 	{ S2OWN_TCALL_GUEST_UNSHARE, "guest_unshare" }
 
@@ -48,7 +49,7 @@
 #define S2OWN_TR_EXITS                                                         \
 	{ 0, "none" }, { 1, "hvc" }, { 2, "mem_fault" }, { 3, "mmio" },        \
 	{ 4, "wfx" }, { 5, "irq" }, { 6, "system_event" }, { 7, "vcpu_off" },  \
-	{ 8, "stopped" }
+	{ 8, "stopped" }, { 9, "relinquish" }, { 10, "topup" }
 
 /*
  * Enabling an event (tracefs, trace-cmd, perf) switches its class on at
@@ -139,11 +140,13 @@ DECLARE_EVENT_CLASS(s2own_table,
 	TP_PROTO(u32 cpu, u64 ns, const struct s2own_trace_record *r),
 	TP_ARGS(cpu, ns, r),
 	TP_STRUCT__entry(S2OWN_TR_COMMON
-		__field(u64, pa) __field(u64, free)),
+		__field(u8, vm) __field(u64, pa) __field(u64, free)),
 	TP_fast_assign(S2OWN_TR_COMMON_ASSIGN
-		__entry->pa = r->addr; __entry->free = r->arg;),
-	TP_printk("cpu=%u hyp_ns=%llu pa=0x%llx free=%llu", __entry->cpu,
-		  __entry->hyp_ns, __entry->pa, __entry->free)
+		__entry->vm = r->vm; __entry->pa = r->addr;
+		__entry->free = r->arg;),
+	TP_printk("cpu=%u hyp_ns=%llu vm=%u pa=0x%llx free=%llu",
+		  __entry->cpu, __entry->hyp_ns, __entry->vm, __entry->pa,
+		  __entry->free)
 );
 
 DEFINE_EVENT_FN(s2own_table, table_alloc,

@@ -34,6 +34,7 @@ static const char *const call_names[] = {
 	[S2OWN_TCALL_RELINQUISH] = "guest_relinquish",
 	[S2OWN_TCALL_RECLAIM_GUEST] = "reclaim_guest",
 	[S2OWN_TCALL_VCPU_CREATE] = "vcpu_create",
+	[S2OWN_TCALL_VM_TOPUP] = "vm_topup",
 	[S2OWN_TCALL_GUEST_SHARE] = "guest_share",
 	[S2OWN_TCALL_GUEST_UNSHARE] = "guest_unshare",
 };
@@ -42,7 +43,7 @@ static const char *const tlbi_names[] = { "ipa", "range", "vmid" };
 static const char *const exc_names[] = { "sync", "irq", "fiq", "serror" };
 static const char *const exit_names[] = {
 	"none", "hvc", "mem_fault", "mmio", "wfx", "irq", "system_event",
-	"vcpu_off", "stopped",
+	"vcpu_off", "stopped", "relinquish", "topup",
 };
 static const char *const owner_names[] = { "host", "hyp", "guest" };
 
@@ -132,6 +133,10 @@ size_t s2own_trace_fmt(char *buf, size_t size, unsigned int cpu, u64 ns,
 		break;
 	case S2OWN_TEV_TABLE_ALLOC:
 	case S2OWN_TEV_TABLE_FREE:
+		/* A VM's table comes from its own cache: free is that one's. */
+		if (r->vm)
+			len += scnprintf(buf + len, size - len, " vm=%u",
+					 r->vm);
 		len += scnprintf(buf + len, size - len, " pa=0x%llx free=%llu",
 				 (u64)r->addr, (u64)r->arg);
 		break;

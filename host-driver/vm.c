@@ -118,6 +118,7 @@ struct s2own_vm {
 	unsigned int nr_vcpus;
 	struct s2own_vcpu *vcpus[S2OWN_MAX_VCPUS];
 	struct s2own_vm_counts counts;
+	struct s2own_vm_pages own;	/* the VM's own, for its tables */
 };
 
 struct s2own_share {
@@ -160,7 +161,35 @@ static struct s2own_vm *vm_track(int handle)
 	vm->listed = true;
 	vm->next_gfn = S2OWN_GFN_BASE;
 	INIT_LIST_HEAD(&vm->allocs);
+	s2own_vm_pages_init(&vm->own);
 	list_add_tail(&vm->node, &vms);
+	return vm;
+}
+
+/*
+ * Create a VM on pages of the host's (vm_pages.c) and track it; a VM made
+ * through the raw hvc file and adopted has none the driver knows of.
+ */
+static struct s2own_vm *vm_create_locked(u64 gfn, u64 nr, u64 entry,
+					 u64 arg)
+{
+	struct s2own_vm_pages own;
+	struct s2own_vm *vm;
+	long ret;
+
+	s2own_vm_pages_init(&own);
+	ret = s2own_vm_pages_create(&own, gfn, nr, entry, arg);
+	if (ret <= 0)
+		return ERR_PTR(ret ? hvc_errno(ret) : -EIO);
+	vm = vm_track(ret);
+	if (!vm) {
+		s2own_vm_destroy(ret);
+		if (s2own_vm_pages_reclaim(&own))
+			pr_err("%s: VM %ld: could not take its pages back, leaking them\n",
+			       S2OWN_NAME, ret);
+		return ERR_PTR(-ENOMEM);
+	}
+	list_splice(&own.pairs, &vm->own.pairs);
 	return vm;
 }
 
@@ -194,7 +223,8 @@ static void vm_unlist(struct s2own_vm *vm)
 /* Forget a VM the hypervisor no longer has and that holds no page. */
 static void vm_forget_if_done(struct s2own_vm *vm)
 {
-	if (vm->live || !list_empty(&vm->allocs) || vcpu_pages_held(vm))
+	if (vm->live || !list_empty(&vm->allocs) || vcpu_pages_held(vm) ||
+	    !s2own_vm_pages_empty(&vm->own))
 		return;
 	vm_unlist(vm);
 }
@@ -219,20 +249,16 @@ static long vm_kill_locked(struct s2own_vm *vm)
 /**
  * s2own_vm_new() - create a VM and track it.
  *
- * Return: its handle (1..32), or a negative errno.
+ * Return: its handle (1..S2OWN_MAX_VMS), or a negative errno.
  */
 int s2own_vm_new(void)
 {
-	long ret;
+	struct s2own_vm *vm;
 
 	mutex_lock(&s2own_lock);
-	ret = s2own_vm_create();
-	if (ret > 0 && !vm_track(ret)) {
-		s2own_vm_destroy(ret);
-		ret = -ENOMEM;
-	}
+	vm = vm_create_locked(0, 0, 0, 0);
 	mutex_unlock(&s2own_lock);
-	return ret > 0 ? (int)ret : hvc_errno(ret);
+	return IS_ERR(vm) ? PTR_ERR(vm) : vm->handle;
 }
 
 /**
@@ -501,7 +527,11 @@ int s2own_donate(int handle, unsigned int nr, bool chunk)
 					     S2OWN_CHUNK_PAGES / nr / 2;
 			r->pfn = pfn + r->idx;
 			r->gfn = gfn;
-			ret = s2own_donate_guest(handle, r->pfn, r->gfn, r->nr);
+			/* An adopted VM's tables are its creator's to pay. */
+			ret = vm ? s2own_vm_pages_donate(&vm->own, handle,
+							 r->pfn, r->gfn, r->nr) :
+				   s2own_donate_guest(handle, r->pfn, r->gfn,
+						      r->nr);
 			if (ret)
 				break;
 			set_pages(a, r, 0, r->nr, PAGE_DONATED);
@@ -568,6 +598,10 @@ static long reclaim_locked(struct s2own_vm *vm, u64 gfn, u64 nr, bool keep,
 		__free_page(vcpu->page);
 		vcpu->page = NULL;
 		ra.pages++;
+	}
+	if (!vm->live && !nr) {
+		ret = s2own_vm_pages_reclaim(&vm->own);
+		ra.err = ra.err ?: ret;
 	}
 	vm->counts.pages_reclaimed += ra.pages;
 	*pages += ra.pages;
@@ -708,22 +742,13 @@ int s2own_unshare_pfn(u64 pfn, bool all)
  */
 struct s2own_vm *s2own_vm_open(const struct s2own_vm_params *p)
 {
-	struct s2own_hvc_res res;
 	struct s2own_vm *vm;
-	long ret;
 
 	mutex_lock(&s2own_lock);
-	ret = s2own_hvc(S2OWN_HC_VM_CREATE, p->ram_gfn, p->ram_nr, p->entry,
-			p->boot_arg, &res);
-	if (ret <= 0) {
+	vm = vm_create_locked(p->ram_gfn, p->ram_nr, p->entry, p->boot_arg);
+	if (IS_ERR(vm)) {
 		mutex_unlock(&s2own_lock);
-		return ERR_PTR(ret ? hvc_errno(ret) : -EIO);
-	}
-	vm = vm_track(ret);
-	if (!vm) {
-		s2own_vm_destroy(ret);
-		mutex_unlock(&s2own_lock);
-		return ERR_PTR(-ENOMEM);
+		return vm;
 	}
 	vm->vmm = true;
 	vm->params = *p;
@@ -1031,7 +1056,8 @@ int s2own_vm_donate_user(struct s2own_vm *vm, struct s2own_donation *d)
 	}
 	for (i = 0; i < a->nr_ranges && !ret; i++) {
 		r = &a->ranges[i];
-		ret = s2own_donate_guest(vm->handle, r->pfn, r->gfn, r->nr);
+		ret = s2own_vm_pages_donate(&vm->own, vm->handle, r->pfn,
+					    r->gfn, r->nr);
 		if (!ret)
 			set_pages(a, r, 0, r->nr, PAGE_DONATED);
 	}
@@ -1078,6 +1104,23 @@ u64 s2own_vm_relinquished(struct s2own_vm *vm, u64 gfn, u64 nr)
 	vm->counts.pages_relinquished += n;
 	mutex_unlock(&s2own_lock);
 	return n;
+}
+
+/**
+ * s2own_vm_topped_up() - the guest needs table pages (its TOPUP exit):
+ * give the VM S2OWN_TOPUP_PAGES more.
+ * @vm: the VM, kept live by the run that saw the exit
+ *
+ * Return: 0, or the topup's errno.
+ */
+int s2own_vm_topped_up(struct s2own_vm *vm)
+{
+	long ret;
+
+	mutex_lock(&s2own_lock);
+	ret = s2own_vm_pages_topup(&vm->own, vm->handle);
+	mutex_unlock(&s2own_lock);
+	return hvc_errno(ret);
 }
 
 /**
@@ -1416,6 +1459,7 @@ void s2own_vms_exit(void)
 			kfree(a);
 		}
 		leaked += vcpu_pages_held(vm);
+		leaked += s2own_vm_pages_held(&vm->own);
 		pr_err("%s: VM %d: could not take back its pages, leaking %llu\n",
 		       S2OWN_NAME, vm->handle, leaked);
 		vm_unlist(vm);

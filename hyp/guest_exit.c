@@ -26,7 +26,7 @@
 void hyp_guest_stop(struct hyp_vcpu *vcpu, u64 *out, u64 reason, u64 a,
 		    u64 b)
 {
-	u64 *stop = hyp_vms[vcpu->vm].stop;
+	u64 *stop = hyp_vm(vcpu->vm)->stop;
 
 	out[0] = reason;
 	out[1] = a;
@@ -188,7 +188,7 @@ static void inject_abort(struct hyp_vcpu *vcpu, u64 esr)
 
 static bool handle_abort(struct hyp_vcpu *vcpu, u64 esr, u64 *out)
 {
-	const struct hyp_vm *vm = &hyp_vms[vcpu->vm];
+	const struct hyp_vm *vm = hyp_vm(vcpu->vm);
 	bool iabt = ESR_EC(esr) == ESR_EC_IABT_LOW;
 	u64 ipa;
 

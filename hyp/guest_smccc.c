@@ -183,7 +183,7 @@ static int (*const mem_call_fn[])(int, u64, u64, u64 *) = {
 
 static bool ipa_in_ram(const struct hyp_vcpu *vcpu, u64 gfn)
 {
-	const struct hyp_vm *vm = &hyp_vms[vcpu->vm];
+	const struct hyp_vm *vm = hyp_vm(vcpu->vm);
 
 	return !vm->ram_nr ||
 	       (gfn >= vm->ram_gfn && gfn - vm->ram_gfn < vm->ram_nr);
@@ -195,7 +195,9 @@ static bool ipa_in_ram(const struct hyp_vcpu *vcpu, u64 gfn)
  * x1 = 0. A page to share that the guest has not been given yet is
  * faulted in first, as pKVM does: a MEM_FAULT exit, and the call runs
  * again once the host has donated. A relinquish tells the host (an exit)
- * so that it can reclaim.
+ * so that it can reclaim; one that must split a guest block while the
+ * VM's table cache is short asks the host to top it up first, and runs
+ * again.
  */
 static bool mem_call(struct hyp_vcpu *vcpu, u32 fn, u64 *out)
 {
@@ -217,6 +219,13 @@ static bool mem_call(struct hyp_vcpu *vcpu, u32 fn, u64 *out)
 		out[0] = S2OWN_EXIT_MEM_FAULT;
 		out[1] = gfn;
 		out[2] = S2OWN_FAULT_WRITE;
+		return false;
+	}
+	if (ret == -S2OWN_ENOMEM && relinquish) {
+		/* A guest block to split, the VM's table cache short. */
+		vcpu->pc -= 4;
+		out[0] = S2OWN_EXIT_TOPUP;
+		out[1] = S2OWN_TOPUP_PAGES;
 		return false;
 	}
 	if (ret == -S2OWN_EFAULT && relinquish)

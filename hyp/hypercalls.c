@@ -148,6 +148,7 @@ static void hc_check(u64 *x)
 	 HVC_BIT(S2OWN_HC_HOST_DONATE_HYP) |				\
 	 HVC_BIT(S2OWN_HC_HYP_DONATE_HOST) |				\
 	 HVC_BIT(S2OWN_HC_VM_DESTROY) |					\
+	 HVC_BIT(S2OWN_HC_VM_TOPUP) |					\
 	 HVC_BIT(S2OWN_HC_HOST_DONATE_GUEST) |				\
 	 HVC_BIT(S2OWN_HC_HOST_RECLAIM_GUEST) |				\
 	 HVC_BIT(S2OWN_HC_DUMP) |					\
@@ -183,6 +184,9 @@ static bool hvc_dispatch(u64 *x, s64 *ret, u64 *a, u64 *b)
 		break;
 	case S2OWN_HC_VM_DESTROY:
 		*ret = s2o_vm_destroy(hyp_handle_arg(x[1]));
+		break;
+	case S2OWN_HC_VM_TOPUP:
+		*ret = s2o_vm_topup(hyp_handle_arg(x[1]), x[2], x[3]);
 		break;
 	case S2OWN_HC_HOST_DONATE_GUEST:
 		*ret = s2o_host_donate_guest(hyp_handle_arg(x[1]), x[2], x[3],

@@ -158,10 +158,9 @@ static u64 tables_for(u64 size)
 
 /*
  * Carve-out after the image: per-page metadata, then the table pool, up to
- * a 2 MiB boundary. The pool can map all of RAM at 4K granularity twice
- * over (the host's stage 2 plus, together, every VM's: a page is mapped by
- * one of them at a time), plus roots and sparse upper levels for every VM
- * and MMIO blocks for the host, plus the host reserve, which nothing but
+ * a 2 MiB boundary. The pool serves the host's stage 2 alone (a VM's
+ * tables are pages the host gives it, vm.h): all of RAM mapped at 4K
+ * granularity, plus MMIO blocks, plus the host reserve, which nothing but
  * the host's faults may use.
  */
 static void layout_carveout(void)
@@ -180,7 +179,7 @@ static void layout_carveout(void)
 	hyp_boot.meta_size = s2o_metadata_bytes(ram, hyp_boot.nr_mem);
 	hyp_boot.pool_base = S2O_ALIGN_UP(hyp_boot.meta_base +
 					  hyp_boot.meta_size, SZ_4K);
-	hyp_boot.pool_pages = 2 * tables + S2O_MAX_VMS * 4 + 64 +
+	hyp_boot.pool_pages = tables + 64 +
 			      s2o_host_reserve_pages(ram, hyp_boot.nr_mem,
 						     hyp_nr_cpus);
 	hyp_boot.carve_end = S2O_ALIGN_UP(hyp_boot.pool_base +

@@ -20,6 +20,8 @@ struct st {
 	u64 mmio_pfn;		/* not RAM */
 	u64 gfn;
 	u64 done;		/* pages a guest call changed */
+	u64 vm_pfn;		/* the VM's page pair */
+	u64 cache_pfn;		/* its table cache, S2OWN_TOPUP_PAGES */
 	int vm;
 };
 
@@ -178,11 +180,14 @@ void hyp_selftest(void)
 {
 	struct st t = { 0 };
 	struct s2own_stats before, after;
-	u64 pages[2];
+	u64 pages[4 + S2OWN_TOPUP_PAGES];
 
-	hyp_selftest_pages(pages, 2);
+	/* Highest first: pages[i + 1] is the page before pages[i]. */
+	hyp_selftest_pages(pages, 4 + S2OWN_TOPUP_PAGES);
 	t.pfn = pages[0];
 	t.other = pages[1];
+	t.vm_pfn = pages[3];
+	t.cache_pfn = pages[3 + S2OWN_TOPUP_PAGES];
 	t.hyp_pfn = (u64)_start >> S2O_PAGE_SHIFT;
 	t.mmio_pfn = HYP_UART_BASE >> S2O_PAGE_SHIFT;
 	t.gfn = 0x80000;
@@ -221,9 +226,13 @@ void hyp_selftest(void)
 	 * host -> guest -> shared with the host -> taken back ->
 	 * relinquished -> reclaimed (scrubbed)
 	 */
-	t.vm = s2o_vm_create();
+	t.vm = s2o_vm_create(t.vm_pfn, NULL, 0);
 	EXPECT(&t, "s2o_vm_create() handle in range", 1,
 	       t.vm >= 1 && t.vm <= S2O_MAX_VMS);
+	STEP(&t, s2o_vm_create(t.vm_pfn, NULL, 0), -S2OWN_EPERM);
+	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), -S2OWN_ENOMEM);
+	HOST(&t);
+	STEP(&t, s2o_vm_topup(t.vm, t.cache_pfn, S2OWN_TOPUP_PAGES), 0);
 	STEP(&t, s2o_guest_relinquish(t.vm, t.gfn, 1, &t.done), -S2OWN_EFAULT);
 	fill(t.pfn, 0x5a5a5a5a00000000UL);
 	STEP(&t, s2o_host_donate_guest(t.vm, t.pfn, t.gfn, 1), 0);
@@ -281,10 +290,13 @@ void hyp_selftest(void)
 	HOST(&t);
 	expect_zero(&t, __LINE__);
 	STEP(&t, s2o_host_reclaim_guest(t.pfn, 1), -S2OWN_EPERM);
+	/* The VM's own pages and its tables come back too. */
+	STEP(&t, s2o_host_reclaim_guest(t.vm_pfn, 2), 0);
+	STEP(&t, s2o_host_reclaim_guest(t.cache_pfn, S2OWN_TOPUP_PAGES), 0);
 
 	s2o_get_stats(&after);
-	EXPECT(&t, "pages scrubbed", before.pages_scrubbed + 2,
-	       after.pages_scrubbed);
+	EXPECT(&t, "pages scrubbed", before.pages_scrubbed + 4 +
+	       S2OWN_TOPUP_PAGES, after.pages_scrubbed);
 	EXPECT(&t, "table pages leaked", before.table_pages_used,
 	       after.table_pages_used);
 	hyp_info("selftest passed (%u checks)\n", t.checks);

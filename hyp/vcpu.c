@@ -20,7 +20,8 @@
 #include "../ownership/s2own.h"
 #include "../ownership/trace.h"
 
-struct hyp_vm hyp_vms[S2O_MAX_VMS + 1];
+_Static_assert(sizeof(struct hyp_vm) <= S2O_VM_PRIVATE_BYTES,
+	       "struct hyp_vm does not fit in its half of the VM's page");
 static struct hyp_host_ctx host_ctxs[HYP_MAX_CPUS];
 
 /* What this CPU model offers, read once at boot. */
@@ -50,7 +51,8 @@ void hyp_vcpus_init(void)
 
 /**
  * hyp_vm_create() - S2OWN_HC_VM_CREATE: x1 RAM gfn, x2 RAM pages (0: the
- * whole IPA space), x3 entry IPA, x4 vCPU 0's x0.
+ * whole IPA space), x3 entry IPA, x4 vCPU 0's x0, x5 the pfn of two host
+ * pages for the VM and its stage-2 root.
  * @x: the host's registers; x1 gets the handle or -errno.
  */
 void hyp_vm_create(u64 *x)
@@ -62,25 +64,20 @@ void hyp_vm_create(u64 *x)
 			 entry >> S2O_IPA_BITS ||
 			 (nr && (entry >> S2O_PAGE_SHIFT < gfn ||
 				 entry >> S2O_PAGE_SHIFT >= gfn + nr));
+	struct hyp_vm vm = {
+		.ram_gfn = gfn, .ram_nr = nr, .entry = entry, .boot_arg = x[4],
+	};
 	int handle;
 
 	if (bad_ram || bad_entry) {
 		x[1] = (u64)-S2OWN_EINVAL;
 		return;
 	}
+	for (unsigned int i = 0; i < HYP_MAX_CPUS; i++)
+		vm.last_vcpu[i] = -1;
 	hyp_core_enter();
-	handle = s2o_vm_create();
+	handle = s2o_vm_create(x[5], &vm, sizeof(vm));
 	hyp_core_exit();
-	if (handle > 0) {
-		struct hyp_vm *vm = &hyp_vms[handle];
-
-		*vm = (struct hyp_vm){
-			.ram_gfn = gfn, .ram_nr = nr,
-			.entry = entry, .boot_arg = x[4],
-		};
-		for (unsigned int i = 0; i < HYP_MAX_CPUS; i++)
-			vm->last_vcpu[i] = -1;
-	}
 	x[1] = (u64)(s64)handle;
 }
 
@@ -271,7 +268,7 @@ static void ptrauth_put(struct hyp_vcpu *vcpu, struct hyp_host_ctx *host)
 /* The host's EL2 controls and EL1 registers out, the guest's in. */
 static void switch_to_guest(struct hyp_vcpu *vcpu, struct hyp_host_ctx *host)
 {
-	struct hyp_vm *vm = &hyp_vms[vcpu->vm];
+	struct hyp_vm *vm = hyp_vm(vcpu->vm);
 	unsigned int cpu = this_cpu()->id;
 
 	host->elr = read_sysreg(elr_el2);
@@ -366,7 +363,7 @@ static void take_answer(struct hyp_vcpu *vcpu, const u64 *answer)
 static bool power_up(struct hyp_vcpu *vcpu)
 {
 	u32 power = __atomic_load_n(&vcpu->power, __ATOMIC_ACQUIRE);
-	const struct hyp_vm *vm = &hyp_vms[vcpu->vm];
+	const struct hyp_vm *vm = hyp_vm(vcpu->vm);
 
 	if (power == VCPU_POWER_PENDING) {
 		hyp_vcpu_reset(vcpu, vcpu->on_entry, vcpu->on_ctx);
@@ -423,7 +420,7 @@ void hyp_vcpu_run(u64 *x)
 	if (ret == -S2OWN_EPERM) {
 		/* Stopped: it says so again, and never runs. */
 		for (unsigned int i = 0; i < 3; i++)
-			out[i] = hyp_vms[handle].stop[i];
+			out[i] = hyp_vm(handle)->stop[i];
 		put_exit(x, out);
 		return;
 	}

@@ -26,6 +26,7 @@
 #ifndef __ASSEMBLER__
 
 #include "hyp.h"
+#include "../ownership/s2own.h"
 
 /* EL1 and EL0 registers a guest and the host each have their own of. */
 struct hyp_el1_regs {
@@ -131,7 +132,11 @@ void hyp_vcpu_fp_trap(struct hyp_vcpu *vcpu);
 bool hyp_vcpu_ptrauth_trap(struct hyp_vcpu *vcpu);
 
 void hyp_vcpu_reset(struct hyp_vcpu *vcpu, u64 entry, u64 x0);
-extern struct hyp_vm hyp_vms[];
+/* A VM's hypervisor data, in its page: the caller keeps the VM alive. */
+static inline struct hyp_vm *hyp_vm(int handle)
+{
+	return s2o_vm_private(handle);
+}
 
 /*
  * guest_exit.c: serve an exit at EL2 and return true to go back into the

@@ -11,15 +11,26 @@
 #include "pool.h"
 #include "vm.h"
 
+/* What the metadata says of one VM handle. */
+struct vm_count {
+	u64 pages;		/* pages naming it */
+	u64 mapped;		/* GUEST and GUEST_SHARED pages */
+	u64 hyp_pages;		/* VM_STATE pages */
+};
+
 struct check_data {
 	struct s2o_violation *v;
 	int vm;
-	u64 tables;
+	u64 tables;		/* the walk in progress: tables reached */
 	u64 mapped_pages;	/* VM walks: pages its leaves map */
-	u64 vm_pages[S2O_MAX_VMS + 1];	/* metadata: pages naming a VM */
-	u64 vm_mapped[S2O_MAX_VMS + 1];	/* metadata: GUEST pages */
-	u64 vm_vcpus[S2O_MAX_VMS + 1];	/* metadata: VM_STATE pages */
+	struct vm_count *count;	/* per handle */
 };
+
+/*
+ * Not on the stack: EL2 stacks are small, and only one checker runs at a
+ * time (every other CPU is held still, or the tests call it from one).
+ */
+static struct vm_count vm_counts[S2O_MAX_VMS + 1];
 
 static int report(struct check_data *d, const char *what, u64 addr,
 		  u64 expected, u64 found)
@@ -73,13 +84,12 @@ static int check_page(struct check_data *d, const struct s2o_page *p,
 				      pa, 0, p->vm) :
 			       0;
 	}
-	if (p->vm < 1 || p->vm > S2O_MAX_VMS ||
-	    s2o_vms[p->vm].state == S2O_VM_FREE)
+	if (!p->vm || s2o_vm_slots[p->vm].state == S2O_VM_FREE)
 		return report(d, "guest page of no VM", pa, 0, p->vm);
-	d->vm_pages[p->vm]++;
-	d->vm_mapped[p->vm] += p->state == S2O_PS_GUEST ||
-			       p->state == S2O_PS_GUEST_SHARED;
-	d->vm_vcpus[p->vm] += p->state == S2O_PS_VM_STATE;
+	d->count[p->vm].pages++;
+	d->count[p->vm].mapped += p->state == S2O_PS_GUEST ||
+				  p->state == S2O_PS_GUEST_SHARED;
+	d->count[p->vm].hyp_pages += p->state == S2O_PS_VM_STATE;
 	return 0;
 }
 
@@ -184,9 +194,11 @@ static int check_table(struct check_data *d, const struct s2o_walk_ctx *ctx)
 	const struct s2o_page *meta = s2o_pa_page(pa);
 	u32 i, blockers = 0;
 
-	if (!s2o_pool_contains(pa))
-		return report(d, "table page outside the pool", ctx->addr, 0,
-			      pa);
+	if (d->vm ? meta->state != S2O_PS_VM_STATE || meta->vm != d->vm :
+		    !s2o_pool_contains(pa))
+		return report(d, d->vm ? "VM table not a page of the VM" :
+					 "table page outside the pool",
+			      ctx->addr, 0, pa);
 	for (i = 0; i < S2O_PTRS_PER_TABLE; i++)
 		blockers += s2o_pte_blocks_collapse(ctx->pgt, table[i],
 						    ctx->level + 1);
@@ -230,14 +242,32 @@ static int check_page_locks(struct check_data *d)
 	return 0;
 }
 
-/* Each vCPU of a live VM has its own page, naming the VM. */
-static int check_vcpus(struct check_data *d, const struct s2o_vm *vm)
+/*
+ * The pages the host gave a live VM for the hypervisor: its own page, its
+ * tables (root included), its table cache and its vCPUs' pages, each one
+ * naming it, and no other page in state VM_STATE names it.
+ */
+static int check_vm_hyp_pages(struct check_data *d, const struct s2o_vm *vm)
 {
+	u64 pa = vm->cache_head, n;
 	unsigned int i;
 
-	if (vm->nr_vcpus > S2O_MAX_VCPUS || d->vm_vcpus[d->vm] != vm->nr_vcpus)
-		return report(d, "VM vCPU count is not its vCPU pages", 0,
-			      vm->nr_vcpus, d->vm_vcpus[d->vm]);
+	if (vm->nr_vcpus > S2O_MAX_VCPUS ||
+	    d->count[d->vm].hyp_pages !=
+		    1 + d->tables + vm->cache_nr + vm->nr_vcpus)
+		return report(d, "VM's hypervisor pages are not its own page, "
+			      "tables, cache and vCPUs", 0,
+			      1 + d->tables + vm->cache_nr + vm->nr_vcpus,
+			      d->count[d->vm].hyp_pages);
+	for (n = 0; n < vm->cache_nr; n++) {
+		const struct s2o_page *p = s2o_pa_page(pa);
+
+		if (!s2o_find_region(pa) || p->state != S2O_PS_VM_STATE ||
+		    p->vm != d->vm)
+			return report(d, "VM cache page not the VM's", pa,
+				      S2O_PS_VM_STATE, p->state);
+		pa = *(u64 *)s2o_arch_table_va(pa);
+	}
 	for (i = 0; i < vm->nr_vcpus; i++) {
 		u64 pfn = vm->vcpus[i].state_pfn;
 		const struct s2o_page *p = s2o_pfn_page(pfn);
@@ -250,50 +280,62 @@ static int check_vcpus(struct check_data *d, const struct s2o_vm *vm)
 	return 0;
 }
 
+/* A live VM: its stage-2 maps exactly its pages, its own pages add up. */
+static int check_vm(struct check_data *d, const struct s2o_vm *vm)
+{
+	const struct s2o_page *root = s2o_pa_page(vm->pgt.root_pa);
+	int ret;
+
+	if (root->state != S2O_PS_VM_STATE || root->vm != d->vm)
+		return report(d, "VM root table not a page of the VM",
+			      vm->pgt.root_pa, S2O_PS_VM_STATE, root->state);
+	d->tables = 0;
+	d->mapped_pages = 0;
+	ret = check_pgt(d, (struct s2o_pgt *)&vm->pgt);
+	if (!ret && d->mapped_pages != d->count[d->vm].mapped)
+		ret = report(d, "VM maps a different number of pages than it "
+			     "owns", 0, d->count[d->vm].mapped,
+			     d->mapped_pages);
+	return ret ? ret : check_vm_hyp_pages(d, vm);
+}
+
 /**
  * s2o_check_invariants() - cross-check every copy of the ownership state.
  * @v: filled in with the first inconsistency found.
  *
  * Checks that each RAM page's state matches the host stage-2 (host pages
  * mapped or annotated 0, others annotated with their owner, the
- * hypervisor's RAM never present); that host mappings are identity maps of
- * one memory type; that each VM maps exactly its GUEST pages, counts its
- * pages right and has one state page per vCPU; that every table's count
+ * hypervisor's RAM annotated owner=hyp); that host mappings are identity
+ * maps of one memory type; that each VM maps exactly its GUEST pages,
+ * counts its pages right, and holds as its own exactly its page, its
+ * tables, its table cache and one page per vCPU; that every table's count
  * of blocking entries is right, no walker reference or lock is left over,
- * and the pool's used pages are exactly the reachable tables.
+ * and the pool's used pages are exactly the host stage-2's tables.
  *
  * Return: 0, or -EINVAL with @v filled in.
  */
 int s2o_check_invariants(struct s2o_violation *v)
 {
-	struct check_data d = { .v = v };
+	struct check_data d = { .v = v, .count = vm_counts };
 	int handle, ret;
 
+	for (handle = 0; handle <= S2O_MAX_VMS; handle++)
+		vm_counts[handle] = (struct vm_count){ 0 };
 	ret = check_page_locks(&d);
 	if (!ret)
 		ret = check_pgt(&d, &s2o_host_mmu.pgt);
+	if (!ret && s2o_pool_nr_used() != d.tables)
+		ret = report(&d, "table pages in use are not the host's "
+			     "tables", 0, d.tables, s2o_pool_nr_used());
 	for (handle = 1; !ret && handle <= S2O_MAX_VMS; handle++) {
-		struct s2o_vm *vm = &s2o_vms[handle];
+		const struct s2o_vm_slot *slot = &s2o_vm_slots[handle];
 
 		d.vm = handle;
-		if (vm->nr_pages != d.vm_pages[handle])
+		if (slot->nr_pages != vm_counts[handle].pages)
 			ret = report(&d, "VM page count is wrong", 0,
-				     d.vm_pages[handle], vm->nr_pages);
-		if (ret || vm->state != S2O_VM_LIVE)
-			continue;
-		ret = check_vcpus(&d, vm);
-		if (ret)
-			continue;
-		d.mapped_pages = 0;
-		ret = check_pgt(&d, &vm->pgt);
-		if (!ret && d.mapped_pages != d.vm_mapped[handle])
-			ret = report(&d, "VM maps a different number of pages "
-				     "than it owns", 0, d.vm_mapped[handle],
-				     d.mapped_pages);
+				     vm_counts[handle].pages, slot->nr_pages);
+		else if (slot->state == S2O_VM_LIVE)
+			ret = check_vm(&d, slot->vm);
 	}
-	d.vm = 0;
-	if (!ret && s2o_pool_nr_used() != d.tables)
-		ret = report(&d, "table pages in use are not the reachable "
-			     "tables", 0, d.tables, s2o_pool_nr_used());
 	return ret;
 }

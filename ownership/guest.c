@@ -13,28 +13,12 @@
 #include "transition.h"
 #include "vm.h"
 
-/* Whether any gfn of [@gfn, @gfn + @nr) holds a page. */
-static int any_mapped_visitor(struct s2o_walk_ctx *ctx)
-{
-	return s2o_pte_valid(ctx->old) ? -S2OWN_EBUSY : 0;
-}
-
-static bool guest_any_mapped(struct s2o_vm *vm, u64 gfn, u64 nr)
-{
-	struct s2o_walker walker = {
-		.cb = any_mapped_visitor,
-		.flags = S2O_VISIT_LEAF,
-	};
-
-	return s2o_walk(&vm->pgt, gfn << S2O_PAGE_SHIFT, nr << S2O_PAGE_SHIFT,
-			&walker);
-}
-
 struct donate_guest {
 	struct s2o_transition t;
 	struct s2o_vm *vm;
 	struct s2o_leaf leaf;	/* the VM's mapping of the pages */
 	u64 gfn;
+	u64 vm_tables;		/* from the VM's cache */
 };
 
 static int donate_guest_check_gfns(struct s2o_transition *t)
@@ -47,13 +31,16 @@ static int donate_guest_check_gfns(struct s2o_transition *t)
 static int donate_guest_prepare(struct s2o_transition *t, u64 *tables)
 {
 	struct donate_guest *d = s2o_container_of(t, struct donate_guest, t);
+	int ret;
 
 	/* The VM's stage-2 cannot change: the caller holds its lock. */
-	*tables = s2o_host_owner_bound(t->pfn, t->nr, S2O_OWNER_GUEST) +
-		  s2o_pgt_tables_needed(&d->vm->pgt,
-					d->gfn << S2O_PAGE_SHIFT,
-					t->nr << S2O_PAGE_SHIFT, &d->leaf);
-	return guest_any_mapped(d->vm, d->gfn, t->nr) ? -S2OWN_EBUSY : 0;
+	ret = s2o_pgt_fill_tables_needed(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
+					 t->nr << S2O_PAGE_SHIFT, &d->leaf,
+					 &d->vm_tables);
+	if (!ret)
+		ret = s2o_vm_cache_reserve(d->vm, d->vm_tables);
+	*tables = s2o_host_owner_bound(t->pfn, t->nr, S2O_OWNER_GUEST);
+	return ret;
 }
 
 static void donate_guest_apply(struct s2o_transition *t, u64 *reserved)
@@ -63,7 +50,7 @@ static void donate_guest_apply(struct s2o_transition *t, u64 *reserved)
 	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_GUEST, reserved);
 	s2o_pgt_set_range(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
 			  t->nr << S2O_PAGE_SHIFT, &d->leaf, S2O_NO_COALESCE,
-			  reserved);
+			  &d->vm_tables);
 	s2o_vm_get_pages(d->vm, t->nr);
 	s2o_set_pages(t->pfn, t->nr, S2O_PS_GUEST, (u8)d->vm->pgt.vmid);
 }
@@ -78,7 +65,8 @@ static void donate_guest_apply(struct s2o_transition *t, u64 *reserved)
  * Return: 0; -ENOENT for a VM that is not live; -EINVAL/-EPERM for a bad
  * pfn range (s2o_check_pfn_range()); -EINVAL for a gfn range past the IPA
  * space; -EPERM if a page is not the host's alone; -EBUSY if a gfn is
- * already mapped; -ENOMEM if the table pages cannot be reserved.
+ * already mapped; -ENOMEM if the VM's table cache (s2o_vm_topup()) or
+ * the pool cannot give the table pages.
  */
 int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 {
@@ -126,8 +114,7 @@ static int page_reclaimable(u8 state, const struct s2o_page *page,
 	if (state != S2O_PS_GUEST && state != S2O_PS_GUEST_SHARED &&
 	    state != S2O_PS_VM_STATE)
 		return -S2OWN_EPERM;
-	return s2o_vm_is_live(&s2o_vms[s2o_read_once(&page->vm)]) ?
-		       -S2OWN_EBUSY : 0;
+	return s2o_vm_live(s2o_read_once(&page->vm)) ? -S2OWN_EBUSY : 0;
 }
 
 static void scrub_pages(u64 pfn, u64 nr)
@@ -157,7 +144,7 @@ static void reclaim_apply(struct s2o_transition *t, u64 *reserved)
 		for (n = 1; i + n < t->nr && s2o_read_once(&p[n].vm) == vm; n++)
 			;
 		s2o_set_pages(t->pfn + i, n, S2O_PS_HOST, 0);
-		s2o_vm_put_pages(&s2o_vms[vm], n);
+		s2o_vm_put_pages(vm, n);
 	}
 }
 

@@ -70,6 +70,7 @@ struct guest_call_kind {
 	u8 from;		/* the state every page must be in, */
 	u8 to;			/* the state it goes to, and */
 	u8 host_owner;		/* share, unshare: its owner at stage 2 */
+	bool host_untouched;	/* relinquish: tables from the VM's cache */
 };
 
 struct guest_call {
@@ -77,6 +78,7 @@ struct guest_call {
 	const struct guest_call_kind *k;
 	struct s2o_vm *vm;
 	u64 gfn;
+	u64 vm_tables;		/* relinquish: from the VM's cache */
 	u8 vm_id;		/* the VM every page must be of */
 };
 
@@ -114,15 +116,18 @@ static void host_view_apply(struct s2o_transition *t, u64 *reserved)
 
 static const struct s2o_leaf guest_empty = { .attrs = S2O_PTE_EMPTY };
 
+/* Tables come from the VM's cache: the host stage-2 does not change. */
 static int relinquish_prepare(struct s2o_transition *t, u64 *tables)
 {
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
 	/* Exact: the VM's stage-2 changes only under its lock. */
-	*tables = s2o_pgt_tables_needed(&c->vm->pgt,
-					c->gfn << S2O_PAGE_SHIFT,
-					t->nr << S2O_PAGE_SHIFT, &guest_empty);
-	return 0;
+	c->vm_tables = s2o_pgt_tables_needed(&c->vm->pgt,
+					     c->gfn << S2O_PAGE_SHIFT,
+					     t->nr << S2O_PAGE_SHIFT,
+					     &guest_empty);
+	*tables = 0;
+	return s2o_vm_cache_reserve(c->vm, c->vm_tables);
 }
 
 /*
@@ -133,9 +138,10 @@ static void relinquish_apply(struct s2o_transition *t, u64 *reserved)
 {
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
+	(void)reserved;
 	s2o_pgt_set_range(&c->vm->pgt, c->gfn << S2O_PAGE_SHIFT,
 			  t->nr << S2O_PAGE_SHIFT, &guest_empty,
-			  S2O_NO_COALESCE, reserved);
+			  S2O_NO_COALESCE, &c->vm_tables);
 	s2o_set_pages(t->pfn, t->nr, c->k->to, c->vm_id);
 }
 
@@ -150,7 +156,7 @@ static const struct guest_call_kind guest_calls[] = {
 			    S2O_PS_GUEST, S2O_OWNER_GUEST },
 	[GUEST_RELINQUISH] = { relinquish_prepare, relinquish_apply,
 			       S2OWN_TCALL_RELINQUISH, S2O_PS_GUEST,
-			       S2O_PS_GUEST_RELINQUISHED, 0 },
+			       S2O_PS_GUEST_RELINQUISHED, 0, true },
 };
 
 /*
@@ -167,6 +173,7 @@ static int guest_call(int handle, u64 gfn, u64 nr, unsigned int kind,
 			.check_arg = &c,
 			.prepare = k->prepare,
 			.apply = k->apply,
+			.host_untouched = k->host_untouched,
 		},
 		.k = k,
 		.gfn = gfn,
@@ -253,7 +260,8 @@ int s2o_guest_unshare(int handle, u64 gfn, u64 nr, u64 *done)
  *
  * Return: as s2o_guest_share(); -EPERM if a page of the run is not the
  * guest's alone (a shared page must be taken back first); -ENOMEM if a
- * guest block must be split and no table page is left.
+ * guest block must be split and the VM's table cache is short (the
+ * host tops it up: s2o_vm_topup()); never for want of the pool.
  */
 int s2o_guest_relinquish(int handle, u64 gfn, u64 nr, u64 *done)
 {

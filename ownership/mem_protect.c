@@ -89,10 +89,17 @@ static int host_reserve_resplit(void)
 	return s2o_pool_reserve_host(1);
 }
 
+static u64 host_table_alloc(struct s2o_pgt *pgt)
+{
+	(void)pgt;
+	return s2o_pool_alloc_reserved();
+}
+
 static const struct s2o_pgt_ops host_pgt_ops = {
 	.pte_blocks_collapse = host_pte_blocks_collapse,
 	.collapse_to = s2o_host_block_at,
 	.reserve_resplit = host_reserve_resplit,
+	.table_alloc = host_table_alloc,
 };
 
 /*
@@ -133,13 +140,12 @@ static int host_annotate_hyp_ram(void)
  */
 int s2o_host_mmu_init(void)
 {
-	u64 reserved = 1;
-	int ret = s2o_pool_reserve_host(reserved);
+	int ret = s2o_pool_reserve_host(1);
 
 	if (ret)
 		return ret;
 	s2o_pgt_init(&s2o_host_mmu.pgt, S2O_HOST_VMID, &host_pgt_ops,
-		     &reserved);
+		     s2o_pool_alloc_reserved());
 	return host_annotate_hyp_ram();
 }
 

@@ -270,23 +270,21 @@ int s2o_walk_all(struct s2o_pgt *pgt, s2o_visitor_fn cb, void *arg,
  * @pgt: the stage-2.
  * @vmid: its VMID.
  * @ops: its owner's policy.
- * @reserved: the caller's reservation, from which the root page is taken.
+ * @root_pa: the page for its root table, nobody else's.
  */
 void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
-		  const struct s2o_pgt_ops *ops, u64 *reserved)
+		  const struct s2o_pgt_ops *ops, u64 root_pa)
 {
-	S2O_BUG_ON(!*reserved);
-	pgt->root_pa = s2o_pool_alloc_reserved();
-	(*reserved)--;
+	pgt->root_pa = root_pa;
 	pgt->vmid = vmid;
 	pgt->ops = ops;
-	s2o_arch_table_fill(table_va(pgt->root_pa), S2O_PTE_EMPTY, 0);
+	s2o_arch_table_fill(table_va(root_pa), S2O_PTE_EMPTY, 0);
 	/*
 	 * Not refs: stale walkers may still hold the reused page briefly.
 	 * Atomic: a stale collapser may read nr_blockers too (and then fail
 	 * to lock its entry).
 	 */
-	s2o_write_once(&s2o_pa_page(pgt->root_pa)->nr_blockers, 0);
+	s2o_write_once(&s2o_pa_page(root_pa)->nr_blockers, 0);
 }
 
 /*
@@ -334,6 +332,7 @@ u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf)
 struct needed_data {
 	const struct s2o_leaf *leaf;
 	u64 tables;
+	bool empty_only;	/* a valid leaf in the range stops the walk */
 };
 
 static int needed_visitor(struct s2o_walk_ctx *ctx)
@@ -343,6 +342,9 @@ static int needed_visitor(struct s2o_walk_ctx *ctx)
 	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
 	u64 delta = d->leaf->valid ? d->leaf->oa - ctx->start : 0;
 	u32 level;
+
+	if (d->empty_only && s2o_pte_valid(ctx->old))
+		return -S2OWN_EBUSY;
 
 	/* What splitting this leaf could need, as in the geometric bound. */
 	for (level = ctx->level; level < 3; level++) {
@@ -382,6 +384,32 @@ u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
 
 	s2o_walk(pgt, addr, size, &walker);
 	return d.tables;
+}
+
+/**
+ * s2o_pgt_fill_tables_needed() - s2o_pgt_tables_needed() for a range that
+ * must translate nothing yet, in the same walk.
+ * @pgt: the stage-2, which nothing else can change meanwhile.
+ * @addr: first IPA of the range.
+ * @size: bytes, non-zero.
+ * @leaf: what the range will hold.
+ * @tables: set to the number of table pages.
+ *
+ * Return: 0, or -EBUSY if an entry in the range is valid.
+ */
+int s2o_pgt_fill_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
+			       const struct s2o_leaf *leaf, u64 *tables)
+{
+	struct needed_data d = { .leaf = leaf, .empty_only = true };
+	struct s2o_walker walker = {
+		.cb = needed_visitor,
+		.arg = &d,
+		.flags = S2O_VISIT_LEAF,
+	};
+	int ret = s2o_walk(pgt, addr, size, &walker);
+
+	*tables = d.tables;
+	return ret;
 }
 
 struct set_range_data {
@@ -461,7 +489,7 @@ int s2o_pte_split(struct s2o_walk_ctx *ctx, u64 *reserved)
 	if (ret)
 		return ret;
 
-	pa = s2o_pool_alloc_reserved();
+	pa = ctx->pgt->ops->table_alloc(ctx->pgt);
 	(*reserved)--;
 	/* The same translation: smaller leaves of the block, or its copies. */
 	if (s2o_pte_valid(old))
@@ -685,50 +713,4 @@ void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level)
 		 &walker);
 	*pte = d.pte;
 	*level = d.level;
-}
-
-/*
- * Unlink every table, chaining the pages through their first word (their
- * children are gone by then: the walk is post-order) so they are freed
- * only after the TLB invalidation.
- */
-static int unlink_visitor(struct s2o_walk_ctx *ctx)
-{
-	u64 *unlinked = ctx->arg, pa = s2o_pte_addr(ctx->old);
-
-	if (s2o_arch_pte_cmpxchg(ctx->ptep, ctx->old, S2O_PTE_EMPTY,
-				 SITE_OF(ctx)) != ctx->old)
-		return -S2OWN_EAGAIN;
-	/* Unreachable now, not yet invalidated: no walker reads it. */
-	*(u64 *)table_va(pa) = *unlinked;
-	*unlinked = pa;
-	return 0;
-}
-
-/**
- * s2o_pgt_destroy() - free every table of a stage-2 nobody walks any more.
- * @pgt: the stage-2, which must not be the host's.
- *
- * A VM's stage-2 is only walked under the VM's lock, which the caller
- * holds, so no walker can be inside a table and none needs draining (in
- * the RCU build, waiting for a grace period here would deadlock against a
- * CPU spinning on that lock).
- */
-void s2o_pgt_destroy(struct s2o_pgt *pgt)
-{
-	u64 unlinked = 0;
-
-	s2o_walk_all(pgt, unlink_visitor, &unlinked, S2O_VISIT_TABLE_POST);
-	s2o_arch_tlbi_vmid(pgt->vmid);
-	s2o_stat_inc(&s2o_counters.tlbi_vmid);
-	s2o_trace(S2OWN_TEV_TLBI, S2OWN_TLBI_VMID, pgt->vmid, 0, 0, 0, 0);
-
-	while (unlinked) {
-		u64 next = *table_va(unlinked);
-
-		s2o_pool_free(unlinked);
-		unlinked = next;
-	}
-	s2o_pool_free(pgt->root_pa);
-	pgt->root_pa = 0;
 }

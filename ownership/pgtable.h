@@ -13,6 +13,8 @@
 #include "page.h"
 #include "pte.h"
 
+struct s2o_pgt;
+
 struct s2o_pgt_ops {
 	/* An entry that keeps the table holding it from collapsing. */
 	bool (*pte_blocks_collapse)(u64 pte, u32 level);
@@ -28,6 +30,8 @@ struct s2o_pgt_ops {
 	 * got into it. Needed only where tables collapse.
 	 */
 	int (*reserve_resplit)(void);
+	/* A table page the caller reserved (host: the pool; VM: its cache). */
+	u64 (*table_alloc)(struct s2o_pgt *pgt);
 };
 
 struct s2o_pgt {
@@ -93,13 +97,14 @@ enum s2o_coalesce {
 u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf);
 u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
 			  const struct s2o_leaf *leaf);
+int s2o_pgt_fill_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
+			       const struct s2o_leaf *leaf, u64 *tables);
 void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
-		  const struct s2o_pgt_ops *ops, u64 *reserved);
+		  const struct s2o_pgt_ops *ops, u64 root_pa);
 void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 		       const struct s2o_leaf *leaf, enum s2o_coalesce coalesce,
 		       u64 *reserved);
 void s2o_pgt_get_leaf(struct s2o_pgt *pgt, u64 addr, u64 *pte, u32 *level);
-void s2o_pgt_destroy(struct s2o_pgt *pgt);
 
 /* For visitors: change the entry at @ctx (see their kernel-doc). */
 int s2o_pte_set_leaf(struct s2o_walk_ctx *ctx, u64 new);

@@ -53,7 +53,7 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 		/* A VM's page: a guest page, or one holding its vCPU state. */
 		info->vm = vm;
 		info->reclaimable = state == S2O_PS_GUEST_RELINQUISHED ||
-				    !s2o_vm_is_live(&s2o_vms[vm]);
+				    !s2o_vm_live(vm);
 	}
 	s2o_op_end();
 	return 0;

@@ -100,8 +100,16 @@ int s2o_host_unshare_hyp(u64 pfn, u64 nr);
 int s2o_host_donate_hyp(u64 pfn, u64 nr);
 int s2o_hyp_donate_host(u64 pfn, u64 nr);
 
-/* Returns a handle in 1..S2O_MAX_VMS or a negative errno. */
-int s2o_vm_create(void);
+/*
+ * VMs (vm.c), funded by the host: @pfn and @pfn + 1 hold the VM (and
+ * @priv, the hypervisor's data for it) and its stage-2 root; topped-up
+ * pages hold its tables. A handle in 1..S2O_MAX_VMS or a negative errno.
+ */
+int s2o_vm_create(u64 pfn, const void *priv, u64 priv_size);
+int s2o_vm_topup(int handle, u64 pfn, u64 nr);
+/* The hypervisor's own per-VM data: the second half of the VM's page. */
+#define S2O_VM_PRIVATE_BYTES 2048
+void *s2o_vm_private(int handle);
 /* -ENOENT if @handle is not live, -EBUSY while one of its vCPUs runs. */
 int s2o_vm_destroy(int handle);
 

@@ -38,7 +38,7 @@ int s2o_transition_run(struct s2o_transition *t)
 	 */
 	if (t->prepare) {
 		ret = t->prepare(t, &tables);
-		if (!ret)
+		if (!ret && !t->host_untouched)
 			ret = s2o_pool_reserve(tables);
 	}
 	if (ret) {
@@ -47,7 +47,8 @@ int s2o_transition_run(struct s2o_transition *t)
 	}
 	t->apply(t, &tables);
 	s2o_release_pages(t->pfn, t->nr);
-	s2o_pool_unreserve(tables);
+	if (!t->host_untouched)
+		s2o_pool_unreserve(tables);
 	return 0;
 }
 

@@ -27,8 +27,13 @@ struct s2o_transition {
 	 * no stage-2 and so reserves nothing.
 	 */
 	int (*prepare)(struct s2o_transition *t, u64 *tables);
-	/* Make the change; leaves every page published and unclaimed. */
+	/*
+	 * Make the change, with the pages' new state (s2o_set_pages());
+	 * the release that follows publishes it.
+	 */
 	void (*apply)(struct s2o_transition *t, u64 *reserved);
+	/* Apply leaves the host stage-2 alone: nothing from the pool. */
+	bool host_untouched;
 };
 
 int s2o_transition_run(struct s2o_transition *t);

@@ -134,7 +134,7 @@ int s2o_vcpu_load(int handle, unsigned int idx, u64 *state_pa)
  */
 void s2o_vcpu_put(int handle, unsigned int idx)
 {
-	struct s2o_vm *vm = &s2o_vms[handle];
+	struct s2o_vm *vm = s2o_vm_slots[handle].vm;
 
 	/* Everything this CPU did with the vCPU's state comes before. */
 	s2o_store_release(&vm->vcpus[idx].running, 0);
@@ -150,7 +150,7 @@ void s2o_vcpu_put(int handle, unsigned int idx)
  */
 u64 s2o_vcpu_state(int handle, unsigned int idx)
 {
-	const struct s2o_vm *vm = &s2o_vms[handle];
+	const struct s2o_vm *vm = s2o_vm_slots[handle].vm;
 
 	if (idx >= s2o_load_acquire(&vm->nr_vcpus))
 		return 0;
@@ -165,7 +165,7 @@ u64 s2o_vcpu_state(int handle, unsigned int idx)
  */
 u64 s2o_vm_vttbr(int handle)
 {
-	const struct s2o_pgt *pgt = &s2o_vms[handle].pgt;
+	const struct s2o_pgt *pgt = &s2o_vm_slots[handle].vm->pgt;
 
 	return pgt->root_pa | (u64)pgt->vmid << 48;
 }
@@ -177,5 +177,5 @@ u64 s2o_vm_vttbr(int handle)
  */
 void s2o_vm_stop(int handle)
 {
-	s2o_store_release(&s2o_vms[handle].stopped, 1);
+	s2o_store_release(&s2o_vm_slots[handle].vm->stopped, 1);
 }

@@ -1,6 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Protected VMs: a slot per handle, its lifecycle and its stage-2.
+ * Protected VMs: a slot per handle, the VM itself in memory the host gave
+ * for it, its lifecycle and its stage-2.
+ *
+ * The host funds each VM, as pKVM's host does: a page pair at creation
+ * (the VM, then its stage-2 root) and, whenever the VM's stage-2 needs
+ * tables, pages for its table cache (s2o_vm_topup()). All of them are the
+ * hypervisor's while the VM lives and come back to the host, scrubbed,
+ * once it is destroyed, so the hypervisor's own pool serves only the host
+ * stage-2 and nothing in the hypervisor is sized by the number of VMs
+ * but the slots.
  *
  * Lock order: a VM's lock, then page claims, then descriptor locks.
  * Reclaim takes no VM lock: a destroyed VM stays destroyed until its last
@@ -24,25 +33,40 @@ struct s2o_vcpu {
 	u32 running;		/* a CPU has it loaded (s2o_vcpu_load()) */
 };
 
+/*
+ * A VM, at the start of the page the host gave for it; the rest of the
+ * page is the hypervisor's own per-VM data (s2o_vm_private()).
+ */
 struct s2o_vm {
-	struct s2o_spinlock lock;	/* VM lifecycle and its stage-2 */
-	u32 state;			/* enum s2o_vm_state */
+	u32 handle;
 	u32 stopped;		/* powered off or stopped: never runs again */
 	struct s2o_pgt pgt;
-	u64 nr_pages;	/* pages whose metadata names this VM */
-	u32 nr_vcpus;	/* slots 0..nr_vcpus - 1 are created */
-	u32 nr_running;	/* vCPUs loaded on a CPU: destroy waits for 0 */
+	u32 nr_vcpus;		/* slots 0..nr_vcpus - 1 are created */
+	u32 nr_running;		/* vCPUs loaded on a CPU: destroy waits for 0 */
 	struct s2o_vcpu vcpus[S2O_MAX_VCPUS];
+	u64 cache_head;		/* free pages for its tables, chained */
+	u64 cache_nr;
 };
 
-extern struct s2o_vm s2o_vms[S2O_MAX_VMS + 1];
+#define S2O_VM_PRIVATE_OFFSET	(S2O_PAGE_SIZE - S2O_VM_PRIVATE_BYTES)
+
+/* What must outlive a VM's own pages: the handle's slot. */
+struct s2o_vm_slot {
+	struct s2o_spinlock lock;	/* the VM's lifecycle and stage-2 */
+	u32 state;			/* enum s2o_vm_state */
+	u64 nr_pages;			/* pages whose metadata names it */
+	struct s2o_vm *vm;		/* while not FREE */
+};
+
+extern struct s2o_vm_slot s2o_vm_slots[S2O_MAX_VMS + 1];
 
 void s2o_vms_init(void);
 int s2o_check_gfn_range(u64 gfn, u64 nr);
 struct s2o_vm *s2o_vm_lock_live(int handle);
 void s2o_vm_unlock(struct s2o_vm *vm);
-bool s2o_vm_is_live(const struct s2o_vm *vm);
+bool s2o_vm_live(u8 handle);
 void s2o_vm_get_pages(struct s2o_vm *vm, u64 nr);
-void s2o_vm_put_pages(struct s2o_vm *vm, u64 nr);
+void s2o_vm_put_pages(u8 handle, u64 nr);
+int s2o_vm_cache_reserve(struct s2o_vm *vm, u64 nr);
 
 #endif /* S2OWN_VM_H */

@@ -393,8 +393,11 @@ void s2o_arch_scrub_pages(u64 pa, u64 nr)
 	count(&fake_counters.cleaned_bytes, nr * 4096);
 }
 
+u64 fake_table_va_calls;
+
 void *s2o_arch_table_va(u64 pa)
 {
+	__atomic_add_fetch(&fake_table_va_calls, 1, __ATOMIC_RELAXED);
 	return fake_phys_va(pa);
 }
 

@@ -38,6 +38,12 @@ struct fake_counters {
 };
 
 extern struct fake_counters fake_counters;
+/*
+ * s2o_arch_table_va() calls: every table the core reads or writes goes
+ * through it, so a call that walks no stage-2 leaves it as it was. Not a
+ * FAKE_COUNTERS() one: a refused call may walk.
+ */
+extern u64 fake_table_va_calls;
 
 /* Back physical [base, base + size) with zeroed host memory. */
 void fake_arch_setup(u64 base, u64 size);

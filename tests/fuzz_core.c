@@ -64,7 +64,8 @@
 enum fop {
 	F_FAULT, F_TOUCH, F_SHARE, F_UNSHARE, F_DONATE_HYP, F_GIVE_BACK,
 	F_DONATE_GUEST, F_RELINQUISH, F_RECLAIM, F_CREATE, F_DESTROY,
-	F_GUEST_TOUCH, F_GUEST_SHARE, F_GUEST_UNSHARE, F_VCPU_CREATE, NR_FOP
+	F_GUEST_TOUCH, F_GUEST_SHARE, F_GUEST_UNSHARE, F_VCPU_CREATE,
+	F_VM_TOPUP, NR_FOP
 };
 
 /*
@@ -554,6 +555,20 @@ static int vcpu_create_op(u8 k, struct reader *r)
 	return rm_apply(&op);
 }
 
+/* Pages [pfn, pfn + nr) for VM vm's table cache. */
+static int vm_topup_op(u8 k, struct reader *r)
+{
+	struct rm_op op = { .kind = RM_TOPUP };
+
+	op.vm = decode_vm(get8(r));
+	op.pfn = decode_pfn(get16(r), k & 0x80);
+	op.nr = decode_nr(get8(r), op.pfn);
+	if (k & 0x40)
+		target_range(rm_transitions[RM_TOPUP].from, &op.pfn, &op.nr);
+	fit_range(&op.pfn, &op.nr);
+	return rm_apply(&op);
+}
+
 static int guest_touch_op(u8 k, struct reader *r)
 {
 	int vm = decode_vm(get8(r));
@@ -626,6 +641,9 @@ static void one_op(u8 k, struct reader *r)
 		break;
 	case F_VCPU_CREATE:
 		ret = vcpu_create_op(k, r);
+		break;
+	case F_VM_TOPUP:
+		ret = vm_topup_op(k, r);
 		break;
 	case F_CREATE:
 		op.kind = RM_CREATE;

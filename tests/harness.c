@@ -40,6 +40,11 @@ static struct {
 	size_t metadata_bytes;
 } machine;
 
+u64 harness_vm_fund_base = VM_FUND_BASE;
+
+/* Pages vm_new() and vm_topup_more() gave each handle, from VM_FUND(). */
+static u64 vm_own_nr[S2O_MAX_VMS + 1];
+
 int harness_init(const struct harness_map *map, u64 pool_pages,
 		 unsigned int nr_cpus)
 {
@@ -60,6 +65,7 @@ int harness_init(const struct harness_map *map, u64 pool_pages,
 	}
 	if (map->mem_base < machine.mem_base || map->mem_end > machine.mem_end)
 		return -1;
+	harness_vm_fund_base = map->vm_fund_base;
 	if (bytes > machine.metadata_bytes) {
 		free(machine.metadata);
 		machine.metadata = malloc(bytes);
@@ -69,6 +75,7 @@ int harness_init(const struct harness_map *map, u64 pool_pages,
 	}
 	memset(machine.metadata, 0, bytes);	/* s2o_init() wants it zeroed */
 	fake_arch_reset();
+	memset(vm_own_nr, 0, sizeof(vm_own_nr));
 	p.metadata = machine.metadata;
 	return s2o_init(&p);
 }
@@ -166,7 +173,85 @@ int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr)
 
 u64 vm_vttbr(int h)
 {
-	return s2o_vms[h].pgt.root_pa | ((u64)h << 48);
+	return s2o_vm_slots[h].vm->pgt.root_pa | ((u64)h << 48);
+}
+
+int vm_next_handle(void)
+{
+	int h;
+
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		if (__atomic_load_n(&s2o_vm_slots[h].state,
+				    __ATOMIC_SEQ_CST) == S2O_VM_FREE)
+			return h;
+	return 0;
+}
+
+int vm_create_at(u64 pfn, u64 topup)
+{
+	int h = s2o_vm_create(pfn, NULL, 0), ret;
+
+	if (h < 0 || !topup)
+		return h;
+	ret = s2o_vm_topup(h, pfn + 2, topup);
+	return ret ? ret : h;
+}
+
+int vm_new(void)
+{
+	int h = vm_next_handle();
+	/* A refused create must still be refused for the slots, not pages. */
+	u64 pfn = VM_FUND(h ? h : 1);
+
+	h = s2o_vm_create(pfn, NULL, 0);
+	if (h < 0)
+		return h;
+	vm_own_nr[h] = 2;
+	if (!s2o_vm_topup(h, pfn + 2, VM_TOPUP))
+		vm_own_nr[h] += VM_TOPUP;
+	return h;
+}
+
+int vm_topup_more(int h)
+{
+	int ret;
+
+	if (h < 1 || h > S2O_MAX_VMS || !vm_own_nr[h] ||
+	    vm_own_nr[h] + S2OWN_TOPUP_PAGES > VM_FUND_PAGES)
+		return -S2OWN_ENOMEM;
+	ret = s2o_vm_topup(h, VM_FUND(h) + vm_own_nr[h], S2OWN_TOPUP_PAGES);
+	if (!ret)
+		vm_own_nr[h] += S2OWN_TOPUP_PAGES;
+	return ret;
+}
+
+u64 vm_own_pages(int h)
+{
+	return h >= 1 && h <= S2O_MAX_VMS ? vm_own_nr[h] : 0;
+}
+
+int vm_reclaim_own(int h)
+{
+	int ret = s2o_host_reclaim_guest(VM_FUND(h), vm_own_nr[h]);
+
+	if (!ret)
+		vm_own_nr[h] = 0;
+	return ret;
+}
+
+int vm_destroy(int h)
+{
+	int ret = s2o_vm_destroy(h);
+
+	if (!ret && h >= 1 && h <= S2O_MAX_VMS && vm_own_nr[h] &&
+	    vm_reclaim_own(h))
+		abort();
+	return ret;
+}
+
+u64 vm_cache_left(int h)
+{
+	return s2o_vm_live((u8)h) ? s2o_vm_slots[h].vm->cache_nr : 0;
 }
 
 u64 tables_used(void)
@@ -279,7 +364,12 @@ const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN])
 
 void harness_counters_take(struct harness_counters *c)
 {
+	int h;
+
 	c->tables = tables_used();
+	c->vm_cache = 0;
+	for (h = 1; h <= S2O_MAX_VMS; h++)
+		c->vm_cache += vm_cache_left(h);
 	s2o_get_stats(&c->st);
 	c->fc = fake_counters;
 }
@@ -306,6 +396,9 @@ bool harness_counters_same(const struct harness_counters *a,
 	msg[0] = '\0';
 	if (a->tables != b->tables)
 		add_change(msg, &n, "table pages in use", a->tables, b->tables);
+	if (a->vm_cache != b->vm_cache)
+		add_change(msg, &n, "VM cache pages", a->vm_cache,
+			   b->vm_cache);
 #define STAT_CHANGE(name)						\
 	if (sa.name != sb.name)						\
 		add_change(msg, &n, #name, sa.name, sb.name);

@@ -41,6 +41,8 @@ static inline u64 pa_of(u64 pfn)
 #define RAM_END (5 * GIB)
 #define POOL_BASE (HYP_BASE + 2 * MIB)
 #define POOL_PAGES 512ULL	/* 2 MiB of the hypervisor's RAM */
+/* Where the usual map's VMs get their pages: host RAM no test uses. */
+#define VM_FUND_BASE (4 * GIB + 512 * MIB)
 
 #define MAX_PFN (1ULL << 36)	/* 48-bit PA */
 #define HYP_FIRST PFN(HYP_BASE)
@@ -78,13 +80,18 @@ struct harness_map {
 	unsigned int nr_regions;
 	u64 pool_base;			/* in the first region, S2O_MEM_HYP */
 	u64 mem_base, mem_end;		/* the fake arch's arena */
+	u64 vm_fund_base;		/* host RAM for VMs' pages: VM_FUND() */
 };
 
-/* A struct harness_map of the array @regs. */
-#define HARNESS_MAP(regs, pool, base, end) {				\
+/* A struct harness_map of the array @regs, VMs funded from @fund. */
+#define HARNESS_MAP_FUNDED(regs, pool, base, end, fund) {		\
 	.regions = (regs), .nr_regions = S2O_ARRAY_SIZE(regs),		\
 	.pool_base = (pool), .mem_base = (base), .mem_end = (end),	\
+	.vm_fund_base = (fund),						\
 }
+/* The same, VMs funded as on the usual map. */
+#define HARNESS_MAP(regs, pool, base, end)				\
+	HARNESS_MAP_FUNDED(regs, pool, base, end, VM_FUND_BASE)
 
 /* The usual map. */
 extern const struct harness_map harness_map;
@@ -159,7 +166,62 @@ int host_touch(unsigned int cpu, u64 ipa, struct fake_translation *tr);
 /* VTTBR_EL2 of live VM @h: its root and VMID. */
 u64 vm_vttbr(int h);
 
-/* Table pages in use now. */
+/*
+ * VMs the host funds (ownership/vm.h): the VM that gets handle h lives in
+ * the pages from VM_FUND(h): its page pair, then what topped up its table
+ * cache. A handle is reused only once all of its pages are reclaimed, so
+ * no two live VMs share them. The machine says where they start
+ * (struct harness_map's vm_fund_base): on the usual map, VM_FUND_BASE.
+ */
+extern u64 harness_vm_fund_base;
+#define VM_FUND_PAGES 64ULL
+#define VM_FUND(h) (PFN(harness_vm_fund_base) + (u64)(h) * VM_FUND_PAGES)
+/* Table pages vm_new() tops a VM up with: a few donations' worth. */
+#define VM_TOPUP 8ULL
+/* The pages vm_new() gives a VM: its pair, and VM_TOPUP. */
+#define VM_OWN_PAGES (2 + VM_TOPUP)
+
+/* The handle s2o_vm_create() would give now, or 0 if none is free. */
+int vm_next_handle(void);
+/*
+ * s2o_vm_create() on the pair at @pfn, then s2o_vm_topup() of @topup
+ * pages after it; the handle or the first error.
+ */
+int vm_create_at(u64 pfn, u64 topup);
+/*
+ * s2o_vm_create() on VM_FUND() of the next handle, then s2o_vm_topup() of
+ * VM_TOPUP pages after the pair: the handle, or the create's error. A
+ * topup refused (the pool dry) leaves the VM with an empty cache, as a
+ * host has it: vm_topup_more() fills it later.
+ */
+int vm_new(void);
+/*
+ * S2OWN_TOPUP_PAGES more for VM @h's cache, after what vm_new() gave it:
+ * as a host does when a call says -ENOMEM. s2o_vm_topup()'s result, or
+ * -ENOMEM once VM_FUND_PAGES are given.
+ */
+int vm_topup_more(int h);
+/* Pages of VM @h's own at VM_FUND(@h), from vm_new() and vm_topup_more(). */
+u64 vm_own_pages(int h);
+/*
+ * After s2o_vm_destroy(): reclaim VM @h's own pages (its pair, its
+ * cache) as vm_new() and vm_topup_more() gave them;
+ * s2o_host_reclaim_guest()'s result.
+ */
+int vm_reclaim_own(int h);
+/*
+ * s2o_vm_destroy(), then, if it succeeded, vm_reclaim_own(), which must:
+ * the VM's slot is then held only by the pages it had from others.
+ */
+int vm_destroy(int h);
+
+/*
+ * Pages left in live VM @h's table cache (those it has not made tables
+ * of yet); 0 if @h is not live.
+ */
+u64 vm_cache_left(int h);
+
+/* Table pages of the hypervisor's pool in use now: the host stage-2's. */
 u64 tables_used(void);
 
 /* s2o_guest_share(), s2o_guest_unshare() or s2o_guest_relinquish(). */
@@ -203,12 +265,14 @@ long runs_diff(const struct runs *a, const struct runs *b);
 const char *run_str(const struct s2o_run *r, char buf[RUN_STR_LEN]);
 
 /*
- * Every counter a call could move: the table pages in use, the core's
- * statistics but the host fault ones (a refused fault counts itself),
- * the fake backend's (descriptor writes, TLBIs, scrubbing, tables freed).
+ * Every counter a call could move: the table pages in use, the pages
+ * left in the live VMs' table caches, the core's statistics but the host
+ * fault ones (a refused fault counts itself), the fake backend's
+ * (descriptor writes, TLBIs, scrubbing, tables freed).
  */
 struct harness_counters {
 	u64 tables;
+	u64 vm_cache;
 	struct s2own_stats st;
 	struct fake_counters fc;
 };

@@ -41,7 +41,8 @@ const char *const rm_state_name[] = {
 const char *const rm_kind_name[RM_NR_KINDS] = {
 	"host fault", "share_hyp", "unshare_hyp", "donate_hyp",
 	"hyp_donate_host", "donate_guest", "guest_share", "guest_unshare",
-	"relinquish", "reclaim", "vcpu_create", "vm_create", "vm_destroy",
+	"relinquish", "reclaim", "vcpu_create", "vm_topup", "vm_create",
+	"vm_destroy",
 };
 
 struct rm_model rm;
@@ -185,6 +186,7 @@ const struct rm_transition rm_transitions[RM_NR_KINDS] = {
 	[RM_RECLAIM] = { RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ) |
 			 RM_BIT(RM_GSHARED) | RM_BIT(RM_VMSTATE), RM_HOST },
 	[RM_VCPU_CREATE] = { RM_BIT(RM_HOST), RM_VMSTATE },
+	[RM_TOPUP] = { RM_BIT(RM_HOST), RM_VMSTATE },
 };
 
 /**
@@ -345,6 +347,8 @@ const char *rm_info_str(const struct s2o_page_info *info,
 /* rm_core_call() of every call but the guest's. */
 static int core_call(const struct rm_op *op)
 {
+	int tries, ret;
+
 	switch (op->kind) {
 	case RM_FAULT:
 		return s2o_host_handle_fault(op->ipa, op->access);
@@ -357,15 +361,25 @@ static int core_call(const struct rm_op *op)
 	case RM_GIVE_BACK:
 		return s2o_hyp_donate_host(op->pfn, op->nr);
 	case RM_DONATE_GUEST:
-		return s2o_host_donate_guest(op->vm, op->pfn, op->gfn, op->nr);
+		/* As a host does: top the VM's cache up and try again. */
+		for (tries = 0; tries < 4; tries++) {
+			ret = s2o_host_donate_guest(op->vm, op->pfn, op->gfn,
+						    op->nr);
+			if (ret != -S2OWN_ENOMEM || vm_topup_more(op->vm))
+				break;
+		}
+		return ret;
 	case RM_RECLAIM:
 		return s2o_host_reclaim_guest(op->pfn, op->nr);
 	case RM_VCPU_CREATE:
 		return s2o_vcpu_create(op->vm, op->pfn);
+	case RM_TOPUP:
+		return s2o_vm_topup(op->vm, op->pfn, op->nr);
 	case RM_CREATE:
-		return s2o_vm_create();
+		return vm_new();
 	case RM_DESTROY:
-		return s2o_vm_destroy(op->vm);
+		/* The VM's own pages are outside the window: back at once. */
+		return vm_destroy(op->vm);
 	default:
 		abort();
 	}
@@ -411,8 +425,14 @@ int rm_core_call(const struct rm_op *op, u64 *done)
 	int ret;
 
 	*done = 0;
-	if (rm_guest_call(op->kind))
-		return rm_guest_fn(op->kind)(op->vm, op->gfn, op->nr, done);
+	if (rm_guest_call(op->kind)) {
+		/* The TOPUP exit: the VMM tops up, the guest calls again. */
+		do
+			ret = rm_guest_fn(op->kind)(op->vm, op->gfn, op->nr,
+						    done);
+		while (ret == -S2OWN_ENOMEM && !vm_topup_more(op->vm));
+		return ret;
+	}
 	ret = core_call(op);
 	if (op->kind == RM_VCPU_CREATE)
 		*done = ret >= 0;
@@ -438,11 +458,23 @@ enum rm_state rm_region_kind(u64 pfn)
 	return RM_MMIO;
 }
 
+/* Whether @pfn is one of a VM's own pages vm_new() gave, not reclaimed. */
+static bool vm_own_page(u64 pfn)
+{
+	u64 h;
+
+	if (pfn < VM_FUND(1) || pfn >= VM_FUND(S2O_MAX_VMS + 1))
+		return false;
+	h = (pfn - VM_FUND(0)) / VM_FUND_PAGES;
+	return pfn - VM_FUND(h) < vm_own_pages((int)h);
+}
+
 /**
  * rm_mstate() - the model's state of page @pfn.
  * @pfn: a page frame.
  *
- * Pages outside the window never change: they are what boot left.
+ * Pages outside the window never change but the VMs' own (their state,
+ * root and table cache, at VM_FUND()): they are what boot left.
  *
  * Return: the state.
  */
@@ -450,7 +482,9 @@ enum rm_state rm_mstate(u64 pfn)
 {
 	int i = rm_win_idx(pfn);
 
-	return i >= 0 ? rm.st[i] : rm_region_kind(pfn);
+	if (i >= 0)
+		return rm.st[i];
+	return vm_own_page(pfn) ? RM_VMSTATE : rm_region_kind(pfn);
 }
 
 /**
@@ -613,9 +647,9 @@ static void m_vm_put(int h)
 
 static void m_gmap_clear(int h)
 {
-	if (rm.gdirty & (1u << (h - 1)))
+	if (rm.gdirty[h])
 		memset(rm.gmap[h], 0, sizeof(rm.gmap[h]));
-	rm.gdirty &= ~(1u << (h - 1));
+	rm.gdirty[h] = false;
 }
 
 /**
@@ -626,8 +660,9 @@ static void m_gmap_clear(int h)
  * the gfn range, the pages' states lowest first, a gfn already mapped.
  * A guest call: the handle, the gfn range, -EFAULT if its first gfn holds
  * no page, then the states of its run's pages (rm_guest_run()). A vCPU:
- * the handle, the page, then -EBUSY if the VM has all its vCPUs. (-ENOMEM
- * depends on the pool, which the model does not follow.)
+ * the handle, the page, then -EBUSY if the VM has all its vCPUs. A topup:
+ * the handle, the pages. (-ENOMEM depends on the pool and the VMs'
+ * caches, which the model does not follow.)
  *
  * Return: 0 or the error; for vm_create, 0 if a slot is free.
  */
@@ -673,6 +708,11 @@ int rm_expect(const struct rm_op *op)
 		if (!ret && rm.nvcpus[op->vm] >= S2O_MAX_VCPUS)
 			ret = -S2OWN_EBUSY;
 		return ret;
+	case RM_TOPUP:
+		if (!rm_vm_live(op->vm))
+			return -S2OWN_ENOENT;
+		ret = rm_check_range(op->pfn, op->nr);
+		return ret ? ret : m_pages(op->kind, op->pfn, op->nr);
 	case RM_CREATE:
 		for (h = 1; h <= S2O_MAX_VMS; h++)
 			if (rm.vstate[h] == RM_VM_FREE)
@@ -727,7 +767,7 @@ void rm_commit(const struct rm_op *op, int ret)
 				abort();	/* the driver keeps them so */
 			rm.gmap[h][s] = op->pfn + i + 1;
 		}
-		rm.gdirty |= 1u << (h - 1);
+		rm.gdirty[h] = true;
 		rm.vpages[h] += op->nr;
 		break;
 	case RM_GUEST_SHARE:
@@ -747,6 +787,13 @@ void rm_commit(const struct rm_op *op, int ret)
 		rm.marker[m_idx(op->pfn)] = 0;
 		rm.vpages[h]++;
 		rm.nvcpus[h]++;
+		break;
+	case RM_TOPUP:
+		/* Its tables, once the VM needs them: the host's data goes. */
+		m_set(op->pfn, op->nr, RM_VMSTATE, h);
+		for (i = 0; i < op->nr; i++)
+			rm.marker[m_idx(op->pfn + i)] = 0;
+		rm.vpages[h] += op->nr;
 		break;
 	case RM_RECLAIM:
 		for (i = 0; i < op->nr; i++) {
@@ -1311,6 +1358,10 @@ void rm_describe(const struct rm_op *op, char *buf, size_t size)
 		snprintf(buf, size, "%svcpu_create(vm %d, pfn %#llx)", pre,
 			 op->vm, pfn);
 		break;
+	case RM_TOPUP:
+		snprintf(buf, size, "%svm_topup(vm %d, pfn %#llx, nr %#llx)",
+			 pre, op->vm, pfn, nr);
+		break;
 	case RM_CREATE:
 		snprintf(buf, size, "%svm_create()", pre);
 		break;
@@ -1436,6 +1487,9 @@ static void check_success(const struct rm_op *op, u64 pfn, u64 n)
 	case RM_VCPU_CREATE:
 		after_donation(op->pfn, 1);
 		check_zeroed(op->pfn, 1);
+		break;
+	case RM_TOPUP:
+		after_donation(op->pfn, op->nr);
 		break;
 	case RM_RECLAIM:
 		check_zeroed(op->pfn, op->nr);
@@ -1600,9 +1654,10 @@ int rm_give_everything_back(void)
 			rm_mismatch("model VM %d not free", h);
 	rm_check_window();
 	for (h = 1; h <= S2O_MAX_VMS; h++)
-		if (s2o_vms[h].state != S2O_VM_FREE)
+		if (s2o_vm_slots[h].state != S2O_VM_FREE)
 			rm_mismatch("VM slot %d still taken (state %u, %llu "
-				    "pages)", h, s2o_vms[h].state,
-				    (unsigned long long)s2o_vms[h].nr_pages);
+				    "pages)", h, s2o_vm_slots[h].state,
+				    (unsigned long long)
+					    s2o_vm_slots[h].nr_pages);
 	return 0;
 }

@@ -78,7 +78,7 @@ struct rm_model {
 	int vstate[S2O_MAX_VMS + 1];
 	u64 vpages[S2O_MAX_VMS + 1];	/* pages naming the VM */
 	u8 nvcpus[S2O_MAX_VMS + 1];	/* vCPUs the VM has */
-	u32 gdirty;		/* VMs whose gmap may hold entries, bit h-1 */
+	bool gdirty[S2O_MAX_VMS + 1];	/* gmap[h] may hold entries */
 	u64 gmap[S2O_MAX_VMS + 1][RM_GSLOTS];	/* pfn + 1, 0 unmapped */
 };
 
@@ -93,7 +93,8 @@ extern struct rm_model rm;
 enum rm_kind {
 	RM_FAULT, RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK,
 	RM_DONATE_GUEST, RM_GUEST_SHARE, RM_GUEST_UNSHARE, RM_RELINQUISH,
-	RM_RECLAIM, RM_VCPU_CREATE, RM_CREATE, RM_DESTROY, RM_NR_KINDS
+	RM_RECLAIM, RM_VCPU_CREATE, RM_TOPUP, RM_CREATE, RM_DESTROY,
+	RM_NR_KINDS
 };
 
 /* Pages one guest call changes at most (docs/guests.md). */

@@ -4,7 +4,10 @@
  *
  * Threads fault, donate, share, give back, create and destroy VMs over the
  * same few 1G blocks, in ranges that overlap on purpose, so that splits,
- * coalesces and lost races happen all the time. Each thread is also the
+ * coalesces and lost races happen all the time. A VM is funded as a host
+ * funds it: its page pair, then its table cache topped up whenever a call
+ * says -ENOMEM, from pages of its own (FUND_BASE); destroyed, its owner
+ * reclaims them. Each thread is also the
  * vCPU of its own VMs: it shares pages of theirs with the host, takes them
  * back and relinquishes them, in the same 2M blocks as the others' faults,
  * donations and reclaims. Nothing is decided by a lock in the test: the
@@ -107,6 +110,15 @@
 #define MAX_THREADS 16
 #define MAX_EXT 32	/* extents a VM of the test may track */
 #define VMS_PER_THREAD 2
+
+/*
+ * Each test VM slot (two per thread, and the conflict phase's two) has
+ * FUND_PAGES of its own for its VMs, past the donation windows (faults
+ * reach them): the pair, then S2OWN_TOPUP_PAGES at a time.
+ */
+#define FUND_BASE PFN(3 * GIB + 512 * MIB)
+#define FUND_PAGES 64ULL
+#define CF_FUND (MAX_THREADS * VMS_PER_THREAD)
 #define RING 256
 #define TRACE 16
 
@@ -126,6 +138,7 @@ enum ref_state {
 	ST_GUEST,
 	ST_GSHARED,
 	ST_RECL,
+	ST_VMOWN,	/* a live VM's own page: its pair, its cache */
 	NR_ST,
 };
 
@@ -142,6 +155,7 @@ static const struct {
 	[ST_RECL] = { "RECL", RM_BIT(RM_GUEST) | RM_BIT(RM_RELINQ) |
 				      RM_BIT(RM_GSHARED) | RM_BIT(RM_VMSTATE),
 		      false },
+	[ST_VMOWN] = { "VMOWN", RM_BIT(RM_VMSTATE), true },
 };
 
 /*
@@ -149,7 +163,10 @@ static const struct {
  * flight a field may dip below zero for a moment, but every addition is
  * exact, so the settled sum is exactly one field at 1.
  */
-#define FLOW_BITS 12
+#define FLOW_BITS 9
+_Static_assert(FLOW_BITS * NR_ST <= 64, "a page's flows fit in a u64");
+_Static_assert(1 << (FLOW_BITS - 1) > 2 * MAX_THREADS,
+	       "the ops in flight on a page fit in a flow");
 
 /* What a thread does: the model's operations (enum rm_kind), and two. */
 enum { OP_CHECK = RM_NR_KINDS, OP_BADARG, NR_OPS };
@@ -174,6 +191,8 @@ struct ext {
 
 struct test_vm {
 	int handle;		/* 0: none */
+	unsigned int fund;	/* its pages: FUND_PAGES at fund_pfn(fund) */
+	u64 own;		/* of them, the VM's now */
 	u64 next_gfn;
 	unsigned int nr_ext;
 	struct ext ext[MAX_EXT];
@@ -362,6 +381,8 @@ static void end_op(struct worker *w, int op, u64 pfn, u64 nr, int ret,
 #define EBUSY_ (1u << RES_EBUSY)
 /* With a small pool, anything that needs a table page may fail for it. */
 #define NOMEM_ (g.small_pool ? 1u << RES_ENOMEM : 0)
+/* A VM's table cache may run short whatever the pool: the host tops up. */
+#define CACHE_ (1u << RES_ENOMEM)
 
 /* ---- the reference ------------------------------------------------------- */
 
@@ -577,14 +598,16 @@ static int give_back_op(int st)
 
 /*
  * Whatever races with it, a query reports a state the page was in: a
- * guest's page names a VM, nobody else's does.
+ * guest's page names a VM, the host's none (the hypervisor's may: a VM's
+ * own pages).
  */
 static int query(struct worker *w, u64 pfn, struct s2o_page_info *info)
 {
 	int ret = s2o_page_query(pfn, info);
+	bool named = info->vm >= 1 && info->vm <= S2O_MAX_VMS;
 
-	if (!ret && (info->owner == S2O_OWNER_GUEST) !=
-			    (info->vm >= 1 && info->vm <= S2O_MAX_VMS))
+	if (!ret && (info->owner == S2O_OWNER_GUEST ? !named :
+		     info->owner == S2O_OWNER_HOST && info->vm))
 		fail(w, "s2o_page_query(%#" PRIx64 ") is torn: owner %d, vm "
 		     "%d, reclaimable %d", pfn, info->owner, info->vm,
 		     info->reclaimable);
@@ -853,25 +876,69 @@ static void check_guest(struct worker *w, struct test_vm *vm, u64 gfn,
 		     tr.pa, tr.from_tlb ? "stale TLB entry" : "table walk");
 }
 
-static void vm_create(struct worker *w, struct test_vm *vm)
+static u64 fund_pfn(const struct test_vm *vm)
 {
+	return FUND_BASE + vm->fund * FUND_PAGES;
+}
+
+/*
+ * The next S2OWN_TOPUP_PAGES of @vm's fund into its table cache, as a
+ * host does when a call says -ENOMEM: s2o_vm_topup()'s result, or
+ * -ENOMEM with the fund used up.
+ */
+static int vm_topup(struct worker *w, struct test_vm *vm)
+{
+	u64 pfn = fund_pfn(vm) + vm->own, nr = S2OWN_TOPUP_PAGES;
+	int ret;
+
+	if (vm->own + nr > FUND_PAGES)
+		return -S2OWN_ENOMEM;
+	begin_op(w, RM_TOPUP, pfn, nr);
+	enter(pfn, nr);
+	ret = s2o_vm_topup(vm->handle, pfn, nr);
+	leave(pfn, nr, !ret, ST_HOST, ST_VMOWN, vm->handle);
+	end_op(w, RM_TOPUP, pfn, nr, ret, OK | NOMEM_);
+	if (!ret)
+		vm->own += nr;
+	check_range(w, pfn, nr);
+	return ret;
+}
+
+/*
+ * A VM in @vm's pair, its cache topped up once: the handle, or the
+ * create's error (-EPERM while a VM it funded before left them unclaimed).
+ */
+static int vm_create_funded(struct worker *w, struct test_vm *vm,
+			    unsigned int allowed)
+{
+	u64 pfn = fund_pfn(vm);
 	int ret;
 	u32 none = 0;
 
-	begin_op(w, RM_CREATE, 0, 0);
-	ret = s2o_vm_create();
-	end_op(w, RM_CREATE, 0, 0, ret, OK | EBUSY_ | NOMEM_);
+	begin_op(w, RM_CREATE, pfn, 2);
+	enter(pfn, 2);
+	ret = s2o_vm_create(pfn, NULL, 0);
+	leave(pfn, 2, ret > 0, ST_HOST, ST_VMOWN, ret > 0 ? ret : 0);
+	end_op(w, RM_CREATE, pfn, 2, ret, allowed);
 	if (ret <= 0)
-		return;
+		return ret;
 	if (ret > S2O_MAX_VMS ||
 	    !__atomic_compare_exchange_n(&g.vm_owner[ret], &none, w->idx + 1,
 					 false, __ATOMIC_SEQ_CST,
 					 __ATOMIC_SEQ_CST)) {
 		fail(w, "vm_create returned handle %d, live in thread %u", ret,
 		     none - 1);
-		return;
+		return -S2OWN_EINVAL;
 	}
-	*vm = (struct test_vm){ .handle = ret, .next_gfn = rnd(w) % 4096 };
+	*vm = (struct test_vm){ .handle = ret, .fund = vm->fund, .own = 2 };
+	vm_topup(w, vm);
+	return ret;
+}
+
+static void vm_create(struct worker *w, struct test_vm *vm)
+{
+	if (vm_create_funded(w, vm, OK | EPERM_ | EBUSY_ | NOMEM_) > 0)
+		vm->next_gfn = rnd(w) % 4096;
 }
 
 /* Reclaim what a destroyed VM of ours left; others may be at it too. */
@@ -890,14 +957,16 @@ static void reclaim_leftovers(struct worker *w, const struct test_vm *vm)
 	}
 }
 
-static void vm_destroy(struct worker *w, struct test_vm *vm)
+static void destroy_vm(struct worker *w, struct test_vm *vm)
 {
+	u64 own = fund_pfn(vm);
 	unsigned int i;
 	int ret;
 
 	for (i = 0; i < vm->nr_ext; i++)
 		if (vm->ext[i].st != ST_RECL)
 			enter(vm->ext[i].pfn, vm->ext[i].nr);
+	enter(own, vm->own);
 	/* Before the call: the handle may be someone else's right after. */
 	__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
 	begin_op(w, RM_DESTROY, vm->handle, vm->nr_ext);
@@ -911,13 +980,21 @@ static void vm_destroy(struct worker *w, struct test_vm *vm)
 		leave(e->pfn, e->nr, !ret, e->st, ST_RECL, 0);
 		ring_push(ST_RECL, e->pfn, e->nr);
 	}
+	leave(own, vm->own, !ret, ST_VMOWN, ST_RECL, 0);
 	end_op(w, RM_DESTROY, vm->handle, vm->nr_ext, ret, OK);
 	if (vm->nr_ext)
 		check_range(w, vm->ext[0].pfn, vm->ext[0].nr);
-	/* Most of the time the owner cleans up; else others will. */
+	/*
+	 * Its own pages the owner reclaims, as a host does (else its next VM
+	 * has none; the give-back at the end takes them if the pool was dry).
+	 * Its memory, most of the time; else others will.
+	 */
+	ring_push(ST_RECL, own, vm->own);
+	do_host_op(w, RM_RECLAIM, own, vm->own);
 	if (rnd(w) % 8)
 		reclaim_leftovers(w, vm);
 	vm->handle = 0;
+	vm->own = 0;
 }
 
 static struct test_vm *pick_vm(struct worker *w)
@@ -940,7 +1017,7 @@ static void do_donate_guest(struct worker *w)
 	if (!vm)
 		return;
 	if (vm->nr_ext >= MAX_EXT - 2) {
-		vm_destroy(w, vm);
+		destroy_vm(w, vm);
 		return;
 	}
 	pick_range(w, &pfn, &nr);
@@ -960,10 +1037,13 @@ static void do_donate_guest(struct worker *w)
 	op.pfn = pfn;
 	op.gfn = gfn;
 	op.nr = nr;
-	begin_op(w, RM_DONATE_GUEST, pfn, nr);
-	ret = ref_call(&op, pfn, nr, NULL);
-	end_op(w, RM_DONATE_GUEST, pfn, nr, ret,
-	       clash ? EPERM_ | EBUSY_ : OK | EPERM_ | NOMEM_);
+	/* Short of tables in its cache: top up, then again. */
+	do {
+		begin_op(w, RM_DONATE_GUEST, pfn, nr);
+		ret = ref_call(&op, pfn, nr, NULL);
+		end_op(w, RM_DONATE_GUEST, pfn, nr, ret,
+		       clash ? EPERM_ | EBUSY_ : OK | EPERM_ | CACHE_);
+	} while (ret == -S2OWN_ENOMEM && !vm_topup(w, vm));
 	if (!ret && !clash) {
 		vm->ext[vm->nr_ext++] = (struct ext){
 			.gfn = gfn, .pfn = pfn, .nr = nr, .st = ST_GUEST };
@@ -1055,9 +1135,12 @@ static void do_guest_call(struct worker *w, enum rm_kind kind)
 	op.vm = vm->handle;
 	op.gfn = e->gfn + skip;
 	op.nr = n;
-	begin_op(w, kind, e->pfn + skip, n);
-	ret = ref_call(&op, e->pfn + skip, n, &done);
-	end_op(w, kind, e->pfn + skip, n, ret, OK | NOMEM_);
+	/* The TOPUP exit: the VMM tops up, the guest calls again. */
+	do {
+		begin_op(w, kind, e->pfn + skip, n);
+		ret = ref_call(&op, e->pfn + skip, n, &done);
+		end_op(w, kind, e->pfn + skip, n, ret, OK | CACHE_);
+	} while (ret == -S2OWN_ENOMEM && !vm_topup(w, vm));
 	if (ret)
 		return;
 	if (done != S2O_MIN(n, (u64)RM_GUEST_CALL_MAX))
@@ -1120,7 +1203,7 @@ static void one_op(struct worker *w)
 		struct test_vm *vm = &w->vms[rnd(w) % VMS_PER_THREAD];
 
 		if (vm->handle)
-			vm_destroy(w, vm);
+			destroy_vm(w, vm);
 	} else if (r < 880) {
 		do_badarg(w);
 	} else if (r < 950) {
@@ -1247,22 +1330,49 @@ static void must_op(struct worker *w, const struct rm_op *op)
 	must(w, ret, rm_kind_name[op->kind], op->pfn, op->nr);
 }
 
+/* Destroy @vm, then take back the pages that funded it. */
+static void cf_vm_destroy(struct worker *w, struct test_vm *vm)
+{
+	const struct rm_op op = {
+		.kind = RM_RECLAIM, .pfn = fund_pfn(vm), .nr = vm->own,
+	};
+
+	__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
+	enter(op.pfn, op.nr);
+	must(w, s2o_vm_destroy(vm->handle), "vm_destroy", 0, 0);
+	leave(op.pfn, op.nr, true, ST_VMOWN, ST_RECL, 0);
+	must(w, ref_call(&op, op.pfn, op.nr, NULL), "reclaim own pages",
+	     op.pfn, op.nr);
+	vm->handle = 0;
+	vm->own = 0;
+}
+
 static void cf_vm_fresh(struct worker *w, struct test_vm *vm)
 {
-	u32 none;
+	int ret;
 
-	if (vm->handle) {
-		__atomic_store_n(&g.vm_owner[vm->handle], 0, __ATOMIC_SEQ_CST);
-		must(w, s2o_vm_destroy(vm->handle), "vm_destroy", 0, 0);
-	}
-	vm->handle = s2o_vm_create();
-	none = 0;
-	if (vm->handle <= 0 ||
-	    !__atomic_compare_exchange_n(&g.vm_owner[vm->handle], &none,
-					 w->idx + 1, false, __ATOMIC_SEQ_CST,
-					 __ATOMIC_SEQ_CST))
-		fail(w, "conflict: vm_create returned %d", vm->handle);
-	vm->next_gfn = 0;
+	if (vm->handle)
+		cf_vm_destroy(w, vm);
+	ret = vm_create_funded(w, vm, OK);
+	if (ret <= 0)
+		fail(w, "conflict: vm_create returned %d", ret);
+	if (vm->own != 2 + S2OWN_TOPUP_PAGES)
+		fail(w, "conflict: vm_topup of a fresh VM failed");
+}
+
+/*
+ * A round's donation stays inside one 1G of gfns: S2OWN_TOPUP_PAGES in
+ * the cache are enough, so that only the other contender makes it fail.
+ */
+static void cf_vm_cache(struct worker *w, struct test_vm *vm)
+{
+	if (vm_cache_left(vm->handle) >= S2OWN_TOPUP_PAGES)
+		return;
+	if (vm->own + S2OWN_TOPUP_PAGES > FUND_PAGES)
+		cf_vm_fresh(w, vm);
+	else
+		must(w, vm_topup(w, vm), "vm_topup", fund_pfn(vm) + vm->own,
+		     S2OWN_TOPUP_PAGES);
 }
 
 /* Donate [pfn, pfn + nr) to VM @vm at a fresh gfn; returns the gfn. */
@@ -1438,6 +1548,8 @@ static void *conflict_thread(void *arg)
 					cf_vm_fresh(w, &cf.vm[0]);
 					cf_vm_fresh(w, &cf.vm[1]);
 				}
+				cf_vm_cache(w, &cf.vm[0]);
+				cf_vm_cache(w, &cf.vm[1]);
 				cf_prepare(w);
 				cf_setup_union(w, S2O_MIN(a->pfn, b->pfn),
 					       S2O_MAX(a->pfn + a->nr,
@@ -1462,11 +1574,7 @@ static void *conflict_thread(void *arg)
 	}
 	if (me == 0) {
 		for (int i = 0; i < 2; i++) {
-			__atomic_store_n(&g.vm_owner[cf.vm[i].handle], 0,
-					 __ATOMIC_SEQ_CST);
-			must(w, s2o_vm_destroy(cf.vm[i].handle), "vm_destroy",
-			     0, 0);
-			cf.vm[i].handle = 0;
+			cf_vm_destroy(w, &cf.vm[i]);
 		}
 		__atomic_store_n(&cf.noise_stop, 1, __ATOMIC_SEQ_CST);
 	}
@@ -1568,27 +1676,32 @@ static u64 check_tables(const char *when, bool all_back)
 {
 	struct table_count tc = { .seen = calloc(g.pool_pages, 1) };
 	struct s2own_stats st;
-	u64 nr_free;
-	int h;
+	u64 nr_free, host_tables;
+	int h, host_outside;
 
 	count_pgt(&tc, &s2o_host_mmu.pgt, true);
+	host_outside = tc.outside;
+	host_tables = tc.tables;
 	if (all_back && tc.uncoalesced)
 		fail(NULL, "%s: %" PRIu64 " host tables of host-default entries "
 		     "under one kind of memory did not coalesce, the first at "
 		     "ipa %#" PRIx64, when, tc.uncoalesced,
 		     tc.first_uncoalesced);
+	/* A VM's tables are its own pages, never the pool's. */
 	for (h = 1; h <= S2O_MAX_VMS; h++)
-		if (s2o_vms[h].state == S2O_VM_LIVE)
-			count_pgt(&tc, &s2o_vms[h].pgt, false);
+		if (s2o_vm_live((u8)h))
+			count_pgt(&tc, &s2o_vm_slots[h].vm->pgt, false);
 	free(tc.seen);
 	s2o_get_stats(&st);
-	if (tc.dups || tc.outside)
-		fail(NULL, "%s: %d table pages reachable twice, %d outside the "
-		     "pool", when, tc.dups, tc.outside);
-	if (st.table_pages_used != tc.tables)
+	if (tc.dups || host_outside || tc.tables != host_tables)
+		fail(NULL, "%s: %d table pages reachable twice, %d host tables "
+		     "outside the pool, %" PRIu64 " VM tables in it", when,
+		     tc.dups, host_outside, tc.tables - host_tables);
+	if (st.table_pages_used != host_tables)
 		fail(NULL, "%s: %" PRIu64 " table pages in use, %" PRIu64
-		     " reachable: %s", when, st.table_pages_used, tc.tables,
-		     st.table_pages_used > tc.tables ? "leak" : "double free");
+		     " reachable: %s", when, st.table_pages_used, host_tables,
+		     st.table_pages_used > host_tables ? "leak" :
+							 "double free");
 	if (st.table_pages_used + st.table_pages_free != g.pool_pages)
 		fail(NULL, "%s: pool used + free = %" PRIu64, when,
 		     st.table_pages_used + st.table_pages_free);
@@ -1700,7 +1813,7 @@ static void give_everything_back(struct worker *w)
 			struct test_vm *vm = &g.w[t].vms[i];
 
 			if (vm->handle)
-				vm_destroy(w, vm);
+				destroy_vm(w, vm);
 		}
 	do {
 		progress = false;
@@ -1971,7 +2084,11 @@ int main(int argc, char **argv)
 		g.w[t].idx = t;
 		g.w[t].cpu = t % FAKE_NR_CPUS;
 		g.w[t].rng = rng_mix(g.seed + t);
+		for (i = 0; i < VMS_PER_THREAD; i++)
+			g.w[t].vms[i].fund = t * VMS_PER_THREAD + i;
 	}
+	cf.vm[0].fund = CF_FUND;
+	cf.vm[1].fund = CF_FUND + 1;
 #if defined(__SANITIZE_THREAD__) || defined(__SANITIZE_ADDRESS__)
 	dog_limit = 120;
 #else

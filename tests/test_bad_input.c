@@ -94,7 +94,7 @@ static void bad_pfn_ranges(void **state)
 	(void)state;
 	assert_int_equal(host_touch(0, RAM_BASE, NULL), 0);
 	assert_int_equal(host_touch(1, RAM_END - PAGE, NULL), 0);
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_true(vm > 0);
 	assert_int_equal(s2o_host_donate_hyp(RAM_FIRST, 1), 0);
 	assert_int_equal(s2o_host_share_hyp(RAM_LAST, 1), 0);
@@ -142,7 +142,7 @@ static void bad_gfn_ranges(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_true(vm > 0);
 	assert_int_equal(s2o_host_donate_guest(vm, TARGET, MAX_PFN - 1, 1), 0);
 	watch_pages(pages, S2O_ARRAY_SIZE(pages));
@@ -189,12 +189,12 @@ static void error_precedence(void **state)
 
 	(void)state;
 	assert_int_equal(host_touch(0, pa_of(TARGET), NULL), 0);
-	a = s2o_vm_create();
-	b = s2o_vm_create();
+	a = vm_new();
+	b = vm_new();
 	assert_true(a > 0 && b > 0);
 	/* b dies holding a page, so its slot stays taken. */
 	assert_int_equal(s2o_host_donate_guest(b, TARGET + 100, 0, 1), 0);
-	assert_int_equal(s2o_vm_destroy(b), 0);
+	assert_int_equal(vm_destroy(b), 0);
 	assert_int_equal(s2o_host_donate_hyp(hyp_pg, 1), 0);
 	/* r: RELINQUISHED, r + 1: GUEST (mapped at GFN_MAPPED), r + 2: HYP,
 	 * r + 3: GUEST, all of VM a. */
@@ -273,7 +273,7 @@ static void error_precedence(void **state)
 		    "hyp_donate_host: guest, hyp");
 
 	/* The same gfn in another VM is free. */
-	c = s2o_vm_create();
+	c = vm_new();
 	assert_true(c > 0 && c != a && c != b);
 	assert_int_equal(s2o_host_donate_guest(c, TARGET, GFN_MAPPED, 1), 0);
 	assert_guest_maps(c, GFN_MAPPED, TARGET, "other VM");
@@ -291,11 +291,11 @@ static void bad_handles(void **state)
 	unsigned int k;
 
 	(void)state;
-	a = s2o_vm_create();
-	b = s2o_vm_create();
+	a = vm_new();
+	b = vm_new();
 	assert_true(a > 0 && b > 0 && a != b);
 	assert_int_equal(s2o_host_donate_guest(b, TARGET + 1, 0, 1), 0);
-	assert_int_equal(s2o_vm_destroy(b), 0);
+	assert_int_equal(vm_destroy(b), 0);
 	handles[0] = -1;
 	handles[1] = 0;
 	handles[2] = S2O_MAX_VMS + 1;
@@ -313,14 +313,14 @@ static void bad_handles(void **state)
 			ASSERT_NOOP(ENOENT_,
 				    guest_call_ret(guest_calls[k], h, 0, 1),
 				    "%s of handle %d", guest_call_name[k], h);
-		ASSERT_NOOP(ENOENT_, s2o_vm_destroy(h), "destroy handle %d",
+		ASSERT_NOOP(ENOENT_, vm_destroy(h), "destroy handle %d",
 			    h);
 		if (h)	/* handle 0 dumps the host */
 			assert_int_equal(runs_take(h, &(struct runs){ 0 }),
 					 ENOENT_);
 	}
-	assert_int_equal(s2o_vm_destroy(a), 0);
-	ASSERT_NOOP(ENOENT_, s2o_vm_destroy(a), "destroy twice");
+	assert_int_equal(vm_destroy(a), 0);
+	ASSERT_NOOP(ENOENT_, vm_destroy(a), "destroy twice");
 	ASSERT_NOOP(ENOENT_, s2o_host_donate_guest(a, TARGET, 1, 1),
 		    "donate_guest after destroy");
 }

@@ -62,7 +62,7 @@ static void ram_boundary_pages(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_true(vm > 0);
 	for (i = 0; i < S2O_ARRAY_SIZE(ends); i++) {
 		u64 pfn = ends[i].pfn, gfn = ends[i].gfn;

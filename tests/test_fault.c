@@ -136,7 +136,7 @@ static void fault_access_kinds(void **state)
 	(void)state;
 	watch_pages((const u64[]){ TARGET, TARGET + 1 }, 2);
 	assert_int_equal(s2o_host_donate_hyp(TARGET, 1), 0);
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, TARGET + 1, GFN_MAPPED, 1),
 			 0);
 	for (w = 0; w < S2O_ARRAY_SIZE(where); w++) {

@@ -32,7 +32,7 @@ static void run_ends_at_jump_and_hole(void **state)
 
 	(void)state;
 	watch_pages(pages, S2O_ARRAY_SIZE(pages));
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, P, G, 4), 0);
 	assert_int_equal(s2o_host_donate_guest(vm, P + 100, G + 4, 4), 0);
 	assert_guest_call(SHARE, vm, G, 8, 0, 4);
@@ -67,7 +67,7 @@ static void run_ends_after_512_pages(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, chunk, g, 1536), 0);
 	assert_guest_call(SHARE, vm, g, 1536, 0, 512);
 	assert_guest_call(SHARE, vm, g + 512, ~0ULL >> 30, 0, 512);
@@ -94,7 +94,7 @@ static void run_ends_at_region_end(void **state)
 
 	(void)state;
 	assert_int_equal(harness_setup_ram(true, POOL_PAGES), 0);
-	vm = s2o_vm_create();
+	vm = vm_new();
 	watch_pages(pages, 2);
 	ASSERT_NOOP(EINVAL_, s2o_host_donate_guest(vm, end - 3, G, 6),
 		    "donation across the region end");
@@ -123,7 +123,7 @@ static void run_is_all_or_nothing(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, P, G, 8), 0);
 	assert_guest_call(SHARE, vm, G + 4, 1, 0, 1);
 	watch_pages(pages, S2O_ARRAY_SIZE(pages));
@@ -147,8 +147,8 @@ static void calls_reach_own_pages_only(void **state)
 	int a, b;
 
 	(void)state;
-	a = s2o_vm_create();
-	b = s2o_vm_create();
+	a = vm_new();
+	b = vm_new();
 	assert_int_equal(s2o_host_donate_guest(b, P + 1, G, 1), 0);
 	watch_pages(pages, 2);
 	ASSERT_NOOP(EFAULT_, guest_call_ret(SHARE, a, G, 1),
@@ -200,13 +200,18 @@ static void share_coalesces_unshare_splits(void **state)
 	int vm;
 
 	(void)state;
+	vm = vm_new();
 	assert_int_equal(host_touch(0, BLOCK_1G, NULL), 0);
 	assert_int_equal(runs_take(0, &before), 0);
-	vm = s2o_vm_create();
 	assert_int_equal(s2o_host_donate_guest(vm, PFN(page), G, 1), 0);
-	/* Host: boot's, and a level-2 and level-3; the VM's: 4. */
+	/*
+	 * Host: boot's, a level-2 and level-3 annotating the VM's own pages
+	 * at VM_FUND(), a level-2 and level-3 for the page. The VM's root is
+	 * its own; its levels 1 to 3 come from its cache.
+	 */
 	tables = tables_used();
-	assert_int_equal(tables, BOOT_TABLES + 2 + 4);
+	assert_int_equal(tables, BOOT_TABLES + 2 + 2);
+	assert_int_equal(vm_cache_left(vm), VM_TOPUP - 3);
 
 	s2o_get_stats(&st0);
 	assert_guest_call(SHARE, vm, G, 1, 0, 1);
@@ -240,6 +245,7 @@ static void share_coalesces_unshare_splits(void **state)
 	assert_int_equal(host_translate(2, page + PAGE, &tr), 0);
 	assert_int_equal(tr.level, 3);
 	assert_guest_maps(vm, G, PFN(page), "unshared");
+	assert_int_equal(vm_cache_left(vm), VM_TOPUP - 3);
 	runs_free(&before);
 }
 
@@ -252,10 +258,11 @@ static void destroyed_vm_shared_pages(void **state)
 {
 	const u64 pages[] = { P, P + 1 };
 	struct fake_translation tr;
+	u64 zeroed;
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, P, G, 2), 0);
 	assert_guest_call(SHARE, vm, G, 1, 0, 1);
 	assert_int_equal(host_touch(1, pa_of(P), &tr), 0);
@@ -264,18 +271,20 @@ static void destroyed_vm_shared_pages(void **state)
 	watch_pages(pages, 2);
 	ASSERT_NOOP(EBUSY_, s2o_host_reclaim_guest(P, 1),
 		    "reclaim of a live VM's shared page");
-	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(vm_destroy(vm), 0);
 	assert_page(P, ST_GSHARED_DEAD, vm, "destroyed");
 	assert_page(P + 1, ST_GUEST_DEAD, vm, "destroyed");
 	assert_int_equal(host_translate(1, pa_of(P), &tr), 0);
 	assert_int_equal(host_touch(2, pa_of(P), &tr), 0);
 	assert_int_not_equal(host_touch(2, pa_of(P + 1), &tr), 0);
 	/* Its slot stays taken until both are back. */
+	assert_int_equal(vm_next_handle(), vm + 1);
+	zeroed = fake_counters.zeroed_pages;
 	assert_int_equal(s2o_host_reclaim_guest(P, 2), 0);
 	assert_true(page_is_zero(P));
 	assert_true(page_is_zero(P + 1));
-	assert_int_equal(fake_counters.zeroed_pages, 2);
-	assert_int_equal(s2o_vm_create(), vm);
+	assert_int_equal(fake_counters.zeroed_pages - zeroed, 2);
+	assert_int_equal(vm_new(), vm);
 }
 
 /*
@@ -283,7 +292,7 @@ static void destroyed_vm_shared_pages(void **state)
  * 2M annotations (a table page each), taking them back annotates the
  * pages in those tables, which stay (they hold the guest's pages). The
  * VM's stage-2 changes only to unmap: relinquishing splits its two 2M
- * blocks, a table page each.
+ * blocks, a table page each from its cache, none from the pool.
  */
 static void calls_split_only_what_they_must(void **state)
 {
@@ -293,7 +302,7 @@ static void calls_split_only_what_they_must(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_int_equal(s2o_host_donate_guest(vm, chunk, g, 1024), 0);
 	assert_int_equal(runs_take(vm, &before), 0);
 	tables = tables_used();
@@ -306,8 +315,10 @@ static void calls_split_only_what_they_must(void **state)
 	assert_host_leaf(pa_of(chunk + 612),
 			 s2o_pte_annotation(S2O_OWNER_GUEST), 3);
 	runs_assert_back(vm, &before, false, "share, unshare");
+	assert_int_equal(vm_cache_left(vm), VM_TOPUP - 2);
 	assert_guest_call(RELINQUISH, vm, g + 100, 1024, 0, 512);
-	assert_int_equal(tables_used(), tables + 4);
+	assert_int_equal(tables_used(), tables + 2);
+	assert_int_equal(vm_cache_left(vm), VM_TOPUP - 4);
 	assert_guest_maps(vm, g + 99, chunk + 99, "before the run");
 	assert_guest_maps(vm, g + 612, chunk + 612, "after the run");
 	assert_guest_faults_everywhere(vm, g + 100, "relinquished");

@@ -22,7 +22,7 @@
 static const enum rm_kind matrix_ops[] = {
 	RM_SHARE, RM_UNSHARE, RM_DONATE_HYP, RM_GIVE_BACK, RM_DONATE_GUEST,
 	RM_GUEST_SHARE, RM_GUEST_UNSHARE, RM_RELINQUISH, RM_RECLAIM,
-	RM_VCPU_CREATE, RM_FAULT,
+	RM_VCPU_CREATE, RM_TOPUP, RM_FAULT,
 };
 #define NR_OP S2O_ARRAY_SIZE(matrix_ops)
 
@@ -36,7 +36,8 @@ struct expect {
 	[RM_SHARE] = { e, st }, [RM_UNSHARE] = { e, st },		\
 	[RM_DONATE_HYP] = { e, st }, [RM_GIVE_BACK] = { e, st },	\
 	[RM_DONATE_GUEST] = { e, st }, [RM_RECLAIM] = { e, st },	\
-	[RM_VCPU_CREATE] = { e, st }, [RM_FAULT] = { e, st }
+	[RM_VCPU_CREATE] = { e, st }, [RM_TOPUP] = { e, st },		\
+	[RM_FAULT] = { e, st }
 /* The guest's three calls refused with @e, the page left in @st. */
 #define GUEST_CALLS(e, st)						\
 	[RM_GUEST_SHARE] = { e, st }, [RM_GUEST_UNSHARE] = { e, st },	\
@@ -61,6 +62,7 @@ static const struct expect matrix[NR_ST][RM_NR_KINDS] = {
 		[RM_DONATE_HYP] = { 0, ST_HYP },
 		[RM_DONATE_GUEST] = { 0, ST_GUEST },
 		[RM_VCPU_CREATE] = { 0, ST_VMSTATE },
+		[RM_TOPUP] = { 0, ST_VMSTATE },
 		[RM_FAULT] = { 0, ST_HOST },
 	},
 	[ST_SHARED] = {
@@ -388,6 +390,10 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 		assert_int_equal(state_pa, pa_of(pfn));
 		s2o_vcpu_put(a, 0);
 		break;
+	case RM_TOPUP:
+		assert_host_lost(pfn, ctx);
+		assert_int_equal(vm_cache_left(a), VM_TOPUP + 1);
+		break;
 	case RM_GUEST_SHARE:
 		/* Owner 0 again: the host's tables coalesced into its block. */
 		assert_host_has_block(pfn, after, baseline, ctx);
@@ -412,7 +418,7 @@ static void check_legal(const struct matrix_case *c, u64 pfn, int a,
 				 before->c.st.pages_scrubbed, 1);
 		if (st_dead(c->st)) {
 			/* VM B's last page is back: its slot is free. */
-			assert_int_equal(s2o_vm_create(), 2);
+			assert_int_equal(vm_new(), 2);
 		}
 		break;
 	case RM_RELINQUISH:

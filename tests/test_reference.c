@@ -540,6 +540,20 @@ static void op_vcpu_create(bool bad)
 	rm_apply(&op);
 }
 
+/* Pages for VM @vm's table cache: a few host pages of the window. */
+static void op_vm_topup(bool bad)
+{
+	struct rm_op op = { .kind = RM_TOPUP, .vm = random_handle() };
+
+	if (bad) {
+		bad_range_in_window(&op.pfn, &op.nr);
+	} else {
+		targeted_range(rm_transitions[RM_TOPUP].from, &op.pfn, &op.nr);
+		op.nr = S2O_MIN(op.nr, S2OWN_TOPUP_PAGES);
+	}
+	rm_apply(&op);
+}
+
 static void op_vm_create(void)
 {
 	struct rm_op op = { .kind = RM_CREATE };
@@ -640,6 +654,8 @@ static void one_op(void)
 		op_pages(RM_RECLAIM, bad, 75);
 	else if (r < 89)
 		op_vcpu_create(bad);
+	else if (r < 91)
+		op_vm_topup(bad);
 	else if (r < 95)
 		op_vm_create();
 	else

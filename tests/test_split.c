@@ -29,7 +29,7 @@ static void stale_tlb_after_donation(void **state)
 	int vm;
 
 	(void)state;
-	vm = s2o_vm_create();
+	vm = vm_new();
 	assert_true(vm > 0);
 	/* Cached as a 1G block. */
 	touch_cached(0, x, 1);
@@ -56,7 +56,7 @@ static void stale_tlb_after_donation(void **state)
 	assert_guest_maps(vm, 512 + 5, PFN(chunk) + 5, "2M chunk");
 
 	/* Destroying the VM does not give anything back to the host. */
-	assert_int_equal(s2o_vm_destroy(vm), 0);
+	assert_int_equal(vm_destroy(vm), 0);
 	assert_host_faults_everywhere(chunk + 5 * PAGE, "after destroy");
 	assert_int_equal(host_read_fault(chunk), EPERM_);
 }

@@ -142,7 +142,8 @@ s2own_trace_story() {
 # s2own_trace_counts FILE: the events of FILE as the counters count them,
 # "name N" lines: host_faults, splits (not of empty entries), coalesces,
 # tlbi_ipa, tlbi_range, tlbi_vmid, pages_scrubbed, and table_pages_used
-# (taken minus returned).
+# (the pool's, taken minus returned: a table_alloc naming a VM came from
+# its cache).
 s2own_trace_counts() {
 	awk "$S2OWN_AWK_HEX"'
 		$3 == "host_fault" { c["host_faults"]++ }
@@ -150,7 +151,7 @@ s2own_trace_counts() {
 		$3 == "coalesce" { c["coalesces"]++ }
 		$3 == "tlbi" { c["tlbi_" field("kind")]++ }
 		$3 == "scrub" { c["pages_scrubbed"] += field("nr") }
-		$3 == "table_alloc" { c["table_pages_used"]++ }
+		$3 == "table_alloc" && field("vm") == "" { c["table_pages_used"]++ }
 		$3 == "table_free" { c["table_pages_used"]-- }
 		END {
 			n = split("host_faults splits coalesces tlbi_ipa tlbi_range tlbi_vmid pages_scrubbed table_pages_used", k, " ")

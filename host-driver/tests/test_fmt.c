@@ -146,7 +146,8 @@ int main(void)
 				   [S2OWN_EXIT_IRQ] = 2270,
 				   [S2OWN_EXIT_SYSTEM_EVENT] = 1,
 				   [S2OWN_EXIT_VCPU_OFF] = 3,
-				   [S2OWN_EXIT_RELINQUISH] = 5 },
+				   [S2OWN_EXIT_RELINQUISH] = 5,
+				   [S2OWN_EXIT_TOPUP] = 6 },
 		};
 
 		len = s2own_fmt_vm_counts(buf, sizeof(buf), &vm);
@@ -154,7 +155,7 @@ int main(void)
 		       "vcpus 4 donations 35 donate_errors 0 pages_donated 4064 pages_relinquished 16 pages_reclaimed 17\n");
 		len = s2own_fmt_vcpu_counts(buf, sizeof(buf), 2, &c);
 		expect("vcpu counts", buf,
-		       "vcpu 2 runs 130 entries 2400 errors 0 interrupted 1 hvc 100 mem_fault 20 mmio 4 wfx 0 irq 2270 system_event 1 vcpu_off 3 stopped 0 relinquish 5 other 2\n");
+		       "vcpu 2 runs 130 entries 2400 errors 0 interrupted 1 hvc 100 mem_fault 20 mmio 4 wfx 0 irq 2270 system_event 1 vcpu_off 3 stopped 0 relinquish 5 topup 6 other 2\n");
 		if (len != strlen(buf)) {
 			printf("FAIL: vcpu counts length\n");
 			failed++;

@@ -77,6 +77,9 @@ int main(void)
 	line("table_alloc", 1, t, S2OWN_TEV_TABLE_ALLOC, 0, 0, 0, 0,
 	     0x40603000, 2531,
 	     "    12.345678 cpu1 table_alloc pa=0x40603000 free=2531\n");
+	line("table_alloc from a VM's cache", 1, t, S2OWN_TEV_TABLE_ALLOC, 0,
+	     3, 0, 0, 0x48a05000, 2,
+	     "    12.345678 cpu1 table_alloc vm=3 pa=0x48a05000 free=2\n");
 	line("table_free", 1, t, S2OWN_TEV_TABLE_FREE, 0, 0, 0, 0, 0x40603000,
 	     2532, "    12.345678 cpu1 table_free pa=0x40603000 free=2532\n");
 	line("tlbi ipa", 1, t, S2OWN_TEV_TLBI, S2OWN_TLBI_IPA, 0, 0, 2,

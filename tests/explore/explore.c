@@ -42,22 +42,36 @@
 #include "../rng.h"
 #include "explore.h"
 
+/*
+ * Each machine has a little RAM of its own for the pages the host gives
+ * its VMs (VM_FUND()), apart from the blocks the scenarios race on: in a
+ * 2M block of its own on the small machine, in the next 1G block on the
+ * 1G one, whose level-2 table must be free to coalesce.
+ */
+#define X_FUND_BASE (X_RAM_END + 2 * MIB)
+#define X1G_FUND_BASE X1G_RAM_END
+#define X_FUND_BYTES (4 * VM_FUND_PAGES * PAGE)	/* handles 0..3 */
+
 static const struct s2o_mem_region x_regions[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
 	{ RAM_BASE, X_RAM_END - RAM_BASE, S2O_MEM_RAM },
+	{ X_FUND_BASE, X_FUND_BYTES, S2O_MEM_RAM },
 };
 
 static const struct harness_map x_map =
-	HARNESS_MAP(x_regions, POOL_BASE, HYP_BASE, X_RAM_END);
+	HARNESS_MAP_FUNDED(x_regions, POOL_BASE, HYP_BASE,
+			   X_FUND_BASE + X_FUND_BYTES, X_FUND_BASE);
 
 static const struct s2o_mem_region x1g_regions[] = {
 	{ HYP_BASE, HYP_END - HYP_BASE, S2O_MEM_HYP },
 	{ X1G_RAM_BASE, X1G_RAM_END - X1G_RAM_BASE, S2O_MEM_RAM },
+	{ X1G_FUND_BASE, X_FUND_BYTES, S2O_MEM_RAM },
 };
 
 /* The first machine set up: its arena holds the other's too. */
 static const struct harness_map x1g_map =
-	HARNESS_MAP(x1g_regions, POOL_BASE, HYP_BASE, X1G_RAM_END);
+	HARNESS_MAP_FUNDED(x1g_regions, POOL_BASE, HYP_BASE,
+			   X1G_FUND_BASE + X_FUND_BYTES, X1G_FUND_BASE);
 
 static struct {
 	const char *argv0;
@@ -498,10 +512,11 @@ static void describe(const volatile void *addr, char *buf, size_t size)
 					      (s2o_memmap.first_pfn >>
 					       S2O_LOCK_PAGES_SHIFT))
 					     << S2O_LOCK_PAGES_SHIFT));
-	} else if (p >= (const char *)s2o_vms &&
-		   p < (const char *)(s2o_vms + S2O_MAX_VMS + 1)) {
-		snprintf(buf, size, "vm %ld", (long)((p - (const char *)s2o_vms) /
-						     sizeof(*s2o_vms)));
+	} else if (p >= (const char *)s2o_vm_slots &&
+		   p < (const char *)(s2o_vm_slots + S2O_MAX_VMS + 1)) {
+		snprintf(buf, size, "vm slot %ld",
+			 (long)((p - (const char *)s2o_vm_slots) /
+				sizeof(*s2o_vm_slots)));
 	} else {
 		snprintf(buf, size, "%p", (const void *)p);
 	}

@@ -49,6 +49,7 @@ asmlinkage void s2own_fp_save(struct s2own_fp_regs *regs);
 
 struct fp_run {
 	int vm;
+	struct s2own_vm_pages vm_pages;	/* the VM's own */
 	long vcpu;
 	struct page *page;	/* the guest's RAM */
 	struct page *vpage;	/* the vCPU's state */
@@ -85,8 +86,9 @@ static int fp_setup(struct fp_run *r)
 	void *va;
 	long ret;
 
-	r->vm = s2own_hvc(S2OWN_HC_VM_CREATE, FP_GFN, 1, FP_GFN << PAGE_SHIFT,
-			  0, &res);
+	s2own_vm_pages_init(&r->vm_pages);
+	r->vm = s2own_vm_pages_create(&r->vm_pages, FP_GFN, 1,
+				      FP_GFN << PAGE_SHIFT, 0);
 	if (r->vm <= 0) {
 		fp_fail(r, "vm_create: %s", s2own_errname(r->vm));
 		return -EIO;
@@ -105,7 +107,8 @@ static int fp_setup(struct fp_run *r)
 	 * cleaning to the point of unification is enough.
 	 */
 	caches_clean_inval_pou((unsigned long)va, (unsigned long)va + size);
-	ret = s2own_donate_guest(r->vm, page_to_pfn(r->page), FP_GFN, 1);
+	ret = s2own_vm_pages_donate(&r->vm_pages, r->vm, page_to_pfn(r->page),
+				    FP_GFN, 1);
 	if (ret) {
 		fp_fail(r, "donate_guest: %s", s2own_errname(ret));
 		return -EIO;
@@ -213,6 +216,9 @@ static void fp_teardown(struct fp_run *r)
 		ret = s2own_vm_destroy(r->vm);
 		if (ret)
 			fp_fail(r, "vm_destroy: %s", s2own_errname(ret));
+		else if ((ret = s2own_vm_pages_reclaim(&r->vm_pages)))
+			fp_fail(r, "the VM's own pages: %s",
+				s2own_errname(ret));
 	}
 	fp_put_page(r, r->page, r->page_given);
 	fp_put_page(r, r->vpage, r->vpage_given);

@@ -60,7 +60,8 @@
 #define FUZZ_VMS		4	/* live VMs a thread keeps */
 #define FUZZ_STALE		8	/* destroyed handles it remembers */
 #define FUZZ_DONATIONS		8	/* donations it remembers */
-#define FUZZ_FLOOD_EVERY	20000	/* calls between pool floods */
+#define FUZZ_FLOOD_EVERY	20000	/* calls between floods */
+#define FUZZ_FLOOD_SPARSE	64	/* single pages a flood donates to EL2 */
 #define FUZZ_PATTERN		0x5a
 
 /* 2^36 pfns: the hypervisor's 48-bit IPA space. */
@@ -136,6 +137,7 @@ struct fuzz_cpu {
 	u64 base;		/* first pfn of the chunk */
 	u8 state[FUZZ_POOL_PAGES];	/* enum fuzz_page */
 	int vms[FUZZ_VMS];	/* 0: free slot */
+	struct s2own_vm_pages vm_pages;	/* its VMs' own */
 	int stale[FUZZ_STALE];
 	unsigned int next_stale;
 	struct {
@@ -145,7 +147,7 @@ struct fuzz_cpu {
 	u64 touches;
 	u64 touches_refused;
 	u64 floods;
-	u64 floods_dry;		/* floods that ended in -ENOMEM */
+	u64 floods_dry;		/* floods that ran a VM's cache dry */
 };
 
 static_assert(offsetof(struct fuzz_cpu, thread) == 0);
@@ -229,10 +231,9 @@ static void run_check(const char *when)
 	       S2OWN_NAME, when, ret, res.out[0], (long long)res.out[1]);
 }
 
-static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
-		 u64 a3, u64 a4, struct s2own_hvc_res *res)
+/* A call made: counted by op and result; every FUZZ_CHECK_EVERY, a check. */
+static long counted(struct fuzz_cpu *c, enum fuzz_op op, long ret)
 {
-	long ret = s2own_hvc(id, a1, a2, a3, a4, res);
 	unsigned int cls = s2own_res_class(ret, op == OP_UNKNOWN_ID);
 
 	c->thread.calls++;
@@ -241,6 +242,14 @@ static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
 	if (!(atomic64_inc_return(&fz.calls) % FUZZ_CHECK_EVERY))
 		run_check("periodic");
 	return ret;
+}
+
+static long call(struct fuzz_cpu *c, enum fuzz_op op, u32 id, u64 a1, u64 a2,
+		 u64 a3, u64 a4, struct s2own_hvc_res *res)
+{
+	long ret = s2own_hvc(id, a1, a2, a3, a4, res);
+
+	return counted(c, op, ret);
 }
 
 /* --- arguments ----------------------------------------------------------- */
@@ -446,6 +455,21 @@ static void vm_created(struct fuzz_cpu *c, long handle)
 	c->vms[i >= 0 ? i : below(c, FUZZ_VMS)] = handle;
 }
 
+/* A VM on a page pair of the thread's, its table cache topped up once. */
+static long vm_create(struct fuzz_cpu *c)
+{
+	long ret = counted(c, OP_VM_CREATE,
+			   s2own_vm_pages_create(&c->vm_pages, 0, 0, 0, 0));
+
+	if (ret > 0)
+		s2own_vm_pages_topup(&c->vm_pages, ret);
+	return ret;
+}
+
+/*
+ * The VM's own pages come back once it is destroyed, by whichever thread:
+ * take back those of the thread's VMs that are gone.
+ */
 static void vm_destroyed(struct fuzz_cpu *c, u64 handle)
 {
 	unsigned int i;
@@ -454,6 +478,7 @@ static void vm_destroyed(struct fuzz_cpu *c, u64 handle)
 		if (c->vms[i] == handle)
 			c->vms[i] = 0;
 	c->stale[c->next_stale++ % FUZZ_STALE] = handle;
+	s2own_vm_pages_reclaim(&c->vm_pages);
 }
 
 /* A guest donation's arguments, and whether the call must refuse them. */
@@ -517,25 +542,68 @@ static void fuzz_range_op(struct fuzz_cpu *c, enum fuzz_op op)
 	g.vm = pick_handle(c, &g.bad);
 	g.gfn = pick_gfn(c, nr, &bad_gfn);
 	g.bad |= bad_gfn;
-	range_call(c, op, pfn, nr, own, &g);
+	/* The VM's table cache ran dry: the host tops it up, as a VMM does. */
+	if (range_call(c, op, pfn, nr, own, &g) == -S2OWN_ENOMEM && !g.bad)
+		s2own_vm_pages_topup(&c->vm_pages, g.vm);
 }
 
 /*
- * Fill the table pool, all threads at once (every FUZZ_FLOOD_EVERY calls):
- * each takes back what pages it can, then donates them one by one to one
- * of its VMs at gfns far apart, each taking up to three table pages, until
- * the hypervisor says -ENOMEM. Four threads' chunks need twice the pool.
- * The host must keep running meanwhile: its own stage-2 faults draw on the
- * pool's reserve. The pages come back through the random calls later.
+ * A donation of the thread's chunk page @idx to VM @g->vm; on -ENOMEM,
+ * one topup, as a VMM makes, must let the same donation through (or the
+ * VM went under another thread's destroy).
+ */
+static long flood_donate(struct fuzz_cpu *c, const struct guest_args *g,
+			 u64 idx)
+{
+	long ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true, g);
+
+	if (ret != -S2OWN_ENOMEM)
+		return ret;
+	c->floods_dry++;
+	if (s2own_vm_pages_topup(&c->vm_pages, g->vm))
+		return ret;
+	ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true, g);
+	if (ret && ret != -S2OWN_ENOENT)
+		unexpected(c, "flood: donation to vm %llu refused after a topup: %ld",
+			   g->vm, ret);
+	return -S2OWN_ENOMEM;
+}
+
+/*
+ * Drain what the calls draw on, all threads at once (every
+ * FUZZ_FLOOD_EVERY calls). The pool holds the host stage-2's tables:
+ * single pages from anywhere in RAM, donated to the hypervisor, split a
+ * block each (a level-3 table, a level-2 in a new 1G) and stay donated
+ * while the rest runs. A VM's tables come from its cache: the thread
+ * takes back what pages of its chunk it can, then donates them one by
+ * one to one of its VMs at gfns far apart (up to three tables each),
+ * without topping up, until the cache is dry. The host must keep running
+ * meanwhile: its own stage-2 faults draw on the pool's reserve. The
+ * chunk's pages come back through the random calls later, the single
+ * pages at the end.
  */
 static void fuzz_flood(struct fuzz_cpu *c)
 {
-	struct s2own_hvc_res res;
+	struct page *sparse[FUZZ_FLOOD_SPARSE];
 	struct guest_args g = { 0 };
+	struct s2own_hvc_res res;
+	unsigned int nr_sparse, k;
 	enum fuzz_op op;
 	u64 idx, nr, i;
 	long ret;
 
+	for (nr_sparse = 0; nr_sparse < FUZZ_FLOOD_SPARSE; nr_sparse++) {
+		struct page *p = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+
+		if (!p)
+			break;
+		if (call(c, OP_DONATE_HYP, S2OWN_HC_HOST_DONATE_HYP,
+			 page_to_pfn(p), 1, 0, 0, &res)) {
+			__free_page(p);
+			break;
+		}
+		sparse[nr_sparse] = p;
+	}
 	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
 		op = give_back[c->state[i]];
 		if (op != NR_OPS)
@@ -546,26 +614,30 @@ static void fuzz_flood(struct fuzz_cpu *c)
 		g.vm = c->vms[i];
 	for (i = 0; i < FUZZ_POOL_PAGES; i++) {
 		if (!g.vm) {
-			ret = call(c, OP_VM_CREATE, S2OWN_HC_VM_CREATE, 0, 0,
-				   0, 0, &res);
+			ret = vm_create(c);
 			if (ret < 0)
-				return;
+				break;
 			vm_created(c, ret);
 			g.vm = ret;
 		}
 		idx = below(c, FUZZ_POOL_PAGES);
 		if (!find_run(c, &idx, &nr, 1, PG_HOST))
-			return;
+			break;
 		g.gfn = below(c, IPA_PFNS);
-		ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true,
-				 &g);
-		if (ret == -S2OWN_ENOMEM) {
-			c->floods_dry++;
-			return;
-		}
+		ret = flood_donate(c, &g, idx);
+		if (ret == -S2OWN_ENOMEM)
+			break;
 		if (ret == -S2OWN_ENOENT)
 			g.vm = 0;
 	}
+	/* A page the hypervisor keeps is never Linux's again. */
+	for (k = 0; k < nr_sparse; k++)
+		if (call(c, OP_HYP_DONATE_HOST, S2OWN_HC_HYP_DONATE_HOST,
+			 page_to_pfn(sparse[k]), 1, 0, 0, &res))
+			unexpected(c, "flood: hyp_donate_host(pfn 0x%lx) refused",
+				   page_to_pfn(sparse[k]));
+		else
+			__free_page(sparse[k]);
 }
 
 static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
@@ -586,7 +658,7 @@ static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
 				vm_destroyed(c, h);
 			return;
 		}
-		ret = call(c, op, S2OWN_HC_VM_CREATE, 0, 0, 0, 0, &res);
+		ret = vm_create(c);
 		if (ret >= 0)
 			vm_created(c, ret);
 		return;
@@ -650,7 +722,7 @@ static void fuzz_query(struct fuzz_cpu *c)
 /* The host's ids; not GUEST_RELINQUISH's, retired. */
 static bool known_id(u32 id)
 {
-	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VCPU_RUN &&
+	return (id >= S2OWN_HC_HOST_SHARE_HYP && id <= S2OWN_HC_VM_TOPUP &&
 		id != S2OWN_HC_RETIRED_RELINQUISH) ||
 	       id == S2OWN_HC_TRACE_BUFFER || id == S2OWN_HC_TRACE_ENABLE ||
 	       id == S2OWN_HC_CALL_UID || id == S2OWN_HC_REVISION;
@@ -875,6 +947,7 @@ static int cpu_setup(struct s2own_thread *t, unsigned int i)
 	struct fuzz_cpu *c = container_of(t, struct fuzz_cpu, thread);
 
 	c->rng = fz.seed ^ (0x9e3779b97f4a7c15ULL * (i + 1));
+	s2own_vm_pages_init(&c->vm_pages);
 	c->chunk = alloc_pages(GFP_KERNEL | __GFP_NOWARN, FUZZ_POOL_ORDER);
 	if (!c->chunk)
 		return -ENOMEM;
@@ -915,6 +988,14 @@ static void cleanup(void)
 	}
 	for (i = 0; i < fz.threads.nr; i++) {
 		c = fuzz_cpu(i);
+		ret = s2own_vm_pages_reclaim(&c->vm_pages);
+		if (ret) {
+			pr_err("%s: fuzz: cpu%u: leaking %llu pages of its VMs': %s\n",
+			       S2OWN_NAME, c->thread.cpu,
+			       s2own_vm_pages_held(&c->vm_pages),
+			       s2own_errname(ret));
+			fz.cleanup_failures++;
+		}
 		if (!c->chunk)
 			continue;
 		for (p = 0; p < FUZZ_POOL_PAGES; p++) {

@@ -56,6 +56,7 @@ struct storm_pending {
 struct storm_cpu {
 	struct s2own_thread thread;	/* first: calls, unexpected */
 	int vm;
+	struct s2own_vm_pages vm_pages;	/* its own, the host's gift */
 	u64 iterations;
 	u64 expected_errors;	/* refusals that were asked for */
 	u64 neighbour_faults;
@@ -176,7 +177,7 @@ static void explain_readable(struct storm_cpu *c, u64 pfn, u64 val)
 /* A new VM for the next cycle; 0 (the thread stops) if none. */
 static void new_vm(struct storm_cpu *c)
 {
-	long ret = s2own_vm_create();
+	long ret = s2own_vm_pages_create(&c->vm_pages, 0, 0, 0, 0);
 
 	note(c, ret > 0 ? 0 : ret, 0, "vm_create", 0, 0, 0);
 	c->vm = ret > 0 ? ret : 0;
@@ -226,7 +227,7 @@ static bool cycle_range(struct storm_cpu *c, struct page *page,
 
 	/* A pattern, so that zeroes later prove the scrub. */
 	memset(page_address(page), 0x5a, PAGE_SIZE << order);
-	ret = s2own_donate_guest(c->vm, pfn, gfn, nr);
+	ret = s2own_vm_pages_donate(&c->vm_pages, c->vm, pfn, gfn, nr);
 	note(c, ret, 0, "donate_guest", pfn, gfn, nr);
 	if (ret)
 		return true;	/* a failed call changes nothing */
@@ -247,6 +248,8 @@ static bool cycle_range(struct storm_cpu *c, struct page *page,
 	     pfn + probe, 0, 1);
 	ret = s2own_reclaim_guest(pfn, nr);
 	note(c, ret, 0, "reclaim destroyed", pfn, 0, nr);
+	note(c, s2own_vm_pages_reclaim(&c->vm_pages), 0, "reclaim the VM's own",
+	     c->vm, 0, 0);
 	new_vm(c);
 	if (ret)
 		return false;
@@ -311,6 +314,7 @@ static void storm_fn(struct s2own_thread *t)
 	for (i = 0; i < STORM_OWN_PAGES; i++)
 		c->own[i] = alloc_page(GFP_KERNEL);
 	c->spare = alloc_page(GFP_KERNEL);
+	s2own_vm_pages_init(&c->vm_pages);
 	new_vm(c);
 
 	while (c->vm && c->spare && !READ_ONCE(storm_stop) &&
@@ -326,8 +330,11 @@ static void storm_fn(struct s2own_thread *t)
 		cond_resched();
 	}
 out:
-	if (c->vm)
+	if (c->vm) {
 		note(c, s2own_vm_destroy(c->vm), 0, "vm_destroy", c->vm, 0, 0);
+		note(c, s2own_vm_pages_reclaim(&c->vm_pages), 0,
+		     "reclaim the VM's own", c->vm, 0, 0);
+	}
 	for (i = 0; i < c->nr_pending; i++) {
 		struct storm_pending *p = &c->pending[i];
 

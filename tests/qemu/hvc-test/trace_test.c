@@ -58,6 +58,7 @@ static struct {
 	u64 pfn;		/* of the chunk */
 	int vm;
 	unsigned int step;	/* 0 none, 1 prepared, 2 run */
+	struct s2own_vm_pages vm_pages;	/* the VM's own */
 	u64 unexpected;
 	char first[160];
 } story;
@@ -89,6 +90,7 @@ int s2own_trace_story(const char *step)
 	h2 = h1 + (1 << (STORY_ORDER - 1));
 	if (!strcmp(step, "prepare") && !story.chunk) {
 		memset(&story, 0, sizeof(story));
+		s2own_vm_pages_init(&story.vm_pages);
 		story.chunk = alloc_pages(GFP_KERNEL | __GFP_NOWARN, STORY_ORDER);
 		if (!story.chunk) {
 			ret = -ENOMEM;
@@ -97,25 +99,32 @@ int s2own_trace_story(const char *step)
 		story.pfn = h1 = page_to_pfn(story.chunk);
 		h2 = h1 + (1 << (STORY_ORDER - 1));
 		memset(page_address(story.chunk), 0x5a, PAGE_SIZE << STORY_ORDER);
-		story.vm = s2own_vm_create();
+		story.vm = s2own_vm_pages_create(&story.vm_pages, 0, 0, 0, 0);
 		story_call(story.vm, 1, "vm_create");
-		story_call(s2own_donate_guest(story.vm, h2 + STORY_GUARD,
-					      STORY_GFN, 1), 0, "donate guard");
-		story_call(s2own_donate_guest(story.vm, h1, STORY_GFN + 512,
-					      512), 0, "donate 2M");
+		story_call(s2own_vm_pages_donate(&story.vm_pages, story.vm,
+						 h2 + STORY_GUARD, STORY_GFN,
+						 1), 0, "donate guard");
+		story_call(s2own_vm_pages_donate(&story.vm_pages, story.vm, h1,
+						 STORY_GFN + 512, 512), 0,
+			   "donate 2M");
 		story_call(s2own_vm_destroy(story.vm), 0, "vm_destroy");
 		story_call(s2own_reclaim_guest(h1, 512), 0, "reclaim 2M");
+		story_call(s2own_vm_pages_reclaim(&story.vm_pages), 0,
+			   "reclaim the VM's own");
 		story.step = 1;
 	} else if (!strcmp(step, "run") && story.step == 1) {
 		p = page_address(story.chunk + STORY_PAGE);
 		story_call(READ_ONCE(*p), 0, "read of a reclaimed page");
-		story.vm = s2own_vm_create();
+		story.vm = s2own_vm_pages_create(&story.vm_pages, 0, 0, 0, 0);
 		story_call(story.vm, 1, "vm_create");
-		story_call(s2own_donate_guest(story.vm, h1 + STORY_PAGE,
-					      STORY_GFN, 1), 0, "donate");
+		story_call(s2own_vm_pages_donate(&story.vm_pages, story.vm,
+						 h1 + STORY_PAGE, STORY_GFN, 1),
+			   0, "donate");
 		story_call(s2own_vm_destroy(story.vm), 0, "vm_destroy");
 		story_call(s2own_reclaim_guest(h1 + STORY_PAGE, 1), 0,
 			   "reclaim");
+		story_call(s2own_vm_pages_reclaim(&story.vm_pages), 0,
+			   "reclaim the VM's own");
 		story.step = 2;
 	} else if (!strcmp(step, "finish") && story.chunk) {
 		ret = (int)s2own_reclaim_guest(h2 + STORY_GUARD, 1);

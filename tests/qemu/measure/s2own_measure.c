@@ -374,7 +374,7 @@ static void report_events(const char *name, const s64 *ev, unsigned int n)
 
 struct hcall {
 	u32 id;
-	unsigned long a1, a2, a3, a4;
+	unsigned long a1, a2, a3, a4, a5;
 	struct arm_smccc_res res;
 };
 
@@ -382,7 +382,7 @@ static noinline __noclone void do_hcall(void *arg)
 {
 	struct hcall *c = arg;
 
-	arm_smccc_1_1_hvc(c->id, c->a1, c->a2, c->a3, c->a4, &c->res);
+	arm_smccc_1_1_hvc(c->id, c->a1, c->a2, c->a3, c->a4, c->a5, &c->res);
 }
 
 /* x1 (0, a handle, -errno), or -EOPNOTSUPP if x0 says NOT_SUPPORTED. */
@@ -557,34 +557,127 @@ static void describe(char *buf, size_t len, u64 ipa)
 /* ---- VMs: the one place that creates and destroys them ------------------- */
 
 /*
- * VM_CREATE(@ram_gfn, @ram_pages, @entry): the VM's RAM range (0 pages:
- * the whole IPA space) and its vCPU 0 entry. When VM_CREATE's ABI changes
- * (host-funded pages for the VM's stage-2 tables, pKVM's memcache), this
- * and vm_destroy() are the only places to change. With @out, the call is
- * measured into it. The handle (> 0), or -errno.
+ * What the host gives a VM (docs/hypercalls.md, "Who pays for a VM"): its
+ * page pair, then S2OWN_TOPUP_PAGES for its tables, FUND_VM pages of a 2M
+ * block kept for VMs, a slot of them per VM. The block's last page is the
+ * hypervisor's while the module measures, so its host stage-2 table stays:
+ * a VM_CREATE splits nothing, as for a host that keeps memory for its VMs.
+ */
+#define FUND_VM		(2 + S2OWN_TOPUP_PAGES)
+#define FUND_SLOTS	4
+#define FUND_LAST	(CHUNK_PAGES - 1)
+
+static struct page *fund;
+static long fund_vm[FUND_SLOTS];	/* the VM each slot funds, or 0 */
+static bool fund_stuck;			/* pages not given back: keep them */
+
+static unsigned long fund_pfn(unsigned int slot)
+{
+	return page_to_pfn(fund) + slot * FUND_VM;
+}
+
+static int fund_init(void)
+{
+	struct hcall c;
+
+	fund = alloc_pages(GFP_KERNEL | __GFP_NOWARN, CHUNK_ORDER);
+	if (!fund) {
+		fail("no 2M block for the VMs' own pages");
+		return -ENOMEM;
+	}
+	if (hc(S2OWN_HC_HOST_DONATE_HYP, page_to_pfn(fund) + FUND_LAST, 1, 0,
+	       &c)) {
+		fail("HOST_DONATE_HYP of the VMs' block's last page");
+		__free_pages(fund, CHUNK_ORDER);
+		fund = NULL;
+		return -EIO;
+	}
+	return 0;
+}
+
+static void fund_exit(void)
+{
+	struct hcall c;
+
+	if (!fund)
+		return;
+	if (hc(S2OWN_HC_HYP_DONATE_HOST, page_to_pfn(fund) + FUND_LAST, 1, 0,
+	       &c))
+		fund_stuck = true;
+	if (fund_stuck)
+		fail("the VMs' block 0x%llx not given back: leaked",
+		     (u64)page_to_phys(fund));
+	else
+		__free_pages(fund, CHUNK_ORDER);
+	fund = NULL;
+}
+
+static long vm_destroy(long vm, s64 *out);
+
+/*
+ * VM_CREATE(@ram_gfn, @ram_pages, @entry) on a free slot's page pair: the
+ * VM's RAM range (0 pages: the whole IPA space) and its vCPU 0 entry,
+ * measured into @out if given; then VM_TOPUP of the slot's other pages.
+ * The handle (> 0), or -errno.
  */
 static long vm_create(u64 ram_gfn, u64 ram_pages, u64 entry, s64 *out)
 {
-	struct hcall c = { .id = S2OWN_HC_VM_CREATE, .a1 = ram_gfn,
-			   .a2 = ram_pages, .a3 = entry };
+	struct hcall c;
+	unsigned int slot;
+	long vm;
 
+	for (slot = 0; slot < FUND_SLOTS && fund_vm[slot]; slot++)
+		;
+	if (!fund || slot == FUND_SLOTS)
+		return -ENOMEM;
+	c = (struct hcall){ .id = S2OWN_HC_VM_CREATE, .a1 = ram_gfn,
+			    .a2 = ram_pages, .a3 = entry,
+			    .a5 = fund_pfn(slot) };
 	if (out)
 		measure_op(do_hcall, &c, out);
 	else
 		do_hcall(&c);
-	return hc_result(&c);
+	vm = hc_result(&c);
+	if (vm <= 0)
+		return vm;
+	fund_vm[slot] = vm;
+	if (hc(S2OWN_HC_VM_TOPUP, vm, fund_pfn(slot) + 2, S2OWN_TOPUP_PAGES,
+	       &c)) {
+		fail("VM_TOPUP(%ld): %ld", vm, hc_result(&c));
+		vm_destroy(vm, NULL);
+		return -EIO;
+	}
+	return vm;
 }
 
-/* VM_DESTROY(@vm), measured into @out if given; 0 or -errno. */
+/*
+ * VM_DESTROY(@vm), measured into @out if given, then the reclaim of its
+ * slot's pages; 0 or -errno.
+ */
 static long vm_destroy(long vm, s64 *out)
 {
 	struct hcall c = { .id = S2OWN_HC_VM_DESTROY, .a1 = vm };
+	unsigned int slot;
+	long ret;
 
 	if (out)
 		measure_op(do_hcall, &c, out);
 	else
 		do_hcall(&c);
-	return hc_result(&c);
+	ret = hc_result(&c);
+	if (ret)
+		return ret;
+	for (slot = 0; slot < FUND_SLOTS && fund_vm[slot] != vm; slot++)
+		;
+	if (slot == FUND_SLOTS)
+		return 0;
+	fund_vm[slot] = 0;
+	ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, fund_pfn(slot), FUND_VM, 0, &c);
+	if (ret) {
+		fund_stuck = true;
+		fail("reclaim of VM %ld's own pages: %ld", vm, ret);
+	}
+	return ret;
 }
 
 /* ---- donate / reclaim rounds -------------------------------------------- */
@@ -1673,6 +1766,10 @@ static void measure_s2own(void)
 
 	if (dump_init())
 		return;
+	if (fund_init()) {
+		dump_exit();
+		return;
+	}
 	/* First, while fresh chunks are easy to find. */
 	fault_series(&s2own);
 	if (!errors && !pick_chunk()) {
@@ -1693,6 +1790,7 @@ static void measure_s2own(void)
 	dump_exit();
 	if (!errors)
 		measure_guest_switch();
+	fund_exit();
 }
 
 /*
