@@ -265,6 +265,13 @@ u64 tables_used(void)
 int guest_call_all(guest_call_fn fn, int handle, u64 gfn, u64 nr,
 		   unsigned int *calls)
 {
+	return guest_call_all_topup(fn, handle, gfn, nr, calls, NULL, NULL);
+}
+
+int guest_call_all_topup(guest_call_fn fn, int handle, u64 gfn, u64 nr,
+			 unsigned int *calls, int (*topup)(void *arg),
+			 void *arg)
+{
 	unsigned int n = 0;
 	int ret = 0;
 
@@ -273,6 +280,10 @@ int guest_call_all(guest_call_fn fn, int handle, u64 gfn, u64 nr,
 
 		ret = fn(handle, gfn, nr, &done);
 		n++;
+		if (ret == -S2OWN_ENOMEM && topup) {
+			ret = topup(arg);
+			continue;
+		}
 		/* A success that did nothing would loop for ever. */
 		if (!ret && (!done || done > nr))
 			ret = -1;

@@ -235,6 +235,13 @@ typedef int (*guest_call_fn)(int handle, u64 gfn, u64 nr, u64 *done);
  */
 int guest_call_all(guest_call_fn fn, int handle, u64 gfn, u64 nr,
 		   unsigned int *calls);
+/*
+ * The same, and on -ENOMEM (the VM's table cache short) @topup(@arg) as
+ * the VMM does at a TOPUP exit, then the call again; its error ends it.
+ */
+int guest_call_all_topup(guest_call_fn fn, int handle, u64 gfn, u64 nr,
+			 unsigned int *calls, int (*topup)(void *arg),
+			 void *arg);
 
 /* A stage-2 read back as runs (s2o_dump()). */
 struct runs {

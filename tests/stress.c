@@ -897,7 +897,11 @@ static int vm_topup(struct worker *w, struct test_vm *vm)
 	enter(pfn, nr);
 	ret = s2o_vm_topup(vm->handle, pfn, nr);
 	leave(pfn, nr, !ret, ST_HOST, ST_VMOWN, vm->handle);
-	end_op(w, RM_TOPUP, pfn, nr, ret, OK | NOMEM_);
+	/*
+	 * -EPERM: pages a VM funded before still wait for the reclaim its
+	 * destroyer left to others (destroy_vm()).
+	 */
+	end_op(w, RM_TOPUP, pfn, nr, ret, OK | NOMEM_ | EPERM_);
 	if (!ret)
 		vm->own += nr;
 	check_range(w, pfn, nr);
@@ -1313,18 +1317,38 @@ static void must(struct worker *w, int ret, const char *what, u64 pfn,
 		     ", nr %" PRIu64 ") returned %d", what, pfn, nr, ret);
 }
 
+struct cf_topup {
+	struct worker *w;
+	struct test_vm *vm;
+};
+
+/* A TOPUP exit's answer for one of the rounds' VMs. */
+static int cf_topup(void *arg)
+{
+	struct cf_topup *t = arg;
+
+	return t->vm ? vm_topup(t->w, t->vm) : -S2OWN_ENOMEM;
+}
+
 /*
  * The same, for an operation of the model's; a guest call is made again
- * until its whole range is done, as a guest does.
+ * until its whole range is done, as a guest does, its VM's cache topped
+ * up when short, as its VMM does.
  */
 static void must_op(struct worker *w, const struct rm_op *op)
 {
+	struct cf_topup t = {
+		.w = w,
+		.vm = op->vm == cf.vm[0].handle ? &cf.vm[0] :
+		      op->vm == cf.vm[1].handle ? &cf.vm[1] : NULL,
+	};
 	u64 done;
 	int ret;
 
 	if (rm_guest_call(op->kind))
-		ret = guest_call_all(rm_guest_fn(op->kind), op->vm, op->gfn,
-				     op->nr, NULL);
+		ret = guest_call_all_topup(rm_guest_fn(op->kind), op->vm,
+					   op->gfn, op->nr, NULL, cf_topup,
+					   &t);
 	else
 		ret = rm_core_call(op, &done);
 	must(w, ret, rm_kind_name[op->kind], op->pfn, op->nr);
