@@ -148,15 +148,24 @@ static void relinquish_apply(struct s2o_transition *t, u64 *reserved)
 enum { GUEST_SHARE, GUEST_UNSHARE, GUEST_RELINQUISH };
 
 static const struct guest_call_kind guest_calls[] = {
-	[GUEST_SHARE] = { host_view_prepare, host_view_apply,
-			  S2OWN_TCALL_GUEST_SHARE, S2O_PS_GUEST,
-			  S2O_PS_GUEST_SHARED, S2O_OWNER_HOST },
-	[GUEST_UNSHARE] = { host_view_prepare, host_view_apply,
-			    S2OWN_TCALL_GUEST_UNSHARE, S2O_PS_GUEST_SHARED,
-			    S2O_PS_GUEST, S2O_OWNER_GUEST },
-	[GUEST_RELINQUISH] = { relinquish_prepare, relinquish_apply,
-			       S2OWN_TCALL_RELINQUISH, S2O_PS_GUEST,
-			       S2O_PS_GUEST_RELINQUISHED, 0, true },
+	[GUEST_SHARE] = {
+		.prepare = host_view_prepare, .apply = host_view_apply,
+		.tcall = S2OWN_TCALL_GUEST_SHARE,
+		.from = S2O_PS_GUEST, .to = S2O_PS_GUEST_SHARED,
+		.host_owner = S2O_OWNER_HOST,
+	},
+	[GUEST_UNSHARE] = {
+		.prepare = host_view_prepare, .apply = host_view_apply,
+		.tcall = S2OWN_TCALL_GUEST_UNSHARE,
+		.from = S2O_PS_GUEST_SHARED, .to = S2O_PS_GUEST,
+		.host_owner = S2O_OWNER_GUEST,
+	},
+	[GUEST_RELINQUISH] = {
+		.prepare = relinquish_prepare, .apply = relinquish_apply,
+		.tcall = S2OWN_TCALL_RELINQUISH,
+		.from = S2O_PS_GUEST, .to = S2O_PS_GUEST_RELINQUISHED,
+		.host_untouched = true,
+	},
 };
 
 /*
