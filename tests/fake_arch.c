@@ -390,6 +390,7 @@ void s2o_arch_scrub_pages(u64 pa, u64 nr)
 {
 	for (u64 i = 0; i < nr; i++)
 		s2o_arch_zero_page(pa + i * 4096);
+	count(&fake_counters.scrub_calls, 1);
 	count(&fake_counters.cleaned_bytes, nr * 4096);
 }
 

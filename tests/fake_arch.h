@@ -27,6 +27,7 @@ struct fake_translation {
 	X(tlbi_range)							\
 	X(tlbi_vmid)							\
 	X(zeroed_pages)							\
+	X(scrub_calls)		/* s2o_arch_scrub_pages() calls */	\
 	X(cleaned_bytes)						\
 	X(tables_freed)							\
 	X(bbm_violations)
