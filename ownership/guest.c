@@ -88,17 +88,9 @@ int s2o_host_donate_guest(int handle, u64 pfn, u64 gfn, u64 nr)
 		},
 		.gfn = gfn,
 	};
-	int ret = -S2OWN_ENOENT;
 
-	s2o_op_begin();
-	d.vm = s2o_vm_lock_live(handle);
-	if (d.vm)
-		ret = s2o_transition_run(&d.t);
-	s2o_vm_unlock(d.vm);
-	s2o_op_end();
-	S2O_TRACE_TRANSITION(&d.t, S2OWN_TCALL_DONATE_GUEST,
-			     d.vm ? (u8)d.vm->pgt.vmid : 0xff, ret, d.gfn);
-	return ret;
+	return s2o_vm_transition_op(handle, &d.t, &d.vm,
+				    S2OWN_TCALL_DONATE_GUEST, gfn);
 }
 
 /*

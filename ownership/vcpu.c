@@ -19,6 +19,7 @@
 struct vcpu_create {
 	struct s2o_transition t;
 	struct s2o_vm *vm;
+	int index;		/* the new vCPU's */
 };
 
 static int vcpu_create_prepare(struct s2o_transition *t, u64 *tables)
@@ -39,6 +40,7 @@ static void vcpu_create_apply(struct s2o_transition *t, u64 *reserved)
 	s2o_host_set_owner(t->pfn, 1, S2O_OWNER_HYP, reserved);
 	/* What the host left in it is nobody's business: start from zero. */
 	s2o_arch_zero_page(t->pfn << S2O_PAGE_SHIFT);
+	c->index = (int)vm->nr_vcpus;
 	vm->vcpus[vm->nr_vcpus] = (struct s2o_vcpu){ .state_pfn = t->pfn };
 	s2o_vm_get_pages(vm, 1);
 	s2o_set_pages(t->pfn, 1, S2O_PS_VM_STATE, (u8)vm->pgt.vmid);
@@ -71,21 +73,11 @@ int s2o_vcpu_create(int handle, u64 pfn)
 			.apply = vcpu_create_apply,
 		},
 	};
-	int ret = -S2OWN_ENOENT;
+	int ret = s2o_vm_transition_op(handle, &c.t, &c.vm,
+				       S2OWN_TCALL_VCPU_CREATE,
+				       S2OWN_TRACE_NONE);
 
-	s2o_op_begin();
-	c.vm = s2o_vm_lock_live(handle);
-	if (c.vm) {
-		ret = s2o_transition_run(&c.t);
-		if (!ret)
-			ret = (int)c.vm->nr_vcpus - 1;
-	}
-	s2o_vm_unlock(c.vm);
-	s2o_op_end();
-	S2O_TRACE_TRANSITION(&c.t, S2OWN_TCALL_VCPU_CREATE,
-			     c.vm ? (u8)c.vm->pgt.vmid : 0xff, ret,
-			     S2OWN_TRACE_NONE);
-	return ret;
+	return ret ? ret : c.index;
 }
 
 /**

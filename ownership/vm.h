@@ -69,4 +69,8 @@ void s2o_vm_get_pages(struct s2o_vm *vm, u64 nr);
 void s2o_vm_put_pages(u8 handle, u64 nr);
 int s2o_vm_cache_reserve(struct s2o_vm *vm, u64 nr);
 
+struct s2o_transition;
+int s2o_vm_transition_op(int handle, struct s2o_transition *t,
+			 struct s2o_vm **vm, u8 call, u64 gfn);
+
 #endif /* S2OWN_VM_H */
