@@ -52,7 +52,7 @@ include mk/measure.mk
 include mk/trace.mk
 
 test: unit stress-short fuzz-short verify explore driver-fmt-test \
-	trace-fmt-test vmm-opts-test hyp-test driver-test svg-test
+	trace-fmt-test vmm-opts-test hyp-test driver-test driver-test-big svg-test
 
 # The demo prints its dumps: their maps, in $(BUILD)/ (mk/trace.mk).
 run: qemu-run

@@ -97,6 +97,15 @@ driver-test: $(QEMU_HYP_DEPS) $(DRIVER_TEST_CHECKS)
 		--batch-timeout $(DRIVER_TEST_TIMEOUT) \
 		--log $(DRIVER_TEST_LOG) $(QEMU_EXTRA_ARGS)
 
+# The same tests at scale (issue 12): 8 CPUs and 8 GiB, RAM above 4G and
+# more CPUs than the storm and the fuzz had; a log of its own.
+DRIVER_TEST_BIG_LOG := $(BUILD)/driver-test-big.log
+
+.PHONY: driver-test-big
+driver-test-big:
+	$(Q)$(MAKE) --no-print-directory driver-test CPUS=8 MEM=8G \
+		DRIVER_TEST_LOG=$(DRIVER_TEST_BIG_LOG)
+
 FUZZ_QEMU_CALLS ?= 1000000
 FUZZ_QEMU_SEED ?=
 FUZZ_QEMU_TIMEOUT ?= 3600
