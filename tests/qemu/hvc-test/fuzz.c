@@ -17,10 +17,11 @@
  *  - addresses every call must refuse: the hypervisor's carve-out, MMIO
  *    and holes below and above RAM, pfns beyond the 48-bit IPA space,
  *    empty, overflowing and RAM-crossing ranges, gfns beyond the IPA
- *    space, handles outside 1..32, and function ids the hypervisor does
- *    not have (which must say NOT_SUPPORTED).
+ *    space, handles outside 1..255, VM_CREATE's page pair and VM_TOPUP's
+ *    pages where the host has none to give, and function ids the
+ *    hypervisor does not have (which must say NOT_SUPPORTED).
  *  - VM handles of its own VMs, of VMs it destroyed (possibly reused by
- *    another thread by now), and any in 1..32.
+ *    another thread by now), and any in 1..255.
  *  - the host's GUEST_RELINQUISH of ABI 1.x, retired: an unknown id now,
  *    aimed at ranges it donated; it must change nothing (the host may not
  *    take a live guest's pages).
@@ -88,6 +89,7 @@ enum fuzz_op {
 	OP_UNKNOWN_ID,
 	OP_TRACE_BUFFER,
 	OP_TRACE_ENABLE,
+	OP_VM_TOPUP,
 	NR_OPS
 };
 
@@ -100,13 +102,14 @@ static const unsigned int op_weight[NR_OPS] = {
 	[OP_HYP_DONATE_HOST] = 8, [OP_VM_CREATE] = 3, [OP_VM_DESTROY] = 4,
 	[OP_DONATE_GUEST] = 14, [OP_RECLAIM] = 12, [OP_DUMP] = 3,
 	[OP_QUERY] = 8, [OP_UNKNOWN_ID] = 7, [OP_TRACE_BUFFER] = 2,
-	[OP_TRACE_ENABLE] = 2,
+	[OP_TRACE_ENABLE] = 2, [OP_VM_TOPUP] = 2,
 };
 
 static const char *const op_names[NR_OPS] = {
 	"share_hyp", "unshare_hyp", "donate_hyp", "hyp_donate_host",
 	"vm_create", "vm_destroy", "donate_guest", "reclaim_guest", "dump",
 	"page_query", "unknown_id", "trace_buffer", "trace_enable",
+	"vm_topup",
 };
 
 /* A pfn-range transition: its id, and the page states it goes between. */
@@ -280,28 +283,12 @@ static bool find_run(struct fuzz_cpu *c, u64 *idx, u64 *nr, u64 max,
 }
 
 /*
- * A pfn range: inside the thread's chunk (*@own set, the range clipped to
- * it), half the time pages in state @want so that calls also succeed; or
- * one every call must refuse.
+ * A pfn range every call that takes pages from the host must refuse,
+ * near page @idx of the thread's chunk; @r picks the kind.
  */
-static void pick_range(struct fuzz_cpu *c, enum fuzz_page want, u64 *pfn,
-		       u64 *nr, bool *own)
+static void pick_bad_range(struct fuzz_cpu *c, u64 idx, u64 r, u64 *pfn,
+			   u64 *nr)
 {
-	u64 idx = below(c, FUZZ_POOL_PAGES), r = below(c, 100), max;
-
-	*own = r < 70;
-	if (*own) {
-		if (r < 35)
-			max = 1;
-		else if (r < 55)
-			max = 1 + below(c, 16);
-		else
-			max = 1 + below(c, FUZZ_POOL_PAGES);
-		if (below(c, 2) || !find_run(c, &idx, nr, max, want))
-			*nr = min_t(u64, max, FUZZ_POOL_PAGES - idx);
-		*pfn = c->base + idx;
-		return;
-	}
 	*pfn = c->base + idx;
 	*nr = 1 + below(c, 8);
 	switch (r % 10) {
@@ -336,6 +323,32 @@ static void pick_range(struct fuzz_cpu *c, enum fuzz_page want, u64 *pfn,
 		*pfn = IPA_PFNS + below(c, ~0ULL - IPA_PFNS);
 		break;
 	}
+}
+
+/*
+ * A pfn range: inside the thread's chunk (*@own set, the range clipped to
+ * it), half the time pages in state @want so that calls also succeed; or
+ * one every call must refuse.
+ */
+static void pick_range(struct fuzz_cpu *c, enum fuzz_page want, u64 *pfn,
+		       u64 *nr, bool *own)
+{
+	u64 idx = below(c, FUZZ_POOL_PAGES), r = below(c, 100), max;
+
+	*own = r < 70;
+	if (*own) {
+		if (r < 35)
+			max = 1;
+		else if (r < 55)
+			max = 1 + below(c, 16);
+		else
+			max = 1 + below(c, FUZZ_POOL_PAGES);
+		if (below(c, 2) || !find_run(c, &idx, nr, max, want))
+			*nr = min_t(u64, max, FUZZ_POOL_PAGES - idx);
+		*pfn = c->base + idx;
+		return;
+	}
+	pick_bad_range(c, idx, r, pfn, nr);
 }
 
 /* A gfn range; *@bad if it reaches beyond the IPA space. */
@@ -640,6 +653,43 @@ static void fuzz_flood(struct fuzz_cpu *c)
 			__free_page(sparse[k]);
 }
 
+/*
+ * VM_CREATE on a page pair that is not the host's to give (its first page
+ * the hypervisor's, MMIO, outside RAM, beyond the IPA space, or crossing
+ * into RAM from outside): it must be refused.
+ */
+static void fuzz_vm_create_bad(struct fuzz_cpu *c)
+{
+	struct arm_smccc_1_2_regs args = { .a0 = S2OWN_HC_VM_CREATE }, res;
+	u64 pfn, nr;
+	long ret;
+
+	pick_bad_range(c, 0, 3 + below(c, 7), &pfn, &nr);
+	args.a5 = pfn;
+	ret = counted(c, OP_VM_CREATE, s2own_hvc_1_2(&args, &res));
+	if (ret >= 0)
+		unexpected(c, "vm_create on pfn 0x%llx returned %ld", pfn, ret);
+}
+
+/*
+ * VM_TOPUP of pages every call must refuse, for any VM: it must fail.
+ * (The thread's own VMs are topped up with good pages where they are
+ * made, and when a donation says -ENOMEM.)
+ */
+static void fuzz_vm_topup(struct fuzz_cpu *c)
+{
+	struct s2own_hvc_res res;
+	bool bad_handle;
+	u64 h = pick_handle(c, &bad_handle), pfn, nr;
+	long ret;
+
+	pick_bad_range(c, below(c, FUZZ_POOL_PAGES), below(c, 10), &pfn, &nr);
+	ret = call(c, OP_VM_TOPUP, S2OWN_HC_VM_TOPUP, h, pfn, nr, 0, &res);
+	if (ret >= 0)
+		unexpected(c, "vm_topup(0x%llx, 0x%llx, %llu) returned %ld", h,
+			   pfn, nr, ret);
+}
+
 static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
 {
 	struct s2own_hvc_res res;
@@ -656,6 +706,10 @@ static void fuzz_vm_op(struct fuzz_cpu *c, enum fuzz_op op)
 				   0, 0, &res);
 			if (ret >= 0)
 				vm_destroyed(c, h);
+			return;
+		}
+		if (!below(c, 4)) {
+			fuzz_vm_create_bad(c);
 			return;
 		}
 		ret = vm_create(c);
@@ -887,6 +941,9 @@ static void fuzz_one(struct fuzz_cpu *c)
 		break;
 	case OP_TRACE_ENABLE:
 		fuzz_trace_enable(c);
+		break;
+	case OP_VM_TOPUP:
+		fuzz_vm_topup(c);
 		break;
 	default:
 		fuzz_range_op(c, op);
