@@ -612,7 +612,35 @@ static void fund_exit(void)
 	fund = NULL;
 }
 
-static long vm_destroy(long vm, s64 *out);
+/*
+ * VM_DESTROY(@vm), measured into @out if given, then the reclaim of its
+ * slot's pages; 0 or -errno.
+ */
+static long vm_destroy(long vm, s64 *out)
+{
+	struct hcall c = { .id = S2OWN_HC_VM_DESTROY, .a1 = vm };
+	unsigned int slot;
+	long ret;
+
+	if (out)
+		measure_op(do_hcall, &c, out);
+	else
+		do_hcall(&c);
+	ret = hc_result(&c);
+	if (ret)
+		return ret;
+	for (slot = 0; slot < FUND_SLOTS && fund_vm[slot] != vm; slot++)
+		;
+	if (slot == FUND_SLOTS)
+		return 0;
+	fund_vm[slot] = 0;
+	ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, fund_pfn(slot), FUND_VM, 0, &c);
+	if (ret) {
+		fund_stuck = true;
+		fail("reclaim of VM %ld's own pages: %ld", vm, ret);
+	}
+	return ret;
+}
 
 /*
  * VM_CREATE(@ram_gfn, @ram_pages, @entry) on a free slot's page pair: the
@@ -650,35 +678,6 @@ static long vm_create(u64 ram_gfn, u64 ram_pages, u64 entry, s64 *out)
 	return vm;
 }
 
-/*
- * VM_DESTROY(@vm), measured into @out if given, then the reclaim of its
- * slot's pages; 0 or -errno.
- */
-static long vm_destroy(long vm, s64 *out)
-{
-	struct hcall c = { .id = S2OWN_HC_VM_DESTROY, .a1 = vm };
-	unsigned int slot;
-	long ret;
-
-	if (out)
-		measure_op(do_hcall, &c, out);
-	else
-		do_hcall(&c);
-	ret = hc_result(&c);
-	if (ret)
-		return ret;
-	for (slot = 0; slot < FUND_SLOTS && fund_vm[slot] != vm; slot++)
-		;
-	if (slot == FUND_SLOTS)
-		return 0;
-	fund_vm[slot] = 0;
-	ret = hc(S2OWN_HC_HOST_RECLAIM_GUEST, fund_pfn(slot), FUND_VM, 0, &c);
-	if (ret) {
-		fund_stuck = true;
-		fail("reclaim of VM %ld's own pages: %ld", vm, ret);
-	}
-	return ret;
-}
 
 /* ---- donate / reclaim rounds -------------------------------------------- */
 
