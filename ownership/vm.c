@@ -131,33 +131,6 @@ void s2o_vm_unlock(struct s2o_vm *vm)
 		s2o_spin_unlock(&s2o_vm_slots[vm->handle].lock);
 }
 
-/**
- * s2o_vm_transition_op() - a transition on a live VM as one operation:
- * inside the operation bracket, the VM locked while it runs, then traced.
- * @handle: the VM, any value.
- * @t: the transition; its callbacks find the VM in *@vm.
- * @vm: set to the VM, locked while @t runs; NULL if @handle is not live.
- * @call: S2OWN_TCALL_*, for the trace.
- * @gfn: the guest frame it names, for the trace, or S2OWN_TRACE_NONE.
- *
- * Return: -ENOENT if @handle is not a live VM, else as
- * s2o_transition_run().
- */
-int s2o_vm_transition_op(int handle, struct s2o_transition *t,
-			 struct s2o_vm **vm, u8 call, u64 gfn)
-{
-	int ret = -S2OWN_ENOENT;
-
-	s2o_op_begin();
-	*vm = s2o_vm_lock_live(handle);
-	if (*vm)
-		ret = s2o_transition_run(t);
-	s2o_vm_unlock(*vm);
-	s2o_op_end();
-	S2O_TRACE_TRANSITION(t, call, *vm ? (u8)handle : 0xff, ret, gfn);
-	return ret;
-}
-
 /* A destroyed VM's slot is free once no page names it. */
 static void slot_try_free(struct s2o_vm_slot *slot)
 {

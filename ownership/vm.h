@@ -20,6 +20,7 @@
 
 #include "atomic.h"
 #include "pgtable.h"
+#include "transition.h"
 
 enum s2o_vm_state {
 	S2O_VM_FREE,
@@ -69,8 +70,35 @@ void s2o_vm_get_pages(struct s2o_vm *vm, u64 nr);
 void s2o_vm_put_pages(u8 handle, u64 nr);
 int s2o_vm_cache_reserve(struct s2o_vm *vm, u64 nr);
 
-struct s2o_transition;
-int s2o_vm_transition_op(int handle, struct s2o_transition *t,
-			 struct s2o_vm **vm, u8 call, u64 gfn);
+/**
+ * s2o_vm_transition_op() - a transition on a live VM as one operation:
+ * inside the operation bracket, the VM locked while it runs, then traced.
+ * @handle: the VM, any value.
+ * @t: the transition; its callbacks find the VM in *@vm.
+ * @vm: set to the VM, locked while @t runs; NULL if @handle is not live.
+ * @call: S2OWN_TCALL_*, for the trace.
+ * @gfn: the guest frame it names, for the trace, or S2OWN_TRACE_NONE.
+ *
+ * Inline, as s2o_transition_op(): @call and the trace's VM are worked
+ * out only when tracing is on.
+ *
+ * Return: -ENOENT if @handle is not a live VM, else as
+ * s2o_transition_run().
+ */
+static inline int s2o_vm_transition_op(int handle, struct s2o_transition *t,
+					struct s2o_vm **vm, u8 call,
+					u64 gfn)
+{
+	int ret = -S2OWN_ENOENT;
+
+	s2o_op_begin();
+	*vm = s2o_vm_lock_live(handle);
+	if (*vm)
+		ret = s2o_transition_run(t);
+	s2o_vm_unlock(*vm);
+	s2o_op_end();
+	S2O_TRACE_TRANSITION(t, call, *vm ? (u8)handle : 0xff, ret, gfn);
+	return ret;
+}
 
 #endif /* S2OWN_VM_H */
