@@ -18,7 +18,7 @@ struct donate_guest {
 	struct s2o_vm *vm;
 	struct s2o_leaf leaf;	/* the VM's mapping of the pages */
 	u64 gfn;
-	u64 vm_tables;		/* from the VM's cache */
+	struct s2o_pgt_plan vm_plan;	/* its tables from the VM's cache */
 };
 
 static int donate_guest_check_gfns(struct s2o_transition *t)
@@ -34,11 +34,11 @@ static int donate_guest_prepare(struct s2o_transition *t, u64 *tables)
 	int ret;
 
 	/* The VM's stage-2 cannot change: the caller holds its lock. */
-	ret = s2o_pgt_fill_tables_needed(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
-					 t->nr << S2O_PAGE_SHIFT, &d->leaf,
-					 &d->vm_tables);
+	ret = s2o_pgt_plan(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
+			   t->nr << S2O_PAGE_SHIFT, &d->leaf,
+			   S2O_PLAN_OVER_UNMAPPED, &d->vm_plan);
 	if (!ret)
-		ret = s2o_vm_cache_reserve(d->vm, d->vm_tables);
+		ret = s2o_vm_cache_reserve(d->vm, d->vm_plan.tables);
 	*tables = s2o_host_owner_bound(t->pfn, t->nr, S2O_OWNER_GUEST);
 	return ret;
 }
@@ -48,9 +48,8 @@ static void donate_guest_apply(struct s2o_transition *t, u64 *reserved)
 	struct donate_guest *d = s2o_container_of(t, struct donate_guest, t);
 
 	s2o_host_set_owner(t->pfn, t->nr, S2O_OWNER_GUEST, reserved);
-	s2o_pgt_set_range(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
-			  t->nr << S2O_PAGE_SHIFT, &d->leaf, S2O_NO_COALESCE,
-			  &d->vm_tables);
+	s2o_pgt_apply_plan(&d->vm->pgt, d->gfn << S2O_PAGE_SHIFT,
+			   t->nr << S2O_PAGE_SHIFT, &d->leaf, &d->vm_plan);
 	s2o_vm_get_pages(d->vm, t->nr);
 	s2o_set_pages(t->pfn, t->nr, S2O_PS_GUEST, (u8)d->vm->pgt.vmid);
 }
@@ -160,6 +159,7 @@ int s2o_host_reclaim_guest(u64 pfn, u64 nr)
 		.nr = nr,
 		.check_page = page_reclaimable,
 		.prepare = reclaim_prepare,
+		.tables_exact = s2o_host_give_back_tables,
 		.apply = reclaim_apply,
 	};
 

@@ -65,6 +65,7 @@ static void find_run(struct s2o_vm *vm, u64 gfn, u64 nr,
 /* What one of the calls does: a row of guest_calls[]. */
 struct guest_call_kind {
 	int (*prepare)(struct s2o_transition *t, u64 *tables);
+	u64 (*tables_exact)(struct s2o_transition *t);	/* share */
 	void (*apply)(struct s2o_transition *t, u64 *reserved);
 	u8 tcall;		/* S2OWN_TCALL_* */
 	u8 from;		/* the state every page must be in, */
@@ -78,7 +79,7 @@ struct guest_call {
 	const struct guest_call_kind *k;
 	struct s2o_vm *vm;
 	u64 gfn;
-	u64 vm_tables;		/* relinquish: from the VM's cache */
+	struct s2o_pgt_plan vm_plan;	/* relinquish: tables from its cache */
 	u8 vm_id;		/* the VM every page must be of */
 };
 
@@ -122,12 +123,11 @@ static int relinquish_prepare(struct s2o_transition *t, u64 *tables)
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
 	/* Exact: the VM's stage-2 changes only under its lock. */
-	c->vm_tables = s2o_pgt_tables_needed(&c->vm->pgt,
-					     c->gfn << S2O_PAGE_SHIFT,
-					     t->nr << S2O_PAGE_SHIFT,
-					     &guest_empty);
+	s2o_pgt_plan(&c->vm->pgt, c->gfn << S2O_PAGE_SHIFT,
+		     t->nr << S2O_PAGE_SHIFT, &guest_empty, S2O_PLAN_OVER_ANY,
+		     &c->vm_plan);
 	*tables = 0;
-	return s2o_vm_cache_reserve(c->vm, c->vm_tables);
+	return s2o_vm_cache_reserve(c->vm, c->vm_plan.tables);
 }
 
 /*
@@ -139,9 +139,8 @@ static void relinquish_apply(struct s2o_transition *t, u64 *reserved)
 	struct guest_call *c = s2o_container_of(t, struct guest_call, t);
 
 	(void)reserved;
-	s2o_pgt_set_range(&c->vm->pgt, c->gfn << S2O_PAGE_SHIFT,
-			  t->nr << S2O_PAGE_SHIFT, &guest_empty,
-			  S2O_NO_COALESCE, &c->vm_tables);
+	s2o_pgt_apply_plan(&c->vm->pgt, c->gfn << S2O_PAGE_SHIFT,
+			   t->nr << S2O_PAGE_SHIFT, &guest_empty, &c->vm_plan);
 	s2o_set_pages(t->pfn, t->nr, c->k->to, c->vm_id);
 }
 
@@ -150,6 +149,7 @@ enum { GUEST_SHARE, GUEST_UNSHARE, GUEST_RELINQUISH };
 static const struct guest_call_kind guest_calls[] = {
 	[GUEST_SHARE] = {
 		.prepare = host_view_prepare, .apply = host_view_apply,
+		.tables_exact = s2o_host_give_back_tables,
 		.tcall = S2OWN_TCALL_GUEST_SHARE,
 		.from = S2O_PS_GUEST, .to = S2O_PS_GUEST_SHARED,
 		.host_owner = S2O_OWNER_HOST,
@@ -181,6 +181,7 @@ static int guest_call(int handle, u64 gfn, u64 nr, unsigned int kind,
 			.check_page = guest_page_check,
 			.check_arg = &c,
 			.prepare = k->prepare,
+			.tables_exact = k->tables_exact,
 			.apply = k->apply,
 			.host_untouched = k->host_untouched,
 		},

@@ -166,23 +166,39 @@ static struct s2o_leaf owner_leaf(u32 owner)
  * @nr: number of pages.
  * @owner: the owner they will get.
  *
- * Giving pages back to the host, the pages are annotated now, so no table
- * above them can collapse under the caller: the count for the current
- * tables is exact (often 0), and the host can take memory back even when
- * the pool is dry. Taking pages from the host, other CPUs may collapse
- * tables over them meanwhile: the worst case it is.
+ * Taking pages from the host, other CPUs may collapse tables over them
+ * meanwhile: the worst case it is, whatever the tables look like now.
+ * Giving them back, s2o_host_give_back_tables() has the exact count.
  *
  * Return: the number of table pages to reserve.
  */
 u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner)
 {
 	struct s2o_leaf leaf = owner_leaf(owner);
-	u64 addr = pfn << S2O_PAGE_SHIFT, size = nr << S2O_PAGE_SHIFT;
 
-	if (owner == S2O_OWNER_HOST)
-		return s2o_pgt_tables_needed(&s2o_host_mmu.pgt, addr, size,
-					     &leaf);
-	return s2o_pgt_tables_bound(addr, size, &leaf);
+	return s2o_pgt_tables_bound(pfn << S2O_PAGE_SHIFT, nr << S2O_PAGE_SHIFT,
+				    &leaf);
+}
+
+/**
+ * s2o_host_give_back_tables() - the exact count of tables giving a
+ * transition's pages back to the host needs (its @tables_exact).
+ * @t: the transition, its pages claimed.
+ *
+ * The pages are annotated another owner's now, so no table above them
+ * can collapse under the caller: the count for the current tables holds
+ * (often 0), and the host can take memory back even when the pool is too
+ * dry for the bound.
+ *
+ * Return: the number of table pages to reserve.
+ */
+u64 s2o_host_give_back_tables(struct s2o_transition *t)
+{
+	struct s2o_leaf leaf = owner_leaf(S2O_OWNER_HOST);
+
+	return s2o_pgt_tables_needed(&s2o_host_mmu.pgt,
+				     t->pfn << S2O_PAGE_SHIFT,
+				     t->nr << S2O_PAGE_SHIFT, &leaf);
 }
 
 /**
@@ -443,6 +459,8 @@ static int host_hyp_transition(u64 pfn, u64 nr, u8 from, u8 to,
 			.check_page = s2o_page_in_state,
 			.check_arg = &h.from,
 			.prepare = annotate ? host_hyp_prepare : NULL,
+			.tables_exact = owner == S2O_OWNER_HOST ?
+						s2o_host_give_back_tables : NULL,
 			.apply = host_hyp_apply,
 		},
 		.from = from,

@@ -10,6 +10,8 @@
 
 #include "pgtable.h"
 
+struct s2o_transition;
+
 struct s2o_host_mmu {
 	struct s2o_pgt pgt;
 };
@@ -19,6 +21,7 @@ extern struct s2o_host_mmu s2o_host_mmu;
 int s2o_host_mmu_init(void);
 bool s2o_host_block_at(u64 addr, u32 level, u64 *block);
 u64 s2o_host_owner_bound(u64 pfn, u64 nr, u32 owner);
+u64 s2o_host_give_back_tables(struct s2o_transition *t);
 void s2o_host_set_owner(u64 pfn, u64 nr, u32 owner, u64 *reserved);
 u64 s2o_host_shrink(void);
 

@@ -333,19 +333,41 @@ struct needed_data {
 	const struct s2o_leaf *leaf;
 	u64 tables;
 	bool empty_only;	/* a valid leaf in the range stops the walk */
+	struct s2o_pgt_plan *plan;	/* or NULL */
 };
+
+/* Whether @leaf over [@addr, @addr + granule) fits in one entry at @level. */
+static bool leaf_fits(const struct s2o_leaf *leaf, u64 addr, u64 start,
+		      u32 level)
+{
+	u64 delta = leaf->valid ? leaf->oa - start : 0;
+
+	return level >= S2O_LEAST_BLOCK_LEVEL &&
+	       S2O_ALIGNED(addr + delta, s2o_granule(level));
+}
 
 static int needed_visitor(struct s2o_walk_ctx *ctx)
 {
 	struct needed_data *d = ctx->arg;
+	u64 gran = s2o_granule(ctx->level);
 	u64 start = S2O_MAX(ctx->addr, ctx->start);
-	u64 end = S2O_MIN(ctx->addr + s2o_granule(ctx->level), ctx->end);
+	u64 end = S2O_MIN(ctx->addr + gran, ctx->end);
 	u64 delta = d->leaf->valid ? d->leaf->oa - ctx->start : 0;
 	u32 level;
 
 	if (d->empty_only && s2o_pte_valid(ctx->old))
 		return -S2OWN_EBUSY;
-
+	/* The range is this one entry, and it can hold the leaf: write it. */
+	if (d->plan && ctx->addr == ctx->start && ctx->addr + gran == ctx->end &&
+	    leaf_fits(d->leaf, ctx->addr, ctx->start, ctx->level)) {
+		*d->plan = (struct s2o_pgt_plan){
+			.ptep = ctx->ptep,
+			.old = ctx->old,
+			.level = ctx->level,
+			.table = ctx->table,
+		};
+		return 0;
+	}
 	/* What splitting this leaf could need, as in the geometric bound. */
 	for (level = ctx->level; level < 3; level++) {
 		bool leaf_ok = level >= S2O_LEAST_BLOCK_LEVEL &&
@@ -354,6 +376,18 @@ static int needed_visitor(struct s2o_walk_ctx *ctx)
 		d->tables += tables_at_level(start, end, level, leaf_ok);
 	}
 	return 0;
+}
+
+static int walk_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
+		       struct needed_data *d)
+{
+	struct s2o_walker walker = {
+		.cb = needed_visitor,
+		.arg = d,
+		.flags = S2O_VISIT_LEAF,
+	};
+
+	return s2o_walk(pgt, addr, size, &walker);
 }
 
 /**
@@ -376,45 +410,45 @@ u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
 			  const struct s2o_leaf *leaf)
 {
 	struct needed_data d = { .leaf = leaf };
-	struct s2o_walker walker = {
-		.cb = needed_visitor,
-		.arg = &d,
-		.flags = S2O_VISIT_LEAF,
-	};
 
-	s2o_walk(pgt, addr, size, &walker);
+	walk_needed(pgt, addr, size, &d);
 	return d.tables;
 }
 
 /**
- * s2o_pgt_fill_tables_needed() - s2o_pgt_tables_needed() for a range that
- * must translate nothing yet, in the same walk.
- * @pgt: the stage-2, which nothing else can change meanwhile.
+ * s2o_pgt_plan() - plan a range change of a stage-2 nothing else changes
+ * until s2o_pgt_apply_plan() (a VM's, under its lock; its tables never
+ * collapse).
+ * @pgt: the stage-2.
  * @addr: first IPA of the range.
  * @size: bytes, non-zero.
  * @leaf: what the range will hold.
- * @tables: set to the number of table pages.
+ * @over: what the range may hold now.
+ * @plan: set to the plan: its table pages (as s2o_pgt_tables_needed())
+ *        and, where the range is one entry that can hold @leaf, that entry.
  *
- * Return: 0, or -EBUSY if an entry in the range is valid.
+ * Return: 0, or -EBUSY if @over is S2O_PLAN_OVER_UNMAPPED and an entry in
+ * the range is valid.
  */
-int s2o_pgt_fill_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
-			       const struct s2o_leaf *leaf, u64 *tables)
+int s2o_pgt_plan(struct s2o_pgt *pgt, u64 addr, u64 size,
+		 const struct s2o_leaf *leaf, enum s2o_plan_over over,
+		 struct s2o_pgt_plan *plan)
 {
-	struct needed_data d = { .leaf = leaf, .empty_only = true };
-	struct s2o_walker walker = {
-		.cb = needed_visitor,
-		.arg = &d,
-		.flags = S2O_VISIT_LEAF,
+	struct needed_data d = {
+		.leaf = leaf,
+		.empty_only = over == S2O_PLAN_OVER_UNMAPPED,
+		.plan = plan,
 	};
-	int ret = s2o_walk(pgt, addr, size, &walker);
+	int ret;
 
-	*tables = d.tables;
+	plan->ptep = NULL;
+	ret = walk_needed(pgt, addr, size, &d);
+	plan->tables = d.tables;
 	return ret;
 }
 
 struct set_range_data {
 	const struct s2o_leaf *leaf;
-	enum s2o_coalesce coalesce;
 	u64 *reserved;
 };
 
@@ -602,12 +636,18 @@ static void __attribute__((noinline)) coalesced(struct s2o_walk_ctx *ctx,
 		  ctx->addr, leaf);
 }
 
-/* A table no entry blocks any more becomes what its owner allows. */
+/*
+ * A table no entry blocks any more becomes what its owner allows. The
+ * blockers are read first: most tables a walk leaves still have some,
+ * and asking the owner costs a memory-map lookup.
+ */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
 	const struct s2o_pgt_ops *ops = ctx->pgt->ops;
 	u64 leaf;
 
+	if (s2o_read_once(&s2o_pa_page(s2o_pte_addr(ctx->old))->nr_blockers))
+		return 0;
 	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
 	    !s2o_pte_collapse(ctx, leaf))
 		coalesced(ctx, leaf);
@@ -622,7 +662,7 @@ static int set_range_visitor(struct s2o_walk_ctx *ctx)
 	u64 new;
 
 	if (ctx->visit == S2O_VISIT_TABLE_POST)
-		return d->coalesce == S2O_COALESCE ? try_coalesce(ctx) : 0;
+		return try_coalesce(ctx);
 	if (s2o_pte_is_locked(ctx->old))
 		return -S2OWN_EAGAIN;
 
@@ -667,16 +707,51 @@ void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 {
 	struct set_range_data d = {
 		.leaf = leaf,
-		.coalesce = coalesce,
 		.reserved = reserved,
 	};
+	/* Post-order visits only coalesce: without, the walk skips them. */
 	struct s2o_walker walker = {
 		.cb = set_range_visitor,
 		.arg = &d,
-		.flags = S2O_VISIT_LEAF | S2O_VISIT_TABLE_POST,
+		.flags = S2O_VISIT_LEAF | (coalesce == S2O_COALESCE ?
+					   S2O_VISIT_TABLE_POST : 0),
 	};
 
 	S2O_BUG_ON(s2o_walk(pgt, addr, size, &walker));
+}
+
+/**
+ * s2o_pgt_apply_plan() - make the change s2o_pgt_plan() planned.
+ * @pgt: the stage-2, unchanged since the plan.
+ * @addr: first IPA, as planned.
+ * @size: bytes, as planned.
+ * @leaf: what to install, as planned.
+ * @plan: the plan; its tables are the reservation, taken from as used.
+ *
+ * The entry the plan found is written in place; without one, the range
+ * is set as s2o_pgt_set_range() does, tables never coalescing.
+ */
+void s2o_pgt_apply_plan(struct s2o_pgt *pgt, u64 addr, u64 size,
+			const struct s2o_leaf *leaf, struct s2o_pgt_plan *plan)
+{
+	struct s2o_walk_ctx ctx = {
+		.pgt = pgt,
+		.ptep = plan->ptep,
+		.old = plan->old,
+		.addr = addr,
+		.start = addr,
+		.end = addr + size,
+		.level = plan->level,
+		.table = plan->table,
+	};
+
+	if (!plan->ptep) {
+		s2o_pgt_set_range(pgt, addr, size, leaf, S2O_NO_COALESCE,
+				  &plan->tables);
+		return;
+	}
+	S2O_BUG_ON(s2o_pte_set_leaf(&ctx, leaf_pte(leaf, addr, addr,
+						   plan->level)));
 }
 
 struct leaf_data {

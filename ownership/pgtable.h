@@ -94,11 +94,34 @@ enum s2o_coalesce {
 	S2O_COALESCE,
 };
 
+/*
+ * A range change of a stage-2 that nothing else can change meanwhile (a
+ * VM's, under its lock), planned in one walk and made by
+ * s2o_pgt_apply_plan(), which walks again only where the plan did not
+ * find the one entry to write.
+ */
+struct s2o_pgt_plan {
+	u64 tables;		/* table pages the change needs */
+	u64 *ptep;		/* the entry to write, or NULL: walk */
+	u64 old;		/* *ptep as the plan read it */
+	u32 level;
+	struct s2o_page *table;	/* of the table holding *ptep */
+};
+
+/* What a planned range may hold now. */
+enum s2o_plan_over {
+	S2O_PLAN_OVER_ANY,
+	S2O_PLAN_OVER_UNMAPPED,	/* a valid entry in the range: -EBUSY */
+};
+
 u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf);
 u64 s2o_pgt_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
 			  const struct s2o_leaf *leaf);
-int s2o_pgt_fill_tables_needed(struct s2o_pgt *pgt, u64 addr, u64 size,
-			       const struct s2o_leaf *leaf, u64 *tables);
+int s2o_pgt_plan(struct s2o_pgt *pgt, u64 addr, u64 size,
+		 const struct s2o_leaf *leaf, enum s2o_plan_over over,
+		 struct s2o_pgt_plan *plan);
+void s2o_pgt_apply_plan(struct s2o_pgt *pgt, u64 addr, u64 size,
+			const struct s2o_leaf *leaf, struct s2o_pgt_plan *plan);
 void s2o_pgt_init(struct s2o_pgt *pgt, u16 vmid,
 		  const struct s2o_pgt_ops *ops, u64 root_pa);
 void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,

@@ -86,6 +86,18 @@ int s2o_pool_reserve(u64 nr)
  *
  * Return: true once per run of failures.
  */
+/**
+ * s2o_pool_try_reserve() - s2o_pool_reserve() for a first try with a
+ * bound, before the exact count: failing is not a refusal.
+ * @nr: pages.
+ *
+ * Return: 0, or -ENOMEM; s2o_pool_test_and_clear_refused() does not see it.
+ */
+int s2o_pool_try_reserve(u64 nr)
+{
+	return pool_reserve(nr, pool.host_reserve);
+}
+
 bool s2o_pool_test_and_clear_refused(void)
 {
 	/* Read first: the fault path asks every time, keep it a load. */

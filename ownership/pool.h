@@ -14,6 +14,8 @@
 int s2o_pool_init(u64 base, u64 nr_pages, u64 host_reserve);
 /* Set aside @nr pages, leaving the host reserve; -ENOMEM if it cannot. */
 int s2o_pool_reserve(u64 nr);
+/* The same, but a refusal is not one (a caller with a smaller count). */
+int s2o_pool_try_reserve(u64 nr);
 /* The same, for the host stage-2: may take the host reserve too. */
 int s2o_pool_reserve_host(u64 nr);
 /* Whether s2o_pool_reserve() failed since the last call. */

@@ -14,10 +14,21 @@
  * Errors, in the order they are checked: the pfn range
  * (s2o_check_pfn_range()), @t->check_args, each page's @t->check_page
  * (lowest pfn first), @t->prepare, and -ENOMEM if the table pages cannot
- * be reserved, which a transition with no @t->prepare never does.
+ * be reserved (the exact count, where @t->tables_exact gives one), which
+ * a transition with no @t->prepare never does.
  *
  * Return: 0 once applied, or the first error; then nothing changed.
  */
+static int reserve_tables(struct s2o_transition *t, u64 *tables)
+{
+	if (t->tables_exact) {
+		if (!s2o_pool_try_reserve(*tables))
+			return 0;
+		*tables = t->tables_exact(t);
+	}
+	return s2o_pool_reserve(*tables);
+}
+
 int s2o_transition_run(struct s2o_transition *t)
 {
 	u64 tables = 0;
@@ -39,7 +50,7 @@ int s2o_transition_run(struct s2o_transition *t)
 	if (t->prepare) {
 		ret = t->prepare(t, &tables);
 		if (!ret && !t->host_untouched)
-			ret = s2o_pool_reserve(tables);
+			ret = reserve_tables(t, &tables);
 	}
 	if (ret) {
 		s2o_release_pages(t->pfn, t->nr);

@@ -28,6 +28,13 @@ struct s2o_transition {
 	 */
 	int (*prepare)(struct s2o_transition *t, u64 *tables);
 	/*
+	 * Optional: the exact table pages apply needs given the tables as
+	 * they are, where prepare set a bound. The bound is reserved if the
+	 * pool has it to spare, without a walk; only if not is the exact
+	 * count walked for and reserved (s2o_host_give_back_tables()).
+	 */
+	u64 (*tables_exact)(struct s2o_transition *t);
+	/*
 	 * Make the change, with the pages' new state (s2o_set_pages());
 	 * the release that follows publishes it.
 	 */
