@@ -333,17 +333,6 @@ void hyp_clean_dcache_poc(u64 va, u64 size)
 }
 
 /**
- * s2o_arch_table_va() - where EL2 sees a table page: at its PA.
- * @pa: the page
- *
- * Return: @pa as a pointer.
- */
-void *s2o_arch_table_va(u64 pa)
-{
-	return (void *)pa;	/* EL2 maps all RAM at VA == PA */
-}
-
-/**
  * s2o_arch_table_freed() - a table page returns to the pool.
  * @pa: the page
  */

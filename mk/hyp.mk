@@ -31,9 +31,11 @@ PKGS_hyp := gcc-aarch64-linux-gnu binutils-aarch64-linux-gnu \
 	libfdt-dev:arm64
 
 # S2O_ARCH_UNCHECKED: the EL2 backend checks no descriptor write, so the
-# core computes no site for it (ownership/arch.h).
+# core computes no site for it; S2O_ARCH_VA_IS_PA: EL2 maps RAM at VA ==
+# PA, so a table's address is its PA, inline (ownership/arch.h).
 HYP_DEFS := -DHYP_RAM_BASE=$(HYP_RAM_BASE) -DHYP_LOAD_ADDR=$(HYP_LOAD_ADDR) \
-	-DHOST_IMAGE_ADDR=$(HOST_IMAGE_ADDR) -DS2O_ARCH_UNCHECKED
+	-DHOST_IMAGE_ADDR=$(HOST_IMAGE_ADDR) -DS2O_ARCH_UNCHECKED \
+	-DS2O_ARCH_VA_IS_PA
 
 # Freestanding, identity-mapped at a fixed address (no PIC), general
 # registers only: after boot, EL2 code runs on the host's FP/SIMD state.

@@ -67,8 +67,19 @@ void s2o_arch_zero_page(u64 pa);
  */
 void s2o_arch_scrub_pages(u64 pa, u64 nr);
 
-/* Table pages: the address the core dereferences for physical @pa. */
+/*
+ * Table pages: the address the core dereferences for physical @pa. A
+ * backend that maps RAM at VA == PA says so (S2O_ARCH_VA_IS_PA), and
+ * every walk step saves a call.
+ */
+#ifdef S2O_ARCH_VA_IS_PA
+static inline void *s2o_arch_table_va(u64 pa)
+{
+	return (void *)pa;
+}
+#else
 void *s2o_arch_table_va(u64 pa);
+#endif
 
 /*
  * A table page goes back to the pool: no descriptor points to it and no

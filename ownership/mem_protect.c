@@ -37,17 +37,6 @@ u64 s2o_host_reserve_pages(const struct s2o_mem_region *regions,
 	return n;
 }
 
-/*
- * Host-default entries, which never keep a table: valid identity leaves
- * and EMPTY (owner 0, "the host's, not mapped yet"). Tables and other
- * owners' annotations do.
- */
-static bool host_pte_blocks_collapse(u64 pte, u32 level)
-{
-	return s2o_pte_is_table(pte, level) ||
-	       (!s2o_pte_valid(pte) && s2o_pte_owner(pte));
-}
-
 /**
  * s2o_host_block_at() - the host block an entry may hold.
  * @addr: first IPA the entry translates.
@@ -63,13 +52,13 @@ static bool host_pte_blocks_collapse(u64 pte, u32 level)
 bool s2o_host_block_at(u64 addr, u32 level, u64 *block)
 {
 	u64 gran = s2o_granule(level), start, end;
-	const struct s2o_mem_region *r = s2o_find_region(addr);
+	const struct s2o_mem_region *r;
 
 	if (level < S2O_LEAST_BLOCK_LEVEL)
 		return false;
+	r = s2o_memory_range(addr, &start, &end);
 	if (r && r->type != S2O_MEM_RAM)
 		return false;
-	s2o_memory_range(addr, &start, &end);
 	if (addr < start || addr + gran > end)
 		return false;
 	*block = s2o_pte_leaf(addr, r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
@@ -96,7 +85,12 @@ static u64 host_table_alloc(struct s2o_pgt *pgt)
 }
 
 static const struct s2o_pgt_ops host_pgt_ops = {
-	.pte_blocks_collapse = host_pte_blocks_collapse,
+	/*
+	 * Host-default entries never keep a table: valid identity leaves and
+	 * EMPTY (owner 0, "the host's, not mapped yet"). Other owners'
+	 * annotations do.
+	 */
+	.owners_block = true,
 	.collapse_to = s2o_host_block_at,
 	.reserve_resplit = host_reserve_resplit,
 	.table_alloc = host_table_alloc,
@@ -365,11 +359,9 @@ static int host_fault_visitor(struct s2o_walk_ctx *ctx)
  */
 int s2o_host_handle_fault(u64 ipa, unsigned int access)
 {
-	const struct s2o_mem_region *r = s2o_find_region(ipa);
-	struct fault_data d = {
-		.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO,
-		.access = access,
-	};
+	struct fault_data d = { .access = access };
+	const struct s2o_mem_region *r = s2o_memory_range(ipa, &d.start,
+							  &d.end);
 	struct s2o_walker walker = {
 		.cb = host_fault_visitor,
 		.arg = &d,
@@ -377,13 +369,13 @@ int s2o_host_handle_fault(u64 ipa, unsigned int access)
 	};
 	int ret;
 
+	d.attrs = r ? S2O_PTE_HOST_RAM : S2O_PTE_HOST_MMIO;
 	if (ipa >> S2O_IPA_BITS)
 		ret = -S2OWN_EINVAL;
 	else if ((r && r->type != S2O_MEM_RAM) ||
 		 !host_leaf_allows(d.attrs, access))
 		ret = -S2OWN_EPERM;	/* the mapping would not allow it */
 	else {
-		s2o_memory_range(ipa, &d.start, &d.end);
 		s2o_op_begin();
 		/*
 		 * A transition was refused table pages: the host's idle tables

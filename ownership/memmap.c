@@ -79,28 +79,34 @@ const struct s2o_mem_region *s2o_find_region(u64 addr)
  * @end: set to the end (exclusive) of the range.
  *
  * A RAM region is one range; so is each MMIO gap between regions.
+ *
+ * Return: the region, as s2o_find_region() (NULL: a gap), from the same
+ * search.
  */
-void s2o_memory_range(u64 addr, u64 *start, u64 *end)
+const struct s2o_mem_region *s2o_memory_range(u64 addr, u64 *start, u64 *end)
 {
+	const struct s2o_mem_region *r = NULL;
 	u64 lo = 0, hi = 1ULL << S2O_IPA_BITS;
 	unsigned int i;
 
 	for (i = 0; i < s2o_memmap.nr_regions; i++) {
-		const struct s2o_mem_region *r = &s2o_memmap.regions[i];
+		const struct s2o_mem_region *ri = &s2o_memmap.regions[i];
 
-		if (addr >= r->base + r->size) {
-			lo = r->base + r->size;
-		} else if (addr >= r->base) {
-			lo = r->base;
-			hi = r->base + r->size;
+		if (addr >= ri->base + ri->size) {
+			lo = ri->base + ri->size;
+		} else if (addr >= ri->base) {
+			lo = ri->base;
+			hi = ri->base + ri->size;
+			r = ri;
 			break;
 		} else {
-			hi = r->base;
+			hi = ri->base;
 			break;
 		}
 	}
 	*start = lo;
 	*end = hi;
+	return r;
 }
 
 /**

@@ -26,7 +26,8 @@ const struct s2o_mem_region *s2o_find_region(u64 addr);
  * The range [*start, *end) around @addr of uniform memory type: a RAM
  * region, or the MMIO gap between two of them.
  */
-void s2o_memory_range(u64 addr, u64 *start, u64 *end);
+const struct s2o_mem_region *s2o_memory_range(u64 addr, u64 *start,
+					      u64 *end);
 
 bool s2o_regions_have_ram(const struct s2o_mem_region *regions,
 			  unsigned int nr_regions, u64 start, u64 end);

@@ -16,8 +16,13 @@
 struct s2o_pgt;
 
 struct s2o_pgt_ops {
-	/* An entry that keeps the table holding it from collapsing. */
-	bool (*pte_blocks_collapse)(u64 pte, u32 level);
+	/*
+	 * Which entries keep the table holding them from collapsing: tables
+	 * always; with @owners_block, invalid entries naming an owner too
+	 * (the host's annotations). Data, not a call: every leaf change
+	 * counts them.
+	 */
+	bool owners_block;
 	/*
 	 * Whether the table whose entry translates [@addr, @addr + granule of
 	 * @level) may collapse once no entry blocks it, and into what (@pte).
@@ -137,7 +142,9 @@ int s2o_pte_collapse(struct s2o_walk_ctx *ctx, u64 new);
 static inline bool s2o_pte_blocks_collapse(const struct s2o_pgt *pgt,
 					   u64 pte, u32 level)
 {
-	return pgt->ops->pte_blocks_collapse(pte, level);
+	return s2o_pte_is_table(pte, level) ||
+	       (pgt->ops->owners_block && !s2o_pte_valid(pte) &&
+		s2o_pte_owner(pte));
 }
 
 #endif /* S2OWN_PGTABLE_H */

@@ -17,16 +17,6 @@ _Static_assert(sizeof(struct s2o_vm) <= S2O_VM_PRIVATE_OFFSET,
 	       "struct s2o_vm runs into the hypervisor's half of its page");
 
 /*
- * A VM's stage-2 never collapses a table (its pages go back to the host
- * by reclaim, not through it); tables are its only blocking entries, so
- * the count the invariant checker verifies is the same as the host's.
- */
-static bool vm_pte_blocks_collapse(u64 pte, u32 level)
-{
-	return s2o_pte_is_table(pte, level);
-}
-
-/*
  * A table for the VM's stage-2, from the pages the host gave for them:
  * the caller checked there are enough (s2o_vm_cache_reserve()), and the
  * VM's lock keeps anyone else from taking them.
@@ -45,7 +35,13 @@ static u64 vm_table_alloc(struct s2o_pgt *pgt)
 }
 
 static const struct s2o_pgt_ops vm_pgt_ops = {
-	.pte_blocks_collapse = vm_pte_blocks_collapse,
+	/*
+	 * A VM's stage-2 never collapses a table (its pages go back to the
+	 * host by reclaim, not through it), but its tables are counted as
+	 * blocking all the same: the invariant checker holds both stage-2s
+	 * to one count.
+	 */
+	.owners_block = false,
 	.table_alloc = vm_table_alloc,
 };
 
@@ -219,8 +215,9 @@ static void vm_create_apply(struct s2o_transition *t, u64 *reserved)
 	vm->handle = (u32)c->handle;
 	s2o_pgt_init(&vm->pgt, (u16)c->handle, &vm_pgt_ops,
 		     pa + S2O_PAGE_SIZE);
-	for (u64 i = 0; i < c->priv_size; i++)
-		((u8 *)vm + S2O_VM_PRIVATE_OFFSET)[i] = ((const u8 *)c->priv)[i];
+	if (c->priv_size)
+		__builtin_memcpy((u8 *)vm + S2O_VM_PRIVATE_OFFSET, c->priv,
+				 c->priv_size);
 	s2o_set_pages(t->pfn, 2, S2O_PS_VM_STATE, (u8)c->handle);
 	slot->vm = vm;
 	slot->nr_pages = 2;
