@@ -135,10 +135,12 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 
 /*
  * A walk of one page that wants no pre-order visit (a fault, a lookup, a
- * one-page change): down the tables without building a context, the leaf
- * as walk_entry() visits any entry (it may split it and go on into the
- * new table), then the post-order visits on the way back up, each after
- * the table below is let go, as walk_entry() makes them.
+ * one-page change), in one loop with one context: down the tables, the
+ * leaf visited as walk_entry() visits any entry (if it turned into a
+ * table, by the visitor's split or another CPU's, the walk goes on into
+ * it; if the visitor split it but it is a leaf again, collapsed by another
+ * CPU, it is visited again), then the post-order visits on the way back
+ * up, each after the table below is let go, as walk_entry() makes them.
  */
 static int walk_page(struct walk_data *d)
 {
@@ -147,6 +149,12 @@ static int walk_page(struct walk_data *d)
 		struct s2o_page *meta;	/* of the table holding *ptep */
 		struct s2o_page *held;	/* the table *ptep points to, or NULL */
 	} path[4];			/* levels 0..2 */
+	struct s2o_walk_ctx ctx = {
+		.pgt = d->pgt,
+		.start = d->start,
+		.end = d->end,
+		.arg = d->walker->arg,
+	};
 	u64 *table = table_va(d->pgt->root_pa);
 	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
 	u32 level = S2O_START_LEVEL, depth = 0, nr_held;
@@ -159,8 +167,21 @@ static int walk_page(struct walk_data *d)
 		struct s2o_page *child;
 
 		if (!s2o_pte_is_table(old, level)) {
-			ret = walk_entry(d, ptep, meta, level);
-			break;
+			ctx.ptep = ptep;
+			ctx.old = old;
+			ctx.addr = S2O_ALIGN_DOWN(start, s2o_granule(level));
+			ctx.level = level;
+			ctx.table = meta;
+			ctx.split = false;
+			ret = visit(d, &ctx, S2O_VISIT_LEAF);
+			if (ret)
+				break;
+			old = s2o_load_acquire(ptep);
+			if (!s2o_pte_is_table(old, level)) {
+				if (ctx.split && !s2o_mutant(SKIP_REVISIT))
+					continue;	/* collapsed: again */
+				break;
+			}
 		}
 		child = s2o_pa_page(s2o_pte_addr(old));
 		path[depth].held = NULL;
@@ -176,8 +197,8 @@ static int walk_page(struct walk_data *d)
 		level++;
 	}
 	nr_held = depth;
+	ctx.visit = S2O_VISIT_TABLE_POST;
 	while (depth--) {
-		struct s2o_walk_ctx ctx;
 		int post;
 
 		level = S2O_START_LEVEL + depth;
@@ -185,20 +206,14 @@ static int walk_page(struct walk_data *d)
 			s2o_walk_put_table(path[depth].held);
 		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
 			continue;
-		ctx = (struct s2o_walk_ctx){
-			.pgt = d->pgt,
-			.ptep = path[depth].ptep,
-			.old = s2o_load_acquire(path[depth].ptep),
-			.addr = S2O_ALIGN_DOWN(start, s2o_granule(level)),
-			.start = d->start,
-			.end = d->end,
-			.level = level,
-			.table = path[depth].meta,
-			.visit = S2O_VISIT_TABLE_POST,
-			.arg = d->walker->arg,
-		};
+		ctx.ptep = path[depth].ptep;
+		ctx.old = s2o_load_acquire(ctx.ptep);
 		if (!s2o_pte_is_table(ctx.old, level))
 			continue;	/* collapsed by another CPU */
+		ctx.addr = S2O_ALIGN_DOWN(start, s2o_granule(level));
+		ctx.level = level;
+		ctx.table = path[depth].meta;
+		ctx.split = false;
 		post = d->walker->cb(&ctx);
 		if (post && post != -S2OWN_EAGAIN)
 			ret = post;
