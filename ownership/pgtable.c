@@ -335,6 +335,9 @@ u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf)
 	u64 n = 0;
 	u32 level;
 
+	/* One page: a table at every level above it, the usual call. */
+	if (size == S2O_PAGE_SIZE)
+		return 3 - S2O_START_LEVEL;
 	for (level = S2O_START_LEVEL; level < 3; level++) {
 		bool leaf_ok = level >= S2O_LEAST_BLOCK_LEVEL &&
 			       S2O_ALIGNED(delta, s2o_granule(level));
