@@ -148,6 +148,8 @@ void s2o_release_pages(u64 pfn, u64 nr)
  * @nr: number of pages, at least one.
  * @check: whether a page's state allows the transition.
  * @arg: passed to @check.
+ * @alike: if not NULL, set to whether every page has one state and one VM
+ *         (the claim sees it for nothing; a caller saves a scan).
  *
  * A claim holds the lock of each 2M block of pages the range touches,
  * taken lowest first (so two transitions cannot deadlock) and waited for
@@ -163,11 +165,12 @@ void s2o_release_pages(u64 pfn, u64 nr)
  * Return: 0 with all pages claimed, or the first error @check returned.
  */
 int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
-		    const void *arg)
+		    const void *arg, bool *alike)
 {
 	u8 *first = s2o_page_lock(pfn), *last = s2o_page_lock(pfn + nr - 1);
 	const struct s2o_page *p = s2o_pfn_page(pfn), *end = p + nr;
 	u32 passed = ~0U;	/* the owner word that passed last */
+	u32 runs = 0;
 
 	for (u8 *lock = first; lock <= last; lock++)
 		while (s2o_read_once(lock) || s2o_xchg_acquire(lock, 1))
@@ -181,7 +184,10 @@ int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
 			return ret;
 		}
 		passed = owner;
+		runs++;
 	}
+	if (alike)
+		*alike = runs == 1;
 	return 0;
 }
 

@@ -101,7 +101,7 @@ typedef int (*s2o_page_check_fn)(u8 state, const struct s2o_page *page,
 
 int s2o_check_pfn_range(u64 pfn, u64 nr);
 int s2o_claim_pages(u64 pfn, u64 nr, s2o_page_check_fn check,
-		    const void *arg);
+		    const void *arg, bool *alike);
 int s2o_page_in_state(u8 state, const struct s2o_page *page,
 		      const void *want);
 int s2o_page_any_state(u8 state, const struct s2o_page *page,

@@ -134,31 +134,64 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 }
 
 /*
- * A walk of one page that wants no pre-order visit (a fault, a lookup, a
- * one-page change), in one loop with one context: down the tables, the
- * leaf visited as walk_entry() visits any entry (if it turned into a
- * table, by the visitor's split or another CPU's, the walk goes on into
- * it; if the visitor split it but it is a leaf again, collapsed by another
- * CPU, it is visited again), then the post-order visits on the way back
- * up, each after the table below is let go, as walk_entry() makes them.
+ * Let go of the tables a walk of one page holds, the lowest first, and
+ * post-visit the entries it went in by, each after the table below is let
+ * go and only if it still is a table (another CPU may have collapsed it
+ * meanwhile), as walk_entry() does.
  */
-static int walk_page(struct walk_data *d)
+static int walk_page_out(const struct s2o_walker *walker,
+			 struct s2o_walk_ctx *ctx, u64 **path,
+			 struct s2o_page **metas, struct s2o_page **held,
+			 u32 depth, int ret)
 {
-	struct {
-		u64 *ptep;
-		struct s2o_page *meta;	/* of the table holding *ptep */
-		struct s2o_page *held;	/* the table *ptep points to, or NULL */
-	} path[4];			/* levels 0..2 */
-	struct s2o_walk_ctx ctx = {
-		.pgt = d->pgt,
-		.start = d->start,
-		.end = d->end,
-		.arg = d->walker->arg,
-	};
-	u64 *table = table_va(d->pgt->root_pa);
-	struct s2o_page *meta = s2o_pa_page(d->pgt->root_pa);
-	u32 level = S2O_START_LEVEL, depth = 0, nr_held;
-	u64 start = d->addr;
+	u32 nr_held = depth;
+
+	ctx->visit = S2O_VISIT_TABLE_POST;
+	while (depth--) {
+		u32 level = S2O_START_LEVEL + depth;
+		int post;
+
+		if (held[depth] && !s2o_mutant(COLLAPSE_HOLDING_REF))
+			s2o_walk_put_table(held[depth]);
+		if (ret)
+			continue;
+		ctx->ptep = path[depth];
+		ctx->old = s2o_load_acquire(ctx->ptep);
+		if (!s2o_pte_is_table(ctx->old, level))
+			continue;	/* collapsed by another CPU */
+		ctx->addr = S2O_ALIGN_DOWN(ctx->start, s2o_granule(level));
+		ctx->level = level;
+		ctx->table = metas[depth];
+		ctx->split = false;
+		post = walker->cb(ctx);
+		if (post && post != -S2OWN_EAGAIN)
+			ret = post;
+	}
+	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held--)
+		if (held[nr_held])
+			s2o_walk_put_table(held[nr_held]);
+	return ret;
+}
+
+/*
+ * A walk of one page that wants no pre-order visit (a fault, a lookup, a
+ * one-page change): down the tables without a context, the leaf visited
+ * as walk_entry() visits any entry (if it turned into a table, by the
+ * visitor's split or another CPU's, the walk goes on into it; if the
+ * visitor split it but it is a leaf again, collapsed by another CPU, it is
+ * visited again), then out of the tables. Without post-order visits the
+ * way out is letting go of at most two tables.
+ */
+static int walk_page(struct s2o_pgt *pgt, u64 start, u64 end,
+		     const struct s2o_walker *walker)
+{
+	u64 *path[4];			/* entries the walk went in by */
+	struct s2o_page *metas[4];	/* of the tables holding them */
+	struct s2o_page *held[4];	/* the tables they point to, or NULL */
+	struct s2o_walk_ctx ctx;
+	u64 *table = table_va(pgt->root_pa);
+	struct s2o_page *meta = s2o_pa_page(pgt->root_pa);
+	u32 level = S2O_START_LEVEL, depth = 0;
 	int ret;
 
 	for (;;) {
@@ -167,13 +200,20 @@ static int walk_page(struct walk_data *d)
 		struct s2o_page *child;
 
 		if (!s2o_pte_is_table(old, level)) {
-			ctx.ptep = ptep;
-			ctx.old = old;
-			ctx.addr = S2O_ALIGN_DOWN(start, s2o_granule(level));
-			ctx.level = level;
-			ctx.table = meta;
-			ctx.split = false;
-			ret = visit(d, &ctx, S2O_VISIT_LEAF);
+			ctx = (struct s2o_walk_ctx){
+				.pgt = pgt,
+				.ptep = ptep,
+				.old = old,
+				.addr = S2O_ALIGN_DOWN(start,
+						       s2o_granule(level)),
+				.start = start,
+				.end = end,
+				.level = level,
+				.table = meta,
+				.visit = S2O_VISIT_LEAF,
+				.arg = walker->arg,
+			};
+			ret = walker->cb(&ctx);
 			if (ret)
 				break;
 			old = s2o_load_acquire(ptep);
@@ -184,43 +224,24 @@ static int walk_page(struct walk_data *d)
 			}
 		}
 		child = s2o_pa_page(s2o_pte_addr(old));
-		path[depth].held = NULL;
+		held[depth] = NULL;
 		if (level >= S2O_LEAST_BLOCK_LEVEL) {
 			if (!s2o_walk_get_table(ptep, old, child))
 				continue;	/* changed: read it again */
-			path[depth].held = child;
+			held[depth] = child;
 		}
-		path[depth].ptep = ptep;
-		path[depth++].meta = meta;
+		path[depth] = ptep;
+		metas[depth++] = meta;
 		table = table_va(s2o_pte_addr(old));
 		meta = child;
 		level++;
 	}
-	nr_held = depth;
-	ctx.visit = S2O_VISIT_TABLE_POST;
-	while (depth--) {
-		int post;
-
-		level = S2O_START_LEVEL + depth;
-		if (path[depth].held && !s2o_mutant(COLLAPSE_HOLDING_REF))
-			s2o_walk_put_table(path[depth].held);
-		if (ret || !(d->walker->flags & S2O_VISIT_TABLE_POST))
-			continue;
-		ctx.ptep = path[depth].ptep;
-		ctx.old = s2o_load_acquire(ctx.ptep);
-		if (!s2o_pte_is_table(ctx.old, level))
-			continue;	/* collapsed by another CPU */
-		ctx.addr = S2O_ALIGN_DOWN(start, s2o_granule(level));
-		ctx.level = level;
-		ctx.table = path[depth].meta;
-		ctx.split = false;
-		post = d->walker->cb(&ctx);
-		if (post && post != -S2OWN_EAGAIN)
-			ret = post;
-	}
-	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held--)
-		if (path[nr_held].held)
-			s2o_walk_put_table(path[nr_held].held);
+	if (walker->flags & S2O_VISIT_TABLE_POST)
+		return walk_page_out(walker, &ctx, path, metas, held, depth,
+				     ret);
+	while (depth--)
+		if (held[depth])
+			s2o_walk_put_table(held[depth]);
 	return ret;
 }
 
@@ -249,11 +270,12 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.addr = addr,
 	};
 	bool one_page = size <= S2O_PAGE_SIZE &&
+			(walker->flags & S2O_VISIT_LEAF) &&
 			!(walker->flags & S2O_VISIT_TABLE_PRE);
 	int ret;
 
 	for (;;) {
-		ret = one_page ? walk_page(&d) :
+		ret = one_page ? walk_page(pgt, addr, addr + size, walker) :
 				  walk_table(&d, table_va(pgt->root_pa),
 					     s2o_pa_page(pgt->root_pa),
 					     S2O_START_LEVEL);

@@ -44,7 +44,7 @@ int s2o_page_query(u64 pfn, struct s2o_page_info *info)
 	 * the state could straddle a reclaim and a new donation), and a page
 	 * in transition is reported once it has settled.
 	 */
-	s2o_claim_pages(pfn, 1, s2o_page_any_state, NULL);
+	s2o_claim_pages(pfn, 1, s2o_page_any_state, NULL, NULL);
 	state = s2o_read_once(&p->state);
 	vm = s2o_read_once(&p->vm);
 	s2o_release_pages(pfn, 1);

@@ -39,7 +39,7 @@ int s2o_transition_run(struct s2o_transition *t)
 		ret = t->check_args(t);
 	if (!ret)
 		ret = s2o_claim_pages(t->pfn, t->nr, t->check_page,
-				      t->check_arg);
+				      t->check_arg, &t->alike);
 	if (ret)
 		return ret;
 	/*

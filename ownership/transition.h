@@ -41,6 +41,8 @@ struct s2o_transition {
 	void (*apply)(struct s2o_transition *t, u64 *reserved);
 	/* Apply leaves the host stage-2 alone: nothing from the pool. */
 	bool host_untouched;
+	/* Set by the claim: every page in one state, of one VM. */
+	bool alike;
 };
 
 int s2o_transition_run(struct s2o_transition *t);
