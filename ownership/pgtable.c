@@ -182,8 +182,8 @@ static int walk_page_out(const struct s2o_walker *walker,
  * visited again), then out of the tables. Without post-order visits the
  * way out is letting go of at most two tables.
  */
-static int walk_page(struct s2o_pgt *pgt, u64 start, u64 end,
-		     const struct s2o_walker *walker)
+static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
+			  const struct s2o_walker *walker)
 {
 	u64 *path[4];			/* entries the walk went in by */
 	struct s2o_page *metas[4];	/* of the tables holding them */
@@ -245,6 +245,18 @@ static int walk_page(struct s2o_pgt *pgt, u64 start, u64 end,
 	return ret;
 }
 
+/* walk_page_once() until no visitor says -EAGAIN, as s2o_walk() does. */
+static int __attribute__((noinline)) walk_page(struct s2o_pgt *pgt, u64 start,
+					       u64 end,
+					       const struct s2o_walker *walker)
+{
+	int ret;
+
+	while ((ret = walk_page_once(pgt, start, end, walker)) == -S2OWN_EAGAIN)
+		s2o_relax_unheld();
+	return ret;
+}
+
 /**
  * s2o_walk() - visit every entry of a stage-2 that translates a range.
  * @pgt: the stage-2.
@@ -269,16 +281,14 @@ int s2o_walk(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.end = addr + size,
 		.addr = addr,
 	};
-	bool one_page = size <= S2O_PAGE_SIZE &&
-			(walker->flags & S2O_VISIT_LEAF) &&
-			!(walker->flags & S2O_VISIT_TABLE_PRE);
 	int ret;
 
+	if (size <= S2O_PAGE_SIZE && (walker->flags & S2O_VISIT_LEAF) &&
+	    !(walker->flags & S2O_VISIT_TABLE_PRE))
+		return walk_page(pgt, addr, addr + size, walker);
 	for (;;) {
-		ret = one_page ? walk_page(pgt, addr, addr + size, walker) :
-				  walk_table(&d, table_va(pgt->root_pa),
-					     s2o_pa_page(pgt->root_pa),
-					     S2O_START_LEVEL);
+		ret = walk_table(&d, table_va(pgt->root_pa),
+				 s2o_pa_page(pgt->root_pa), S2O_START_LEVEL);
 		if (ret != -S2OWN_EAGAIN)
 			return ret;
 		s2o_relax_unheld();
