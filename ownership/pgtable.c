@@ -134,6 +134,13 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 }
 
 /*
+ * The depth (counted from the root) of the first table entry whose table
+ * a walk holds: tables below level S2O_LEAST_BLOCK_LEVEL are never
+ * unlinked, so a walk holds none of them.
+ */
+#define FIRST_HELD (S2O_LEAST_BLOCK_LEVEL - S2O_START_LEVEL)
+
+/*
  * Let go of the tables a walk of one page holds, the lowest first, and
  * post-visit the entries it went in by, each after the table below is let
  * go and only if it still is a table (another CPU may have collapsed it
@@ -141,8 +148,8 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
  */
 static int walk_page_out(const struct s2o_walker *walker,
 			 struct s2o_walk_ctx *ctx, u64 **path,
-			 struct s2o_page **metas, struct s2o_page **held,
-			 u32 depth, int ret)
+			 const u64 *tables, struct s2o_page **held, u32 depth,
+			 int ret)
 {
 	u32 nr_held = depth;
 
@@ -151,7 +158,7 @@ static int walk_page_out(const struct s2o_walker *walker,
 		u32 level = S2O_START_LEVEL + depth;
 		int post;
 
-		if (held[depth] && !s2o_mutant(COLLAPSE_HOLDING_REF))
+		if (depth >= FIRST_HELD && !s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(held[depth]);
 		if (ret)
 			continue;
@@ -161,43 +168,41 @@ static int walk_page_out(const struct s2o_walker *walker,
 			continue;	/* collapsed by another CPU */
 		ctx->addr = S2O_ALIGN_DOWN(ctx->start, s2o_granule(level));
 		ctx->level = level;
-		ctx->table = metas[depth];
+		ctx->table = s2o_pa_page(tables[depth]);
 		ctx->split = false;
 		post = walker->cb(ctx);
 		if (post && post != -S2OWN_EAGAIN)
 			ret = post;
 	}
-	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held--)
-		if (held[nr_held])
-			s2o_walk_put_table(held[nr_held]);
+	while (s2o_mutant(COLLAPSE_HOLDING_REF) && nr_held-- > FIRST_HELD)
+		s2o_walk_put_table(held[nr_held]);
 	return ret;
 }
 
 /*
  * A walk of one page that wants no pre-order visit (a fault, a lookup, a
- * one-page change): down the tables without a context, the leaf visited
- * as walk_entry() visits any entry (if it turned into a table, by the
- * visitor's split or another CPU's, the walk goes on into it; if the
- * visitor split it but it is a leaf again, collapsed by another CPU, it is
- * visited again), then out of the tables. Without post-order visits the
- * way out is letting go of at most two tables.
+ * one-page change): down the tables with nothing but the table's address
+ * and the level, the leaf visited as walk_entry() visits any entry (if it
+ * turned into a table, by the visitor's split or another CPU's, the walk
+ * goes on into it; if the visitor split it but it is a leaf again,
+ * collapsed by another CPU, it is visited again), then out of the tables.
+ * Without post-order visits the way out is letting go of at most two.
  */
 static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 			  const struct s2o_walker *walker)
 {
 	u64 *path[4];			/* entries the walk went in by */
-	struct s2o_page *metas[4];	/* of the tables holding them */
-	struct s2o_page *held[4];	/* the tables they point to, or NULL */
+	u64 tables[4];			/* the tables holding them */
+	struct s2o_page *held[4];	/* the tables they point to */
 	struct s2o_walk_ctx ctx;
-	u64 *table = table_va(pgt->root_pa);
-	struct s2o_page *meta = s2o_pa_page(pgt->root_pa);
-	u32 level = S2O_START_LEVEL, depth = 0;
+	u64 pa = pgt->root_pa;
+	u32 depth = 0;
 	int ret;
 
 	for (;;) {
-		u64 *ptep = &table[s2o_pte_index(start, level)];
+		u32 level = S2O_START_LEVEL + depth;
+		u64 *ptep = (u64 *)table_va(pa) + s2o_pte_index(start, level);
 		u64 old = s2o_load_acquire(ptep);
-		struct s2o_page *child;
 
 		if (!s2o_pte_is_table(old, level)) {
 			ctx = (struct s2o_walk_ctx){
@@ -209,7 +214,7 @@ static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 				.start = start,
 				.end = end,
 				.level = level,
-				.table = meta,
+				.table = s2o_pa_page(pa),
 				.visit = S2O_VISIT_LEAF,
 				.arg = walker->arg,
 			};
@@ -223,25 +228,22 @@ static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 				break;
 			}
 		}
-		child = s2o_pa_page(s2o_pte_addr(old));
-		held[depth] = NULL;
-		if (level >= S2O_LEAST_BLOCK_LEVEL) {
+		if (depth >= FIRST_HELD) {
+			struct s2o_page *child = s2o_pa_page(s2o_pte_addr(old));
+
 			if (!s2o_walk_get_table(ptep, old, child))
 				continue;	/* changed: read it again */
 			held[depth] = child;
 		}
 		path[depth] = ptep;
-		metas[depth++] = meta;
-		table = table_va(s2o_pte_addr(old));
-		meta = child;
-		level++;
+		tables[depth++] = pa;
+		pa = s2o_pte_addr(old);
 	}
 	if (walker->flags & S2O_VISIT_TABLE_POST)
-		return walk_page_out(walker, &ctx, path, metas, held, depth,
+		return walk_page_out(walker, &ctx, path, tables, held, depth,
 				     ret);
-	while (depth--)
-		if (held[depth])
-			s2o_walk_put_table(held[depth]);
+	while (depth-- > FIRST_HELD)
+		s2o_walk_put_table(held[depth]);
 	return ret;
 }
 
