@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "../ownership/mem_protect.h"
+#include "../ownership/pool.h"
 
 /* ---- Table pool exhaustion ----------------------------------------------- */
 
@@ -594,6 +595,35 @@ static void reserve_recovers_after_reclaim(void **state)
 	assert_true(f.nr_pages >= 8);
 }
 
+/*
+ * A give-back first reserves the worst case without a walk, and only when
+ * the pool cannot cover it walks for the exact count: with the pool at the
+ * reserve, a page whose tables are all there (the rest of a chunk a
+ * give-back split) still goes back, none taken, and that first try is no
+ * refusal (no fault frees idle tables for it).
+ */
+static void give_back_beyond_the_bound(void **state)
+{
+	const u64 page = FILL_HYP + 2;
+	struct fill f;
+	u64 used;
+
+	(void)state;
+	fill_with_host_tables(&f);
+	assert_true(f.nr_back >= 1);
+	(void)s2o_pool_test_and_clear_refused();	/* the fill's */
+	used = tables_used();
+	assert_int_equal(s2o_hyp_donate_host(page, 1), 0);
+	assert_page(page, ST_HOST, 0, "given back, pool at the reserve");
+	assert_int_equal(tables_used(), used);
+	assert_false(s2o_pool_test_and_clear_refused());
+	/* One that needs a table is refused, and that is a refusal. */
+	ASSERT_NOOP(ENOMEM_, s2o_hyp_donate_host(FILL_HYP + 512 * f.nr_back + 1,
+						 1),
+		    "hyp_donate_host splitting a chunk, pool at the reserve");
+	assert_true(s2o_pool_test_and_clear_refused());
+}
+
 /* ---- Main ---------------------------------------------------------------- */
 
 #define HOLEY_TEST(fn) \
@@ -609,6 +639,7 @@ int main(void)
 		HOLEY_TEST(mmio_without_ram_waits_for_freed_pages),
 		HOLEY_TEST(refused_give_back_frees_idle_tables),
 		HOLEY_TEST(reserve_recovers_after_reclaim),
+		HOLEY_TEST(give_back_beyond_the_bound),
 	};
 
 	return cmocka_run_group_tests_name("pool", tests, NULL, NULL);
