@@ -29,8 +29,10 @@ help:
 	@echo "make verify-deep  the explorer's deep run: higher bound, PCT"
 	@echo "make stress  long pthread stress, TSan, ASan, all sync modes"
 	@echo "make bench   lock vs refcount vs RCU: throughput, instructions"
+	@echo "make bench-ops  instructions per call of the core, host build"
 	@echo "make fuzz    long libFuzzer run of the core against the model"
 	@echo "make measure s2own vs pKVM vs bare Linux: instructions, boot, memory"
+	@echo "make measure-profile  where EL2's instructions go, call by call"
 	@echo "make svg     maps of the host stage-2 from the last make run"
 	@echo "make clean   remove $(BUILD)/"
 

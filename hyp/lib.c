@@ -60,6 +60,11 @@ void *memset(void *dst, int c, size_t n)
 {
 	unsigned char *d = dst;
 
+	/* Zeroing an 8-byte aligned struct, the usual call: a word a time. */
+	if (!c && !((uintptr_t)d & 7)) {
+		for (; n >= 8; n -= 8, d += 8)
+			*(u64 *)d = 0;
+	}
 	while (n--)
 		*d++ = (unsigned char)c;
 	return dst;

@@ -167,3 +167,37 @@ measure: $(HYP_IMAGE) $(LINUX_IMAGE) $(MEASURE_INITRAMFS) $(MEASURE_REPORT) \
 		"QEMU $$qemu TCG, -cpu $(QEMU_CPU); Linux $$(cat $(LINUX_VERSION_FILE))" \
 		>$(MEASURE_DIR)/report.txt
 	$(Q)cat $(MEASURE_DIR)/report.txt
+
+# make measure-profile: where EL2's instructions go, call by call. One
+# -icount boot under s2own as `make measure` makes it (MEASURE_ITERS=1),
+# with QEMU logging every instruction of the hypervisor's image
+# (-singlestep -d exec,nochain -dfilter; about 1 GB, deleted after), then
+# tests/qemu/measure/el2_profile.c reads it: for each kind of call and
+# each instruction count, the functions that took them. The report is
+# $(MEASURE_PROFILE_DIR)/profile.txt; its rows match make measure's (the
+# same boot, the same calls). Emulator instructions, not hardware time.
+MEASURE_PROFILE_DIR := $(BUILD)/measure-profile
+MEASURE_PROFILER := $(MEASURE_PROFILE_DIR)/el2-profile
+MEASURE_PROFILE_LOG := $(MEASURE_PROFILE_DIR)/el2-exec.log
+
+.PHONY: measure-profile
+
+$(MEASURE_PROFILER): tests/qemu/measure/el2_profile.c
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) -O2 $(CWARN) -o $@ $<
+
+measure-profile: $(HYP_IMAGE) $(LINUX_IMAGE) $(MEASURE_PROFILER) \
+		| $(STAMPS)/pkgs-qemu
+	$(Q)range=$$($(HYP_NM) $(HYP_ELF) | awk \
+		'$$3 == "_start" { s = $$1 } $$3 == "__image_end" { e = $$1 } \
+		 END { print "0x" s "..0x" e }'); \
+	$(MAKE) --no-print-directory measure MEASURE_KINDS=hyp \
+		MEASURE_RUNS=0 MEASURE_SIZES= MEASURE_ITERS=1 \
+		MEASURE_TIMEOUT=3000 MEASURE_DIR=$(MEASURE_PROFILE_DIR) \
+		QEMU_EXTRA="-singlestep -d exec,nochain -dfilter $$range \
+			-D $(abspath $(MEASURE_PROFILE_LOG))"
+	$(Q)$(HYP_NM) $(HYP_ELF) >$(MEASURE_PROFILE_DIR)/syms.txt
+	$(Q)$(MEASURE_PROFILER) $(MEASURE_PROFILE_DIR)/syms.txt \
+		$(MEASURE_PROFILE_LOG) >$(MEASURE_PROFILE_DIR)/profile.txt
+	$(Q)rm -f $(MEASURE_PROFILE_LOG)
+	$(Q)cat $(MEASURE_PROFILE_DIR)/profile.txt
