@@ -33,6 +33,18 @@ struct walk_data {
 static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 		      u32 level);
 
+/*
+ * Whether the table entry @pte, which the walk has left, gets its
+ * post-order visit: it is still a table (another CPU may have collapsed
+ * it meanwhile), and unblocked if the walker wants only those.
+ */
+static bool post_wanted(unsigned int flags, u64 pte, u32 level)
+{
+	return s2o_pte_is_table(pte, level) &&
+	       (!(flags & S2O_VISIT_POST_UNBLOCKED) ||
+		!s2o_read_once(&s2o_pa_page(s2o_pte_addr(pte))->nr_blockers));
+}
+
 static int visit(struct walk_data *d, struct s2o_walk_ctx *ctx,
 		 enum s2o_visit what)
 {
@@ -100,13 +112,9 @@ retry:
 			s2o_walk_put_table(child);
 		if (ret)
 			return ret;
-		/*
-		 * Post-visit the entry only if it still is a table: another
-		 * CPU may have collapsed it meanwhile. A post-order visitor
-		 * that loses a race leaves the entry to the winner.
-		 */
+		/* A post-order visitor that loses a race leaves it. */
 		ctx.old = s2o_load_acquire(ptep);
-		if (s2o_pte_is_table(ctx.old, level)) {
+		if (post_wanted(d->walker->flags, ctx.old, level)) {
 			ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
 			if (ret && ret != -S2OWN_EAGAIN)
 				return ret;
@@ -143,8 +151,7 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
 /*
  * Let go of the tables a walk of one page holds, the lowest first, and
  * post-visit the entries it went in by, each after the table below is let
- * go and only if it still is a table (another CPU may have collapsed it
- * meanwhile), as walk_entry() does.
+ * go and where post_wanted(), as walk_entry() does.
  */
 static int walk_page_out(const struct s2o_walker *walker,
 			 struct s2o_walk_ctx *ctx, u64 **path,
@@ -164,8 +171,8 @@ static int walk_page_out(const struct s2o_walker *walker,
 			continue;
 		ctx->ptep = path[depth];
 		ctx->old = s2o_load_acquire(ctx->ptep);
-		if (!s2o_pte_is_table(ctx->old, level))
-			continue;	/* collapsed by another CPU */
+		if (!post_wanted(walker->flags, ctx->old, level))
+			continue;
 		ctx->addr = S2O_ALIGN_DOWN(ctx->start, s2o_granule(level));
 		ctx->level = level;
 		ctx->table = s2o_pa_page(tables[depth]);
@@ -689,17 +696,14 @@ static void __attribute__((noinline)) coalesced(struct s2o_walk_ctx *ctx,
 }
 
 /*
- * A table no entry blocks any more becomes what its owner allows. The
- * blockers are read first: most tables a walk leaves still have some,
- * and asking the owner costs a memory-map lookup.
+ * A table no entry blocks any more (S2O_VISIT_POST_UNBLOCKED: the walker
+ * visits no other) becomes what its owner allows.
  */
 static int try_coalesce(struct s2o_walk_ctx *ctx)
 {
 	const struct s2o_pgt_ops *ops = ctx->pgt->ops;
 	u64 leaf;
 
-	if (s2o_read_once(&s2o_pa_page(s2o_pte_addr(ctx->old))->nr_blockers))
-		return 0;
 	if (ops->collapse_to && ops->collapse_to(ctx->addr, ctx->level, &leaf) &&
 	    !s2o_pte_collapse(ctx, leaf))
 		coalesced(ctx, leaf);
@@ -762,11 +766,12 @@ void s2o_pgt_set_range(struct s2o_pgt *pgt, u64 addr, u64 size,
 		.reserved = reserved,
 	};
 	/* Post-order visits only coalesce: without, the walk skips them. */
+	const unsigned int post = S2O_VISIT_TABLE_POST |
+				  S2O_VISIT_POST_UNBLOCKED;
 	struct s2o_walker walker = {
 		.cb = set_range_visitor,
 		.arg = &d,
-		.flags = S2O_VISIT_LEAF | (coalesce == S2O_COALESCE ?
-					   S2O_VISIT_TABLE_POST : 0),
+		.flags = S2O_VISIT_LEAF | (coalesce == S2O_COALESCE ? post : 0),
 	};
 
 	S2O_BUG_ON(s2o_walk(pgt, addr, size, &walker));

@@ -49,6 +49,12 @@ enum s2o_visit {
 	S2O_VISIT_LEAF = 1 << 0,	/* a block, page or invalid entry */
 	S2O_VISIT_TABLE_PRE = 1 << 1,	/* a table entry, before its children */
 	S2O_VISIT_TABLE_POST = 1 << 2,	/* a table entry, after its children */
+	/*
+	 * With TABLE_POST: only a table no entry blocks (nr_blockers 0 when
+	 * read, just before the visit), what a coalescing walk can act on;
+	 * the walker skips the others for the cost of a load.
+	 */
+	S2O_VISIT_POST_UNBLOCKED = 1 << 3,
 };
 
 struct s2o_walk_ctx {
