@@ -249,8 +249,8 @@ const unsigned int x_nr_scenarios = S2O_ARRAY_SIZE(x_scenarios);
 const struct x_mutant x_mutants[] = {
 	[S2O_MUTANT_SKIP_REVISIT] = {
 		"skip-revisit",
-		"a walker skips an entry that stopped being a table between "
-		"its two reads (the bug 9025ad1 fixed)",
+		"a walker skips an entry that stopped being a table before it "
+		"got in (the bug 9025ad1 fixed)",
 		{ "donate-reclaim" },
 	},
 	[S2O_MUTANT_NO_REVALIDATE] = {
