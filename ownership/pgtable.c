@@ -229,7 +229,7 @@ static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 	struct s2o_walk_ctx ctx;
 	u64 pa = pgt->root_pa;
 	u32 depth = 0;
-	int ret = 0;
+	int ret = 0;	/* a page skipped (the mutant) says it went well */
 
 	for (;;) {
 		u32 level = S2O_START_LEVEL + depth;
@@ -265,7 +265,7 @@ static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 
 			if (!s2o_walk_get_table(ptep, old, child)) {
 				if (s2o_mutant(SKIP_REVISIT))
-					break;	/* the bug: page skipped */
+					goto skip;	/* the bug */
 				continue;	/* changed: read it again */
 			}
 			held[depth] = child;
@@ -277,6 +277,7 @@ static int walk_page_once(struct s2o_pgt *pgt, u64 start, u64 end,
 	if (walker->flags & S2O_VISIT_TABLE_POST)
 		return walk_page_out(walker, &ctx, path, tables, held, depth,
 				     ret);
+skip:
 	while (depth-- > FIRST_HELD)
 		s2o_walk_put_table(held[depth]);
 	return ret;
