@@ -38,7 +38,8 @@ static int walk_table(struct walk_data *d, u64 *table, struct s2o_page *meta,
  * post-order visit: it is still a table (another CPU may have collapsed
  * it meanwhile), and unblocked if the walker wants only those.
  */
-static bool post_wanted(unsigned int flags, u64 pte, u32 level)
+static inline __attribute__((always_inline)) bool
+post_wanted(unsigned int flags, u64 pte, u32 level)
 {
 	return s2o_pte_is_table(pte, level) &&
 	       (!(flags & S2O_VISIT_POST_UNBLOCKED) ||
@@ -405,8 +406,13 @@ u64 s2o_pgt_tables_bound(u64 addr, u64 size, const struct s2o_leaf *leaf)
 	u64 n = 0;
 	u32 level;
 
-	/* One page: a table at every level above it, the usual call. */
-	if (size == S2O_PAGE_SIZE)
+	/*
+	 * Less than a level-3 table's span, inside one (one page, a VM's
+	 * page pair: the usual calls): a table at every level above it.
+	 */
+	if (size < s2o_granule(2) &&
+	    S2O_ALIGN_DOWN(addr, s2o_granule(2)) ==
+		    S2O_ALIGN_DOWN(addr + size - 1, s2o_granule(2)))
 		return 3 - S2O_START_LEVEL;
 	for (level = S2O_START_LEVEL; level < 3; level++) {
 		bool leaf_ok = level >= S2O_LEAST_BLOCK_LEVEL &&
