@@ -55,65 +55,48 @@ static int visit(struct walk_data *d, struct s2o_walk_ctx *ctx,
 	return d->walker->cb(ctx);
 }
 
-/* The context of a visit of the entry at @ptep, in the table @meta. */
-static void ctx_at(struct s2o_walk_ctx *ctx, const struct walk_data *d,
-		   u64 *ptep, struct s2o_page *meta, u32 level, u64 addr)
+static int walk_entry(struct walk_data *d, u64 *ptep, struct s2o_page *meta,
+		      u32 level)
 {
-	*ctx = (struct s2o_walk_ctx){
+	u64 gran = s2o_granule(level);
+	struct s2o_walk_ctx ctx = {
 		.pgt = d->pgt,
 		.ptep = ptep,
-		.addr = addr,
+		.addr = S2O_ALIGN_DOWN(d->addr, gran),
 		.start = d->start,
 		.end = d->end,
 		.level = level,
 		.table = meta,
 		.arg = d->walker->arg,
 	};
-}
-
-/*
- * One entry: visited (pre-order if a table, else as a leaf), then, if it
- * is a table after the visit, the walk goes into it and post-visits it
- * after. A table no visitor wants to see first is entered without a
- * context: most entries of a walk are such tables.
- */
-static int walk_entry(struct walk_data *d, u64 *ptep, struct s2o_page *meta,
-		      u32 level)
-{
-	const unsigned int flags = d->walker->flags;
-	u64 gran = s2o_granule(level);
-	u64 addr = S2O_ALIGN_DOWN(d->addr, gran);
-	struct s2o_walk_ctx ctx;
 	struct s2o_page *child;
 	bool was_table;
-	u64 old;
 	int ret;
 
 retry:
-	old = s2o_load_acquire(ptep);
-	was_table = s2o_pte_is_table(old, level);
-	if (!was_table || (flags & S2O_VISIT_TABLE_PRE)) {
-		ctx_at(&ctx, d, ptep, meta, level, addr);
-		ctx.old = old;
-		ret = visit(d, &ctx, was_table ? S2O_VISIT_TABLE_PRE :
-						 S2O_VISIT_LEAF);
-		if (ret)
-			return ret;
-		old = s2o_load_acquire(ptep);
-		if (!s2o_mutant(SKIP_REVISIT) && !s2o_pte_is_table(old, level) &&
-		    (was_table || ctx.split)) {
-			/*
-			 * The entry was a table when read (or the leaf visitor
-			 * just split it), but another CPU has locked or
-			 * collapsed that table since: its range was never
-			 * visited as a leaf. Going on would skip it, and a
-			 * transition would return with part of its range
-			 * unchanged. Visit the entry again.
-			 */
-			goto retry;
-		}
+	ctx.split = false;
+	ctx.old = s2o_load_acquire(ptep);
+	was_table = s2o_pte_is_table(ctx.old, level);
+	if (was_table)
+		ret = visit(d, &ctx, S2O_VISIT_TABLE_PRE);
+	else
+		ret = visit(d, &ctx, S2O_VISIT_LEAF);
+	if (ret)
+		return ret;
+
+	ctx.old = s2o_load_acquire(ptep);
+	if (!s2o_mutant(SKIP_REVISIT) && !s2o_pte_is_table(ctx.old, level) &&
+	    (was_table || ctx.split)) {
+		/*
+		 * The entry was a table when read (or the leaf visitor just
+		 * split it), but another CPU has locked or collapsed that
+		 * table since: its range was never visited as a leaf. Going
+		 * on would skip it, and a transition would return with part
+		 * of its range unchanged. Visit the entry again.
+		 */
+		goto retry;
 	}
-	if (s2o_pte_is_table(old, level)) {
+	if (s2o_pte_is_table(ctx.old, level)) {
 		/*
 		 * Only tables that can coalesce (levels 2 and 3) are ever
 		 * unlinked under a walker: the others need no reference, which
@@ -121,25 +104,18 @@ retry:
 		 */
 		bool counted = level >= S2O_LEAST_BLOCK_LEVEL;
 
-		child = s2o_pa_page(s2o_pte_addr(old));
-		if (counted && !s2o_walk_get_table(ptep, old, child)) {
-			/* Changed since read: as above, visit it again. */
-			if (s2o_mutant(SKIP_REVISIT))
-				goto next;	/* the bug: past its range */
+		child = s2o_pa_page(s2o_pte_addr(ctx.old));
+		if (counted && !s2o_walk_get_table(ptep, ctx.old, child))
 			goto retry;
-		}
-		ret = walk_table(d, table_va(s2o_pte_addr(old)), child,
+		ret = walk_table(d, table_va(s2o_pte_addr(ctx.old)), child,
 				 level + 1);
 		if (counted && !s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(child);
 		if (ret)
 			return ret;
 		/* A post-order visitor that loses a race leaves it. */
-		old = s2o_load_acquire(ptep);
-		if ((flags & S2O_VISIT_TABLE_POST) &&
-		    post_wanted(flags, old, level)) {
-			ctx_at(&ctx, d, ptep, meta, level, addr);
-			ctx.old = old;
+		ctx.old = s2o_load_acquire(ptep);
+		if (post_wanted(d->walker->flags, ctx.old, level)) {
 			ret = visit(d, &ctx, S2O_VISIT_TABLE_POST);
 			if (ret && ret != -S2OWN_EAGAIN)
 				return ret;
@@ -147,8 +123,7 @@ retry:
 		if (counted && s2o_mutant(COLLAPSE_HOLDING_REF))
 			s2o_walk_put_table(child);
 	}
-next:
-	d->addr = addr + gran;
+	d->addr = ctx.addr + gran;
 	return 0;
 }
 

@@ -118,6 +118,21 @@ static void kind_donate_split(u64 n)
 					      i << 27, 1));
 }
 
+/* 64 pages of a block split already, the VM's tables there. */
+static void kind_donate_64(u64 n)
+{
+	int h = vm_with_cache(n + 4);
+
+	donate_area_in_2m_blocks();
+	for (u64 i = 1; i <= n; i++) {
+		u64 pfn = chunk_pfn(DONATE_BASE, i);
+
+		must(s2o_host_donate_guest(h, pfn + 511, (i << 9) + 511, 1),
+		     "a first page");
+		COUNTED(s2o_host_donate_guest(h, pfn, i << 9, 64));
+	}
+}
+
 /* A 2M block, whole, to a 2M-aligned gfn. */
 static void kind_donate_2m(u64 n)
 {
@@ -205,6 +220,7 @@ static const struct kind {
 	{ "fault_2m", kind_fault_2m },
 	{ "donate_1", kind_donate_1 },
 	{ "donate_split", kind_donate_split },
+	{ "donate_64", kind_donate_64 },
 	{ "donate_2m", kind_donate_2m },
 	{ "reclaim_1", kind_reclaim_1 },
 	{ "reclaim_coalesce", kind_reclaim_coalesce },
