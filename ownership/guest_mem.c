@@ -79,7 +79,7 @@ struct guest_call {
 	const struct guest_call_kind *k;
 	struct s2o_vm *vm;
 	u64 gfn;
-	struct s2o_pgt_plan vm_plan;	/* relinquish: tables from its cache */
+	struct s2o_pgt_plan vm_plan;	/* relinquish: tables from the cache */
 	u8 vm_id;		/* the VM every page must be of */
 };
 

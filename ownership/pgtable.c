@@ -427,7 +427,8 @@ static int needed_visitor(struct s2o_walk_ctx *ctx)
 	if (d->empty_only && s2o_pte_valid(ctx->old))
 		return -S2OWN_EBUSY;
 	/* The range is this one entry, and it can hold the leaf: write it. */
-	if (d->plan && ctx->addr == ctx->start && ctx->addr + gran == ctx->end &&
+	if (d->plan && ctx->addr == ctx->start &&
+	    ctx->addr + gran == ctx->end &&
 	    leaf_fits(d->leaf, ctx->addr, ctx->start, ctx->level)) {
 		*d->plan = (struct s2o_pgt_plan){
 			.ptep = ctx->ptep,

@@ -32,7 +32,7 @@
 #define CHUNK (2 * MIB)
 #define FAULT_BASE (RAM_BASE)		/* [1G+4M, 2G): a level-2 table */
 #define DONATE_BASE (2 * GIB)		/* [2G, 4G): split to 2M first */
-#define TOPUP_BASE (4 * GIB)		/* [4G, 4G+512M): VMs' cache pages */
+#define TOPUP_BASE (4 * GIB)		/* [4G, 4G+512M): VMs' caches */
 #define MAX_N 200ULL
 
 static int bench_ret;

@@ -258,10 +258,10 @@ int main(int argc, char **argv)
 	}
 	read_log(argv[2]);
 	qsort(rows, nr_rows, sizeof(rows[0]), cmp_row);
-	printf("EL2 instructions per call, from QEMU's log of every instruction "
-	       "EL2 ran (emulator\ninstructions, not hardware time): the call, "
-	       "how many of them with this count, the\ncount, and the "
-	       "functions that took them, most first.\n");
+	printf("EL2 instructions per call, from QEMU's log of every "
+	       "instruction EL2 ran (emulator\ninstructions, not hardware "
+	       "time): the call, how many of them with this count, the\n"
+	       "count, and the functions that took them, most first.\n");
 	for (int r = 0; r < nr_rows; r++)
 		if (rows[r].name < NR_NAMES)
 			print_row(&rows[r]);
