@@ -63,6 +63,7 @@
 #define FUZZ_DONATIONS		8	/* donations it remembers */
 #define FUZZ_FLOOD_EVERY	20000	/* calls between floods */
 #define FUZZ_FLOOD_SPARSE	64	/* single pages a flood donates to EL2 */
+#define FUZZ_FLOOD_TOPUPS	4	/* topups a dry flood's donation gets */
 #define FUZZ_PATTERN		0x5a
 
 /* 2^36 pfns: the hypervisor's 48-bit IPA space. */
@@ -561,24 +562,33 @@ static void fuzz_range_op(struct fuzz_cpu *c, enum fuzz_op op)
 }
 
 /*
- * A donation of the thread's chunk page @idx to VM @g->vm; on -ENOMEM,
- * one topup, as a VMM makes, must let the same donation through (or the
- * VM went under another thread's destroy).
+ * A donation of the thread's chunk page @idx to VM @g->vm; on -ENOMEM, a
+ * topup, as a VMM makes, must let the same donation through: a page needs
+ * at most three tables, a topup gives S2OWN_TOPUP_PAGES. Another thread
+ * may take them first (its random handles, or a stale one of its lists
+ * that a new VM of ours reused, can name the VM), so as a VMM would, it
+ * tops up again, FUZZ_FLOOD_TOPUPS times at most; or the VM went under
+ * another thread's destroy.
  */
 static long flood_donate(struct fuzz_cpu *c, const struct guest_args *g,
 			 u64 idx)
 {
 	long ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true, g);
+	unsigned int topups = 0;
 
 	if (ret != -S2OWN_ENOMEM)
 		return ret;
 	c->floods_dry++;
-	if (s2own_vm_pages_topup(&c->vm_pages, g->vm))
-		return ret;
-	ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true, g);
+	while (ret == -S2OWN_ENOMEM && topups < FUZZ_FLOOD_TOPUPS) {
+		if (s2own_vm_pages_topup(&c->vm_pages, g->vm))
+			return -S2OWN_ENOMEM;
+		topups++;
+		ret = range_call(c, OP_DONATE_GUEST, c->base + idx, 1, true,
+				 g);
+	}
 	if (ret && ret != -S2OWN_ENOENT)
-		unexpected(c, "flood: donation to vm %llu refused after a topup: %ld",
-			   g->vm, ret);
+		unexpected(c, "flood: donation to vm %llu refused after %u topups: %ld",
+			   g->vm, topups, ret);
 	return -S2OWN_ENOMEM;
 }
 
