@@ -156,32 +156,33 @@ static void kind_reclaim_1(u64 n)
 		COUNTED(s2o_host_reclaim_guest(pfn + i, 1));
 }
 
-/* The last page of a chunk: its table coalesces back into a 2M block. */
-static void kind_reclaim_coalesce(u64 n)
+/*
+ * The first @nr pages of chunks 1..@n, each at gfn i << @gfn_shift, to a
+ * VM then destroyed: reclaimable, counted one chunk a call.
+ */
+static void reclaim_chunks(u64 n, unsigned int gfn_shift, u64 nr)
 {
 	int h = vm_with_cache(3 * n);
 
 	donate_area_in_2m_blocks();
 	for (u64 i = 1; i <= n; i++)
 		must(s2o_host_donate_guest(h, chunk_pfn(DONATE_BASE, i),
-					   i << 27, 1), "donation");
+					   i << gfn_shift, nr), "donation");
 	must(s2o_vm_destroy(h), "destroy");
 	for (u64 i = 1; i <= n; i++)
-		COUNTED(s2o_host_reclaim_guest(chunk_pfn(DONATE_BASE, i), 1));
+		COUNTED(s2o_host_reclaim_guest(chunk_pfn(DONATE_BASE, i), nr));
+}
+
+/* The last page of a chunk: its table coalesces back into a 2M block. */
+static void kind_reclaim_coalesce(u64 n)
+{
+	reclaim_chunks(n, 27, 1);
 }
 
 /* A destroyed VM's 2M blocks. */
 static void kind_reclaim_2m(u64 n)
 {
-	int h = vm_with_cache(4);
-
-	donate_area_in_2m_blocks();
-	for (u64 i = 1; i <= n; i++)
-		must(s2o_host_donate_guest(h, chunk_pfn(DONATE_BASE, i),
-					   i << 9, 512), "donation");
-	must(s2o_vm_destroy(h), "destroy");
-	for (u64 i = 1; i <= n; i++)
-		COUNTED(s2o_host_reclaim_guest(chunk_pfn(DONATE_BASE, i), 512));
+	reclaim_chunks(n, 9, 512);
 }
 
 /* VM_CREATE on a page pair of host memory mapped as 2M blocks. */
