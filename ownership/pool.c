@@ -81,12 +81,6 @@ int s2o_pool_reserve(u64 nr)
 }
 
 /**
- * s2o_pool_test_and_clear_refused() - whether s2o_pool_reserve() has
- * failed since the last call.
- *
- * Return: true once per run of failures.
- */
-/**
  * s2o_pool_try_reserve() - s2o_pool_reserve() for a first try with a
  * bound, before the exact count: failing is not a refusal.
  * @nr: pages.
@@ -98,6 +92,12 @@ int s2o_pool_try_reserve(u64 nr)
 	return pool_reserve(nr, pool.host_reserve);
 }
 
+/**
+ * s2o_pool_test_and_clear_refused() - whether s2o_pool_reserve() has
+ * failed since the last call.
+ *
+ * Return: true once per run of failures.
+ */
 bool s2o_pool_test_and_clear_refused(void)
 {
 	/* Read first: the fault path asks every time, keep it a load. */

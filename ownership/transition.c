@@ -7,6 +7,17 @@
 #include "trace.h"
 #include "transition.h"
 
+/* The bound if the pool has it to spare; else what is needed now. */
+static int reserve_tables(struct s2o_transition *t, u64 *tables)
+{
+	if (t->tables_exact) {
+		if (!s2o_pool_try_reserve(*tables))
+			return 0;
+		*tables = t->tables_exact(t);
+	}
+	return s2o_pool_reserve(*tables);
+}
+
 /**
  * s2o_transition_run() - check a transition, then make it.
  * @t: the transition.
@@ -19,16 +30,6 @@
  *
  * Return: 0 once applied, or the first error; then nothing changed.
  */
-static int reserve_tables(struct s2o_transition *t, u64 *tables)
-{
-	if (t->tables_exact) {
-		if (!s2o_pool_try_reserve(*tables))
-			return 0;
-		*tables = t->tables_exact(t);
-	}
-	return s2o_pool_reserve(*tables);
-}
-
 int s2o_transition_run(struct s2o_transition *t)
 {
 	u64 tables = 0;
